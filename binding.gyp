@@ -1,0 +1,25 @@
+{
+  "targets": [
+    {
+      "target_name": "leanconv_native",
+      "sources": [
+        "native/src/addon.cc",
+        "native/src/handle.cc",
+        "native/src/creation.cc",
+        "native/src/shape_ops.cc",
+        "native/src/math_ops.cc",
+        "native/src/nn_ops.cc",
+        "native/src/autograd.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "/usr/include/torch/csrc/api/include"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
+      "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-frtti", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "libraries": ["-ltorch", "-ltorch_cpu", "-lc10"]
+    }
+  ]
+}

@@ -1,0 +1,164 @@
+// Neural-network functional ops (torch.nn.functional): stateless, take tensors, return tensors.
+import { native } from './native.js';
+import { type DType, dtypeCode } from './dtype.js';
+import { Tensor } from './tensor.js';
+
+/** One size for both spatial dims, or [height, width]. */
+export type Size2 = number | readonly [number, number];
+export type Reduction = 'mean' | 'sum' | 'none';
+
+const REDUCTION_CODE: Record<Reduction, number> = { none: 0, mean: 1, sum: 2 };
+
+function pair(value: Size2, name: string): [number, number] {
+  const p = typeof value === 'number' ? [value, value] : value;
+  if (p.length !== 2 || !p.every((v) => Number.isInteger(v))) throw new TypeError(`${name} must be an integer or [h, w], got ${JSON.stringify(value)}`);
+  return [p[0]!, p[1]!];
+}
+
+function reductionCode(reduction: Reduction): number {
+  const code = REDUCTION_CODE[reduction];
+  if (code === undefined) throw new TypeError(`reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+  return code;
+}
+
+export interface Conv2dOptions {
+  bias?: Tensor;
+  stride?: Size2;
+  /** Symmetric zero padding per spatial dim; use `pad()` first for per-side amounts. */
+  padding?: Size2;
+  dilation?: Size2;
+  groups?: number;
+}
+
+/** 2-D convolution: input [N, C, H, W], weight [O, C/groups, kH, kW]. */
+export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
+  return new Tensor(native.conv2d(input.handle, weight.handle, options.bias?.handle, pair(options.stride ?? 1, 'stride'),
+    pair(options.padding ?? 0, 'padding'), pair(options.dilation ?? 1, 'dilation'), options.groups ?? 1));
+}
+
+/** x @ weight^T + bias. */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor): Tensor {
+  return new Tensor(native.linear(input.handle, weight.handle, bias?.handle));
+}
+
+export interface BatchNormOptions {
+  weight?: Tensor;
+  bias?: Tensor;
+  /** Batch statistics (and running-stat updates) when true; running statistics when false. */
+  training?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+/** Batch normalisation over dim 1 for 2-D to 5-D input; updates the running stats in place when training. */
+export function batchNorm(input: Tensor, runningMean: Tensor | undefined, runningVar: Tensor | undefined, options: BatchNormOptions = {}): Tensor {
+  const training = options.training ?? false;
+  if (!training && (runningMean === undefined || runningVar === undefined)) {
+    throw new TypeError('batchNorm: running statistics are required in eval mode');
+  }
+  return new Tensor(native.batchNorm(input.handle, options.weight?.handle, options.bias?.handle, runningMean?.handle, runningVar?.handle,
+    training, options.momentum ?? 0.1, options.eps ?? 1e-5));
+}
+
+export interface MaxPool2dOptions {
+  kernelSize: Size2;
+  /** Defaults to kernelSize. */
+  stride?: Size2;
+  padding?: Size2;
+  dilation?: Size2;
+  ceilMode?: boolean;
+}
+export function maxPool2d(input: Tensor, options: MaxPool2dOptions): Tensor {
+  const kernel = pair(options.kernelSize, 'kernelSize');
+  return new Tensor(native.maxPool2d(input.handle, kernel, pair(options.stride ?? kernel, 'stride'), pair(options.padding ?? 0, 'padding'),
+    pair(options.dilation ?? 1, 'dilation'), options.ceilMode ?? false));
+}
+
+export interface AvgPool2dOptions {
+  kernelSize: Size2;
+  stride?: Size2;
+  padding?: Size2;
+  ceilMode?: boolean;
+  /** Count zero padding in the divisor (PyTorch's default: true). */
+  countIncludePad?: boolean;
+  divisorOverride?: number;
+}
+export function avgPool2d(input: Tensor, options: AvgPool2dOptions): Tensor {
+  const kernel = pair(options.kernelSize, 'kernelSize');
+  return new Tensor(native.avgPool2d(input.handle, kernel, pair(options.stride ?? kernel, 'stride'), pair(options.padding ?? 0, 'padding'),
+    options.ceilMode ?? false, options.countIncludePad ?? true, options.divisorOverride));
+}
+
+export const adaptiveAvgPool2d = (input: Tensor, outputSize: Size2): Tensor =>
+  new Tensor(native.adaptiveAvgPool2d(input.handle, pair(outputSize, 'outputSize')));
+export const adaptiveMaxPool2d = (input: Tensor, outputSize: Size2): Tensor =>
+  new Tensor(native.adaptiveMaxPool2d(input.handle, pair(outputSize, 'outputSize')));
+
+export const relu = (x: Tensor): Tensor => new Tensor(native.relu(x.handle));
+export const relu6 = (x: Tensor): Tensor => new Tensor(native.relu6(x.handle));
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => new Tensor(native.leakyRelu(x.handle, negativeSlope));
+export const sigmoid = (x: Tensor): Tensor => new Tensor(native.sigmoid(x.handle));
+export const tanh = (x: Tensor): Tensor => new Tensor(native.tanh(x.handle));
+export const silu = (x: Tensor): Tensor => new Tensor(native.silu(x.handle));
+export const hardswish = (x: Tensor): Tensor => new Tensor(native.hardswish(x.handle));
+export const hardsigmoid = (x: Tensor): Tensor => new Tensor(native.hardsigmoid(x.handle));
+export const gelu = (x: Tensor): Tensor => new Tensor(native.gelu(x.handle));
+
+/** Softmax over `dim` (any dim: e.g. a spatial softmax over a flattened H*W). */
+export const softmax = (x: Tensor, dim: number, dtype?: DType): Tensor =>
+  new Tensor(native.softmax(x.handle, dim, dtype === undefined ? undefined : dtypeCode(dtype)));
+export const logSoftmax = (x: Tensor, dim: number, dtype?: DType): Tensor =>
+  new Tensor(native.logSoftmax(x.handle, dim, dtype === undefined ? undefined : dtypeCode(dtype)));
+
+/** Zeroes elements with probability p and scales the rest by 1/(1-p) when training; identity otherwise. */
+export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout probability must be in [0, 1], got ${p}`);
+  return new Tensor(native.dropout(x.handle, p, training));
+}
+
+/** Per-side constant padding, last dim first: [left, right] or [left, right, top, bottom]; negative amounts crop. */
+export const pad = (x: Tensor, pads: readonly number[], value = 0): Tensor => new Tensor(native.pad(x.handle, pads, value));
+
+export interface CrossEntropyOptions {
+  weight?: Tensor;
+  reduction?: Reduction;
+  ignoreIndex?: number;
+  /** Mixes the target with the uniform distribution: (1 - s) * target + s / numClasses. */
+  labelSmoothing?: number;
+}
+
+/** Cross-entropy of logits [N, C, ...] against class indices [N, ...] or class probabilities [N, C, ...]. */
+export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing <= 1)) throw new RangeError(`labelSmoothing must be in [0, 1], got ${smoothing}`);
+  return new Tensor(native.crossEntropy(logits.handle, target.handle, options.weight?.handle, reductionCode(options.reduction ?? 'mean'),
+    options.ignoreIndex ?? -100, smoothing));
+}
+
+/** Negative log-likelihood of log-probabilities [N, C, ...] against class indices. */
+export function nllLoss(logProbs: Tensor, target: Tensor, options: Omit<CrossEntropyOptions, 'labelSmoothing'> = {}): Tensor {
+  return new Tensor(native.nllLoss(logProbs.handle, target.handle, options.weight?.handle, reductionCode(options.reduction ?? 'mean'),
+    options.ignoreIndex ?? -100));
+}
+
+export const mseLoss = (input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor =>
+  new Tensor(native.mseLoss(input.handle, target.handle, reductionCode(reduction)));
+
+export const binaryCrossEntropyWithLogits = (logits: Tensor, target: Tensor, options: { weight?: Tensor; reduction?: Reduction } = {}): Tensor =>
+  new Tensor(native.binaryCrossEntropyWithLogits(logits.handle, target.handle, options.weight?.handle, reductionCode(options.reduction ?? 'mean')));
+
+/** int64 one-hot encoding; numClasses -1 infers it from the largest index. */
+export const oneHot = (indices: Tensor, numClasses = -1): Tensor => new Tensor(native.oneHot(indices.handle, numClasses));
+
+/**
+ * Straight-through estimator: the forward value of `forward`, the gradient of `backward`
+ * (x + (f(x) - x).detach() when backward is x).
+ */
+export function straightThrough(forward: Tensor, backward: Tensor): Tensor {
+  const diff = forward.sub(backward);
+  const detached = diff.detach();
+  const out = backward.add(detached);
+  diff.dispose();
+  detached.dispose();
+  return out;
+}

@@ -1,0 +1,45 @@
+// Loads the native addon. Everything in the addon is internal: the typed API lives in tensor.ts and friends.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** An opaque reference to one native at::Tensor (a napi external). */
+export type NativeHandle = { readonly __nativeTensorHandle: unique symbol };
+
+// The addon's functions take handles, numbers and arrays; their contracts are documented next to each
+// op in native/src and wrapped with full types in the TS modules.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type NativeAddon = Record<string, any> & { dtypeCodes: Record<string, number> };
+
+function findPackageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('leanconv: cannot locate the package root');
+    dir = parent;
+  }
+  return dir;
+}
+
+function load(): NativeAddon {
+  const root = findPackageRoot();
+  const path = join(root, 'build', 'Release', 'leanconv_native.node');
+  if (!existsSync(path)) {
+    throw new Error(
+      `leanconv: native addon not built (${path} is missing). Run \`npm run build:native\` ` +
+        '(needs: sudo apt-get install -y libtorch-dev libopenblas0-openmp).',
+    );
+  }
+  try {
+    return createRequire(import.meta.url)(path) as NativeAddon;
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/libtorch|libc10|cannot open shared object/.test(message)) {
+      throw new Error(`leanconv: libtorch is not installed or not found (${message}). Install it with: sudo apt-get install -y libtorch-dev`);
+    }
+    throw err;
+  }
+}
+
+export const native: NativeAddon = load();

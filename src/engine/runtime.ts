@@ -1,0 +1,120 @@
+// Process-wide engine settings and facts: threads, seeding, build configuration, native memory.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+import { native } from './native.js';
+import { Tensor, fromBytes } from './tensor.js';
+
+/** Sets libtorch's intra-op thread count (OpenMP). */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`thread count must be a positive integer, got ${n}`);
+  native.setNumThreads(n);
+}
+export const getNumThreads = (): number => native.getNumThreads();
+
+/** The thread count leanconv uses by default: LEANCONV_THREADS, else the cores available to this process. */
+export function defaultNumThreads(): number {
+  const fromEnv = process.env.LEANCONV_THREADS;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const n = Number(fromEnv);
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`LEANCONV_THREADS must be a positive integer, got '${fromEnv}'`);
+    return n;
+  }
+  return availableParallelism();
+}
+
+// libtorch starts with one thread on these VMs (OMP_NUM_THREADS unset); use the cores we have.
+setNumThreads(defaultNumThreads());
+
+/**
+ * Seeds libtorch's default generator, which drives random init, dropout, randperm (data shuffling) and
+ * every other random op, so one seed makes a run repeatable.
+ */
+export function manualSeed(seed: number | bigint): void {
+  native.manualSeed(seed);
+}
+
+/** The full state of the default generator (uint8 bytes), to save with a checkpoint. */
+export function getRngState(): Uint8Array {
+  const state = new Tensor(native.getRngState());
+  try {
+    return state.bytes();
+  } finally {
+    state.dispose();
+  }
+}
+
+/** Restores a state from getRngState(); the random stream continues exactly from there. */
+export function setRngState(bytes: Uint8Array): void {
+  const state = fromBytes(bytes, 'uint8', [bytes.length]);
+  try {
+    native.setRngState(state.handle);
+  } finally {
+    state.dispose();
+  }
+}
+
+export interface BuildInfo {
+  torchVersion: string;
+  /** The BLAS library actually mapped into this process (Debian switches it through alternatives). */
+  blas: string;
+  blasPath?: string;
+  mkldnn: boolean;
+  openmp: boolean;
+  cuda: boolean;
+  threads: number;
+  cpuCapability?: string;
+  /** libtorch's own at::show_config() text. */
+  config: string;
+}
+
+function mappedLibrary(pattern: RegExp): string | undefined {
+  try {
+    const maps = readFileSync('/proc/self/maps', 'utf8');
+    for (const line of maps.split('\n')) {
+      const path = line.slice(line.indexOf('/'));
+      if (line.includes('/') && pattern.test(path)) return path.trim();
+    }
+  } catch {
+    // not Linux: fall through
+  }
+  return undefined;
+}
+
+export function buildInfo(): BuildInfo {
+  const raw = native.buildInfo() as { torchVersion: string; config: string; parallelInfo: string; mkldnn: boolean; cuda: boolean; threads: number };
+  // libblas.so.3 is an alternatives link: resolve which implementation the loader actually mapped.
+  const blasPath = mappedLibrary(/\/(libopenblas[^/]*\.so|openblas[^/]*\/libblas\.so|blas\/libblas\.so|libmkl_rt|libblis)/);
+  let blas = 'unknown';
+  if (blasPath !== undefined) {
+    if (/openblas-openmp/.test(blasPath)) blas = 'OpenBLAS (OpenMP)';
+    else if (/openblas-pthread/.test(blasPath)) blas = 'OpenBLAS (pthreads)';
+    else if (/openblas/.test(blasPath)) blas = 'OpenBLAS';
+    else if (/mkl/.test(blasPath)) blas = 'MKL';
+    else if (/blis/.test(blasPath)) blas = 'BLIS';
+    else if (/\/blas\/libblas/.test(blasPath)) blas = 'reference BLAS (slow: apt-get install libopenblas0-openmp)';
+  }
+  const capability = /CPU capability usage: (\S+)/.exec(raw.config)?.[1];
+  return {
+    torchVersion: raw.torchVersion,
+    blas,
+    blasPath,
+    mkldnn: raw.mkldnn,
+    openmp: /OpenMP/.test(raw.parallelInfo),
+    cuda: raw.cuda,
+    threads: raw.threads,
+    cpuCapability: capability,
+    config: raw.config,
+  };
+}
+
+/** Whether the linked libtorch can use a CUDA device. */
+export const cudaIsAvailable = (): boolean => native.buildInfo().cuda as boolean;
+
+export interface MemoryStats {
+  /** Tensor handles created and not yet disposed or collected. */
+  liveTensors: number;
+  /** Bytes of tensor storage those handles own (as reported to V8's collector). */
+  nativeBytes: number;
+}
+export const memoryStats = (): MemoryStats => ({ liveTensors: native.liveTensors(), nativeBytes: native.nativeBytes() });

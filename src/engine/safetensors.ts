@@ -1,0 +1,237 @@
+// safetensors: an 8-byte little-endian header length N, N bytes of JSON mapping each tensor name to
+// {dtype, shape, data_offsets: [begin, end)} relative to the data section (plus an optional
+// `__metadata__` string map), then the raw little-endian row-major bytes.
+//
+// Files are read tensor by tensor with positioned reads (a large checkpoint is never held in memory
+// twice) and written to a temporary file that is renamed into place, so a crash never leaves a
+// truncated file under the final name.
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+import { type DType, ITEM_SIZE } from './dtype.js';
+import { Tensor, fromBytes } from './tensor.js';
+
+const TO_FILE: Record<DType, string> = {
+  float32: 'F32', float64: 'F64', float16: 'F16', bfloat16: 'BF16', int64: 'I64', int32: 'I32', int16: 'I16', int8: 'I8', uint8: 'U8', bool: 'BOOL',
+};
+const FROM_FILE: Record<string, DType> = Object.fromEntries(Object.entries(TO_FILE).map(([d, f]) => [f, d as DType]));
+
+/** The reference implementation's cap on the header size. */
+const MAX_HEADER_BYTES = 100_000_000;
+
+export interface TensorInfo {
+  dtype: DType;
+  shape: number[];
+  /** Byte range [begin, end) within the data section. */
+  dataOffsets: [number, number];
+}
+
+export interface SafetensorsHeader {
+  tensors: Record<string, TensorInfo>;
+  metadata: Record<string, string>;
+  /** File offset of the data section (8 + header length). */
+  dataStart: number;
+}
+
+export class SafetensorsError extends Error {
+  constructor(file: string, problem: string) {
+    super(`${file}: invalid safetensors file: ${problem}`);
+    this.name = 'SafetensorsError';
+  }
+}
+
+/** Parses and strictly validates a header (`dataBytes`: the size of the data section). */
+export function parseHeader(json: string, dataBytes: number, file = '<buffer>'): SafetensorsHeader {
+  const fail = (problem: string): never => {
+    throw new SafetensorsError(file, problem);
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (err) {
+    return fail(`header is not valid JSON (${(err as Error).message})`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail('header is not a JSON object');
+  const tensors: Record<string, TensorInfo> = {};
+  let metadata: Record<string, string> = {};
+  const ranges: [number, number, string][] = [];
+  for (const [name, entry] of Object.entries(raw as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return fail('__metadata__ must be an object');
+      for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
+        if (typeof v !== 'string') fail(`__metadata__ value for '${k}' is not a string`);
+      }
+      metadata = entry as Record<string, string>;
+      continue;
+    }
+    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (e === null || typeof e !== 'object') return fail(`entry '${name}' is not an object`);
+    const dtype = typeof e.dtype === 'string' ? FROM_FILE[e.dtype] : undefined;
+    if (dtype === undefined) return fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(e.dtype)}`);
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      return fail(`tensor '${name}' has an invalid shape ${JSON.stringify(e.shape)}`);
+    }
+    const offsets = e.data_offsets;
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
+      return fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
+    }
+    const [begin, end] = offsets as [number, number];
+    const expected = (e.shape as number[]).reduce((a, b) => a * b, 1) * ITEM_SIZE[dtype];
+    if (end - begin !== expected) {
+      return fail(`tensor '${name}' (${e.dtype} [${(e.shape as number[]).join(', ')}]) needs ${expected} bytes but data_offsets span ${end - begin}`);
+    }
+    if (end > dataBytes) return fail(`tensor '${name}' ends at byte ${end} but the data section has ${dataBytes} bytes (truncated file?)`);
+    tensors[name] = { dtype, shape: e.shape as number[], dataOffsets: [begin, end] };
+    ranges.push([begin, end, name]);
+  }
+  // The data must be covered exactly once, in order, with no gaps or overlaps.
+  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let cursor = 0;
+  for (const [begin, end, name] of ranges) {
+    if (begin < cursor) return fail(`tensor '${name}' overlaps the previous tensor's data`);
+    if (begin > cursor) return fail(`gap in the data section before tensor '${name}'`);
+    cursor = end;
+  }
+  if (cursor !== dataBytes) return fail(`data section has ${dataBytes} bytes but the tensors cover ${cursor}`);
+  return { tensors, metadata, dataStart: 0 };
+}
+
+/** Reads and validates only the header of a file. */
+export function readHeader(path: string): SafetensorsHeader {
+  const fd = openSync(path, 'r');
+  try {
+    return readHeaderFd(fd, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readHeaderFd(fd: number, path: string): SafetensorsHeader {
+  const size = statSync(path).size;
+  if (size < 8) throw new SafetensorsError(path, `file is ${size} bytes, too short for the 8-byte header length`);
+  const lengthBytes = Buffer.alloc(8);
+  readSync(fd, lengthBytes, 0, 8, 0);
+  const headerLength = lengthBytes.readBigUInt64LE(0);
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(path, `header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  const n = Number(headerLength);
+  if (8 + n > size) throw new SafetensorsError(path, `header length ${n} runs past the end of the ${size}-byte file`);
+  const json = Buffer.alloc(n);
+  readSync(fd, json, 0, n, 8);
+  const header = parseHeader(json.toString('utf8'), size - 8 - n, path);
+  header.dataStart = 8 + n;
+  return header;
+}
+
+export interface LoadedSafetensors {
+  tensors: Record<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+/** Loads every tensor (or only those named in `names`) from a file. */
+export function loadSafetensors(path: string, names?: readonly string[]): LoadedSafetensors {
+  const fd = openSync(path, 'r');
+  try {
+    const header = readHeaderFd(fd, path);
+    const wanted = names ?? Object.keys(header.tensors);
+    const tensors: Record<string, Tensor> = {};
+    try {
+      for (const name of wanted) {
+        const info = header.tensors[name];
+        if (info === undefined) throw new Error(`${path}: no tensor named '${name}'`);
+        const [begin, end] = info.dataOffsets;
+        const bytes = Buffer.allocUnsafe(end - begin);
+        let done = 0;
+        while (done < bytes.length) {
+          const n = readSync(fd, bytes, done, bytes.length - done, header.dataStart + begin + done);
+          if (n === 0) throw new SafetensorsError(path, `unexpected end of file in tensor '${name}'`);
+          done += n;
+        }
+        tensors[name] = fromBytes(bytes, info.dtype, info.shape);
+      }
+    } catch (err) {
+      for (const t of Object.values(tensors)) t.dispose();
+      throw err;
+    }
+    return { tensors, metadata: { ...header.metadata } };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function encodeHeader(tensors: Record<string, Tensor>, metadata: Record<string, string> | undefined): { header: Buffer; order: string[] } {
+  const entries: Record<string, unknown> = {};
+  if (metadata !== undefined && Object.keys(metadata).length > 0) {
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== 'string') throw new TypeError(`safetensors metadata values must be strings ('${k}' is ${typeof v})`);
+    }
+    entries.__metadata__ = metadata;
+  }
+  const order = Object.keys(tensors).sort();
+  let offset = 0;
+  for (const name of order) {
+    if (name === '__metadata__') throw new TypeError("'__metadata__' is reserved and cannot name a tensor");
+    const t = tensors[name]!;
+    const nbytes = t.numel * ITEM_SIZE[t.dtype];
+    entries[name] = { dtype: TO_FILE[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + nbytes] };
+    offset += nbytes;
+  }
+  // Pad the JSON with spaces so the data section starts 8-byte aligned, as the reference writer does.
+  let json = JSON.stringify(entries);
+  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
+  const body = Buffer.from(json, 'utf8');
+  const header = Buffer.alloc(8 + body.length);
+  header.writeBigUInt64LE(BigInt(body.length), 0);
+  body.copy(header, 8);
+  return { header, order };
+}
+
+/** Encodes tensors into an in-memory safetensors buffer. */
+export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Buffer {
+  const { header, order } = encodeHeader(tensors, metadata);
+  return Buffer.concat([header, ...order.map((name) => tensors[name]!.bytes())]);
+}
+
+/** Decodes an in-memory safetensors buffer. */
+export function deserializeSafetensors(buffer: Uint8Array): LoadedSafetensors {
+  const buf = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  if (buf.length < 8) throw new SafetensorsError('<buffer>', 'too short for the 8-byte header length');
+  const n = buf.readBigUInt64LE(0);
+  if (n > BigInt(Math.min(MAX_HEADER_BYTES, buf.length - 8))) throw new SafetensorsError('<buffer>', `header length ${n} runs past the end of the buffer`);
+  const start = 8 + Number(n);
+  const header = parseHeader(buf.subarray(8, start).toString('utf8'), buf.length - start);
+  const tensors: Record<string, Tensor> = {};
+  for (const [name, info] of Object.entries(header.tensors)) {
+    tensors[name] = fromBytes(buf.subarray(start + info.dataOffsets[0], start + info.dataOffsets[1]), info.dtype, info.shape);
+  }
+  return { tensors, metadata: header.metadata };
+}
+
+/**
+ * Writes tensors to `path` atomically: data goes to a temporary file in the same directory, is flushed
+ * to disk, then renamed over `path`. Tensors are written one at a time (never all in memory at once).
+ */
+export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
+  const { header, order } = encodeHeader(tensors, metadata);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeAll(fd, header);
+    for (const name of order) writeAll(fd, tensors[name]!.bytes());
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let done = 0;
+  while (done < data.length) done += writeSync(fd, data, done, data.length - done);
+}
