@@ -31,7 +31,7 @@ struct ArgumentError : std::runtime_error {
 Napi::Value Wrap(Napi::Env env, at::Tensor tensor);
 Napi::Value WrapList(Napi::Env env, const std::vector<at::Tensor>& tensors);
 at::Tensor& Unwrap(const Napi::Value& value);  // throws if not a handle or already disposed
-void Release(Napi::Env env, Handle* handle);    // drop the reference and its memory accounting
+void Release(Napi::BasicEnv env, Handle* handle);    // drop the reference and its memory accounting
 int64_t LiveHandleCount();
 int64_t AccountedBytes();
 

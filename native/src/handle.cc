@@ -14,7 +14,7 @@ int64_t liveHandles = 0;
 int64_t accountedBytes = 0;
 int64_t pendingAdjustment = 0;  // batched: one napi call per MiB of change, not one per op
 
-void AdjustExternalMemory(Napi::Env env, int64_t delta) {
+void AdjustExternalMemory(Napi::BasicEnv env, int64_t delta) {
   accountedBytes += delta;
   pendingAdjustment += delta;
   if (pendingAdjustment > (1 << 20) || pendingAdjustment < -(1 << 20)) {
@@ -23,7 +23,9 @@ void AdjustExternalMemory(Napi::Env env, int64_t delta) {
   }
 }
 
-void Finalize(Napi::Env env, Handle* handle) {
+// A basic finalizer: it touches no JS state, so Node runs it during garbage collection itself instead of
+// queueing it for the event loop, which a synchronous training loop never reaches.
+void Finalize(Napi::BasicEnv env, Handle* handle) {
   Release(env, handle);
   delete handle;
 }
@@ -58,7 +60,7 @@ at::Tensor& Unwrap(const Napi::Value& value) {
   return handle->tensor;
 }
 
-void Release(Napi::Env env, Handle* handle) {
+void Release(Napi::BasicEnv env, Handle* handle) {
   if (!handle->tensor.defined()) return;
   handle->tensor.reset();
   --liveHandles;

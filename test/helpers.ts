@@ -1,0 +1,39 @@
+// Shared assertions for the test suite.
+import assert from 'node:assert/strict';
+
+import { type NestedArray, Tensor } from '../src/engine/index.js';
+
+function flatten(value: NestedArray): (number | boolean)[] {
+  return Array.isArray(value) ? (value as NestedArray[]).flatMap(flatten) : [value as number | boolean];
+}
+
+/** Asserts that a tensor equals `expected` elementwise within `tol` (shape included). */
+export function assertClose(actual: Tensor, expected: NestedArray, tol = 1e-6, message = ''): void {
+  const got = actual.toArray();
+  const a = flatten(got);
+  const e = flatten(expected);
+  assert.equal(a.length, e.length, `${message} element count: got ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
+  for (let i = 0; i < a.length; i++) {
+    const x = Number(a[i]);
+    const y = Number(e[i]);
+    if (Number.isNaN(y)) {
+      assert.ok(Number.isNaN(x), `${message} element ${i}: expected NaN, got ${x}`);
+      continue;
+    }
+    assert.ok(Math.abs(x - y) <= tol * Math.max(1, Math.abs(y)), `${message} element ${i}: got ${x}, expected ${y} (tol ${tol})\n got ${JSON.stringify(got)}`);
+  }
+  if (Array.isArray(expected)) {
+    const shape: number[] = [];
+    let level: NestedArray = expected;
+    while (Array.isArray(level)) {
+      shape.push(level.length);
+      level = (level as NestedArray[])[0]!;
+    }
+    assert.deepEqual([...actual.shape], shape, `${message} shape`);
+  }
+}
+
+/** Max |a - b| over all elements. */
+export function maxAbsDiff(a: Tensor, b: Tensor): number {
+  return a.sub(b).abs().max().item();
+}

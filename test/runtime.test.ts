@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import * as lc from '../src/engine/index.js';
+
+describe('runtime', () => {
+  test('a seed makes init, dropout and shuffling repeatable', () => {
+    const draw = () => {
+      lc.manualSeed(42);
+      return [lc.randn([5]).toArray(), lc.F.dropout(lc.ones([20]), 0.5).toArray(), lc.randperm(10).toArray(), lc.rand([3]).toArray()];
+    };
+    const a = draw();
+    assert.deepEqual(draw(), a);
+    lc.manualSeed(43);
+    assert.notDeepEqual(lc.randn([5]).toArray(), a[0]);
+    lc.manualSeed(2n ** 63n);
+  });
+
+  test('the generator state saves and restores the random stream exactly', () => {
+    lc.manualSeed(7);
+    lc.randn([10]);
+    const state = lc.getRngState();
+    assert.ok(state instanceof Uint8Array && state.length > 100);
+    const next = lc.randn([4]).toArray();
+    lc.randn([100]);
+    lc.setRngState(state);
+    assert.deepEqual(lc.randn([4]).toArray(), next);
+    assert.throws(() => lc.setRngState(new Uint8Array(3)), /setRngState: .*RNG state/i);
+  });
+
+  test('thread count is set from the available cores and can be changed', () => {
+    assert.equal(lc.getNumThreads(), lc.defaultNumThreads());
+    lc.setNumThreads(1);
+    assert.equal(lc.getNumThreads(), 1);
+    lc.setNumThreads(lc.defaultNumThreads());
+    assert.throws(() => lc.setNumThreads(0), /positive integer/);
+  });
+
+  test('build facts name libtorch, BLAS, oneDNN, OpenMP and CUDA', () => {
+    const info = lc.buildInfo();
+    assert.match(info.torchVersion, /^\d+\.\d+\.\d+/);
+    assert.equal(typeof info.mkldnn, 'boolean');
+    assert.equal(typeof info.cuda, 'boolean');
+    assert.equal(info.threads, lc.getNumThreads());
+    assert.notEqual(info.blas, 'unknown', `BLAS not detected: ${info.blasPath}`);
+    assert.match(info.config, /PyTorch built with/);
+  });
+});

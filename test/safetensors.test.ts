@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+import * as lc from '../src/engine/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'leanconv-st-'));
+
+/** Builds a raw safetensors file from a header object and data bytes. */
+function rawFile(header: unknown, data: Uint8Array = new Uint8Array(), lengthOverride?: bigint): Buffer {
+  const json = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(lengthOverride ?? BigInt(json.length));
+  return Buffer.concat([len, json, data]);
+}
+
+describe('safetensors', () => {
+  test('every dtype round-trips through a file, with metadata', () => {
+    const tensors: Record<string, lc.Tensor> = {};
+    for (const dtype of lc.DTYPES) tensors[`t_${dtype}`] = lc.tensor([[1, 0, 3], [4, 5, 6]], { dtype });
+    tensors.scalar = lc.scalar(2.5, { dtype: 'float64' });
+    tensors.empty = lc.zeros([0, 3]);
+    tensors.strided = lc.arange(6, undefined, 1, { dtype: 'float32' }).reshape([2, 3]).T; // non-contiguous
+    const path = join(dir, 'all.safetensors');
+    lc.saveSafetensors(path, tensors, { model: 'resnet20', epoch: '3' });
+    const loaded = lc.loadSafetensors(path);
+    assert.deepEqual(loaded.metadata, { model: 'resnet20', epoch: '3' });
+    assert.deepEqual(Object.keys(loaded.tensors).sort(), Object.keys(tensors).sort());
+    for (const [name, t] of Object.entries(tensors)) {
+      const back = loaded.tensors[name]!;
+      assert.equal(back.dtype, t.dtype, name);
+      assert.deepEqual(back.shape, t.shape, name);
+      assert.deepEqual(back.bytes(), t.bytes(), name);
+    }
+    // the data section is 8-byte aligned, as the reference writer makes it
+    const headerLength = Number(readFileSync(path).readBigUInt64LE(0));
+    assert.equal((8 + headerLength) % 8, 0);
+    // only the named tensors are read when asked
+    assert.deepEqual(Object.keys(lc.loadSafetensors(path, ['scalar']).tensors), ['scalar']);
+    assert.throws(() => lc.loadSafetensors(path, ['nope']), /no tensor named 'nope'/);
+  });
+
+  test('reads a file laid out by the reference format (F32 + I64, metadata)', () => {
+    const data = Buffer.alloc(16 + 8);
+    [1.5, -2, 0, 4].forEach((v, i) => data.writeFloatLE(v, i * 4));
+    data.writeBigInt64LE(-7n, 16);
+    const file = rawFile({
+      __metadata__: { format: 'pt' },
+      w: { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] },
+      n: { dtype: 'I64', shape: [], data_offsets: [16, 24] },
+    }, data);
+    const path = join(dir, 'ref.safetensors');
+    writeFileSync(path, file);
+    const { tensors, metadata } = lc.loadSafetensors(path);
+    assert.deepEqual(tensors.w!.toArray(), [[1.5, -2], [0, 4]]);
+    assert.equal(tensors.n!.item(), -7);
+    assert.equal(metadata.format, 'pt');
+    assert.deepEqual(lc.readHeader(path).tensors.w, { dtype: 'float32', shape: [2, 2], dataOffsets: [0, 16] });
+  });
+
+  test('corrupt files fail with a message naming the file and the problem', () => {
+    const cases: [string, Buffer, RegExp][] = [
+      ['short', Buffer.from([1, 2, 3]), /too short for the 8-byte header length/],
+      ['hugeheader', rawFile({}, undefined, 1n << 40n), /exceeds the 100000000-byte limit/],
+      ['pastend', rawFile({}, undefined, 500n), /runs past the end/],
+      ['notjson', Buffer.concat([Buffer.from([3, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('{{{')]), /not valid JSON/],
+      ['dtype', rawFile({ a: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)), /unsupported dtype "C64"/],
+      ['shape', rawFile({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, new Uint8Array(4)), /invalid shape/],
+      ['size', rawFile({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)), /needs 12 bytes but data_offsets span 8/],
+      ['truncated', rawFile({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, new Uint8Array(8)), /truncated file/],
+      ['overlap', rawFile({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), /overlaps/],
+      ['gap', rawFile({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), /gap in the data section/],
+      ['trailing', rawFile({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8)), /tensors cover 4/],
+      ['meta', rawFile({ __metadata__: { epoch: 3 } }), /__metadata__ value for 'epoch' is not a string/],
+    ];
+    for (const [name, bytes, pattern] of cases) {
+      const path = join(dir, `${name}.safetensors`);
+      writeFileSync(path, bytes);
+      assert.throws(() => lc.loadSafetensors(path), (e: Error) => e.name === 'SafetensorsError' && e.message.startsWith(path) && pattern.test(e.message), name);
+    }
+    assert.throws(() => lc.deserializeSafetensors(Buffer.from([1, 2])), /too short/);
+  });
+
+  test('writes are atomic: a failed save leaves the previous file intact and no temp file', () => {
+    const path = join(dir, 'atomic.safetensors');
+    lc.saveSafetensors(path, { a: lc.ones([2]) });
+    const before = readFileSync(path);
+    const gone = lc.ones([2]);
+    gone.dispose();
+    assert.throws(() => lc.saveSafetensors(path, { a: lc.zeros([2]), b: gone }), /disposed/);
+    assert.deepEqual(readFileSync(path), before);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), []);
+    assert.throws(() => lc.saveSafetensors(path, { a: lc.ones([1]) }, { n: 1 as never }), /metadata values must be strings/);
+    assert.ok(existsSync(path));
+  });
+
+  test('in-memory serialize/deserialize', () => {
+    const bytes = lc.serializeSafetensors({ x: lc.tensor([1, 2, 3], { dtype: 'int32' }) }, { k: 'v' });
+    const back = lc.deserializeSafetensors(bytes);
+    assert.deepEqual(back.tensors.x!.toArray(), [1, 2, 3]);
+    assert.equal(back.metadata.k, 'v');
+  });
+});
