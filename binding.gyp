@@ -4,6 +4,7 @@
       "target_name": "leanconv_native",
       "sources": [
         "native/src/addon.cc",
+        "native/src/allocator.cc",
         "native/src/handle.cc",
         "native/src/creation.cc",
         "native/src/shape_ops.cc",

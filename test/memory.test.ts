@@ -59,3 +59,26 @@ test('the garbage collector frees tensors nobody disposed, even inside a synchro
   console.log(`undisposed 4 MiB tensors: rss peak ${((peak - start) / 2 ** 20).toFixed(0)} MB above start`);
   assert.ok(peak - start < 1024 * 2 ** 20, `RSS rose ${((peak - start) / 2 ** 20).toFixed(0)} MB`);
 });
+
+test('varying batch sizes do not fragment memory: the caching allocator bounds it', () => {
+  assert.equal(lc.allocatorStats().caching, true);
+  const w = lc.randn([32, 16, 3, 3]).requiresGrad_();
+  const step = (batch: number) => lc.tidy(() => {
+    const y = lc.F.conv2d(lc.randn([batch, 16, 24, 24]), w, { padding: 1 });
+    y.square().mean().backward();
+    w.grad = undefined;
+  });
+  for (let i = 0; i < 200; i++) step(16 + ((i * 37) % 112));
+  const warm = process.memoryUsage().rss;
+  let peak = warm;
+  for (let i = 0; i < 1000; i++) {
+    step(16 + ((i * 53) % 112));
+    if (i % 50 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  const stats = lc.allocatorStats();
+  console.log(`varying batches: rss ${(warm / 2 ** 20).toFixed(0)} -> peak ${(peak / 2 ** 20).toFixed(0)} MB, cache ${(stats.cachedBytes / 2 ** 20).toFixed(0)} MB`);
+  assert.ok(stats.cachedBytes <= stats.cacheLimitBytes);
+  assert.ok(peak - warm < 64 * 2 ** 20, `RSS grew ${((peak - warm) / 2 ** 20).toFixed(0)} MB after warm-up`);
+  lc.emptyCache();
+  assert.equal(lc.allocatorStats().cachedBytes, 0);
+});

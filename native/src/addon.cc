@@ -11,10 +11,10 @@ namespace leanconv {
 
 namespace {
 
-// glibc raises its mmap threshold after the first large free, after which multi-MiB tensor buffers are
-// carved from the heap and fragmented by small long-lived allocations: RSS was seen growing to ~7 GB in
-// loops that freed every tensor. A fixed threshold keeps large buffers in mmap and RSS flat.
-// LEANCONV_MMAP_THRESHOLD (bytes) overrides it; 0 keeps glibc's default behaviour.
+// glibc raises its mmap threshold after the first large free, after which large buffers are carved from
+// the heap and fragmented by small long-lived allocations. Tensor storage goes through the caching
+// allocator (allocator.cc); this keeps glibc's other large allocations (oneDNN scratch, JS buffers) in
+// mmap too. LEANCONV_MMAP_THRESHOLD (bytes) overrides it; 0 keeps glibc's dynamic behaviour.
 void TuneAllocator() {
   long threshold = 128 * 1024;
   if (const char* env = std::getenv("LEANCONV_MMAP_THRESHOLD")) threshold = std::strtol(env, nullptr, 10);
@@ -96,6 +96,7 @@ Napi::Object DTypeCodes(Napi::Env env) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   TuneAllocator();
+  InstallAllocator(env, exports);
   exports.Set("dtypeCodes", DTypeCodes(env));
   LC_EXPORT(exports, setNumThreads);
   LC_EXPORT(exports, getNumThreads);

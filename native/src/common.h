@@ -31,7 +31,7 @@ struct ArgumentError : std::runtime_error {
 Napi::Value Wrap(Napi::Env env, at::Tensor tensor);
 Napi::Value WrapList(Napi::Env env, const std::vector<at::Tensor>& tensors);
 at::Tensor& Unwrap(const Napi::Value& value);  // throws if not a handle or already disposed
-void Release(Napi::BasicEnv env, Handle* handle);    // drop the reference and its memory accounting
+void Release(Napi::Env env, Handle* handle);  // drop the reference and its memory accounting
 int64_t LiveHandleCount();
 int64_t AccountedBytes();
 
@@ -91,6 +91,7 @@ Napi::Value Guard(const Napi::CallbackInfo& info, const char* op, Fn&& body) {
   exports.Set(#name, Napi::Function::New(env, name, #name))
 
 // --- registration ----------------------------------------------------------------------------------------
+void InstallAllocator(Napi::Env env, Napi::Object exports);
 void RegisterHandle(Napi::Env env, Napi::Object exports);
 void RegisterCreation(Napi::Env env, Napi::Object exports);
 void RegisterShapeOps(Napi::Env env, Napi::Object exports);

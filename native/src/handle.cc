@@ -12,21 +12,31 @@ namespace {
 
 int64_t liveHandles = 0;
 int64_t accountedBytes = 0;
-int64_t pendingAdjustment = 0;  // batched: one napi call per MiB of change, not one per op
+int64_t pendingAdjustment = 0;  // reported to V8 in batches: one napi call per MiB of change, not per op
 
-void AdjustExternalMemory(Napi::BasicEnv env, int64_t delta) {
-  accountedBytes += delta;
-  pendingAdjustment += delta;
+// Reports the batched change to V8. Only called from ordinary JS calls: V8 must not be re-entered from
+// inside a garbage collection, where the finalizers below run.
+void FlushExternalMemory(Napi::BasicEnv env) {
   if (pendingAdjustment > (1 << 20) || pendingAdjustment < -(1 << 20)) {
-    Napi::MemoryManagement::AdjustExternalMemory(env, pendingAdjustment);
+    int64_t delta = pendingAdjustment;
     pendingAdjustment = 0;
+    Napi::MemoryManagement::AdjustExternalMemory(env, delta);
   }
+}
+
+void Forget(Handle* handle) {
+  if (!handle->tensor.defined()) return;
+  handle->tensor.reset();
+  --liveHandles;
+  accountedBytes -= handle->accountedBytes;
+  pendingAdjustment -= handle->accountedBytes;
+  handle->accountedBytes = 0;
 }
 
 // A basic finalizer: it touches no JS state, so Node runs it during garbage collection itself instead of
 // queueing it for the event loop, which a synchronous training loop never reaches.
-void Finalize(Napi::BasicEnv env, Handle* handle) {
-  Release(env, handle);
+void Finalize(Napi::BasicEnv, Handle* handle) {
+  Forget(handle);
   delete handle;
 }
 
@@ -44,8 +54,11 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
   // sees roughly the native bytes that collecting this wrapper could free.
   if (!handle->tensor.is_view()) handle->accountedBytes = static_cast<int64_t>(handle->tensor.nbytes());
   ++liveHandles;
-  AdjustExternalMemory(env, handle->accountedBytes);
-  return Napi::External<Handle>::New(env, handle, Finalize);
+  accountedBytes += handle->accountedBytes;
+  pendingAdjustment += handle->accountedBytes;
+  auto external = Napi::External<Handle>::New(env, handle, Finalize);
+  FlushExternalMemory(env);
+  return external;
 }
 
 Napi::Value WrapList(Napi::Env env, const std::vector<at::Tensor>& tensors) {
@@ -60,12 +73,9 @@ at::Tensor& Unwrap(const Napi::Value& value) {
   return handle->tensor;
 }
 
-void Release(Napi::BasicEnv env, Handle* handle) {
-  if (!handle->tensor.defined()) return;
-  handle->tensor.reset();
-  --liveHandles;
-  AdjustExternalMemory(env, -handle->accountedBytes);
-  handle->accountedBytes = 0;
+void Release(Napi::Env env, Handle* handle) {
+  Forget(handle);
+  FlushExternalMemory(env);
 }
 
 int64_t LiveHandleCount() { return liveHandles; }

@@ -15,7 +15,7 @@ export {
   type LoadedSafetensors, type SafetensorsHeader, type TensorInfo,
 } from './safetensors.js';
 export {
-  buildInfo, cudaIsAvailable, defaultNumThreads, getNumThreads, getRngState, manualSeed, memoryStats, setNumThreads, setRngState,
-  type BuildInfo, type MemoryStats,
+  allocatorStats, buildInfo, cudaIsAvailable, emptyCache, defaultNumThreads, getNumThreads, getRngState, manualSeed, memoryStats, setNumThreads, setRngState,
+  type AllocatorStats, type BuildInfo, type MemoryStats,
 } from './runtime.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';

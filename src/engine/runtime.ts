@@ -118,3 +118,16 @@ export interface MemoryStats {
   nativeBytes: number;
 }
 export const memoryStats = (): MemoryStats => ({ liveTensors: native.liveTensors(), nativeBytes: native.nativeBytes() });
+
+export interface AllocatorStats {
+  /** Whether leanconv's caching allocator serves tensor storage (LEANCONV_ALLOCATOR=system turns it off). */
+  caching: boolean;
+  /** Bytes of large blocks held by live tensors. */
+  inUseBytes: number;
+  /** Bytes of freed large blocks kept for reuse (bounded by cacheLimitBytes; LEANCONV_ALLOCATOR_CACHE_MB). */
+  cachedBytes: number;
+  cacheLimitBytes: number;
+}
+export const allocatorStats = (): AllocatorStats => ({ caching: native.cachingAllocator as boolean, ...native.allocatorStats() });
+/** Returns cached free blocks to the operating system. */
+export const emptyCache = (): void => native.emptyCache();

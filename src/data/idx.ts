@@ -1,0 +1,88 @@
+// MNIST-style IDX files (optionally gzip-compressed): the format of MNIST and Fashion-MNIST.
+// Header: two zero bytes, a type code (0x08 = uint8), the number of dimensions, then one big-endian
+// uint32 per dimension, then the data.
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+
+export interface IdxArray {
+  shape: number[];
+  data: Uint8Array;
+}
+
+export class IdxFormatError extends Error {
+  constructor(file: string, problem: string) {
+    super(`${file}: not a valid IDX file: ${problem}`);
+    this.name = 'IdxFormatError';
+  }
+}
+
+/** Reads an IDX file of unsigned bytes (images or labels); `.gz` content is detected by its magic bytes. */
+export function readIdx(file: string): IdxArray {
+  let bytes: Buffer = readFileSync(file);
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (err) {
+      throw new IdxFormatError(file, `corrupt gzip data (${(err as Error).message})`);
+    }
+  }
+  if (bytes.length < 4) throw new IdxFormatError(file, `${bytes.length} bytes is too short for the header`);
+  if (bytes[0] !== 0 || bytes[1] !== 0) throw new IdxFormatError(file, 'magic number does not start with two zero bytes');
+  if (bytes[2] !== 0x08) throw new IdxFormatError(file, `element type 0x${bytes[2]!.toString(16)} is not unsigned byte (0x08)`);
+  const ndim = bytes[3]!;
+  if (ndim < 1 || ndim > 4) throw new IdxFormatError(file, `${ndim} dimensions (expected 1 to 4)`);
+  const headerBytes = 4 + 4 * ndim;
+  if (bytes.length < headerBytes) throw new IdxFormatError(file, 'truncated header');
+  const shape: number[] = [];
+  for (let i = 0; i < ndim; i++) shape.push(bytes.readUInt32BE(4 + 4 * i));
+  const expected = shape.reduce((a, b) => a * b, 1);
+  const actual = bytes.length - headerBytes;
+  if (actual !== expected) {
+    throw new IdxFormatError(file, `header promises ${expected} bytes of data ([${shape.join(', ')}]) but the file has ${actual}`);
+  }
+  return { shape, data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, expected) };
+}
+
+/** Builds IDX bytes (for tests and tools that write datasets). */
+export function encodeIdx(shape: readonly number[], data: Uint8Array): Buffer {
+  const header = Buffer.alloc(4 + 4 * shape.length);
+  header[2] = 0x08;
+  header[3] = shape.length;
+  shape.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([header, data]);
+}
+
+export interface ImageClassificationSplit {
+  /** [N, H, W] uint8 pixels. */
+  images: IdxArray;
+  /** [N] uint8 labels. */
+  labels: Uint8Array;
+  numClasses: number;
+}
+
+/** Reads an MNIST-format split (`train` or `t10k`) from a directory and checks images and labels agree. */
+export function readMnistSplit(dir: string, split: 'train' | 't10k', numClasses = 10): ImageClassificationSplit {
+  const find = (stem: string): string => {
+    for (const suffix of ['.gz', '']) {
+      const path = `${dir}/${stem}${suffix}`;
+      if (existsSync(path)) return path;
+    }
+    throw new Error(`${dir}: no ${stem} or ${stem}.gz (an MNIST-format directory needs ${split}-images-idx3-ubyte and ${split}-labels-idx1-ubyte)`);
+  };
+  const imageFile = find(`${split}-images-idx3-ubyte`);
+  const labelFile = find(`${split}-labels-idx1-ubyte`);
+  const images = readIdx(imageFile);
+  const labels = readIdx(labelFile);
+  if (images.shape.length !== 3) throw new IdxFormatError(imageFile, `images must have 3 dimensions, found [${images.shape.join(', ')}]`);
+  if (labels.shape.length !== 1) throw new IdxFormatError(labelFile, `labels must have 1 dimension, found [${labels.shape.join(', ')}]`);
+  if (labels.shape[0] !== images.shape[0]) {
+    throw new Error(`${labelFile}: ${labels.shape[0]} labels for ${images.shape[0]} images in ${imageFile}`);
+  }
+  const bad = labels.data.findIndex((l) => l >= numClasses);
+  if (bad >= 0) throw new IdxFormatError(labelFile, `label ${labels.data[bad]} at index ${bad} is outside 0..${numClasses - 1}`);
+  return { images, labels: labels.data, numClasses };
+}
+
+/** Where Debian's dataset-fashion-mnist package installs the files. */
+export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
