@@ -108,8 +108,9 @@ export function buildInfo(): BuildInfo {
   };
 }
 
-/** Whether the linked libtorch can use a CUDA device. */
-export const cudaIsAvailable = (): boolean => native.buildInfo().cuda as boolean;
+let cuda: boolean | undefined;
+/** Whether the linked libtorch can use a CUDA device (fixed for the process, so asked once). */
+export const cudaIsAvailable = (): boolean => (cuda ??= native.buildInfo().cuda as boolean);
 
 export interface MemoryStats {
   /** Tensor handles created and not yet disposed or collected. */
