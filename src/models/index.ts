@@ -1,0 +1,13 @@
+// leanconv.models: the registry and every built-in model family (importing a family registers it).
+import './cifar_quick.js';
+import './vgg.js';
+import './resnet.js';
+import './wrn.js';
+import './densenet.js';
+
+export { createModel, getModelSpec, listModels, registerModel, resolveModelOptions, type ModelOptions, type ModelSpec, type ResolvedModelOptions } from './registry.js';
+export { CifarQuick } from './cifar_quick.js';
+export { VGG } from './vgg.js';
+export { BasicBlock, Bottleneck, CifarResNet, ResNet } from './resnet.js';
+export { WideBlock, WideResNet } from './wrn.js';
+export { DenseLayer, DenseNet, Transition } from './densenet.js';

@@ -1,0 +1,45 @@
+// VGG-16 with BN for CIFAR (ACNet's `vc`, base_model/vgg.py): 13 conv3x3-BN-ReLU layers, max pooling
+// after convs 2, 4, 7, 10 and 13, then FC 512 - ReLU - FC. No dropout. 14,986,698 parameters.
+import type { Tensor } from '../engine/tensor.js';
+import { Sequential } from '../nn/containers.js';
+import { BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
+import { Module } from '../nn/module.js';
+import { registerModel, type ResolvedModelOptions } from './registry.js';
+
+const VGG16_WIDTHS = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'] as const;
+
+export class VGG extends Module {
+  declare readonly features: Sequential;
+  declare readonly classifier: Sequential;
+
+  constructor({ numClasses, inChannels, inputSize }: ResolvedModelOptions, config: readonly (number | 'M')[] = VGG16_WIDTHS) {
+    super();
+    const layers: Module[] = [];
+    let channels = inChannels;
+    let side = inputSize;
+    for (const item of config) {
+      if (item === 'M') {
+        layers.push(new MaxPool2d({ kernelSize: 2 }));
+        side = Math.floor(side / 2);
+      } else {
+        layers.push(new Conv2d(channels, item, 3, { padding: 1, bias: false }), new BatchNorm2d(item), new ReLU());
+        channels = item;
+      }
+    }
+    if (side < 1) throw new RangeError(`vgg: input ${inputSize}x${inputSize} is too small for ${config.filter((c) => c === 'M').length} poolings (needs >= 32)`);
+    this.addModule('features', new Sequential(...layers));
+    this.addModule('classifier', new Sequential(new Flatten(), new Linear(channels * side * side, 512), new ReLU(), new Linear(512, numClasses)));
+  }
+
+  forward(x: Tensor): Tensor {
+    const f = this.features.forward(x);
+    const out = this.classifier.forward(f);
+    f.dispose();
+    return out;
+  }
+}
+
+registerModel({
+  name: 'vgg16_cifar', family: 'vgg', description: 'VGG-16 with BN for CIFAR (no dropout)', inputSize: [3, 32, 32], defaultNumClasses: 10,
+  source: 'ACNet base_model/vgg.py (vc)', create: (o) => new VGG(o),
+});

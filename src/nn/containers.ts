@@ -1,0 +1,69 @@
+// Containers: Sequential runs its children in order; ModuleList only holds them.
+import { Tensor } from '../engine/tensor.js';
+import { Module } from './module.js';
+
+/** Children named '0', '1', ... unless given as [name, module] pairs. */
+export class Sequential extends Module {
+  constructor(...modules: (Module | [string, Module])[]) {
+    super();
+    modules.forEach((m, i) => (Array.isArray(m) ? this.addModule(m[0], m[1]) : this.addModule(String(i), m)));
+  }
+
+  get length(): number {
+    return this.namedChildren().length;
+  }
+
+  at(index: number): Module {
+    const children = this.namedChildren();
+    const entry = children[index < 0 ? children.length + index : index];
+    if (entry === undefined) throw new RangeError(`Sequential: index ${index} out of range (length ${children.length})`);
+    return entry[1];
+  }
+
+  append(module: Module): this {
+    this.addModule(String(this.length), module);
+    return this;
+  }
+
+  /** Runs the children in order, releasing each intermediate as soon as the next one has consumed it. */
+  forward(x: Tensor): Tensor {
+    return runInOrder(this.namedChildren().map(([, m]) => m), x);
+  }
+}
+
+/** Feeds x through modules in order, disposing every intermediate (never x itself) once consumed. */
+export function runInOrder(modules: readonly Module[], x: Tensor): Tensor {
+  let h = x;
+  for (const m of modules) {
+    const next = m.forward(h);
+    if (h !== x && next !== h) h.dispose();
+    h = next;
+  }
+  return h === x ? x.view(x.shape) : h;
+}
+
+/** An indexed list of modules registered as children '0', '1', ...; it has no forward of its own. */
+export class ModuleList extends Module {
+  constructor(modules: readonly Module[] = []) {
+    super();
+    modules.forEach((m) => this.push(m));
+  }
+  get length(): number {
+    return this.namedChildren().length;
+  }
+  push(module: Module): this {
+    this.addModule(String(this.length), module);
+    return this;
+  }
+  at(index: number): Module {
+    const entry = this.namedChildren()[index];
+    if (entry === undefined) throw new RangeError(`ModuleList: index ${index} out of range (length ${this.length})`);
+    return entry[1];
+  }
+  [Symbol.iterator](): Iterator<Module> {
+    return this.namedChildren().map(([, m]) => m)[Symbol.iterator]();
+  }
+  forward(): Tensor {
+    throw new Error('ModuleList has no forward(); iterate over it instead');
+  }
+}

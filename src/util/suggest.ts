@@ -1,0 +1,36 @@
+// "Did you mean" suggestions for unknown names (models, datasets, options).
+
+/** Levenshtein edit distance. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The candidates closest to `name` (substring matches first), at most `limit`. */
+export function closest(name: string, candidates: readonly string[], limit = 3): string[] {
+  const lower = name.toLowerCase();
+  const scored = candidates.map((c) => {
+    const cl = c.toLowerCase();
+    const contains = cl.includes(lower) || lower.includes(cl);
+    return { c, score: contains ? 0 : editDistance(lower, cl) };
+  });
+  const maxDistance = Math.max(2, Math.floor(name.length / 2));
+  return scored
+    .filter((s) => s.score <= maxDistance)
+    .sort((x, y) => x.score - y.score || x.c.localeCompare(y.c))
+    .slice(0, limit)
+    .map((s) => s.c);
+}
+
+/** "unknown model 'resnt20'; did you mean: resnet20, resnet32?" */
+export function unknownNameMessage(kind: string, name: string, candidates: readonly string[]): string {
+  const near = closest(name, candidates);
+  return near.length > 0 ? `unknown ${kind} '${name}'; did you mean: ${near.join(', ')}?` : `unknown ${kind} '${name}'; valid: ${candidates.join(', ')}`;
+}
