@@ -1,0 +1,123 @@
+// Params and multiply-accumulates per layer, counted by running the model once on a real input: every
+// leaf module's forward is wrapped for the run to record the shapes it actually saw, so strides,
+// padding, dilation and groups are accounted for exactly as executed.
+import { noGrad } from '../engine/autograd.js';
+import { tidy } from '../engine/scope.js';
+import { type Shape, Tensor, zeros } from '../engine/tensor.js';
+import { Conv2d, Linear } from '../nn/layers.js';
+import { Module } from '../nn/module.js';
+
+/** MACs of one call for one sample, from the module and the shapes it saw. */
+export type MacCounter = (module: Module, input: Shape, output: Shape) => number;
+
+const counters = new Map<Function, MacCounter>();
+
+/** Teaches the profiler the MAC count of a layer type (later papers register their own layers). */
+export function registerMacCounter(type: abstract new (...args: never[]) => Module, counter: MacCounter): void {
+  counters.set(type, counter);
+}
+
+// Conv: every output element takes (Cin/groups)*kh*kw multiply-accumulates.
+registerMacCounter(Conv2d, (m, _input, output) => {
+  const c = m as Conv2d;
+  const perOutput = (c.inChannels / c.groups) * c.kernelSize[0] * c.kernelSize[1];
+  return (output.slice(1).reduce((a, b) => a * b, 1)) * perOutput;
+});
+registerMacCounter(Linear, (m, input) => {
+  const l = m as Linear;
+  const rows = input.slice(1, -1).reduce((a, b) => a * b, 1);
+  return rows * l.inFeatures * l.outFeatures;
+});
+
+function counterFor(m: Module): MacCounter | undefined {
+  for (let proto = Object.getPrototypeOf(m); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const c = counters.get(proto.constructor);
+    if (c !== undefined) return c;
+  }
+  return undefined;
+}
+
+export interface LayerProfile {
+  name: string;
+  type: string;
+  inputShape: number[];
+  outputShape: number[];
+  /** The layer's own parameters. */
+  params: number;
+  /** Multiply-accumulates per sample (0 for layers without a counter); summed over repeated calls. */
+  macs: number;
+  calls: number;
+}
+
+export interface ModelProfile {
+  /** Total parameters of the model (buffers excluded). */
+  params: number;
+  /** Conv + linear multiply-accumulates per sample. */
+  macs: number;
+  inputShape: number[];
+  outputShape: number[];
+  layers: LayerProfile[];
+}
+
+/** Profiles `model` on one zero input of shape [1, ...inputShape] (C, H, W) in eval mode; restores the mode. */
+export function profileModel(model: Module, inputShape: readonly number[]): ModelProfile {
+  const layers: LayerProfile[] = [];
+  const restore: (() => void)[] = [];
+  for (const [name, m] of model.namedModules()) {
+    if (m.namedChildren().length > 0 || name === '') continue;
+    const counter = counterFor(m);
+    const ownParams = m.namedParameters().reduce((s, [, p]) => s + p.numel, 0);
+    const original = m.forward;
+    let entry: LayerProfile | undefined;
+    m.forward = (x: Tensor): Tensor => {
+      const y = original.call(m, x);
+      const macs = counter ? counter(m, x.shape, y.shape) : 0;
+      if (entry === undefined) {
+        entry = { name, type: m.constructor.name, inputShape: [...x.shape], outputShape: [...y.shape], params: ownParams, macs, calls: 1 };
+        layers.push(entry);
+      } else {
+        entry.macs += macs;
+        entry.calls++;
+      }
+      return y;
+    };
+    restore.push(() => {
+      delete (m as { forward?: unknown }).forward;
+      if (m.forward !== original) m.forward = original;
+    });
+  }
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    const outputShape = tidy(() => noGrad(() => [...model.forward(zeros([1, ...inputShape])).shape]));
+    return {
+      params: model.numParameters(),
+      macs: layers.reduce((s, l) => s + l.macs, 0),
+      inputShape: [1, ...inputShape],
+      outputShape,
+      layers,
+    };
+  } finally {
+    for (const r of restore) r();
+    model.train(wasTraining);
+  }
+}
+
+/** A fixed-width table of a profile, one row per layer that has parameters or MACs. */
+export function formatProfile(profile: ModelProfile, options: { layers?: boolean } = {}): string {
+  const n = (v: number): string => v.toLocaleString('en-US');
+  const lines: string[] = [];
+  if (options.layers) {
+    const rows = profile.layers.filter((l) => l.params > 0 || l.macs > 0);
+    const w = Math.max(5, ...rows.map((r) => r.name.length));
+    lines.push(`${'layer'.padEnd(w)}  ${'type'.padEnd(12)} ${'output'.padEnd(18)} ${'params'.padStart(12)} ${'MACs'.padStart(16)}`);
+    for (const r of rows) {
+      lines.push(`${r.name.padEnd(w)}  ${r.type.padEnd(12)} ${`[${r.outputShape.join(', ')}]`.padEnd(18)} ${n(r.params).padStart(12)} ${n(r.macs).padStart(16)}`);
+    }
+    lines.push('');
+  }
+  lines.push(`input [${profile.inputShape.join(', ')}] -> output [${profile.outputShape.join(', ')}]`);
+  lines.push(`params: ${n(profile.params)}`);
+  lines.push(`MACs (conv + linear, per image): ${n(profile.macs)} (${(profile.macs / 1e9).toFixed(3)} G)`);
+  return lines.join('\n');
+}
