@@ -1,0 +1,74 @@
+// Assembles one batch of transformed float32 pixels from a dataset. Pure JavaScript (plus sharp for
+// image files), so it runs the same in the main thread and in loader worker threads.
+import type { Dataset } from './datasets.js';
+import { DatasetError } from './datasets.js';
+import { Rng } from './rng.js';
+import type { Image, Transform } from './transforms.js';
+
+export interface BatchRequest {
+  /** Dataset indices of the samples. */
+  indices: number[];
+  /** One augmentation seed per sample. */
+  seeds: number[];
+}
+
+export interface RawBatch {
+  /** [N, C, H, W] row-major. */
+  data: Float32Array;
+  labels: Int32Array;
+  shape: [number, number, number, number];
+}
+
+type SharpModule = typeof import('sharp');
+let sharpModule: Promise<SharpModule> | undefined;
+
+/** Decodes an image file to float RGB in [0, 1] (sharp is loaded on first use). */
+export async function decodeImageFile(file: string): Promise<Image> {
+  sharpModule ??= import('sharp').then((m) => (m.default ?? m) as unknown as SharpModule);
+  const sharp = (await sharpModule) as unknown as (input: string) => import('sharp').Sharp;
+  let raw: { data: Buffer; info: import('sharp').OutputInfo };
+  try {
+    raw = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw new DatasetError(file, `cannot decode image (${(err as Error).message})`);
+  }
+  const { width, height, channels } = raw.info;
+  const plane = width * height;
+  const out = new Float32Array(3 * plane);
+  // Interleaved HWC bytes -> planar CHW floats; a 1-channel decode is replicated to RGB.
+  for (let c = 0; c < 3; c++) {
+    const src = channels === 1 ? 0 : c;
+    for (let i = 0; i < plane; i++) out[c * plane + i] = raw.data[i * channels + src]! / 255;
+  }
+  return { data: out, channels: 3, height, width };
+}
+
+function memoryImage(ds: Extract<Dataset, { kind: 'memory' }>, index: number): Image {
+  const [channels, height, width] = ds.shape;
+  const size = channels * height * width;
+  const data = new Float32Array(size);
+  const src = ds.images.subarray(index * size, (index + 1) * size);
+  for (let i = 0; i < size; i++) data[i] = src[i]! / 255;
+  return { data, channels, height, width };
+}
+
+export async function assembleBatch(dataset: Dataset, transform: Transform, request: BatchRequest): Promise<RawBatch> {
+  const n = request.indices.length;
+  const images: Image[] = dataset.kind === 'memory'
+    ? request.indices.map((i) => memoryImage(dataset, i))
+    : await Promise.all(request.indices.map((i) => decodeImageFile(dataset.files[i]!)));
+  const out = images.map((img, k) => transform(img, new Rng(request.seeds[k]!)));
+  const first = out[0]!;
+  const sampleSize = first.channels * first.height * first.width;
+  const data = new Float32Array(n * sampleSize);
+  out.forEach((img, k) => {
+    if (img.channels !== first.channels || img.height !== first.height || img.width !== first.width) {
+      const which = dataset.kind === 'files' ? dataset.files[request.indices[k]!] : `sample ${request.indices[k]}`;
+      throw new DatasetError(String(which), `transformed to [${img.channels}, ${img.height}, ${img.width}] but the batch is ` +
+        `[${first.channels}, ${first.height}, ${first.width}]: add resize/centerCrop (or randomResizedCrop) so all images get one size`);
+    }
+    data.set(img.data, k * sampleSize);
+  });
+  const labels = Int32Array.from(request.indices, (i) => dataset.labels[i]!);
+  return { data, labels, shape: [n, first.channels, first.height, first.width] };
+}

@@ -1,0 +1,198 @@
+// Image-classification datasets. Small datasets (MNIST-format, CIFAR) are decoded once into one
+// shared uint8 [N, C, H, W] buffer that loader workers read without copying; image folders keep file
+// paths and are decoded per batch (with sharp). Every reader validates what it reads and names the
+// file and the problem when something is wrong.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+
+import { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, readMnistSplit } from './idx.js';
+import { unknownNameMessage } from '../util/suggest.js';
+
+export type Split = 'train' | 'test';
+
+/** Images decoded in memory: uint8 pixels [N, C, H, W] in a SharedArrayBuffer. */
+export interface InMemoryDataset {
+  kind: 'memory';
+  name: string;
+  classes: string[];
+  /** [C, H, W] of every image. */
+  shape: [number, number, number];
+  images: Uint8Array;
+  labels: Int32Array;
+  length: number;
+}
+
+/** Image files on disk, one class per sub-folder, decoded when a batch needs them. */
+export interface FileDataset {
+  kind: 'files';
+  name: string;
+  classes: string[];
+  /** Channels after decoding (3: RGB); height and width vary per file until transforms fix them. */
+  shape: [number, number, number];
+  files: string[];
+  labels: Int32Array;
+  length: number;
+}
+
+export type Dataset = InMemoryDataset | FileDataset;
+
+export class DatasetError extends Error {
+  constructor(path: string, problem: string) {
+    super(`${path}: ${problem}`);
+    this.name = 'DatasetError';
+  }
+}
+
+function sharedBytes(n: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(n));
+}
+
+function sharedLabels(values: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(new SharedArrayBuffer(values.length * 4));
+  for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+  return out;
+}
+
+/** MNIST-format idx files (optionally .gz): `train-*` for train, `t10k-*` for test. */
+export function loadMnistFormat(dir: string, split: Split, name = 'mnist', classes: readonly string[] = [...'0123456789']): InMemoryDataset {
+  if (!existsSync(dir)) throw new DatasetError(dir, `directory does not exist (expected MNIST-format idx files for '${name}')`);
+  const raw = readMnistSplit(dir, split === 'train' ? 'train' : 't10k', classes.length);
+  const [n, h, w] = raw.images.shape as [number, number, number];
+  const images = sharedBytes(raw.images.data.length);
+  images.set(raw.images.data);
+  return { kind: 'memory', name, classes: [...classes], shape: [1, h, w], images, labels: sharedLabels(raw.labels), length: n };
+}
+
+export const loadFashionMnist = (split: Split, dir = FASHION_MNIST_DIR): InMemoryDataset => {
+  if (!existsSync(dir)) {
+    throw new DatasetError(dir, "Fashion-MNIST is not installed here: run 'sudo apt-get install dataset-fashion-mnist' or pass the directory of its idx files");
+  }
+  return loadMnistFormat(dir, split, 'fashion-mnist', FASHION_MNIST_CLASSES);
+};
+
+const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+const CIFAR_PIXELS = 3 * 32 * 32;
+
+/** The first of `dirs` that contains every file in `names`. */
+function findDir(root: string, subdirs: readonly string[], names: readonly string[], what: string): string {
+  for (const d of [root, ...subdirs.map((s) => join(root, s))]) {
+    if (names.every((f) => existsSync(join(d, f)))) return d;
+  }
+  throw new DatasetError(root, `no ${what} here (looked for ${names.join(', ')} in it and in ${subdirs.join(', ')})`);
+}
+
+function readClassNames(file: string, expected: number): string[] | undefined {
+  if (!existsSync(file)) return undefined;
+  const names = readFileSync(file, 'utf8').split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0);
+  return names.length === expected ? names : undefined;
+}
+
+/**
+ * CIFAR-10 / CIFAR-100 in the binary version: records of label byte(s) + 3072 pixel bytes (R, G, B
+ * planes of 32x32). CIFAR-100 records carry a coarse and a fine label; the fine one is used.
+ */
+export function loadCifar(dir: string, variant: 10 | 100, split: Split): InMemoryDataset {
+  const labelBytes = variant === 10 ? 1 : 2;
+  const record = labelBytes + CIFAR_PIXELS;
+  const files = variant === 10
+    ? (split === 'train' ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'])
+    : [split === 'train' ? 'train.bin' : 'test.bin'];
+  const base = findDir(dir, variant === 10 ? ['cifar-10-batches-bin'] : ['cifar-100-binary'], files, `CIFAR-${variant} binary ${split} files`);
+  const chunks = files.map((f) => {
+    const path = join(base, f);
+    const bytes = readFileSync(path);
+    if (bytes.length === 0 || bytes.length % record !== 0) {
+      throw new DatasetError(path, `size ${bytes.length} bytes is not a whole number of ${record}-byte CIFAR-${variant} records`);
+    }
+    return { path, bytes };
+  });
+  const length = chunks.reduce((s, c) => s + c.bytes.length / record, 0);
+  const images = sharedBytes(length * CIFAR_PIXELS);
+  const labels = new Int32Array(new SharedArrayBuffer(length * 4));
+  let i = 0;
+  for (const { path, bytes } of chunks) {
+    for (let off = 0; off < bytes.length; off += record, i++) {
+      const label = bytes[off + labelBytes - 1]!;
+      if (label >= variant) throw new DatasetError(path, `record ${off / record} has label ${label}, outside 0..${variant - 1}`);
+      labels[i] = label;
+      images.set(bytes.subarray(off + labelBytes, off + record), i * CIFAR_PIXELS);
+    }
+  }
+  const classes = variant === 10
+    ? readClassNames(join(base, 'batches.meta.txt'), 10) ?? CIFAR10_CLASSES
+    : readClassNames(join(base, 'fine_label_names.txt'), 100) ?? Array.from({ length: 100 }, (_, k) => String(k));
+  return { kind: 'memory', name: `cifar${variant}`, classes, shape: [3, 32, 32], images, labels, length };
+}
+
+const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif']);
+
+/**
+ * An image folder: one sub-folder per class (sorted names are the class indices), images inside.
+ * If `root` has a `train` / `val` (or `test`) sub-folder, the split picks it.
+ */
+export function loadImageFolder(root: string, split?: Split): FileDataset {
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new DatasetError(root, 'image folder does not exist or is not a directory');
+  let dir = root;
+  if (split !== undefined) {
+    const candidates = split === 'train' ? ['train'] : ['val', 'test', 'validation'];
+    const found = candidates.find((c) => existsSync(join(root, c)) && statSync(join(root, c)).isDirectory());
+    if (found !== undefined) dir = join(root, found);
+  }
+  const classes = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  if (classes.length === 0) throw new DatasetError(dir, 'no class sub-folders (an image folder needs one sub-folder of images per class)');
+  const files: string[] = [];
+  const labels: number[] = [];
+  classes.forEach((cls, label) => {
+    const images = readdirSync(join(dir, cls), { withFileTypes: true })
+      .filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()))
+      .map((e) => join(dir, cls, e.name))
+      .sort();
+    if (images.length === 0) throw new DatasetError(join(dir, cls), `class folder '${cls}' has no images (${[...IMAGE_EXTENSIONS].join(' ')})`);
+    for (const f of images) {
+      files.push(f);
+      labels.push(label);
+    }
+  });
+  return { kind: 'files', name: 'folder', classes, shape: [3, 0, 0], files, labels: sharedLabels(labels), length: files.length };
+}
+
+/** What the CLI and trainer know about each dataset: where it lives, its statistics, its augmentation. */
+export interface DatasetSpec {
+  name: string;
+  description: string;
+  /** Directory used when none is given (only the built-in dataset has one). */
+  defaultDir?: string;
+  mean: number[];
+  std: number[];
+  load(dir: string, split: Split): Dataset;
+}
+
+const FMNIST_STATS = { mean: [0.2860], std: [0.3530] };
+export const DATASETS: Record<string, DatasetSpec> = {
+  'fashion-mnist': {
+    name: 'fashion-mnist', description: 'Fashion-MNIST, 28x28 grayscale, 10 classes (built in: Debian dataset-fashion-mnist)',
+    defaultDir: FASHION_MNIST_DIR, ...FMNIST_STATS, load: (dir, split) => loadFashionMnist(split, dir),
+  },
+  mnist: {
+    name: 'mnist', description: 'MNIST-format idx files from a directory, 10 classes', mean: [0.1307], std: [0.3081],
+    load: (dir, split) => loadMnistFormat(dir, split),
+  },
+  cifar10: {
+    name: 'cifar10', description: 'CIFAR-10 binary version (data_batch_*.bin, test_batch.bin)', mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616],
+    load: (dir, split) => loadCifar(dir, 10, split),
+  },
+  cifar100: {
+    name: 'cifar100', description: 'CIFAR-100 binary version (train.bin, test.bin)', mean: [0.5071, 0.4865, 0.4409], std: [0.2673, 0.2564, 0.2762],
+    load: (dir, split) => loadCifar(dir, 100, split),
+  },
+  folder: {
+    name: 'folder', description: 'an image folder: one sub-folder per class (optionally under train/ and val/)', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225],
+    load: (dir, split) => loadImageFolder(dir, split),
+  },
+};
+
+export function getDatasetSpec(name: string): DatasetSpec {
+  const spec = DATASETS[name];
+  if (spec === undefined) throw new Error(unknownNameMessage('dataset', name, Object.keys(DATASETS)));
+  return spec;
+}

@@ -1,0 +1,140 @@
+// The data loader: seeded shuffling, batching, drop-last, and batches prepared ahead of time in worker
+// threads while the main thread trains. Batch content depends only on (seed, epoch, batch index), so
+// any number of workers - or none - gives the same batches, and a resumed run continues exactly.
+import { Worker } from 'node:worker_threads';
+
+import { fromTypedArray, type Tensor } from '../engine/tensor.js';
+import { assembleBatch, type BatchRequest, type RawBatch } from './batch.js';
+import type { Dataset } from './datasets.js';
+import { hashInts, permutation } from './rng.js';
+import { compose, type Transform, type TransformSpec } from './transforms.js';
+
+export interface LoaderOptions {
+  batchSize: number;
+  shuffle?: boolean;
+  /** Drop the last incomplete batch (default false). */
+  dropLast?: boolean;
+  seed?: number;
+  transforms?: TransformSpec[];
+  /** Worker threads preparing batches; 0 prepares them in the calling thread. Default 1. */
+  workers?: number;
+  /** Batches requested ahead of the one being consumed (default 3). */
+  prefetch?: number;
+}
+
+export interface Batch {
+  /** float32 [N, C, H, W]; owned by the consumer (dispose it). */
+  images: Tensor;
+  /** int64 [N]; owned by the consumer. */
+  labels: Tensor;
+  /** Batch index within the epoch. */
+  index: number;
+}
+
+interface Pending {
+  resolve(batch: RawBatch): void;
+  reject(err: Error): void;
+}
+
+export class DataLoader {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly seed: number;
+  readonly transforms: TransformSpec[];
+  private readonly transform: Transform;
+  private readonly prefetch: number;
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private nextWorker = 0;
+
+  constructor(readonly dataset: Dataset, options: LoaderOptions) {
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${options.batchSize}`);
+    this.batchSize = options.batchSize;
+    this.shuffle = options.shuffle ?? false;
+    this.dropLast = options.dropLast ?? false;
+    this.seed = options.seed ?? 0;
+    this.transforms = options.transforms ?? [];
+    this.transform = compose(this.transforms);
+    this.prefetch = Math.max(1, options.prefetch ?? 3);
+    if (dataset.length === 0) throw new RangeError(`DataLoader: dataset '${dataset.name}' is empty`);
+    const workers = options.workers ?? 1;
+    for (let i = 0; i < workers; i++) this.workers.push(this.startWorker());
+  }
+
+  /** Batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length / this.batchSize;
+    return this.dropLast ? Math.floor(n) : Math.ceil(n);
+  }
+
+  private startWorker(): Worker {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { dataset: this.dataset, transforms: this.transforms } });
+    worker.unref();
+    worker.on('message', (msg: { id: number; batch?: RawBatch; error?: string }) => {
+      const p = this.pending.get(msg.id);
+      if (p === undefined) return;
+      this.pending.delete(msg.id);
+      if (msg.error !== undefined) p.reject(new Error(msg.error));
+      else p.resolve(msg.batch!);
+    });
+    worker.on('error', (err) => {
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    });
+    return worker;
+  }
+
+  /** The sample order of an epoch (a seeded permutation when shuffling). */
+  order(epoch: number): Uint32Array {
+    if (this.shuffle) return permutation(this.dataset.length, hashInts(this.seed, epoch, 0x5eed));
+    return Uint32Array.from({ length: this.dataset.length }, (_, i) => i);
+  }
+
+  private request(order: Uint32Array, epoch: number, batch: number): BatchRequest {
+    const start = batch * this.batchSize;
+    const end = Math.min(start + this.batchSize, order.length);
+    const indices = Array.from(order.subarray(start, end));
+    const seeds = indices.map((_, k) => hashInts(this.seed, epoch, start + k));
+    return { indices, seeds };
+  }
+
+  private fetch(request: BatchRequest): Promise<RawBatch> {
+    if (this.workers.length === 0) return assembleBatch(this.dataset, this.transform, request);
+    const id = this.nextId++;
+    const worker = this.workers[this.nextWorker++ % this.workers.length]!;
+    return new Promise<RawBatch>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, request });
+    });
+  }
+
+  /** Iterates over one epoch's batches, from `startBatch` on, keeping `prefetch` batches in preparation. */
+  async *epoch(epoch = 0, startBatch = 0): AsyncGenerator<Batch> {
+    const order = this.order(epoch);
+    const total = this.length;
+    const queue: Promise<RawBatch>[] = [];
+    let requested = startBatch;
+    const fill = (): void => {
+      while (queue.length < this.prefetch && requested < total) queue.push(this.fetch(this.request(order, epoch, requested++)));
+    };
+    fill();
+    // Rejections of batches still queued when the consumer stops early are not errors of this epoch.
+    try {
+      for (let index = startBatch; index < total; index++) {
+        const raw = await queue.shift()!;
+        fill();
+        const labels64 = BigInt64Array.from(raw.labels, (v) => BigInt(v));
+        yield { images: fromTypedArray(raw.data, raw.shape), labels: fromTypedArray(labels64, [raw.labels.length]), index };
+      }
+    } finally {
+      for (const p of queue) p.catch(() => undefined);
+    }
+  }
+
+  /** Stops the worker threads. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
+  }
+}

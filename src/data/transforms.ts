@@ -1,0 +1,196 @@
+// Image transforms on one sample in CHW float32 layout (values in [0, 1] until normalised). They are
+// plain data ({name, ...options}) so that worker threads can rebuild the same pipeline, and pure
+// functions of the image and an Rng, so that every run with the same seed sees the same pixels.
+import type { Rng } from './rng.js';
+
+export interface Image {
+  data: Float32Array;
+  channels: number;
+  height: number;
+  width: number;
+}
+
+export type TransformSpec =
+  | { name: 'normalize'; mean: number[]; std: number[] }
+  | { name: 'randomCrop'; size: number; padding: number }
+  | { name: 'horizontalFlip'; p?: number }
+  | { name: 'resize'; size: number }
+  | { name: 'centerCrop'; size: number }
+  | { name: 'randomResizedCrop'; size: number; scale?: [number, number]; ratio?: [number, number] }
+  | { name: 'pad'; padding: number }
+  | { name: 'grayscaleToRgb' };
+
+export type Transform = (image: Image, rng: Rng) => Image;
+
+const blank = (channels: number, height: number, width: number): Image => ({ data: new Float32Array(channels * height * width), channels, height, width });
+
+/** Copies the window [top, top+h) x [left, left+w) of `img`; parts outside the image are zero. */
+export function crop(img: Image, top: number, left: number, h: number, w: number): Image {
+  const out = blank(img.channels, h, w);
+  for (let c = 0; c < img.channels; c++) {
+    for (let y = 0; y < h; y++) {
+      const sy = top + y;
+      if (sy < 0 || sy >= img.height) continue;
+      const x0 = Math.max(0, -left);
+      const x1 = Math.min(w, img.width - left);
+      if (x1 <= x0) continue;
+      const src = (c * img.height + sy) * img.width + left;
+      out.data.set(img.data.subarray(src + x0, src + x1), (c * h + y) * w + x0);
+    }
+  }
+  return out;
+}
+
+/** Bilinear resampling of a window of `img` to outH x outW (half-pixel centres, as PyTorch align_corners=false). */
+export function resample(img: Image, outH: number, outW: number, box = { top: 0, left: 0, height: img.height, width: img.width }): Image {
+  const out = blank(img.channels, outH, outW);
+  const sy = box.height / outH;
+  const sx = box.width / outW;
+  const ys: [number, number, number][] = [];
+  for (let y = 0; y < outH; y++) {
+    const f = Math.min(Math.max(box.top + (y + 0.5) * sy - 0.5, 0), img.height - 1);
+    const y0 = Math.floor(f);
+    ys.push([y0, Math.min(y0 + 1, img.height - 1), f - y0]);
+  }
+  const xs: [number, number, number][] = [];
+  for (let x = 0; x < outW; x++) {
+    const f = Math.min(Math.max(box.left + (x + 0.5) * sx - 0.5, 0), img.width - 1);
+    const x0 = Math.floor(f);
+    xs.push([x0, Math.min(x0 + 1, img.width - 1), f - x0]);
+  }
+  for (let c = 0; c < img.channels; c++) {
+    const plane = c * img.height * img.width;
+    for (let y = 0; y < outH; y++) {
+      const [y0, y1, fy] = ys[y]!;
+      const r0 = plane + y0 * img.width;
+      const r1 = plane + y1 * img.width;
+      const o = (c * outH + y) * outW;
+      for (let x = 0; x < outW; x++) {
+        const [x0, x1, fx] = xs[x]!;
+        const top = img.data[r0 + x0]! + (img.data[r0 + x1]! - img.data[r0 + x0]!) * fx;
+        const bottom = img.data[r1 + x0]! + (img.data[r1 + x1]! - img.data[r1 + x0]!) * fx;
+        out.data[o + x] = top + (bottom - top) * fy;
+      }
+    }
+  }
+  return out;
+}
+
+function positive(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`transform: ${what} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/** Builds the function for one spec; throws naming the bad option. */
+export function buildTransform(spec: TransformSpec): Transform {
+  switch (spec.name) {
+    case 'normalize': {
+      const { mean, std } = spec;
+      if (mean.length !== std.length || std.some((s) => !(s > 0))) throw new RangeError('normalize: mean and std need one entry per channel, std > 0');
+      return (img) => {
+        if (img.channels !== mean.length) throw new RangeError(`normalize: image has ${img.channels} channels, mean/std have ${mean.length}`);
+        const plane = img.height * img.width;
+        for (let c = 0; c < img.channels; c++) {
+          const m = mean[c]!;
+          const s = std[c]!;
+          for (let i = c * plane; i < (c + 1) * plane; i++) img.data[i] = (img.data[i]! - m) / s;
+        }
+        return img;
+      };
+    }
+    case 'randomCrop': {
+      const size = positive(spec.size, 'randomCrop size');
+      const p = spec.padding;
+      return (img, rng) => {
+        const top = rng.int(img.height + 2 * p - size + 1) - p;
+        const left = rng.int(img.width + 2 * p - size + 1) - p;
+        return crop(img, top, left, size, size);
+      };
+    }
+    case 'pad':
+      return (img) => crop(img, -spec.padding, -spec.padding, img.height + 2 * spec.padding, img.width + 2 * spec.padding);
+    case 'horizontalFlip': {
+      const p = spec.p ?? 0.5;
+      return (img, rng) => {
+        if (rng.next() >= p) return img;
+        const { data, width } = img;
+        for (let row = 0; row < img.channels * img.height; row++) data.subarray(row * width, (row + 1) * width).reverse();
+        return img;
+      };
+    }
+    case 'resize': {
+      // The shorter side becomes `size`, keeping the aspect ratio (torchvision Resize(int)).
+      const size = positive(spec.size, 'resize size');
+      return (img) => {
+        const scale = size / Math.min(img.height, img.width);
+        const h = img.height <= img.width ? size : Math.round(img.height * scale);
+        const w = img.width < img.height ? size : Math.round(img.width * scale);
+        return h === img.height && w === img.width ? img : resample(img, h, w);
+      };
+    }
+    case 'centerCrop': {
+      const size = positive(spec.size, 'centerCrop size');
+      return (img) => crop(img, Math.round((img.height - size) / 2), Math.round((img.width - size) / 2), size, size);
+    }
+    case 'randomResizedCrop': {
+      const size = positive(spec.size, 'randomResizedCrop size');
+      const [smin, smax] = spec.scale ?? [0.08, 1];
+      const [rmin, rmax] = spec.ratio ?? [3 / 4, 4 / 3];
+      return (img, rng) => {
+        const area = img.height * img.width;
+        for (let attempt = 0; attempt < 10; attempt++) {
+          const target = area * rng.uniform(smin, smax);
+          const ratio = Math.exp(rng.uniform(Math.log(rmin), Math.log(rmax)));
+          const w = Math.round(Math.sqrt(target * ratio));
+          const h = Math.round(Math.sqrt(target / ratio));
+          if (w > 0 && h > 0 && w <= img.width && h <= img.height) {
+            const top = rng.int(img.height - h + 1);
+            const left = rng.int(img.width - w + 1);
+            return resample(img, size, size, { top, left, height: h, width: w });
+          }
+        }
+        // Fallback as torchvision: a central crop with the ratio clamped to the allowed range.
+        const inRatio = img.width / img.height;
+        let w = img.width;
+        let h = img.height;
+        if (inRatio < rmin) h = Math.round(w / rmin);
+        else if (inRatio > rmax) w = Math.round(h * rmax);
+        return resample(img, size, size, { top: Math.floor((img.height - h) / 2), left: Math.floor((img.width - w) / 2), height: h, width: w });
+      };
+    }
+    case 'grayscaleToRgb':
+      return (img) => {
+        if (img.channels !== 1) return img;
+        const out = blank(3, img.height, img.width);
+        for (let c = 0; c < 3; c++) out.data.set(img.data, c * img.data.length);
+        return out;
+      };
+    default:
+      throw new TypeError(`unknown transform '${(spec as { name: string }).name}'`);
+  }
+}
+
+/** Composes specs into one function applied left to right. */
+export function compose(specs: readonly TransformSpec[]): Transform {
+  const fns = specs.map(buildTransform);
+  return (img, rng) => fns.reduce((acc, fn) => fn(acc, rng), img);
+}
+
+/** Output [C, H, W] of a pipeline for an input [C, H, W] (for model input checks). */
+export function outputShape(specs: readonly TransformSpec[], input: readonly [number, number, number]): [number, number, number] {
+  let [c, h, w] = input;
+  for (const s of specs) {
+    switch (s.name) {
+      case 'randomCrop': case 'centerCrop': case 'randomResizedCrop': h = w = s.size; break;
+      case 'pad': h += 2 * s.padding; w += 2 * s.padding; break;
+      case 'resize': {
+        const scale = s.size / Math.min(h, w);
+        [h, w] = h <= w ? [s.size, Math.round(w * scale)] : [Math.round(h * scale), s.size];
+        break;
+      }
+      case 'grayscaleToRgb': c = c === 1 ? 3 : c; break;
+      default: break;
+    }
+  }
+  return [c, h, w];
+}
