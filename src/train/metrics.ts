@@ -1,0 +1,56 @@
+// Classification metrics and evaluation over a loader.
+import { noGrad } from '../engine/autograd.js';
+import * as F from '../engine/functional.js';
+import { tidy } from '../engine/scope.js';
+import type { Tensor } from '../engine/tensor.js';
+import type { DataLoader } from '../data/loader.js';
+import type { Module } from '../nn/module.js';
+
+/** Number of samples whose label is among the top-k logits, for each k. */
+export function topkCorrect(logits: Tensor, labels: Tensor, ks: readonly number[]): number[] {
+  return tidy(() => {
+    const maxK = Math.min(Math.max(...ks), logits.size(1));
+    const { indices } = logits.topk(maxK, { dim: 1 });
+    const hits = indices.eq(labels.unsqueeze(1));
+    return ks.map((k) => hits.narrow(1, 0, Math.min(k, maxK)).sum().item());
+  });
+}
+
+export interface EvalResult {
+  loss: number;
+  top1: number;
+  top5: number;
+  count: number;
+  /** Images per second of the whole evaluation. */
+  imagesPerSecond: number;
+}
+
+/** Mean cross-entropy, top-1 and top-5 accuracy (fractions) over one pass of the loader, in eval mode. */
+export async function evaluate(model: Module, loader: DataLoader, onBatch?: (done: number, total: number) => void): Promise<EvalResult> {
+  const wasTraining = model.training;
+  model.eval();
+  let loss = 0;
+  let c1 = 0;
+  let c5 = 0;
+  let count = 0;
+  const start = performance.now();
+  try {
+    for await (const { images, labels } of loader.epoch(0)) {
+      tidy(() => noGrad(() => {
+        const logits = model.forward(images);
+        loss += F.crossEntropy(logits, labels, { reduction: 'sum' }).item();
+        const [a, b] = topkCorrect(logits, labels, [1, 5]);
+        c1 += a!;
+        c5 += b!;
+        count += labels.size(0);
+      }));
+      images.dispose();
+      labels.dispose();
+      onBatch?.(count, loader.dataset.length);
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { loss: loss / count, top1: c1 / count, top5: c5 / count, count, imagesPerSecond: count / seconds };
+}

@@ -1,0 +1,43 @@
+// Optimizer parameter groups from naming rules, as the papers' recipes need them: weight decay on or
+// off for biases and BN parameters, and a learning-rate multiplier for biases (ACNet: x2, BN beta too).
+import type { ParamGroupSpec } from '../engine/optim.js';
+import { BatchNorm1d, BatchNorm2d } from '../nn/layers.js';
+import type { Module } from '../nn/module.js';
+
+export interface ParamGroupRules {
+  weightDecay: number;
+  /** Apply weight decay to biases and BN parameters too (ACNet's recipe); default false. */
+  decayBiasAndNorm?: boolean;
+  /** Learning-rate multiplier for every parameter named '*.bias' (BN beta included); default 1. */
+  biasLrMultiplier?: number;
+}
+
+export interface NamedGroup extends ParamGroupSpec {
+  names: string[];
+  lrMultiplier: number;
+}
+
+/** Splits the model's parameters into at most four groups (weights / bias-or-norm x bias multiplier). */
+export function paramGroups(model: Module, baseLr: number, rules: ParamGroupRules): NamedGroup[] {
+  const normParams = new Set<string>();
+  for (const [path, m] of model.namedModules()) {
+    if (m instanceof BatchNorm2d || m instanceof BatchNorm1d) for (const [n] of m.namedParameters()) normParams.add(path ? `${path}.${n}` : n);
+  }
+  const biasMult = rules.biasLrMultiplier ?? 1;
+  const groups = new Map<string, NamedGroup>();
+  for (const [name, p] of model.namedParameters()) {
+    const isBias = name === 'bias' || name.endsWith('.bias');
+    const exempt = isBias || normParams.has(name);
+    const decay = exempt && !rules.decayBiasAndNorm ? 0 : rules.weightDecay;
+    const mult = isBias ? biasMult : 1;
+    const key = `${decay}/${mult}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { params: [], names: [], weightDecay: decay, lr: baseLr * mult, lrMultiplier: mult };
+      groups.set(key, g);
+    }
+    (g.params as unknown as unknown[]).push(p);
+    g.names.push(name);
+  }
+  return [...groups.values()];
+}
