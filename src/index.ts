@@ -1,2 +1,8 @@
 // leanconv: efficient convolutional networks in TypeScript. Train rich, deploy lean.
 export * from './engine/index.js';
+export * as nn from './nn/index.js';
+export * as models from './models/index.js';
+export { createModel, listModels, getModelSpec } from './models/index.js';
+export * as data from './data/index.js';
+export * as analysis from './analysis/index.js';
+export * as training from './train/index.js';

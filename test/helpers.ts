@@ -1,5 +1,9 @@
 // Shared assertions for the test suite.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { encodeIdx } from '../src/data/idx.js';
 
 import { type NestedArray, Tensor } from '../src/engine/index.js';
 
@@ -37,3 +41,14 @@ export function assertClose(actual: Tensor, expected: NestedArray, tol = 1e-6, m
 export function maxAbsDiff(a: Tensor, b: Tensor): number {
   return a.sub(b).abs().max().item();
 }
+
+/** A tiny MNIST-format directory: n images of size s x s whose pixels encode their index. */
+export function writeMnistDir(dir: string, n: number, s: number, numClasses = 10): void {
+  const images = new Uint8Array(n * s * s).map((_, i) => Math.floor(i / (s * s)) % 256);
+  const labels = Uint8Array.from({ length: n }, (_, i) => i % numClasses);
+  for (const split of ['train', 't10k']) {
+    writeFileSync(join(dir, `${split}-images-idx3-ubyte`), encodeIdx([n, s, s], images));
+    writeFileSync(join(dir, `${split}-labels-idx1-ubyte`), encodeIdx([n], labels));
+  }
+}
+

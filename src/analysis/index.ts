@@ -1,1 +1,2 @@
 export { formatProfile, profileModel, registerMacCounter, type LayerProfile, type MacCounter, type ModelProfile } from './profile.js';
+export { measureThroughput, type Throughput, type ThroughputOptions } from './benchmark.js';

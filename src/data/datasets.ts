@@ -164,6 +164,8 @@ export interface DatasetSpec {
   defaultDir?: string;
   mean: number[];
   std: number[];
+  /** Standard training augmentation: random-crop zero padding (pixels) and horizontal flips. */
+  augment: { cropPadding: number; flip: boolean };
   load(dir: string, split: Split): Dataset;
 }
 
@@ -171,22 +173,22 @@ const FMNIST_STATS = { mean: [0.2860], std: [0.3530] };
 export const DATASETS: Record<string, DatasetSpec> = {
   'fashion-mnist': {
     name: 'fashion-mnist', description: 'Fashion-MNIST, 28x28 grayscale, 10 classes (built in: Debian dataset-fashion-mnist)',
-    defaultDir: FASHION_MNIST_DIR, ...FMNIST_STATS, load: (dir, split) => loadFashionMnist(split, dir),
+    defaultDir: FASHION_MNIST_DIR, ...FMNIST_STATS, augment: { cropPadding: 2, flip: true }, load: (dir, split) => loadFashionMnist(split, dir),
   },
   mnist: {
-    name: 'mnist', description: 'MNIST-format idx files from a directory, 10 classes', mean: [0.1307], std: [0.3081],
+    name: 'mnist', description: 'MNIST-format idx files from a directory, 10 classes', mean: [0.1307], std: [0.3081], augment: { cropPadding: 2, flip: false }, // digits must not be mirrored
     load: (dir, split) => loadMnistFormat(dir, split),
   },
   cifar10: {
-    name: 'cifar10', description: 'CIFAR-10 binary version (data_batch_*.bin, test_batch.bin)', mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616],
+    name: 'cifar10', description: 'CIFAR-10 binary version (data_batch_*.bin, test_batch.bin)', mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616], augment: { cropPadding: 4, flip: true },
     load: (dir, split) => loadCifar(dir, 10, split),
   },
   cifar100: {
-    name: 'cifar100', description: 'CIFAR-100 binary version (train.bin, test.bin)', mean: [0.5071, 0.4865, 0.4409], std: [0.2673, 0.2564, 0.2762],
+    name: 'cifar100', description: 'CIFAR-100 binary version (train.bin, test.bin)', mean: [0.5071, 0.4865, 0.4409], std: [0.2673, 0.2564, 0.2762], augment: { cropPadding: 4, flip: true },
     load: (dir, split) => loadCifar(dir, 100, split),
   },
   folder: {
-    name: 'folder', description: 'an image folder: one sub-folder per class (optionally under train/ and val/)', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225],
+    name: 'folder', description: 'an image folder: one sub-folder per class (optionally under train/ and val/)', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], augment: { cropPadding: 0, flip: true },
     load: (dir, split) => loadImageFolder(dir, split),
   },
 };

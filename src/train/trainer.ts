@@ -72,17 +72,16 @@ export function dataTransforms(spec: DatasetSpec, dataset: Dataset, input: [numb
   if (dataset.kind === 'files') {
     // Variable-size photos: ImageNet-style pipelines.
     return {
-      train: [augment ? { name: 'randomResizedCrop', size } : { name: 'resize', size }, ...(augment ? [{ name: 'horizontalFlip' } as TransformSpec] : []), { name: 'centerCrop', size }, ...tail],
+      train: [augment ? { name: 'randomResizedCrop', size } : { name: 'resize', size }, ...(augment && spec.augment.flip ? [{ name: 'horizontalFlip' } as TransformSpec] : []), { name: 'centerCrop', size }, ...tail],
       eval: [{ name: 'resize', size: Math.round((size * 256) / 224) }, { name: 'centerCrop', size }, ...tail],
     };
   }
   const native = dataset.shape[1];
   const resize: TransformSpec[] = native === size ? [] : [{ name: 'resize', size }];
-  const pad = Math.max(1, Math.round(size / 8));
-  return {
-    train: [...resize, ...(augment ? [{ name: 'randomCrop', size, padding: pad } as TransformSpec, { name: 'horizontalFlip' } as TransformSpec] : []), ...tail],
-    eval: [...resize, ...tail],
-  };
+  const augmentation: TransformSpec[] = [];
+  if (augment && spec.augment.cropPadding > 0) augmentation.push({ name: 'randomCrop', size, padding: spec.augment.cropPadding });
+  if (augment && spec.augment.flip) augmentation.push({ name: 'horizontalFlip' });
+  return { train: [...resize, ...augmentation, ...tail], eval: [...resize, ...tail] };
 }
 
 function timestamp(): string {

@@ -1,0 +1,109 @@
+# PyTorch peer for bench/train: the same models as leanconv's registry (Cifar-quick with BN, CIFAR
+# ResNet-20/56 with 1x1 projection shortcuts), the same batch, threads and timing protocol.
+# usage: python3 bench/train_torch.py MODEL BATCH WARMUP STEPS  -> one JSON line
+import json, os, sys, time
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.set_num_threads(int(os.environ.get('BENCH_THREADS', '2')))
+
+
+class CifarQuick(nn.Module):
+    def __init__(self, classes=10):
+        super().__init__()
+        def cbr(i, o):
+            return [nn.Conv2d(i, o, 5, padding=2, bias=False), nn.BatchNorm2d(o), nn.ReLU()]
+        self.features = nn.Sequential(*cbr(3, 32), nn.MaxPool2d(3, 2), *cbr(32, 32), nn.AvgPool2d(3, 2), *cbr(32, 64), nn.AvgPool2d(3, 2))
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(576, 64), nn.ReLU(), nn.Linear(64, classes))
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+class Block(nn.Module):
+    def __init__(self, i, o, s):
+        super().__init__()
+        self.conv1 = nn.Conv2d(i, o, 3, s, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(o)
+        self.conv2 = nn.Conv2d(o, o, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(o)
+        self.downsample = nn.Sequential(nn.Conv2d(i, o, 1, s, bias=False), nn.BatchNorm2d(o)) if s != 1 or i != o else None
+
+    def forward(self, x):
+        out = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+        out += x if self.downsample is None else self.downsample(x)
+        return F.relu(out)
+
+
+class CifarResNet(nn.Module):
+    def __init__(self, depth, classes=10):
+        super().__init__()
+        n = (depth - 2) // 6
+        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        layers, c = [], 16
+        for k, w in enumerate([16, 32, 64]):
+            blocks = []
+            for b in range(n):
+                blocks.append(Block(c, w, 2 if (b == 0 and k > 0) else 1))
+                c = w
+            layers.append(nn.Sequential(*blocks))
+        self.layer1, self.layer2, self.layer3 = layers
+        self.fc = nn.Linear(64, classes)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+MODELS = {'cifar_quick': lambda: CifarQuick(), 'resnet20': lambda: CifarResNet(20), 'resnet56': lambda: CifarResNet(56)}
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def timed(step, warmup, steps):
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(steps):
+        t = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t) * 1000)
+    return median(times)
+
+
+def main():
+    name, batch, warmup, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    torch.manual_seed(0)
+    model = MODELS[name]()
+    x = torch.randn(batch, 3, 32, 32)
+    y = torch.randint(0, 10, (batch,))
+    opt = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
+
+    def train_step():
+        loss = F.cross_entropy(model(x), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    model.train()
+    train_ms = timed(train_step, warmup, steps)
+    model.eval()
+
+    def infer():
+        with torch.no_grad():
+            model(x)
+
+    infer_ms = timed(infer, warmup, steps)
+    with open('/proc/self/status') as f:
+        hwm = next(int(l.split()[1]) for l in f if l.startswith('VmHWM'))
+    print(json.dumps({'train_ms': train_ms, 'infer_ms': infer_ms, 'peak_rss_mb': hwm / 1024}))
+
+
+main()

@@ -1,0 +1,74 @@
+// Throughput of a model: training steps (forward, backward, SGD update) and inference batches per
+// second on random data, after warm-up. Reports medians over timed repetitions.
+import { noGrad } from '../engine/autograd.js';
+import * as F from '../engine/functional.js';
+import { SGD } from '../engine/optim.js';
+import { tidy } from '../engine/scope.js';
+import { randint, randn } from '../engine/tensor.js';
+import type { Module } from '../nn/module.js';
+
+export interface ThroughputOptions {
+  batchSize: number;
+  /** [C, H, W] */
+  input: readonly [number, number, number];
+  numClasses: number;
+  mode: 'train' | 'infer' | 'both';
+  warmup?: number;
+  steps?: number;
+}
+
+export interface Throughput {
+  batchSize: number;
+  train?: { imagesPerSecond: number; msPerStep: number };
+  infer?: { imagesPerSecond: number; msPerBatch: number };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function timeSteps(step: () => void, warmup: number, steps: number): number {
+  for (let i = 0; i < warmup; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    step();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+export function measureThroughput(model: Module, options: ThroughputOptions): Throughput {
+  const { batchSize, input, numClasses } = options;
+  const warmup = options.warmup ?? 3;
+  const steps = options.steps ?? 10;
+  const x = randn([batchSize, ...input]);
+  const y = randint(0, numClasses, [batchSize]);
+  const result: Throughput = { batchSize };
+  const wasTraining = model.training;
+  try {
+    if (options.mode !== 'infer') {
+      model.train();
+      const opt = new SGD(model.parameters(), { lr: 1e-4, momentum: 0.9 });
+      const ms = timeSteps(() => tidy(() => {
+        const loss = F.crossEntropy(model.forward(x), y);
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+      }), warmup, steps);
+      opt.dispose();
+      result.train = { imagesPerSecond: (1000 * batchSize) / ms, msPerStep: ms };
+    }
+    if (options.mode !== 'train') {
+      model.eval();
+      const ms = timeSteps(() => tidy(() => noGrad(() => model.forward(x).dispose())), warmup, steps);
+      result.infer = { imagesPerSecond: (1000 * batchSize) / ms, msPerBatch: ms };
+    }
+  } finally {
+    x.dispose();
+    y.dispose();
+    model.train(wasTraining);
+  }
+  return result;
+}

@@ -1,0 +1,59 @@
+// Argument parsing for the leanconv commands: node's parseArgs plus friendly errors that suggest the
+// closest valid option, and typed accessors that name the option when a value is malformed.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+import { closest } from '../util/suggest.js';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export function parse(argv: string[], options: OptionSpec, command: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const name = /'(-{1,2}[^']+)'/.exec(e.message)?.[1] ?? '';
+      const near = closest(name.replace(/^-+/, ''), Object.keys(options)).map((o) => `--${o}`);
+      throw new UsageError(`unknown option '${name}'${near.length ? `; did you mean ${near.join(', ')}?` : ''} (see leanconv ${command} --help)`);
+    }
+    throw new UsageError(e.message);
+  }
+}
+
+export function num(values: Record<string, unknown>, name: string, opts: { integer?: boolean; min?: number } = {}): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (raw === '' || !Number.isFinite(v) || (opts.integer && !Number.isInteger(v)) || (opts.min !== undefined && v < opts.min)) {
+    const kind = opts.integer ? 'an integer' : 'a number';
+    throw new UsageError(`--${name} must be ${kind}${opts.min !== undefined ? ` >= ${opts.min}` : ''}, got '${String(raw)}'`);
+  }
+  return v;
+}
+
+export function list(values: Record<string, unknown>, name: string): number[] | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const parts = String(raw).split(',').map((s) => Number(s.trim()));
+  if (parts.some((v) => !Number.isFinite(v))) throw new UsageError(`--${name} must be a comma-separated list of numbers, got '${String(raw)}'`);
+  return parts;
+}
+
+/** --input as C,H,W or a single size S (meaning [C, S, S] with the model's channels). */
+export function inputShape(raw: string | undefined, defaultShape: readonly number[], inChannels?: number): [number, number, number] {
+  const c0 = inChannels ?? defaultShape[0]!;
+  if (raw === undefined) return [c0, defaultShape[1]!, defaultShape[2]!];
+  const parts = raw.split(/[,x]/).map(Number);
+  if (parts.some((v) => !Number.isInteger(v) || v < 1) || (parts.length !== 1 && parts.length !== 3)) {
+    throw new UsageError(`--input must be a size (32) or C,H,W (3,32,32), got '${raw}'`);
+  }
+  return parts.length === 1 ? [c0, parts[0]!, parts[0]!] : [parts[0]!, parts[1]!, parts[2]!];
+}

@@ -1,0 +1,8 @@
+// leanconv.training: the trainer, recipes, schedules, checkpoints and metrics.
+export { train, dataTransforms, resolveResume, TrainingError, type EpochRecord, type TrainHooks, type TrainResult } from './trainer.js';
+export { DEFAULT_CONFIG, PRESETS, type TrainConfig } from './config.js';
+export { buildSchedule, sgdrCycle, type LrSchedule, type ScheduleOptions, type ScheduleSpec } from './schedule.js';
+export { paramGroups, type NamedGroup, type ParamGroupRules } from './param_groups.js';
+export { CHECKPOINT_FORMAT, CheckpointError, loadCheckpoint, loadModel, readCheckpointMeta, saveCheckpoint, type Checkpoint, type CheckpointMeta } from './checkpoint.js';
+export { evaluate, topkCorrect, type EvalResult } from './metrics.js';
+export { Progress, formatDuration, type ProgressFields } from './progress.js';

@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+import sharp from 'sharp';
+
+import { writeMnistDir } from './helpers.js';
+import {
+  DataLoader, buildTransform, encodeIdx, loadCifar, loadImageFolder, loadMnistFormat, Rng, type Image,
+} from '../src/data/index.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'lc-data-'));
+
+function cifarRecords(n: number, labelBytes: number, label: (i: number) => number): Buffer {
+  const rec = labelBytes + 3072;
+  const buf = Buffer.alloc(n * rec);
+  for (let i = 0; i < n; i++) {
+    buf[i * rec + labelBytes - 1] = label(i);
+    if (labelBytes === 2) buf[i * rec] = 0;
+    buf.fill(i, i * rec + labelBytes, i * rec + labelBytes + 1024); // red plane = i
+    buf.fill(200, i * rec + labelBytes + 1024, (i + 1) * rec); // green and blue = 200
+  }
+  return buf;
+}
+
+const image = (h: number, w: number, values: number[], channels = 1): Image => ({ data: Float32Array.from(values), channels, height: h, width: w });
+
+describe('datasets', () => {
+  test('MNIST-format idx: loads, validates label range and image/label counts', () => {
+    const dir = tmp();
+    writeMnistDir(dir, 12, 4);
+    const ds = loadMnistFormat(dir, 'train');
+    assert.equal(ds.length, 12);
+    assert.deepEqual(ds.shape, [1, 4, 4]);
+    assert.equal(ds.images[5 * 16], 5);
+    assert.equal(ds.labels[11], 1);
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), encodeIdx([12], new Uint8Array(12).fill(10)));
+    assert.throws(() => loadMnistFormat(dir, 'test'), /t10k-labels-idx1-ubyte: .*label 10 at index 0 is outside 0..9/);
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), encodeIdx([11], new Uint8Array(11)));
+    assert.throws(() => loadMnistFormat(dir, 'test'), /11 labels for 12 images/);
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), Buffer.from([0, 0, 8, 3, 0, 0, 0, 5]));
+    assert.throws(() => loadMnistFormat(dir, 'test'), /t10k-images-idx3-ubyte: not a valid IDX file: truncated header/);
+    assert.throws(() => loadMnistFormat(join(dir, 'nope'), 'train'), /directory does not exist/);
+  });
+
+  test('CIFAR-10 binary: five training batches, test batch, planar RGB', () => {
+    const dir = join(tmp(), 'cifar-10-batches-bin');
+    mkdirSync(dir);
+    for (let b = 1; b <= 5; b++) writeFileSync(join(dir, `data_batch_${b}.bin`), cifarRecords(3, 1, (i) => (i + b) % 10));
+    writeFileSync(join(dir, 'test_batch.bin'), cifarRecords(4, 1, (i) => i));
+    const train = loadCifar(join(dir, '..'), 10, 'train');
+    assert.equal(train.length, 15);
+    assert.deepEqual([...train.labels.slice(0, 3)], [1, 2, 3]);
+    const test = loadCifar(dir, 10, 'test');
+    assert.equal(test.images[2 * 3072], 2);
+    assert.equal(test.images[2 * 3072 + 1024], 200);
+    assert.equal(test.classes[0], 'airplane');
+    writeFileSync(join(dir, 'test_batch.bin'), cifarRecords(4, 1, (i) => i).subarray(0, 5000));
+    assert.throws(() => loadCifar(dir, 10, 'test'), /test_batch\.bin: size 5000 bytes is not a whole number of 3073-byte CIFAR-10 records/);
+    writeFileSync(join(dir, 'test_batch.bin'), cifarRecords(2, 1, () => 12));
+    assert.throws(() => loadCifar(dir, 10, 'test'), /record 0 has label 12, outside 0..9/);
+    assert.throws(() => loadCifar(tmp(), 10, 'train'), /no CIFAR-10 binary train files here/);
+  });
+
+  test('CIFAR-100 binary: fine labels from the second byte', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'train.bin'), cifarRecords(3, 2, (i) => 97 + i));
+    writeFileSync(join(dir, 'test.bin'), cifarRecords(1, 2, () => 5));
+    const ds = loadCifar(dir, 100, 'train');
+    assert.deepEqual([...ds.labels], [97, 98, 99]);
+    writeFileSync(join(dir, 'test.bin'), cifarRecords(1, 2, () => 100));
+    assert.throws(() => loadCifar(dir, 100, 'test'), /label 100, outside 0..99/);
+  });
+
+  test('image folder: classes from sub-folders, PNG/JPEG decoding, corrupt and empty folders', async () => {
+    const root = tmp();
+    for (const [cls, color] of [['cat', 10], ['dog', 250]] as const) {
+      mkdirSync(join(root, 'train', cls), { recursive: true });
+      for (let i = 0; i < 3; i++) {
+        const raw = Buffer.alloc(6 * 8 * 3, color);
+        const img = sharp(raw, { raw: { width: 8, height: 6, channels: 3 } });
+        await (i === 0 ? img.jpeg({ quality: 100 }) : img.png()).toFile(join(root, 'train', cls, `${i}.${i === 0 ? 'jpg' : 'png'}`));
+      }
+    }
+    const ds = loadImageFolder(root, 'train');
+    assert.deepEqual(ds.classes, ['cat', 'dog']);
+    assert.equal(ds.length, 6);
+    const loader = new DataLoader(ds, { batchSize: 6, workers: 0, transforms: [{ name: 'resize', size: 4 }, { name: 'centerCrop', size: 4 }] });
+    for await (const b of loader.epoch(0)) {
+      assert.deepEqual(b.images.shape, [6, 3, 4, 4]);
+      const means = b.images.mean([1, 2, 3]).toArray() as number[];
+      assert.ok(Math.abs(means[0]! - 10 / 255) < 0.02 && Math.abs(means[5]! - 250 / 255) < 0.02, `decoded means ${means}`);
+      assert.deepEqual(b.labels.toArray(), [0, 0, 0, 1, 1, 1]);
+    }
+    const noResize = new DataLoader(ds, { batchSize: 2, workers: 0 });
+    writeFileSync(join(root, 'train', 'cat', '1.png'), 'not a png');
+    await assert.rejects(async () => {
+      for await (const b of noResize.epoch(0)) b.images.dispose();
+    }, /cat\/1\.png: cannot decode image/);
+    mkdirSync(join(root, 'train', 'empty'));
+    assert.throws(() => loadImageFolder(root, 'train'), /class folder 'empty' has no images/);
+    assert.throws(() => loadImageFolder(join(root, 'train', 'dog')), /no class sub-folders/);
+  });
+});
+
+describe('transforms', () => {
+  const rng = new Rng(1);
+  test('normalize per channel', () => {
+    const out = buildTransform({ name: 'normalize', mean: [0.5, 0], std: [0.5, 2] })(image(1, 2, [1, 0, 4, 2], 2), rng);
+    assert.deepEqual([...out.data], [1, -1, 2, 1]);
+  });
+  test('random crop with padding stays inside the padded image', () => {
+    const fn = buildTransform({ name: 'randomCrop', size: 2, padding: 1 });
+    const seen = new Set<string>();
+    for (let s = 0; s < 200; s++) {
+      const out = fn(image(2, 2, [1, 2, 3, 4]), new Rng(s));
+      assert.equal(out.data.length, 4);
+      seen.add([...out.data].join());
+    }
+    assert.ok(seen.has('1,2,3,4') && seen.has('0,0,0,1') && seen.has('4,0,0,0'), 'all 9 offsets occur, zero padding outside');
+    assert.equal(seen.size, 9);
+  });
+  test('horizontal flip with p=1 mirrors every row', () => {
+    const out = buildTransform({ name: 'horizontalFlip', p: 1 })(image(2, 3, [1, 2, 3, 4, 5, 6]), rng);
+    assert.deepEqual([...out.data], [3, 2, 1, 6, 5, 4]);
+  });
+  test('resize (shorter side), center crop, bilinear values', () => {
+    const out = buildTransform({ name: 'resize', size: 4 })(image(2, 2, [0, 1, 2, 3]), rng);
+    assert.deepEqual([out.height, out.width], [4, 4]);
+    // half-pixel centres: output x=0 maps to source -0.25 -> clamped 0; x=1 maps to 0.25
+    assert.deepEqual([...out.data.slice(0, 4)], [0, 0.25, 0.75, 1]);
+    const wide = buildTransform({ name: 'resize', size: 2 })(image(4, 8, new Array(32).fill(1)), rng);
+    assert.deepEqual([wide.height, wide.width], [2, 4]);
+    const cc = buildTransform({ name: 'centerCrop', size: 2 })(image(4, 4, [...Array(16).keys()]), rng);
+    assert.deepEqual([...cc.data], [5, 6, 9, 10]);
+  });
+  test('random resized crop gives the target size; grayscale to RGB replicates', () => {
+    const fn = buildTransform({ name: 'randomResizedCrop', size: 5 });
+    for (let s = 0; s < 20; s++) {
+      const out = fn(image(10, 7, new Array(70).fill(0.5)), new Rng(s));
+      assert.deepEqual([out.channels, out.height, out.width], [1, 5, 5]);
+      assert.ok(out.data.every((v) => Math.abs(v - 0.5) < 1e-6));
+    }
+    const rgb = buildTransform({ name: 'grayscaleToRgb' })(image(1, 2, [0.1, 0.2]), rng);
+    assert.deepEqual([...rgb.data].map((v) => +v.toFixed(2)), [0.1, 0.2, 0.1, 0.2, 0.1, 0.2]);
+  });
+  test('unknown transforms and bad options are named', () => {
+    assert.throws(() => buildTransform({ name: 'blur' } as never), /unknown transform 'blur'/);
+    assert.throws(() => buildTransform({ name: 'centerCrop', size: 0 }), /centerCrop size must be a positive integer/);
+  });
+});
+
+describe('DataLoader', () => {
+  const dir = tmp();
+  writeMnistDir(dir, 50, 4);
+  const ds = loadMnistFormat(dir, 'train');
+
+  async function collect(loader: DataLoader, epoch: number): Promise<{ sums: number[]; labels: number[][] }> {
+    const sums: number[] = [];
+    const labels: number[][] = [];
+    for await (const b of loader.epoch(epoch)) {
+      sums.push(b.images.sum().item());
+      labels.push(b.labels.toArray() as number[]);
+      b.images.dispose();
+      b.labels.dispose();
+    }
+    return { sums, labels };
+  }
+
+  test('batching, drop-last and sequential order without shuffling', async () => {
+    const keepLast = new DataLoader(ds, { batchSize: 16, workers: 0 });
+    assert.equal(keepLast.length, 4);
+    const r = await collect(keepLast, 0);
+    assert.deepEqual(r.labels.map((l) => l.length), [16, 16, 16, 2]);
+    assert.deepEqual(r.labels[3], [8, 9]);
+    const drop = new DataLoader(ds, { batchSize: 16, dropLast: true, workers: 0 });
+    assert.equal(drop.length, 3);
+    assert.equal((await collect(drop, 0)).labels.length, 3);
+  });
+
+  test('seeded shuffling and augmentation: same batches for any number of workers, new order each epoch', async () => {
+    const opts = { batchSize: 8, shuffle: true, seed: 7, transforms: [{ name: 'randomCrop', size: 4, padding: 1 } as const, { name: 'horizontalFlip' } as const] };
+    const results = [];
+    for (const workers of [0, 1, 2]) {
+      const loader = new DataLoader(ds, { ...opts, workers });
+      results.push(await collect(loader, 3));
+      await loader.close();
+    }
+    assert.deepEqual(results[1], results[0]);
+    assert.deepEqual(results[2], results[0]);
+    const loader = new DataLoader(ds, { ...opts, workers: 0 });
+    const other = await collect(loader, 4);
+    assert.notDeepEqual(other.labels, results[0]!.labels);
+    const flat = results[0]!.labels.flat();
+    assert.deepEqual([...flat].sort((a, b) => a - b), [...ds.labels].sort((a, b) => a - b), 'an epoch visits every sample once');
+  });
+
+  test('resuming mid-epoch continues with the same batches', async () => {
+    const loader = new DataLoader(ds, { batchSize: 8, shuffle: true, seed: 1, workers: 0 });
+    const full = await collect(loader, 2);
+    const tail: number[][] = [];
+    for await (const b of loader.epoch(2, 4)) tail.push(b.labels.toArray() as number[]);
+    assert.deepEqual(tail, full.labels.slice(4));
+  });
+});

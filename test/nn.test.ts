@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+import * as lc from '../src/engine/index.js';
+import * as nn from '../src/nn/index.js';
+import { createModel } from '../src/models/index.js';
+import { assertClose } from './helpers.js';
+
+const { tensor } = lc;
+
+/** Overwrites a parameter's values (outside autograd). */
+function setValues(t: lc.Tensor, values: lc.NestedArray): void {
+  lc.noGrad(() => lc.tidy(() => t.copy_(tensor(values).reshape(t.shape))));
+}
+
+describe('layers against hand-computed outputs', () => {
+  test('Conv2d: stride, padding, groups and bias', () => {
+    const conv = new nn.Conv2d(2, 2, 2, { stride: 1, padding: 0, groups: 2 });
+    setValues(conv.weight, [[[[1, 0], [0, 1]]], [[[1, 1], [1, 1]]]]);
+    setValues(conv.bias!, [0.5, -1]);
+    const x = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 1, 1], [1, 1, 1], [1, 1, 1]]]]);
+    // channel 0: main diagonal sums (1+5, 2+6, 4+8, 5+9) + 0.5; channel 1: 2x2 sums of ones (4) - 1
+    assertClose(conv.forward(x), [[[[6.5, 8.5], [12.5, 14.5]], [[3, 3], [3, 3]]]]);
+    const padded = new nn.Conv2d(1, 1, 3, { stride: 2, padding: 1, bias: false });
+    setValues(padded.weight, [[[[1, 1, 1], [1, 1, 1], [1, 1, 1]]]]);
+    const ones = lc.ones([1, 1, 4, 4]);
+    // windows at (0,0), (0,2), (2,0), (2,2) of the zero-padded 6x6: 4, 6, 6, 9 ones
+    assertClose(padded.forward(ones), [[[[4, 6], [6, 9]]]]);
+  });
+
+  test('Linear: x W^T + b', () => {
+    const fc = new nn.Linear(3, 2);
+    setValues(fc.weight, [[1, 0, -1], [2, 2, 2]]);
+    setValues(fc.bias!, [1, 0]);
+    assertClose(fc.forward(tensor([[1, 2, 3]])), [[1 - 3 + 1, 12]]);
+  });
+
+  test('BatchNorm2d: batch statistics in training, running statistics in eval', () => {
+    const bn = new nn.BatchNorm2d(1, { momentum: 0.5 });
+    setValues(bn.weight!, [2]);
+    setValues(bn.bias!, [1]);
+    const x = tensor([[[[1, 3]]], [[[5, 7]]]]); // mean 4, biased var 5, unbiased 20/3
+    const y = bn.forward(x);
+    const s = 1 / Math.sqrt(5 + 1e-5);
+    assertClose(y, [[[[1 - 6 * s, 1 - 2 * s]]], [[[1 + 2 * s, 1 + 6 * s]]]], 1e-5);
+    assertClose(bn.running_mean, [0.5 * 0 + 0.5 * 4]);
+    assertClose(bn.running_var, [0.5 * 1 + 0.5 * (20 / 3)], 1e-5);
+    assert.equal(bn.num_batches_tracked.item(), 1);
+    bn.eval();
+    // eval: (x - 2) / sqrt(23/6 + eps) * 2 + 1, and no statistics update
+    const e = bn.forward(tensor([[[[2, 4]]]]));
+    assertClose(e, [[[[1, 1 + (2 * 2) / Math.sqrt(23 / 6 + 1e-5)]]]], 1e-5);
+    assert.equal(bn.num_batches_tracked.item(), 1);
+    assert.throws(() => bn.forward(tensor([[1, 2]])), /BatchNorm2d: expected a 4-d input/);
+  });
+
+  test('activations, pooling, flatten, dropout modes', () => {
+    const x = tensor([[[[-1, 2], [3, -4]]]]);
+    assertClose(new nn.ReLU().forward(x), [[[[0, 2], [3, 0]]]]);
+    assertClose(new nn.LeakyReLU(0.5).forward(x), [[[[-0.5, 2], [3, -2]]]]);
+    assertClose(new nn.MaxPool2d({ kernelSize: 2 }).forward(x), [[[[3]]]]);
+    assertClose(new nn.AvgPool2d({ kernelSize: 2 }).forward(x), [[[[0]]]]);
+    assertClose(new nn.AdaptiveAvgPool2d(1).forward(x), [[[[0]]]]);
+    assert.deepEqual(new nn.Flatten().forward(x).shape, [1, 4]);
+    const drop = new nn.Dropout(0.5);
+    drop.eval();
+    assertClose(drop.forward(x), x.toArray());
+    drop.train();
+    const d = drop.forward(lc.ones([1000])).toArray() as number[];
+    assert.ok(d.every((v) => v === 0 || v === 2), 'kept elements are scaled by 1/(1-p)');
+    assert.throws(() => new nn.Dropout(1.5), /p must be in \[0, 1\]/);
+  });
+
+  test('constructor arguments are validated', () => {
+    assert.throws(() => new nn.Conv2d(3, 8, 3, { groups: 2 }), /groups=2 must divide inChannels=3/);
+    assert.throws(() => new nn.Linear(0, 2), /inFeatures must be a positive integer/);
+  });
+});
+
+describe('Module', () => {
+  test('dotted names match PyTorch and buffers include BN running stats', () => {
+    const model = createModel('resnet20');
+    const names = Object.keys(model.stateDict());
+    for (const k of ['conv1.weight', 'bn1.running_mean', 'bn1.num_batches_tracked', 'layer1.0.conv1.weight', 'layer2.0.downsample.0.weight', 'layer2.0.downsample.1.running_var', 'fc.bias']) {
+      assert.ok(names.includes(k), `missing ${k}`);
+    }
+    assert.ok(model.namedParameters().every(([n]) => !n.includes('running')), 'running stats are buffers, not parameters');
+    assert.ok(model.parameters().every((p) => p.requiresGrad));
+    model.dispose();
+  });
+
+  test('train/eval propagate to every descendant', () => {
+    const model = createModel('resnet20').eval();
+    assert.ok(model.modules().every((m) => !m.training));
+    model.train();
+    assert.ok(model.modules().every((m) => m.training));
+    model.dispose();
+  });
+
+  test('state dict round trip through safetensors restores identical outputs', () => {
+    const a = createModel('cifar_quick');
+    const b = createModel('cifar_quick');
+    const file = join(mkdtempSync(join(tmpdir(), 'lc-nn-')), 'w.safetensors');
+    lc.tidy(() => a.forward(lc.randn([4, 3, 32, 32]))); // moves BN running stats away from 0/1
+    lc.saveSafetensors(file, a.stateDict());
+    const { tensors } = lc.loadSafetensors(file);
+    b.loadStateDict(tensors);
+    a.eval();
+    b.eval();
+    const x = lc.randn([2, 3, 32, 32]);
+    assert.ok(a.forward(x).equal(b.forward(x)));
+    a.dispose();
+    b.dispose();
+  });
+
+  test('loadStateDict lists every missing, unexpected and mis-shaped key before changing anything', () => {
+    const model = createModel('cifar_quick');
+    const state = { ...model.stateDict() };
+    const before = model.stateDict()['features.0.weight']!.clone();
+    delete state['features.1.running_mean'];
+    state['extra.weight'] = lc.zeros([1]);
+    state['classifier.3.weight'] = lc.zeros([5, 64]);
+    state['features.0.weight'] = lc.zeros([32, 3, 5, 5]);
+    assert.throws(() => model.loadStateDict(state), (err: Error) => {
+      assert.ok(err instanceof nn.StateDictError);
+      assert.match(err.message, /missing keys \(1\): features\.1\.running_mean/);
+      assert.match(err.message, /unexpected keys \(1\): extra\.weight/);
+      assert.match(err.message, /classifier\.3\.weight: checkpoint \[5, 64\] vs model \[10, 64\]/);
+      return true;
+    });
+    assert.ok(model.stateDict()['features.0.weight']!.equal(before), 'nothing was copied');
+    model.dispose();
+  });
+
+  test('setSubmodule replaces a block by path and the parent sees the new one', () => {
+    const model = createModel('resnet20');
+    const replacement = new nn.Conv2d(16, 16, 3, { padding: 1, bias: true });
+    const old = model.setSubmodule('layer1.0.conv1', replacement);
+    assert.ok(old instanceof nn.Conv2d);
+    assert.equal(model.getSubmodule('layer1.0.conv1'), replacement);
+    assert.ok(Object.keys(model.stateDict()).includes('layer1.0.conv1.bias'));
+    assert.equal((model.getSubmodule('layer1.0') as unknown as { conv1: nn.Module }).conv1, replacement);
+    assert.throws(() => model.getSubmodule('layer1.9.conv1'), /'layer1' \(Sequential\) has no child '9'/);
+    lc.tidy(() => assert.deepEqual(model.forward(lc.randn([1, 3, 16, 16])).shape, [1, 10]));
+    old.dispose();
+    model.dispose();
+  });
+
+  test('Sequential releases intermediates: only the output survives a forward', () => {
+    const seq = new nn.Sequential(new nn.Conv2d(1, 4, 3), new nn.ReLU(), new nn.Identity(), new nn.Flatten(), new nn.Linear(4 * 36, 2));
+    const x = lc.randn([3, 1, 8, 8]);
+    const before = lc.memoryStats().liveTensors;
+    const y = lc.noGrad(() => seq.forward(x));
+    assert.equal(lc.memoryStats().liveTensors - before, 1);
+    assert.deepEqual(y.shape, [3, 2]);
+    assert.ok(!x.isDisposed, 'the input belongs to the caller');
+    y.dispose();
+    seq.dispose();
+  });
+
+  test('initialisers: kaiming fan_in/fan_out std, constants, PyTorch default bounds', () => {
+    const w = lc.empty([256, 128, 3, 3]);
+    nn.init.kaimingNormal_(w, { mode: 'fan_out', nonlinearity: 'relu' });
+    assert.ok(Math.abs(w.std().item() - Math.sqrt(2 / (256 * 9))) < 0.002);
+    nn.init.kaimingUniform_(w, { mode: 'fan_in', nonlinearity: 'relu' });
+    const bound = Math.sqrt(3) * Math.sqrt(2 / (128 * 9));
+    assert.ok(w.abs().max().item() <= bound && w.abs().max().item() > 0.98 * bound);
+    nn.init.constant_(w, 0.25);
+    assert.equal(w.mean().item(), 0.25);
+    const fc = new nn.Linear(100, 10);
+    assert.ok(fc.weight.abs().max().item() <= 0.1 && fc.bias!.abs().max().item() <= 0.1);
+  });
+});
