@@ -46,7 +46,7 @@ export interface TrainConfig {
 export const DEFAULT_CONFIG: TrainConfig = {
   model: 'resnet20',
   dataset: 'fashion-mnist',
-  epochs: 5,
+  epochs: 7,
   batchSize: 128,
   evalBatchSize: 500,
   lr: 0.1,
