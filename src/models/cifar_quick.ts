@@ -1,7 +1,7 @@
 // Cifar-quick with BN (ACNet's `cfqkbnc`, base_model/cfqk.py): three 5x5 conv-BN-ReLU layers with
 // max/avg pooling, then a 64-unit hidden FC layer. 117,034 parameters for 10 classes at 32x32.
 import { AvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
-import { Sequential } from '../nn/containers.js';
+import { runInOrder, Sequential } from '../nn/containers.js';
 import { Module } from '../nn/module.js';
 import type { Tensor } from '../engine/tensor.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
@@ -26,10 +26,7 @@ export class CifarQuick extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const f = this.features.forward(x);
-    const out = this.classifier.forward(f);
-    f.dispose();
-    return out;
+    return runInOrder([this.features, this.classifier], x);
   }
 }
 

@@ -4,7 +4,7 @@
 import { cat, type Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { constant_, kaimingNormal_, zeros_ } from '../nn/init.js';
-import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Linear, ReLU } from '../nn/layers.js';
+import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
 
@@ -57,6 +57,7 @@ export interface DenseNetConfig {
 export class DenseNet extends Module {
   declare readonly features: Sequential;
   declare readonly classifier: Linear;
+  private readonly flatten = new Flatten();
 
   constructor(config: DenseNetConfig, { numClasses, inChannels }: ResolvedModelOptions) {
     super();
@@ -88,12 +89,7 @@ export class DenseNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const f = this.features.forward(x);
-    const flat = f.flatten(1);
-    f.dispose();
-    const out = this.classifier.forward(flat);
-    flat.dispose();
-    return out;
+    return runInOrder([this.features, this.flatten, this.classifier], x);
   }
 }
 

@@ -4,7 +4,7 @@
 import type { Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { constant_, kaimingNormal_ } from '../nn/init.js';
-import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
 
@@ -110,6 +110,7 @@ export class CifarResNet extends Module {
   declare readonly fc: Linear;
   private readonly relu = new ReLU();
   private readonly pool = new AdaptiveAvgPool2d(1);
+  private readonly flatten = new Flatten();
 
   constructor(depth: number, { numClasses, inChannels }: ResolvedModelOptions) {
     super();
@@ -127,12 +128,7 @@ export class CifarResNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const f = runInOrder([this.conv1, this.bn1, this.relu, this.layer1, this.layer2, this.layer3, this.pool], x);
-    const flat = f.flatten(1);
-    f.dispose();
-    const out = this.fc.forward(flat);
-    flat.dispose();
-    return out;
+    return runInOrder([this.conv1, this.bn1, this.relu, this.layer1, this.layer2, this.layer3, this.pool, this.flatten, this.fc], x);
   }
 }
 
@@ -148,6 +144,7 @@ export class ResNet extends Module {
   private readonly relu = new ReLU();
   private readonly maxpool = new MaxPool2d({ kernelSize: 3, stride: 2, padding: 1 });
   private readonly avgpool = new AdaptiveAvgPool2d(1);
+  private readonly flatten = new Flatten();
 
   constructor(kind: BlockKind, layers: readonly number[], { numClasses, inChannels }: ResolvedModelOptions, groups = 1, baseWidth = 64) {
     super();
@@ -164,12 +161,7 @@ export class ResNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const f = runInOrder([this.conv1, this.bn1, this.relu, this.maxpool, this.layer1, this.layer2, this.layer3, this.layer4, this.avgpool], x);
-    const flat = f.flatten(1);
-    f.dispose();
-    const out = this.fc.forward(flat);
-    flat.dispose();
-    return out;
+    return runInOrder([this.conv1, this.bn1, this.relu, this.maxpool, this.layer1, this.layer2, this.layer3, this.layer4, this.avgpool, this.flatten, this.fc], x);
   }
 }
 

@@ -1,7 +1,7 @@
 // VGG-16 with BN for CIFAR (ACNet's `vc`, base_model/vgg.py): 13 conv3x3-BN-ReLU layers, max pooling
 // after convs 2, 4, 7, 10 and 13, then FC 512 - ReLU - FC. No dropout. 14,986,698 parameters.
 import type { Tensor } from '../engine/tensor.js';
-import { Sequential } from '../nn/containers.js';
+import { runInOrder, Sequential } from '../nn/containers.js';
 import { BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
@@ -32,10 +32,7 @@ export class VGG extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const f = this.features.forward(x);
-    const out = this.classifier.forward(f);
-    f.dispose();
-    return out;
+    return runInOrder([this.features, this.classifier], x);
   }
 }
 

@@ -3,7 +3,7 @@
 // a final BN without ReLU, global pooling and FC. WRN-16-8: 10,962,170 parameters.
 import type { Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
-import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Linear, ReLU } from '../nn/layers.js';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
 
@@ -48,6 +48,7 @@ export class WideResNet extends Module {
   declare readonly last_bn: Module;
   declare readonly linear: Linear;
   private readonly pool = new AdaptiveAvgPool2d(1);
+  private readonly flatten = new Flatten();
 
   constructor(depth: number, widen: number, { numClasses, inChannels }: ResolvedModelOptions, dropRate = 0) {
     super();
@@ -69,12 +70,7 @@ export class WideResNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const f = runInOrder([this.conv1, this.stage1, this.stage2, this.stage3, this.last_bn, this.pool], x);
-    const flat = f.flatten(1);
-    f.dispose();
-    const out = this.linear.forward(flat);
-    flat.dispose();
-    return out;
+    return runInOrder([this.conv1, this.stage1, this.stage2, this.stage3, this.last_bn, this.pool, this.flatten, this.linear], x);
   }
 }
 

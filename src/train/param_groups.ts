@@ -1,6 +1,7 @@
 // Optimizer parameter groups from naming rules, as the papers' recipes need them: weight decay on or
 // off for biases and BN parameters, and a learning-rate multiplier for biases (ACNet: x2, BN beta too).
 import type { ParamGroupSpec } from '../engine/optim.js';
+import type { Tensor } from '../engine/tensor.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
 
@@ -13,6 +14,7 @@ export interface ParamGroupRules {
 }
 
 export interface NamedGroup extends ParamGroupSpec {
+  params: Tensor[];
   names: string[];
   lrMultiplier: number;
 }
@@ -36,7 +38,7 @@ export function paramGroups(model: Module, baseLr: number, rules: ParamGroupRule
       g = { params: [], names: [], weightDecay: decay, lr: baseLr * mult, lrMultiplier: mult };
       groups.set(key, g);
     }
-    (g.params as unknown as unknown[]).push(p);
+    g.params.push(p);
     g.names.push(name);
   }
   return [...groups.values()];

@@ -211,7 +211,7 @@ export async function train(configIn: Partial<TrainConfig> & { resume?: string }
       let lr = config.lr;
       for await (const { images, labels, index } of trainLoader.epoch(epoch)) {
         lr = schedule(epoch, index);
-        for (const g of optimizer.paramGroups) g.lr = lr * (groups.find((s) => s.params[0] === g.params[0])?.lrMultiplier ?? 1);
+        optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i]!.lrMultiplier));
         const n = labels.size(0);
         const { loss, hits } = tidy(() => trainStep(model, optimizer, images, labels, config, hashInts(config.seed, epoch, index, 0x3170)));
         images.dispose();
