@@ -1,0 +1,166 @@
+// ACNet's Asymmetric Convolution Block (Ding et al., ICCV 2019; DingXiaoH/ACNet acnet/acb.py).
+//
+// Training form: three parallel branches on the same input, KxK conv + BN, Kx1 conv + BN and 1xK
+// conv + BN, summed (no activation inside). The 1-D windows are aligned with the centre column and
+// row of the square window for every padding, so the block is exactly one KxK conv at inference:
+// toDeploy() folds each BN into its kernel, adds the 1-D kernels into the centre row/column and
+// returns that single conv (with bias).
+import { noGrad } from '../engine/autograd.js';
+import type { Tensor } from '../engine/tensor.js';
+import { BatchNorm2d, Conv2d } from '../nn/layers.js';
+import { Module } from '../nn/module.js';
+import type { Reparameterizable } from './reparam.js';
+
+/**
+ * Initial BN gamma of the three branches: a number for all three (1 is the paper's default, 1/3 the
+ * repo's CIFAR recipe), or 'square' for square 1 and the 1-D branches 0 (the block starts as a plain conv).
+ */
+export type AcbGamma = number | 'square';
+
+export interface ACBlockOptions {
+  stride?: number;
+  padding?: number;
+  dilation?: number;
+  groups?: number;
+  /** A bias on the square conv (only useful when replacing a conv that had one; it is folded on deploy). */
+  bias?: boolean;
+  gamma?: AcbGamma;
+  /** Of the three BNs (defaults 1e-5 and 0.1, as PyTorch). */
+  bnEps?: number;
+  bnMomentum?: number;
+}
+
+export class ACBlock extends Module implements Reparameterizable {
+  declare readonly square_conv: Conv2d;
+  declare readonly square_bn: BatchNorm2d;
+  declare readonly ver_conv: Conv2d;
+  declare readonly ver_bn: BatchNorm2d;
+  declare readonly hor_conv: Conv2d;
+  declare readonly hor_bn: BatchNorm2d;
+  readonly stride: number;
+  readonly padding: number;
+  readonly dilation: number;
+  readonly groups: number;
+  /** How many rows (ver: columns) of the input the 1-D branches skip on each side, when padding < the window's half. */
+  readonly crop: number;
+
+  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, options: ACBlockOptions = {}) {
+    super();
+    this.stride = options.stride ?? 1;
+    this.padding = options.padding ?? 0;
+    this.dilation = options.dilation ?? 1;
+    this.groups = options.groups ?? 1;
+    if (!Number.isInteger(kernelSize) || kernelSize < 3 || kernelSize % 2 === 0) {
+      throw new RangeError(`ACBlock: kernelSize must be an odd integer >= 3, got ${kernelSize}`);
+    }
+    for (const [what, v, min] of [['stride', this.stride, 1], ['padding', this.padding, 0], ['dilation', this.dilation, 1]] as const) {
+      if (!Number.isInteger(v) || v < min) throw new RangeError(`ACBlock: ${what} must be an integer >= ${min}, got ${v}`);
+    }
+    // The centre of the (dilated) square window sits `half` pixels from its edge. A 1-D branch pads its
+    // short axis by padding - half, or crops the input by half - padding when that is negative.
+    const half = this.dilation * Math.floor(kernelSize / 2);
+    const short = this.padding - half;
+    this.crop = Math.max(0, -short);
+    const shortPad = Math.max(0, short);
+    const conv = (kh: number, kw: number, padding: [number, number], bias: boolean): Conv2d =>
+      new Conv2d(inChannels, outChannels, [kh, kw], { stride: this.stride, padding, dilation: this.dilation, groups: this.groups, bias });
+    const bn = (): BatchNorm2d => new BatchNorm2d(outChannels, { eps: options.bnEps, momentum: options.bnMomentum });
+    this.addModule('square_conv', conv(kernelSize, kernelSize, [this.padding, this.padding], options.bias ?? false));
+    this.addModule('square_bn', bn());
+    this.addModule('ver_conv', conv(kernelSize, 1, [this.padding, shortPad], false));
+    this.addModule('ver_bn', bn());
+    this.addModule('hor_conv', conv(1, kernelSize, [shortPad, this.padding], false));
+    this.addModule('hor_bn', bn());
+    this.initGamma(options.gamma ?? 1);
+  }
+
+  /** Sets the three BN gammas (see AcbGamma). */
+  initGamma(gamma: AcbGamma): this {
+    if (gamma !== 'square' && !Number.isFinite(gamma)) throw new RangeError(`ACBlock: gamma must be a number or 'square', got ${String(gamma)}`);
+    const [square, oneD] = gamma === 'square' ? [1, 0] : [gamma, gamma];
+    noGrad(() => {
+      this.square_bn.weight!.fill_(square);
+      this.ver_bn.weight!.fill_(oneD);
+      this.hor_bn.weight!.fill_(oneD);
+    });
+    return this;
+  }
+
+  forward(x: Tensor): Tensor {
+    const out = this.branch(this.square_conv, this.square_bn, x);
+    // ver (Kx1) crops columns, hor (1xK) crops rows: the axis where the kernel is 1 wide.
+    for (const [conv, bn, dim] of [[this.ver_conv, this.ver_bn, 3], [this.hor_conv, this.hor_bn, 2]] as const) {
+      const input = this.crop ? x.narrow(dim, this.crop, x.shape[dim]! - 2 * this.crop) : x;
+      const y = this.branch(conv, bn, input);
+      if (input !== x) input.dispose();
+      out.add_(y);
+      y.dispose();
+    }
+    return out;
+  }
+
+  private branch(conv: Conv2d, bn: BatchNorm2d, x: Tensor): Tensor {
+    const h = conv.forward(x);
+    const y = bn.forward(h);
+    h.dispose();
+    return y;
+  }
+
+  /**
+   * The equivalent single KxK conv with bias, from the BNs' running statistics (the block's eval-mode
+   * function). Computed in float64, stored in the block's dtype.
+   */
+  toDeploy(): Conv2d {
+    const k = this.kernelSize;
+    const fused = new Conv2d(this.inChannels, this.outChannels, k, {
+      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, bias: true,
+    });
+    noGrad(() => {
+      const [wSquare, bSquare] = foldBatchNorm(this.square_conv, this.square_bn);
+      const [wVer, bVer] = foldBatchNorm(this.ver_conv, this.ver_bn);
+      const [wHor, bHor] = foldBatchNorm(this.hor_conv, this.hor_bn);
+      const centre = Math.floor(k / 2);
+      const col = wSquare.narrow(3, centre, 1);
+      col.add_(wVer);
+      const row = wSquare.narrow(2, centre, 1);
+      row.add_(wHor);
+      const bias = bSquare.add(bVer).add_(bHor);
+      fused.weight.copy_(wSquare);
+      fused.bias!.copy_(bias);
+      for (const t of [wSquare, bSquare, wVer, bVer, wHor, bHor, col, row, bias]) t.dispose();
+    });
+    return fused;
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}`;
+    if (this.dilation !== 1) s += `, dilation=${this.dilation}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    return s;
+  }
+}
+
+/**
+ * A conv followed by an eval-mode BN as one kernel and bias (float64):
+ * W' = W·γ/√(σ²+ε), b' = β + (b − μ)·γ/√(σ²+ε), with the BN's own ε. Caller owns the results.
+ */
+export function foldBatchNorm(conv: Conv2d, bn: BatchNorm2d): [Tensor, Tensor] {
+  return noGrad(() => {
+    const mean = bn.running_mean.double();
+    const variance = bn.running_var.double();
+    const shifted = variance.add(bn.eps);
+    const std = shifted.sqrt();
+    const gamma = bn.weight ? bn.weight.double() : undefined;
+    const scale = gamma ? gamma.div(std) : std.reciprocal();
+    const weight = conv.weight.double().mul_(scale.view([-1, 1, 1, 1]));
+    const bias = conv.bias ? conv.bias.double().sub_(mean) : mean.neg();
+    bias.mul_(scale);
+    if (bn.bias) {
+      const beta = bn.bias.double();
+      bias.add_(beta);
+      beta.dispose();
+    }
+    for (const t of [mean, variance, shifted, std, gamma, scale]) t?.dispose();
+    return [weight, bias];
+  });
+}

@@ -1,0 +1,38 @@
+// A model's form: the registered baseline, its ACNet training form, or the deploy form fused from it.
+// Checkpoints record the form so that the same structure can be rebuilt before the weights are loaded.
+import type { AcbGamma } from '../blocks/acb.js';
+import { createModel, type ModelOptions } from '../models/registry.js';
+import type { Module } from '../nn/module.js';
+import { acnetize } from './acnet.js';
+import { reparameterize } from './reparameterize.js';
+
+export interface ModelForm {
+  /** ACNet training form (every 3x3/5x5 conv an ACBlock) with this initial gamma. */
+  acb?: { gamma: AcbGamma };
+  /** Training-form blocks fused into their deploy modules. */
+  deploy?: boolean;
+}
+
+export type FormName = 'base' | 'acb' | 'deploy';
+
+export function formName(form: ModelForm = {}): FormName {
+  if (form.acb === undefined) return 'base';
+  return form.deploy ? 'deploy' : 'acb';
+}
+
+/** Creates a registered model in the given form (the weights are fresh; load a state dict next). */
+export function buildModel(name: string, options: ModelOptions = {}, form: ModelForm = {}): Module {
+  let model = createModel(name, options);
+  if (form.acb) model = acnetize(model, { gamma: form.acb.gamma });
+  if (form.deploy) model = reparameterize(model);
+  return model;
+}
+
+/** Parses a gamma option: a number, a fraction such as '1/3', or 'square'. */
+export function parseAcbGamma(text: string): AcbGamma {
+  if (text === 'square') return 'square';
+  const fraction = /^\s*([0-9.]+)\s*\/\s*([0-9.]+)\s*$/.exec(text);
+  const value = fraction ? Number(fraction[1]) / Number(fraction[2]) : Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new RangeError(`ACB gamma must be a number, a fraction such as 1/3, or 'square'; got '${text}'`);
+  return value;
+}
