@@ -5,20 +5,21 @@ import { existsSync } from 'node:fs';
 import { buildInfo, defaultNumThreads, setNumThreads } from '../engine/runtime.js';
 import { formatProfile, measureThroughput, profileModel } from '../analysis/index.js';
 import { DataLoader } from '../data/loader.js';
-import { DATASETS, getDatasetSpec } from '../data/datasets.js';
-import { createModel, getModelSpec, listModels } from '../models/index.js';
+import { getDatasetSpec } from '../data/datasets.js';
+import { buildModel, formName } from '../convert/form.js';
+import { getModelSpec, listModels } from '../models/index.js';
 import { loadModel, readCheckpointMeta } from '../train/checkpoint.js';
-import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
+import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
 import { evaluate } from '../train/metrics.js';
 import { Progress } from '../train/progress.js';
-import type { ScheduleSpec } from '../train/schedule.js';
 import { dataTransforms, train } from '../train/trainer.js';
 import { unknownNameMessage } from '../util/suggest.js';
-import { inputShape, list, num, parse, UsageError, type OptionSpec } from './args.js';
+import { inputShape, num, parse, UsageError, type OptionSpec } from './args.js';
 
-const out = (s: string): void => void process.stdout.write(`${s}\n`);
-const printJson = (v: unknown): void => out(JSON.stringify(v, null, 2));
-const HELP: OptionSpec = { help: { type: 'boolean', short: 'h' } };
+import { TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
+import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_SHAPE_OPTIONS, out, printJson } from './common.js';
+import { cmdConvert } from './deploy.js';
+import { cmdExperiment } from './experiment.js';
 
 const USAGE = `leanconv: efficient convolutional networks on libtorch. Train rich, deploy lean.
 
@@ -30,6 +31,10 @@ commands:
   train                train a model (default: ${DEFAULT_CONFIG.model} on ${DEFAULT_CONFIG.dataset}), evaluate, checkpoint
   eval <checkpoint>    evaluate a checkpoint on a dataset's test split
   benchmark <model>    training and inference images/s
+  convert <checkpoint> fuse a training-form (ACNet) checkpoint into its deploy form
+  export <checkpoint>  write an ONNX model of a deploy-form checkpoint
+  predict <model.onnx> classify images or a dataset split with ONNX Runtime
+  experiment acnet     train a baseline and its ACNet form with one recipe, fuse, compare
   checks               engine build facts: libtorch, BLAS, oneDNN, threads, CUDA`;
 
 // --- models -------------------------------------------------------------------------------------------
@@ -50,39 +55,37 @@ function cmdModels(argv: string[]): void {
 }
 
 // --- info ---------------------------------------------------------------------------------------------
-const MODEL_SHAPE_OPTIONS: OptionSpec = {
-  'num-classes': { type: 'string' },
-  'in-channels': { type: 'string' },
-  input: { type: 'string' },
-};
 
 function cmdInfo(argv: string[]): void {
-  const { values, positionals } = parse(argv, { ...HELP, ...MODEL_SHAPE_OPTIONS, layers: { type: 'boolean' }, json: { type: 'boolean' } }, 'info');
+  const { values, positionals } = parse(argv, { ...HELP, ...MODEL_SHAPE_OPTIONS, ...FORM_OPTIONS, layers: { type: 'boolean' }, json: { type: 'boolean' } }, 'info');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv info <model | checkpoint.safetensors> [--num-classes N] [--in-channels C] [--input S | C,H,W] [--layers] [--json]
+    return out(`usage: leanconv info <model | checkpoint.safetensors> [--acb [--deploy]] [--num-classes N] [--in-channels C] [--input S | C,H,W] [--layers] [--json]
 
-Counts parameters and conv+linear multiply-accumulates (per image) by running the model on one input.`);
+Counts parameters and conv+linear multiply-accumulates (per image) by running the model on one input.
+${FORM_HELP}`);
   }
   const target = positionals[0]!;
   let model;
   let name = target;
+  let form = formFrom(values);
   let shape: [number, number, number];
   if (target.endsWith('.safetensors') && existsSync(target)) {
     const loaded = loadModel(target);
     model = loaded.model;
     name = loaded.meta.model;
+    form = loaded.meta.form ?? {};
     const o = loaded.meta.modelOptions;
     shape = inputShape(values.input as string | undefined, [o.inChannels ?? 3, o.inputSize ?? 32, o.inputSize ?? 32]);
   } else {
     const spec = getModelSpec(target);
     const inChannels = num(values, 'in-channels', { integer: true, min: 1 });
     shape = inputShape(values.input as string | undefined, spec.inputSize, inChannels);
-    model = createModel(target, { numClasses: num(values, 'num-classes', { integer: true, min: 1 }), inChannels: shape[0], inputSize: shape[1] });
+    model = buildModel(target, { numClasses: num(values, 'num-classes', { integer: true, min: 1 }), inChannels: shape[0], inputSize: shape[1] }, form);
   }
   try {
     const profile = profileModel(model, shape);
-    if (values.json) return printJson({ model: name, ...profile, layers: values.layers ? profile.layers : undefined });
-    out(`${name}`);
+    if (values.json) return printJson({ model: name, form: formName(form), ...profile, layers: values.layers ? profile.layers : undefined });
+    out(`${name} (${formName(form)} form)`);
     out(formatProfile(profile, { layers: Boolean(values.layers) }));
   } finally {
     model.dispose();
@@ -90,131 +93,6 @@ Counts parameters and conv+linear multiply-accumulates (per image) by running th
 }
 
 // --- train --------------------------------------------------------------------------------------------
-const TRAIN_OPTIONS: OptionSpec = {
-  ...HELP,
-  model: { type: 'string', short: 'm' },
-  dataset: { type: 'string', short: 'd' },
-  'data-dir': { type: 'string' },
-  preset: { type: 'string' },
-  epochs: { type: 'string', short: 'e' },
-  'batch-size': { type: 'string', short: 'b' },
-  'eval-batch-size': { type: 'string' },
-  lr: { type: 'string' },
-  momentum: { type: 'string' },
-  'no-nesterov': { type: 'boolean' },
-  'weight-decay': { type: 'string' },
-  'decay-bias-norm': { type: 'boolean' },
-  'bias-lr-mult': { type: 'string' },
-  schedule: { type: 'string' },
-  milestones: { type: 'string' },
-  gamma: { type: 'string' },
-  t0: { type: 'string' },
-  tmult: { type: 'string' },
-  'min-lr': { type: 'string' },
-  warmup: { type: 'string' },
-  'label-smoothing': { type: 'string' },
-  mixup: { type: 'string' },
-  'no-augment': { type: 'boolean' },
-  'num-classes': { type: 'string' },
-  'in-channels': { type: 'string' },
-  'input-size': { type: 'string' },
-  seed: { type: 'string' },
-  workers: { type: 'string' },
-  threads: { type: 'string' },
-  'out-dir': { type: 'string' },
-  'run-name': { type: 'string' },
-  'eval-every': { type: 'string' },
-  resume: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  json: { type: 'boolean' },
-};
-
-const TRAIN_HELP = `usage: leanconv train [options]
-
-Trains a model, evaluates it on the test split after every epoch, and keeps a run directory
-(<out-dir>/<date>-<model>-<dataset>/: config.json, log.jsonl, log.csv, last.safetensors, best.safetensors).
-
-model and data:
-  -m, --model NAME         registry name (default ${DEFAULT_CONFIG.model}; leanconv models lists them)
-  -d, --dataset NAME       ${Object.keys(DATASETS).join(' | ')} (default ${DEFAULT_CONFIG.dataset})
-      --data-dir DIR       dataset directory (Fashion-MNIST defaults to the Debian package's)
-      --num-classes N --in-channels C --input-size S   model shape (default: from the dataset)
-      --no-augment         no random crop / flip
-recipe:
-      --preset NAME        ${Object.entries(PRESETS).map(([k, v]) => `${k}: ${v.description}`).join('\n                           ')}
-  -e, --epochs N           (default ${DEFAULT_CONFIG.epochs})
-  -b, --batch-size N       (default ${DEFAULT_CONFIG.batchSize}); --eval-batch-size N (default ${DEFAULT_CONFIG.evalBatchSize})
-      --lr X --momentum X --no-nesterov --weight-decay X   (defaults ${DEFAULT_CONFIG.lr}, ${DEFAULT_CONFIG.momentum}, nesterov, ${DEFAULT_CONFIG.weightDecay})
-      --decay-bias-norm    weight decay on biases and BN parameters too
-      --bias-lr-mult X     learning-rate multiplier for biases (ACNet: 2)
-      --schedule NAME      cosine (per iteration) | multistep | sgdr (per epoch) | constant (default cosine)
-      --milestones 30,60 --gamma 0.1   multistep; --t0 10 --tmult 2   sgdr; --min-lr X
-      --warmup EPOCHS      linear warmup
-      --label-smoothing X  --mixup ALPHA
-run:
-      --seed N --workers N (loader threads) --threads N (libtorch threads)
-      --out-dir DIR (default ${DEFAULT_CONFIG.outDir}) --run-name NAME --eval-every N
-      --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it
-  -q, --quiet              no progress output; --json prints the result as JSON`;
-
-function scheduleFrom(values: Record<string, unknown>, base: ScheduleSpec): ScheduleSpec {
-  const name = (values.schedule as string | undefined) ?? base.name;
-  const minLr = num(values, 'min-lr', { min: 0 });
-  switch (name) {
-    case 'cosine': return { name, minLr: minLr ?? (base.name === 'cosine' ? base.minLr : undefined) };
-    case 'constant': return { name };
-    case 'multistep': {
-      const milestones = list(values, 'milestones') ?? (base.name === 'multistep' ? base.milestones : undefined);
-      if (milestones === undefined) throw new UsageError('--schedule multistep needs --milestones (e.g. 50,75)');
-      return { name, milestones, gamma: num(values, 'gamma', { min: 0 }) ?? (base.name === 'multistep' ? base.gamma : 0.1) };
-    }
-    case 'sgdr':
-      return { name, t0: num(values, 't0', { min: 1 }) ?? (base.name === 'sgdr' ? base.t0 : 10), tmult: num(values, 'tmult', { min: 1 }) ?? (base.name === 'sgdr' ? base.tmult : 2), minLr };
-    default:
-      throw new UsageError(unknownNameMessage('schedule', name, ['cosine', 'multistep', 'sgdr', 'constant']));
-  }
-}
-
-export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainConfig> {
-  const preset = values.preset as string | undefined;
-  if (preset !== undefined && PRESETS[preset] === undefined) throw new UsageError(unknownNameMessage('preset', preset, Object.keys(PRESETS)));
-  const base: TrainConfig = { ...DEFAULT_CONFIG, ...(preset ? PRESETS[preset]!.config : {}) };
-  const pick = <T>(v: T | undefined, d: T): T => (v === undefined ? d : v);
-  const model = pick(values.model as string | undefined, base.model);
-  getModelSpec(model);
-  const dataset = pick(values.dataset as string | undefined, base.dataset);
-  getDatasetSpec(dataset);
-  return {
-    ...base,
-    model,
-    dataset,
-    dataDir: values['data-dir'] as string | undefined,
-    epochs: pick(num(values, 'epochs', { integer: true, min: 1 }), base.epochs),
-    batchSize: pick(num(values, 'batch-size', { integer: true, min: 1 }), base.batchSize),
-    evalBatchSize: pick(num(values, 'eval-batch-size', { integer: true, min: 1 }), base.evalBatchSize),
-    lr: pick(num(values, 'lr', { min: 0 }), base.lr),
-    momentum: pick(num(values, 'momentum', { min: 0 }), base.momentum),
-    nesterov: values['no-nesterov'] ? false : base.nesterov,
-    weightDecay: pick(num(values, 'weight-decay', { min: 0 }), base.weightDecay),
-    decayBiasAndNorm: values['decay-bias-norm'] ? true : base.decayBiasAndNorm,
-    biasLrMultiplier: pick(num(values, 'bias-lr-mult', { min: 0 }), base.biasLrMultiplier),
-    schedule: scheduleFrom(values, base.schedule),
-    warmupEpochs: pick(num(values, 'warmup', { min: 0 }), base.warmupEpochs),
-    labelSmoothing: pick(num(values, 'label-smoothing', { min: 0 }), base.labelSmoothing),
-    mixupAlpha: pick(num(values, 'mixup', { min: 0 }), base.mixupAlpha),
-    augment: values['no-augment'] ? false : base.augment,
-    numClasses: num(values, 'num-classes', { integer: true, min: 1 }),
-    inChannels: num(values, 'in-channels', { integer: true, min: 1 }),
-    inputSize: num(values, 'input-size', { integer: true, min: 1 }),
-    seed: pick(num(values, 'seed', { integer: true, min: 0 }), base.seed),
-    workers: pick(num(values, 'workers', { integer: true, min: 0 }), base.workers),
-    threads: num(values, 'threads', { integer: true, min: 1 }),
-    outDir: pick(values['out-dir'] as string | undefined, base.outDir),
-    runName: values['run-name'] as string | undefined,
-    evalEvery: pick(num(values, 'eval-every', { integer: true, min: 1 }), base.evalEvery),
-  };
-}
-
 async function cmdTrain(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, TRAIN_OPTIONS, 'train');
   if (values.help) return out(TRAIN_HELP);
@@ -225,7 +103,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
   if (!quiet && values.resume === undefined) {
     const c = config as TrainConfig;
     const info = buildInfo();
-    progress.line(`leanconv: training ${c.model} on ${c.dataset} for ${c.epochs} epochs (batch ${c.batchSize}, lr ${c.lr}, ${c.schedule.name}) | libtorch ${info.torchVersion}, ${c.threads ?? defaultNumThreads()} threads, ${info.blas}`);
+    progress.line(`leanconv: training ${c.model}${c.acb ? ' (ACNet form)' : ''} on ${c.dataset} for ${c.epochs} epochs (batch ${c.batchSize}, lr ${c.lr}, ${c.schedule.name}) | libtorch ${info.torchVersion}, ${c.threads ?? defaultNumThreads()} threads, ${info.blas}`);
   }
   const result = await train(config, { progress });
   if (values.json) return printJson(result);
@@ -255,8 +133,8 @@ async function cmdEval(argv: string[]): Promise<void> {
   const loader = new DataLoader(testSet, { batchSize: num(values, 'batch-size', { integer: true, min: 1 }) ?? 500, transforms: dataTransforms(spec, testSet, input, false).eval, workers: num(values, 'workers', { integer: true, min: 0 }) ?? 1 });
   try {
     const r = await evaluate(model, loader);
-    if (values.json) return printJson({ checkpoint: path, model: meta.model, dataset: datasetName, ...r });
-    out(`${meta.model} on ${datasetName} test (${r.count} images): top-1 ${(100 * r.top1).toFixed(2)}%, top-5 ${(100 * r.top5).toFixed(2)}%, loss ${r.loss.toFixed(4)} (${Math.round(r.imagesPerSecond)} img/s)`);
+    if (values.json) return printJson({ checkpoint: path, model: meta.model, form: formName(meta.form), dataset: datasetName, ...r });
+    out(`${meta.model} (${formName(meta.form)} form) on ${datasetName} test (${r.count} images): top-1 ${(100 * r.top1).toFixed(2)}%, top-5 ${(100 * r.top5).toFixed(2)}%, loss ${r.loss.toFixed(4)} (${Math.round(r.imagesPerSecond)} img/s)`);
   } finally {
     await loader.close();
     model.dispose();
@@ -266,12 +144,15 @@ async function cmdEval(argv: string[]): Promise<void> {
 // --- benchmark ----------------------------------------------------------------------------------------
 function cmdBenchmark(argv: string[]): void {
   const opts: OptionSpec = {
-    ...HELP, ...MODEL_SHAPE_OPTIONS, 'batch-size': { type: 'string', short: 'b' }, mode: { type: 'string' }, steps: { type: 'string' },
+    ...HELP, ...MODEL_SHAPE_OPTIONS, ...FORM_OPTIONS, 'batch-size': { type: 'string', short: 'b' }, mode: { type: 'string' }, steps: { type: 'string' },
     warmup: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' },
   };
   const { values, positionals } = parse(argv, opts, 'benchmark');
   if (values.help || positionals.length !== 1) {
-    return out('usage: leanconv benchmark <model> [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--threads N] [--json]\n\nMedian images/s of training steps (forward + backward + SGD) and of inference batches on random data.');
+    return out(`usage: leanconv benchmark <model> [--acb [--deploy]] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--threads N] [--json]
+
+Median images/s of training steps (forward + backward + SGD) and of inference batches on random data.
+${FORM_HELP}`);
   }
   const mode = (values.mode as string | undefined) ?? 'both';
   if (!['train', 'infer', 'both'].includes(mode)) throw new UsageError(unknownNameMessage('mode', mode, ['train', 'infer', 'both']));
@@ -279,12 +160,13 @@ function cmdBenchmark(argv: string[]): void {
   const spec = getModelSpec(positionals[0]!);
   const shape = inputShape(values.input as string | undefined, spec.inputSize, num(values, 'in-channels', { integer: true, min: 1 }));
   const numClasses = num(values, 'num-classes', { integer: true, min: 1 }) ?? spec.defaultNumClasses;
-  const model = createModel(spec.name, { numClasses, inChannels: shape[0], inputSize: shape[1] });
+  const form = formFrom(values);
+  const model = buildModel(spec.name, { numClasses, inChannels: shape[0], inputSize: shape[1] }, form);
   try {
     const batchSize = num(values, 'batch-size', { integer: true, min: 1 }) ?? 64;
     const r = measureThroughput(model, { batchSize, input: shape, numClasses, mode: mode as 'train', steps: num(values, 'steps', { integer: true, min: 1 }), warmup: num(values, 'warmup', { integer: true, min: 0 }) });
-    if (values.json) return printJson({ model: spec.name, input: shape, threads: buildInfo().threads, ...r });
-    out(`${spec.name}, batch ${batchSize}, input ${shape.join('x')}, ${buildInfo().threads} threads`);
+    if (values.json) return printJson({ model: spec.name, form: formName(form), input: shape, threads: buildInfo().threads, ...r });
+    out(`${spec.name} (${formName(form)} form), batch ${batchSize}, input ${shape.join('x')}, ${buildInfo().threads} threads`);
     if (r.train) out(`  train: ${r.train.imagesPerSecond.toFixed(1)} img/s (${r.train.msPerStep.toFixed(1)} ms/step)`);
     if (r.infer) out(`  infer: ${r.infer.imagesPerSecond.toFixed(1)} img/s (${r.infer.msPerBatch.toFixed(1)} ms/batch)`);
   } finally {
@@ -303,6 +185,7 @@ function cmdChecks(argv: string[]): void {
 
 const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
   models: cmdModels, info: cmdInfo, train: cmdTrain, eval: cmdEval, benchmark: cmdBenchmark, checks: cmdChecks,
+  convert: cmdConvert, experiment: cmdExperiment,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -5,7 +5,8 @@
 import type { OptimizerState } from '../engine/optim.js';
 import { loadSafetensors, readHeader, saveSafetensors } from '../engine/safetensors.js';
 import type { Tensor } from '../engine/tensor.js';
-import { createModel, type ModelOptions } from '../models/index.js';
+import { buildModel, formName, type ModelForm } from '../convert/form.js';
+import type { ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 
 export const CHECKPOINT_FORMAT = 'leanconv.checkpoint.v1';
@@ -14,6 +15,8 @@ const OPTIM_PREFIX = 'optim/';
 export interface CheckpointMeta {
   model: string;
   modelOptions: ModelOptions;
+  /** Baseline, ACNet training form or deploy form (default: baseline). */
+  form?: ModelForm;
   /** Epochs completed when the checkpoint was written. */
   epoch: number;
   /** Extra JSON-serialisable facts (run config, metrics, classes, dataset, ...). */
@@ -41,6 +44,7 @@ export function saveCheckpoint(path: string, model: Module, meta: CheckpointMeta
     format: CHECKPOINT_FORMAT,
     model: meta.model,
     model_options: JSON.stringify(meta.modelOptions),
+    form: JSON.stringify(meta.form ?? {}),
     epoch: String(meta.epoch),
     extra: JSON.stringify(meta.extra ?? {}),
   };
@@ -67,6 +71,7 @@ function parseMeta(path: string, metadata: Record<string, string>): CheckpointMe
   return {
     model: metadata.model,
     modelOptions: json<ModelOptions>('model_options') ?? {},
+    form: json<ModelForm>('form') ?? {},
     epoch: Number(metadata.epoch ?? 0),
     extra: json<Record<string, unknown>>('extra') ?? {},
     rngState: metadata.rng_state,
@@ -94,16 +99,16 @@ export function loadCheckpoint(path: string): Checkpoint {
   return { ...meta, state, optimizer };
 }
 
-/** Builds the checkpoint's model from its metadata and loads the weights (strictly). */
+/** Builds the checkpoint's model in its recorded form from the metadata and loads the weights (strictly). */
 export function loadModel(path: string): { model: Module; meta: CheckpointMeta } {
   const ckpt = loadCheckpoint(path);
   try {
-    const model = createModel(ckpt.model, ckpt.modelOptions);
+    const model = buildModel(ckpt.model, ckpt.modelOptions, ckpt.form);
     try {
       model.loadStateDict(ckpt.state);
     } catch (err) {
       model.dispose();
-      throw new CheckpointError(path, (err as Error).message);
+      throw new CheckpointError(path, `${(err as Error).message}\n(the checkpoint says: model '${ckpt.model}', ${formName(ckpt.form)} form)`);
     }
     const { state: _s, optimizer: _o, ...meta } = ckpt;
     return { model, meta };

@@ -1,8 +1,14 @@
 // The training configuration: every setting of a run, its defaults, and the papers' recipes as presets.
+import type { AcbGamma } from '../blocks/acb.js';
+import type { ModelForm } from '../convert/form.js';
 import type { ScheduleSpec } from './schedule.js';
 
 export interface TrainConfig {
   model: string;
+  /** Train the ACNet form: every 3x3/5x5 conv an Asymmetric Convolution Block. */
+  acb: boolean;
+  /** Initial BN gamma of the ACB branches (1: paper; 1/3: the repo's CIFAR recipe; 'square'). */
+  acbGamma: AcbGamma;
   /** Default: the dataset's class count. */
   numClasses?: number;
   /** Default: the dataset's channel count (grayscale data into a 3-channel model is replicated). */
@@ -45,6 +51,8 @@ export interface TrainConfig {
 
 export const DEFAULT_CONFIG: TrainConfig = {
   model: 'resnet20',
+  acb: false,
+  acbGamma: 1,
   dataset: 'fashion-mnist',
   epochs: 7,
   batchSize: 128,
@@ -69,8 +77,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
 /** Recipes of the reference implementations (see docs); a preset sets these, explicit options override. */
 export const PRESETS: Record<string, { description: string; config: Partial<TrainConfig> }> = {
   acnet: {
-    description: "ACNet's do_acnet recipe: SGD 0.9 (no nesterov), per-iteration cosine, wd 1e-4 on everything incl. BN and biases, 2x lr on biases",
-    config: { momentum: 0.9, nesterov: false, weightDecay: 1e-4, decayBiasAndNorm: true, biasLrMultiplier: 2, schedule: { name: 'cosine' }, lr: 0.1 },
+    description: "ACNet's do_acnet CIFAR recipe: SGD 0.9 (no nesterov), per-iteration cosine, wd 1e-4 on everything incl. BN and biases, 2x lr on biases, ACB gamma 1/3",
+    config: { momentum: 0.9, nesterov: false, weightDecay: 1e-4, decayBiasAndNorm: true, biasLrMultiplier: 2, schedule: { name: 'cosine' }, lr: 0.1, acbGamma: 1 / 3 },
   },
   condensenet: {
     description: "CondenseNet's recipe: SGD 0.9 nesterov, per-iteration cosine, wd 1e-4 on all parameters, batch 64",
@@ -81,3 +89,8 @@ export const PRESETS: Record<string, { description: string; config: Partial<Trai
     config: { momentum: 0.9, nesterov: true, weightDecay: 1e-4, decayBiasAndNorm: true, schedule: { name: 'sgdr', t0: 10, tmult: 2 }, lr: 0.1, mixupAlpha: 1 },
   },
 };
+
+/** The model form a config trains. */
+export function configForm(config: Pick<TrainConfig, 'acb' | 'acbGamma'>): ModelForm {
+  return config.acb ? { acb: { gamma: config.acbGamma } } : {};
+}

@@ -54,3 +54,44 @@ export async function evaluate(model: Module, loader: DataLoader, onBatch?: (don
   const seconds = (performance.now() - start) / 1000;
   return { loss: loss / count, top1: c1 / count, top5: c5 / count, count, imagesPerSecond: count / seconds };
 }
+
+export interface ModelAgreement {
+  count: number;
+  /** Samples whose top-1 class is the same under both models. */
+  samePrediction: number;
+  /** Largest |logit difference| seen. */
+  maxAbsDiff: number;
+  top1: [number, number];
+}
+
+/** Runs two models (eval mode) over one pass of the loader and compares their logits and predictions. */
+export async function compareModels(a: Module, b: Module, loader: DataLoader): Promise<ModelAgreement> {
+  const modes = [a.training, b.training];
+  a.eval();
+  b.eval();
+  const r: ModelAgreement = { count: 0, samePrediction: 0, maxAbsDiff: 0, top1: [0, 0] };
+  let hitsA = 0;
+  let hitsB = 0;
+  try {
+    for await (const { images, labels } of loader.epoch(0)) {
+      tidy(() => noGrad(() => {
+        const la = a.forward(images);
+        const lb = b.forward(images);
+        r.maxAbsDiff = Math.max(r.maxAbsDiff, la.sub(lb).abs().max().item());
+        const pa = la.argmax(1);
+        const pb = lb.argmax(1);
+        r.samePrediction += pa.eq(pb).sum().item();
+        hitsA += pa.eq(labels).sum().item();
+        hitsB += pb.eq(labels).sum().item();
+        r.count += labels.size(0);
+      }));
+      images.dispose();
+      labels.dispose();
+    }
+  } finally {
+    a.train(modes[0]);
+    b.train(modes[1]);
+  }
+  r.top1 = [hitsA / r.count, hitsB / r.count];
+  return r;
+}

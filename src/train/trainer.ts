@@ -13,10 +13,11 @@ import { type Dataset, getDatasetSpec, type DatasetSpec } from '../data/datasets
 import { DataLoader } from '../data/loader.js';
 import { hashInts, permutation, Rng } from '../data/rng.js';
 import type { TransformSpec } from '../data/transforms.js';
-import { createModel, getModelSpec, type ModelOptions } from '../models/index.js';
+import { buildModel, formName } from '../convert/form.js';
+import { getModelSpec, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { DEFAULT_CONFIG, type TrainConfig } from './config.js';
+import { configForm, DEFAULT_CONFIG, type TrainConfig } from './config.js';
 import { evaluate, topkCorrect, type EvalResult } from './metrics.js';
 import { paramGroups, type NamedGroup } from './param_groups.js';
 import { Progress } from './progress.js';
@@ -162,7 +163,8 @@ export async function train(configIn: Partial<TrainConfig> & { resume?: string }
   const pipelines = dataTransforms(dataSpec, trainSet, input, config.augment);
 
   manualSeed(config.seed);
-  const model = createModel(config.model, modelOptions);
+  const form = configForm(config);
+  const model = buildModel(config.model, modelOptions, form);
   const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, workers: config.workers });
   const testLoader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: pipelines.eval, workers: config.workers });
   if (trainLoader.length === 0) throw new TrainingError(`batch size ${config.batchSize} is larger than the training set (${trainSet.length} images)`);
@@ -179,6 +181,7 @@ export async function train(configIn: Partial<TrainConfig> & { resume?: string }
       const ckpt = loadCheckpoint(resumeFrom);
       try {
         if (ckpt.model !== config.model) throw new TrainingError(`${resumeFrom} holds a '${ckpt.model}' model but the run config says '${config.model}'`);
+        if (formName(ckpt.form) !== formName(form)) throw new TrainingError(`${resumeFrom} holds the ${formName(ckpt.form)} form but the run config trains the ${formName(form)} form`);
         model.loadStateDict(ckpt.state);
         if (ckpt.optimizer) optimizer.loadStateDict(ckpt.optimizer);
         if (ckpt.rngState) setRngState(Buffer.from(ckpt.rngState, 'base64'));
@@ -247,7 +250,7 @@ export async function train(configIn: Partial<TrainConfig> & { resume?: string }
       const improved = record.eval_top1 !== undefined && record.eval_top1 > bestTop1;
       if (improved) bestTop1 = record.eval_top1!;
       const meta = {
-        model: config.model, modelOptions, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
+        model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
         extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, input, preprocessing: pipelines.eval, metrics: record },
       };
       saveCheckpoint(join(runDir, 'last.safetensors'), model, meta, optimizer.stateDict());

@@ -1,0 +1,140 @@
+// The options of `leanconv train` (also taken by `leanconv experiment`) and their mapping to a TrainConfig.
+import { DATASETS, getDatasetSpec } from '../data/datasets.js';
+import { getModelSpec } from '../models/index.js';
+import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
+import type { ScheduleSpec } from '../train/schedule.js';
+import { unknownNameMessage } from '../util/suggest.js';
+import { list, num, UsageError, type OptionSpec } from './args.js';
+import { formFrom, HELP } from './common.js';
+
+export const TRAIN_OPTIONS: OptionSpec = {
+  ...HELP,
+  model: { type: 'string', short: 'm' },
+  acb: { type: 'boolean' },
+  'acb-gamma': { type: 'string' },
+  dataset: { type: 'string', short: 'd' },
+  'data-dir': { type: 'string' },
+  preset: { type: 'string' },
+  epochs: { type: 'string', short: 'e' },
+  'batch-size': { type: 'string', short: 'b' },
+  'eval-batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  momentum: { type: 'string' },
+  'no-nesterov': { type: 'boolean' },
+  'weight-decay': { type: 'string' },
+  'decay-bias-norm': { type: 'boolean' },
+  'bias-lr-mult': { type: 'string' },
+  schedule: { type: 'string' },
+  milestones: { type: 'string' },
+  gamma: { type: 'string' },
+  t0: { type: 'string' },
+  tmult: { type: 'string' },
+  'min-lr': { type: 'string' },
+  warmup: { type: 'string' },
+  'label-smoothing': { type: 'string' },
+  mixup: { type: 'string' },
+  'no-augment': { type: 'boolean' },
+  'num-classes': { type: 'string' },
+  'in-channels': { type: 'string' },
+  'input-size': { type: 'string' },
+  seed: { type: 'string' },
+  workers: { type: 'string' },
+  threads: { type: 'string' },
+  'out-dir': { type: 'string' },
+  'run-name': { type: 'string' },
+  'eval-every': { type: 'string' },
+  resume: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  json: { type: 'boolean' },
+};
+
+export const TRAIN_HELP = `usage: leanconv train [options]
+
+Trains a model, evaluates it on the test split after every epoch, and keeps a run directory
+(<out-dir>/<date>-<model>-<dataset>/: config.json, log.jsonl, log.csv, last.safetensors, best.safetensors).
+
+model and data:
+  -m, --model NAME         registry name (default ${DEFAULT_CONFIG.model}; leanconv models lists them)
+      --acb                train the ACNet form (every 3x3/5x5 conv an Asymmetric Convolution Block)
+      --acb-gamma G        initial BN gamma of the ACB branches: 1 (paper), 1/3 (repo's CIFAR recipe), any number, square
+  -d, --dataset NAME       ${Object.keys(DATASETS).join(' | ')} (default ${DEFAULT_CONFIG.dataset})
+      --data-dir DIR       dataset directory (Fashion-MNIST defaults to the Debian package's)
+      --num-classes N --in-channels C --input-size S   model shape (default: from the dataset)
+      --no-augment         no random crop / flip
+recipe:
+      --preset NAME        ${Object.entries(PRESETS).map(([k, v]) => `${k}: ${v.description}`).join('\n                           ')}
+  -e, --epochs N           (default ${DEFAULT_CONFIG.epochs})
+  -b, --batch-size N       (default ${DEFAULT_CONFIG.batchSize}); --eval-batch-size N (default ${DEFAULT_CONFIG.evalBatchSize})
+      --lr X --momentum X --no-nesterov --weight-decay X   (defaults ${DEFAULT_CONFIG.lr}, ${DEFAULT_CONFIG.momentum}, nesterov, ${DEFAULT_CONFIG.weightDecay})
+      --decay-bias-norm    weight decay on biases and BN parameters too
+      --bias-lr-mult X     learning-rate multiplier for biases (ACNet: 2)
+      --schedule NAME      cosine (per iteration) | multistep | sgdr (per epoch) | constant (default cosine)
+      --milestones 30,60 --gamma 0.1   multistep; --t0 10 --tmult 2   sgdr; --min-lr X
+      --warmup EPOCHS      linear warmup
+      --label-smoothing X  --mixup ALPHA
+run:
+      --seed N --workers N (loader threads) --threads N (libtorch threads)
+      --out-dir DIR (default ${DEFAULT_CONFIG.outDir}) --run-name NAME --eval-every N
+      --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it
+  -q, --quiet              no progress output; --json prints the result as JSON`;
+
+function scheduleFrom(values: Record<string, unknown>, base: ScheduleSpec): ScheduleSpec {
+  const name = (values.schedule as string | undefined) ?? base.name;
+  const minLr = num(values, 'min-lr', { min: 0 });
+  switch (name) {
+    case 'cosine': return { name, minLr: minLr ?? (base.name === 'cosine' ? base.minLr : undefined) };
+    case 'constant': return { name };
+    case 'multistep': {
+      const milestones = list(values, 'milestones') ?? (base.name === 'multistep' ? base.milestones : undefined);
+      if (milestones === undefined) throw new UsageError('--schedule multistep needs --milestones (e.g. 50,75)');
+      return { name, milestones, gamma: num(values, 'gamma', { min: 0 }) ?? (base.name === 'multistep' ? base.gamma : 0.1) };
+    }
+    case 'sgdr':
+      return { name, t0: num(values, 't0', { min: 1 }) ?? (base.name === 'sgdr' ? base.t0 : 10), tmult: num(values, 'tmult', { min: 1 }) ?? (base.name === 'sgdr' ? base.tmult : 2), minLr };
+    default:
+      throw new UsageError(unknownNameMessage('schedule', name, ['cosine', 'multistep', 'sgdr', 'constant']));
+  }
+}
+
+export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainConfig> {
+  const preset = values.preset as string | undefined;
+  if (preset !== undefined && PRESETS[preset] === undefined) throw new UsageError(unknownNameMessage('preset', preset, Object.keys(PRESETS)));
+  const base: TrainConfig = { ...DEFAULT_CONFIG, ...(preset ? PRESETS[preset]!.config : {}) };
+  const pick = <T>(v: T | undefined, d: T): T => (v === undefined ? d : v);
+  const model = pick(values.model as string | undefined, base.model);
+  getModelSpec(model);
+  const dataset = pick(values.dataset as string | undefined, base.dataset);
+  getDatasetSpec(dataset);
+  return {
+    ...base,
+    model,
+    acb: values.acb ? true : base.acb,
+    acbGamma: values['acb-gamma'] !== undefined ? formFrom({ acb: true, 'acb-gamma': values['acb-gamma'] }).acb!.gamma : base.acbGamma,
+    dataset,
+    dataDir: values['data-dir'] as string | undefined,
+    epochs: pick(num(values, 'epochs', { integer: true, min: 1 }), base.epochs),
+    batchSize: pick(num(values, 'batch-size', { integer: true, min: 1 }), base.batchSize),
+    evalBatchSize: pick(num(values, 'eval-batch-size', { integer: true, min: 1 }), base.evalBatchSize),
+    lr: pick(num(values, 'lr', { min: 0 }), base.lr),
+    momentum: pick(num(values, 'momentum', { min: 0 }), base.momentum),
+    nesterov: values['no-nesterov'] ? false : base.nesterov,
+    weightDecay: pick(num(values, 'weight-decay', { min: 0 }), base.weightDecay),
+    decayBiasAndNorm: values['decay-bias-norm'] ? true : base.decayBiasAndNorm,
+    biasLrMultiplier: pick(num(values, 'bias-lr-mult', { min: 0 }), base.biasLrMultiplier),
+    schedule: scheduleFrom(values, base.schedule),
+    warmupEpochs: pick(num(values, 'warmup', { min: 0 }), base.warmupEpochs),
+    labelSmoothing: pick(num(values, 'label-smoothing', { min: 0 }), base.labelSmoothing),
+    mixupAlpha: pick(num(values, 'mixup', { min: 0 }), base.mixupAlpha),
+    augment: values['no-augment'] ? false : base.augment,
+    numClasses: num(values, 'num-classes', { integer: true, min: 1 }),
+    inChannels: num(values, 'in-channels', { integer: true, min: 1 }),
+    inputSize: num(values, 'input-size', { integer: true, min: 1 }),
+    seed: pick(num(values, 'seed', { integer: true, min: 0 }), base.seed),
+    workers: pick(num(values, 'workers', { integer: true, min: 0 }), base.workers),
+    threads: num(values, 'threads', { integer: true, min: 1 }),
+    outDir: pick(values['out-dir'] as string | undefined, base.outDir),
+    runName: values['run-name'] as string | undefined,
+    evalEvery: pick(num(values, 'eval-every', { integer: true, min: 1 }), base.evalEvery),
+  };
+}
+
