@@ -18,7 +18,7 @@ import { inputShape, num, parse, UsageError, type OptionSpec } from './args.js';
 
 import { TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
 import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_SHAPE_OPTIONS, out, printJson } from './common.js';
-import { cmdConvert } from './deploy.js';
+import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
 import { cmdExperiment } from './experiment.js';
 
 const USAGE = `leanconv: efficient convolutional networks on libtorch. Train rich, deploy lean.
@@ -121,11 +121,12 @@ async function cmdEval(argv: string[]): Promise<void> {
   setNumThreads(num(values, 'threads', { integer: true, min: 1 }) ?? defaultNumThreads());
   const path = positionals[0]!;
   const meta = readCheckpointMeta(path);
-  const extra = meta.extra as { dataset?: string; input?: [number, number, number] };
+  const extra = meta.extra as { dataset?: string; dataDir?: string; input?: [number, number, number] };
   const datasetName = (values.dataset as string | undefined) ?? extra.dataset;
   if (datasetName === undefined) throw new UsageError(`eval: ${path} does not record its dataset; pass --dataset`);
   const spec = getDatasetSpec(datasetName);
-  const dir = (values['data-dir'] as string | undefined) ?? spec.defaultDir;
+  const recordedDir = datasetName === extra.dataset ? extra.dataDir : undefined;
+  const dir = (values['data-dir'] as string | undefined) ?? recordedDir ?? spec.defaultDir;
   if (dir === undefined) throw new UsageError(`eval: dataset '${datasetName}' needs --data-dir`);
   const { model } = loadModel(path);
   const testSet = spec.load(dir, 'test');
@@ -185,7 +186,7 @@ function cmdChecks(argv: string[]): void {
 
 const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
   models: cmdModels, info: cmdInfo, train: cmdTrain, eval: cmdEval, benchmark: cmdBenchmark, checks: cmdChecks,
-  convert: cmdConvert, experiment: cmdExperiment,
+  convert: cmdConvert, export: cmdExport, predict: cmdPredict, experiment: cmdExperiment,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 // A model's form: the registered baseline, its ACNet training form, or the deploy form fused from it.
 // Checkpoints record the form so that the same structure can be rebuilt before the weights are loaded.
 import type { AcbGamma } from '../blocks/acb.js';
-import { createModel, type ModelOptions } from '../models/registry.js';
+import { createModel, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { acnetize } from './acnet.js';
 import { reparameterize } from './reparameterize.js';

@@ -251,7 +251,7 @@ export async function train(configIn: Partial<TrainConfig> & { resume?: string }
       if (improved) bestTop1 = record.eval_top1!;
       const meta = {
         model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
-        extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, input, preprocessing: pipelines.eval, metrics: record },
+        extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, input, preprocessing: pipelines.eval, metrics: record },
       };
       saveCheckpoint(join(runDir, 'last.safetensors'), model, meta, optimizer.stateDict());
       if (improved) saveCheckpoint(join(runDir, 'best.safetensors'), model, meta);

@@ -1,0 +1,327 @@
+// A model's inference graph, recorded from one eval-mode forward pass: every native op the forward
+// calls becomes a node over named values, parameters and buffers become initializers under their
+// state-dict names. The recording works on any module structure (composite forwards, residual adds,
+// in-place ops) because it watches the ops, not the modules; an op it cannot express fails the export
+// with the op's name. foldBatchNorms() then merges each BN that follows a conv into that conv.
+import { noGrad } from '../engine/autograd.js';
+import { native, type NativeHandle } from '../engine/native.js';
+import { tidy } from '../engine/scope.js';
+import { type Shape, randn, type Tensor } from '../engine/tensor.js';
+import { observeOps } from '../engine/trace.js';
+import type { Module } from '../nn/module.js';
+
+export type AttributeValue = number | number[] | string | { float: number };
+
+export interface GraphNode {
+  op: string;
+  inputs: string[];
+  outputs: string[];
+  attributes: Record<string, AttributeValue>;
+}
+
+export interface Initializer {
+  dims: number[];
+  /** float32 weights, or int64 for shape constants. */
+  data: Float32Array | BigInt64Array;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  initializers: Map<string, Initializer>;
+  input: { name: string; shape: number[] };
+  output: { name: string; shape: number[] };
+}
+
+export class ExportError extends Error {
+  constructor(message: string) {
+    super(`export: ${message}`);
+    this.name = 'ExportError';
+  }
+}
+
+const isHandle = (v: unknown): v is NativeHandle =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof ArrayBuffer) && !ArrayBuffer.isView(v);
+
+const pads = (p: number[]): number[] => [p[0]!, p[1]!, p[0]!, p[1]!];
+
+/** Ops that only read metadata or manage memory: no value flows through them. */
+const PASSIVE = new Set(['meta', 'dispose', 'toBytes', 'item', 'isGradEnabled', 'setGradEnabled', 'requiresGrad', 'gradFn', 'numel', 'isContiguous', 'liveCount', 'dataPtr', 'storageId', 'memoryStats']);
+
+interface Value {
+  name: string;
+  /** Values that share memory (views) have one storage id: an in-place op on one of several live aliases is refused. */
+  storage: number;
+}
+
+/**
+ * Runs the model once (eval mode, no grad, batch 2 of random data shaped like `input`) and records its
+ * graph. The batch dimension stays symbolic: reshapes keep it with ONNX's 0 ("copy this dimension").
+ */
+export function traceGraph(model: Module, input: readonly number[]): Graph {
+  const params = new Map<NativeHandle, [string, Tensor]>();
+  for (const [name, t] of Object.entries(model.stateDict())) params.set(t.handle, [name, t]);
+  const values = new Map<NativeHandle, Value>();
+  const live = new Map<number, Set<NativeHandle>>();
+  const nodes: GraphNode[] = [];
+  const initializers = new Map<string, Initializer>();
+  let counter = 0;
+  let storageCounter = 0;
+
+  const bind = (h: NativeHandle, storage?: number): string => {
+    const name = `t${counter++}`;
+    const s = storage ?? storageCounter++;
+    values.set(h, { name, storage: s });
+    if (!live.has(s)) live.set(s, new Set());
+    live.get(s)!.add(h);
+    return name;
+  };
+  const nameOf = (h: unknown, op: string): string => {
+    if (!isHandle(h)) throw new ExportError(`op '${op}' got a non-tensor where a tensor was expected`);
+    const v = values.get(h);
+    if (v) return v.name;
+    const p = params.get(h);
+    if (p) {
+      const [name, t] = p;
+      if (!initializers.has(name)) {
+        if (t.dtype !== 'float32') throw new ExportError(`parameter '${name}' is ${t.dtype}; only float32 models can be exported`);
+        initializers.set(name, { dims: [...t.shape], data: t.data<'float32'>() });
+      }
+      return name;
+    }
+    throw new ExportError(`op '${op}' uses a tensor that is neither computed from the input nor a parameter or buffer of the model ` +
+      '(constants created inside forward() are not exportable; register them as buffers)');
+  };
+  const constant = (data: Float32Array | BigInt64Array, dims: number[]): string => {
+    const name = `const${initializers.size}`;
+    initializers.set(name, { dims, data });
+    return name;
+  };
+  const emit = (op: string, inputs: string[], result: NativeHandle, attributes: Record<string, AttributeValue> = {}, storage?: number): void => {
+    const out = bind(result, storage);
+    nodes.push({ op, inputs, outputs: [out], attributes });
+  };
+  const traced = (args: readonly unknown[]): boolean => args.some((a) => (isHandle(a) && values.has(a)) || (Array.isArray(a) && a.some((x) => isHandle(x) && values.has(x))));
+  // The unobserved metadata op (observeOps swaps the addon's functions while tracing).
+  const meta = native.meta as (h: NativeHandle) => [number[]];
+  const shapeOf = (h: NativeHandle): number[] => meta(h)[0];
+
+  const record = (op: string, args: readonly unknown[], result: unknown): void => {
+    if (PASSIVE.has(op)) {
+      if (op === 'dispose' && isHandle(args[0])) {
+        const v = values.get(args[0]);
+        if (v) live.get(v.storage)!.delete(args[0]);
+      }
+      return;
+    }
+    if (!traced(args)) return;
+    const x = args[0] as NativeHandle;
+    const inPlace = op.endsWith('_');
+    const target = inPlace ? x : (result as NativeHandle);
+    if (!inPlace && !isHandle(result)) throw new ExportError(`op '${op}' is not supported by the ONNX exporter`);
+    const inputName = (): string => nameOf(x, op);
+    const alias = (): number => values.get(x)!.storage;
+    if (inPlace) {
+      const v = values.get(x);
+      if (v && [...live.get(v.storage)!].some((other) => other !== x)) {
+        throw new ExportError(`in-place op '${op}' on a tensor that shares memory with another live tensor (a view); the graph would be ambiguous`);
+      }
+    }
+    const binaryOperand = (other: unknown): string =>
+      typeof other === 'number' ? constant(Float32Array.of(other), []) : nameOf(other, op);
+    switch (op) {
+      case 'conv2d': {
+        const [, w, b, stride, padding, dilation, groups] = args as [unknown, NativeHandle, NativeHandle | undefined, number[], number[], number[], number];
+        const wName = nameOf(w, op);
+        emit('Conv', [inputName(), wName, ...(b ? [nameOf(b, op)] : [])], target, {
+          kernel_shape: shapeOf(w).slice(2), strides: stride, pads: pads(padding), dilations: dilation, group: groups,
+        });
+        return;
+      }
+      case 'batchNorm': {
+        const [, w, b, mean, variance, training, , eps] = args as [unknown, NativeHandle | undefined, NativeHandle | undefined, NativeHandle | undefined, NativeHandle | undefined, boolean, number, number];
+        if (training) throw new ExportError('a BatchNorm ran in training mode; call model.eval() before exporting');
+        if (!mean || !variance) throw new ExportError('a BatchNorm without running statistics cannot be exported');
+        const c = shapeOf(mean)[0]!;
+        const scale = w ? nameOf(w, op) : constant(new Float32Array(c).fill(1), [c]);
+        const shift = b ? nameOf(b, op) : constant(new Float32Array(c), [c]);
+        emit('BatchNormalization', [inputName(), scale, shift, nameOf(mean, op), nameOf(variance, op)], target, { epsilon: { float: eps } });
+        return;
+      }
+      case 'linear': {
+        const [, w, b] = args as [unknown, NativeHandle, NativeHandle | undefined];
+        if (shapeOf(x).length !== 2) throw new ExportError('linear on a tensor that is not 2-D is not supported (flatten first)');
+        emit('Gemm', [inputName(), nameOf(w, op), ...(b ? [nameOf(b, op)] : [])], target, { transB: 1 });
+        return;
+      }
+      case 'relu': case 'relu_': emit('Relu', [inputName()], target); return;
+      case 'sigmoid': case 'sigmoid_': emit('Sigmoid', [inputName()], target); return;
+      case 'add': case 'add_': case 'sub': case 'sub_': {
+        const [, other, alpha] = args as [unknown, unknown, number | undefined];
+        let rhs = binaryOperand(other);
+        if (alpha !== undefined && alpha !== 1) {
+          const scaled = `t${counter++}`;
+          nodes.push({ op: 'Mul', inputs: [rhs, constant(Float32Array.of(alpha), [])], outputs: [scaled], attributes: {} });
+          rhs = scaled;
+        }
+        emit(op.startsWith('add') ? 'Add' : 'Sub', [inputName(), rhs], target);
+        return;
+      }
+      case 'mul': case 'mul_': emit('Mul', [inputName(), binaryOperand(args[1])], target); return;
+      case 'div': case 'div_': emit('Div', [inputName(), binaryOperand(args[1])], target); return;
+      case 'maxPool2d': {
+        const [, kernel, stride, padding, dilation, ceil] = args as [unknown, number[], number[], number[], number[], boolean];
+        emit('MaxPool', [inputName()], target, { kernel_shape: kernel, strides: stride, pads: pads(padding), dilations: dilation, ceil_mode: ceil ? 1 : 0 });
+        return;
+      }
+      case 'avgPool2d': {
+        const [, kernel, stride, padding, ceil, countIncludePad, divisor] = args as [unknown, number[], number[], number[], boolean, boolean, number | undefined];
+        if (divisor !== undefined) throw new ExportError('avgPool2d with divisorOverride has no ONNX equivalent');
+        emit('AveragePool', [inputName()], target, { kernel_shape: kernel, strides: stride, pads: pads(padding), ceil_mode: ceil ? 1 : 0, count_include_pad: countIncludePad ? 1 : 0 });
+        return;
+      }
+      case 'adaptiveAvgPool2d': {
+        const size = args[1] as number[];
+        const [, , h, w] = shapeOf(x);
+        if (size[0] === 1 && size[1] === 1) {
+          emit('GlobalAveragePool', [inputName()], target);
+        } else if (h! % size[0]! === 0 && w! % size[1]! === 0) {
+          const k = [h! / size[0]!, w! / size[1]!];
+          emit('AveragePool', [inputName()], target, { kernel_shape: k, strides: k });
+        } else {
+          throw new ExportError(`adaptiveAvgPool2d from ${h}x${w} to ${size.join('x')} is not a uniform pooling`);
+        }
+        return;
+      }
+      case 'flatten': {
+        const [, start, end] = args as [unknown, number, number];
+        const rank = shapeOf(x).length;
+        if (start === 1 && (end === -1 || end === rank - 1)) emit('Flatten', [inputName()], target, { axis: 1 });
+        else reshape(op, x, result as NativeHandle);
+        return;
+      }
+      case 'view': case 'reshape': reshape(op, x, result as NativeHandle); return;
+      case 'contiguous': case 'clone': case 'detach':
+        emit('Identity', [inputName()], target, {}, op === 'clone' ? undefined : alias());
+        return;
+      case 'dropout': {
+        if (args[2]) throw new ExportError('dropout ran in training mode; call model.eval() before exporting');
+        emit('Identity', [inputName()], target);
+        return;
+      }
+      case 'cat': {
+        const [list, dim] = args as [NativeHandle[], number];
+        emit('Concat', list.map((t) => nameOf(t, op)), result as NativeHandle, { axis: dim });
+        return;
+      }
+      default:
+        throw new ExportError(`op '${op}' is not supported by the ONNX exporter yet`);
+    }
+
+    function reshape(name: string, from: NativeHandle, to: NativeHandle): void {
+      const inShape = shapeOf(from);
+      const outShape = shapeOf(to);
+      if (outShape[0] !== inShape[0]) throw new ExportError(`'${name}' changes the batch dimension (${inShape[0]} -> ${outShape[0]}); only per-sample reshapes are exportable`);
+      if (outShape.join() === inShape.join()) {
+        emit('Identity', [nameOf(from, name)], to, {}, alias());
+        return;
+      }
+      // Keep the batch dimension symbolic: 0 copies it from the input.
+      const dims = outShape.map((d, i) => (i === 0 ? 0 : d));
+      emit('Reshape', [nameOf(from, name), constant(BigInt64Array.from(dims, (d) => BigInt(d)), [dims.length])], to, {}, alias());
+    }
+  };
+
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return tidy(() => noGrad(() => {
+      const x = randn([2, ...input] as Shape);
+      let output: Tensor | undefined;
+      const inputName = 'input';
+      values.set(x.handle, { name: inputName, storage: storageCounter });
+      live.set(storageCounter++, new Set([x.handle]));
+      observeOps(record, () => {
+        output = model.forward(x);
+      });
+      const out = values.get(output!.handle);
+      if (!out) throw new ExportError('the model output is not computed from its input');
+      pruneUnused(nodes, initializers, out.name);
+      return {
+        nodes, initializers,
+        input: { name: inputName, shape: [...x.shape] },
+        output: { name: out.name, shape: [...output!.shape] },
+      };
+    }));
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/** Drops Identity nodes (rewiring their consumers), nodes whose output is never used, and unused initializers. */
+function pruneUnused(nodes: GraphNode[], initializers: Map<string, Initializer>, output: string): void {
+  const rename = new Map<string, string>();
+  const resolve = (n: string): string => {
+    let r = n;
+    while (rename.has(r)) r = rename.get(r)!;
+    return r;
+  };
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i]!;
+    if (node.op === 'Identity' && node.outputs[0] !== output) {
+      rename.set(node.outputs[0]!, node.inputs[0]!);
+      nodes.splice(i, 1);
+    }
+  }
+  for (const node of nodes) node.inputs = node.inputs.map(resolve);
+  // Dead-node elimination, from the output backwards.
+  const needed = new Set([output]);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i]!;
+    if (node.outputs.some((o) => needed.has(o))) node.inputs.forEach((n) => needed.add(n));
+    else nodes.splice(i, 1);
+  }
+  for (const name of [...initializers.keys()]) if (!needed.has(name)) initializers.delete(name);
+}
+
+/**
+ * Folds every BatchNormalization whose input comes from a Conv used only by that BN into the conv
+ * (W·γ/√(σ²+ε), β + (b − μ)·γ/√(σ²+ε), in float64). Returns how many were folded.
+ */
+export function foldBatchNorms(graph: Graph): number {
+  const consumers = new Map<string, number>();
+  for (const n of graph.nodes) for (const i of n.inputs) consumers.set(i, (consumers.get(i) ?? 0) + 1);
+  const producer = new Map<string, GraphNode>();
+  for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n);
+  const f32 = (name: string): Float32Array => graph.initializers.get(name)!.data as Float32Array;
+  const isConst = (name: string): boolean => graph.initializers.has(name);
+  let folded = 0;
+  for (const bn of [...graph.nodes]) {
+    if (bn.op !== 'BatchNormalization') continue;
+    const conv = producer.get(bn.inputs[0]!);
+    if (!conv || conv.op !== 'Conv' || consumers.get(bn.inputs[0]!) !== 1 || bn.inputs[0] === graph.output.name) continue;
+    if (!bn.inputs.slice(1).every(isConst) || !conv.inputs.slice(1).every(isConst)) continue;
+    const [gamma, beta, mean, variance] = bn.inputs.slice(1).map(f32) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const eps = (bn.attributes.epsilon as { float: number }).float;
+    const weight = f32(conv.inputs[1]!);
+    const bias = conv.inputs[2] ? f32(conv.inputs[2]) : undefined;
+    const out = gamma.length;
+    const perOut = weight.length / out;
+    const w = new Float32Array(weight.length);
+    const b = new Float32Array(out);
+    for (let o = 0; o < out; o++) {
+      const s = gamma[o]! / Math.sqrt(variance[o]! + eps);
+      for (let k = 0; k < perOut; k++) w[o * perOut + k] = weight[o * perOut + k]! * s;
+      b[o] = beta[o]! + ((bias?.[o] ?? 0) - mean[o]!) * s;
+    }
+    const wName = `${conv.inputs[1]}+${bn.inputs[1]}`;
+    const bName = `${bn.inputs[2]}+folded`;
+    graph.initializers.set(wName, { dims: graph.initializers.get(conv.inputs[1]!)!.dims, data: w });
+    graph.initializers.set(bName, { dims: [out], data: b });
+    conv.inputs = [conv.inputs[0]!, wName, bName];
+    conv.outputs = bn.outputs;
+    graph.nodes.splice(graph.nodes.indexOf(bn), 1);
+    folded++;
+  }
+  pruneUnused(graph.nodes, graph.initializers, graph.output.name);
+  return folded;
+}

@@ -1,0 +1,109 @@
+// ONNX Runtime inference for exported leanconv models: onnxruntime-node (native CPU kernels) or
+// onnxruntime-web's wasm backend (the browser's runtime, which also runs under Node). The runtimes are
+// loaded on first use, so importing leanconv costs nothing when no ONNX model is run.
+import { readFileSync } from 'node:fs';
+
+import { readOnnxMetadata } from './onnx.js';
+
+export type OnnxBackend = 'node' | 'web';
+
+type Ort = typeof import('onnxruntime-node');
+type Session = import('onnxruntime-node').InferenceSession;
+
+async function loadRuntime(backend: OnnxBackend): Promise<Ort> {
+  try {
+    if (backend === 'node') return await import('onnxruntime-node');
+    const web = (await import('onnxruntime-web')) as unknown as Ort & { env: { wasm: { numThreads: number } } };
+    // Threads in the wasm backend need cross-origin isolation in browsers; one thread behaves everywhere.
+    web.env.wasm.numThreads = 1;
+    return web;
+  } catch (err) {
+    const pkg = backend === 'node' ? 'onnxruntime-node' : 'onnxruntime-web';
+    throw new Error(`ONNX Runtime (${pkg}) is not installed or failed to load: ${(err as Error).message}. Install it with: ONNXRUNTIME_NODE_INSTALL=skip npm install ${pkg}`);
+  }
+}
+
+export interface OnnxModelOptions {
+  backend?: OnnxBackend;
+  /** Intra-op threads (node backend; default: ONNX Runtime's choice). */
+  threads?: number;
+}
+
+export interface Prediction {
+  index: number;
+  label: string;
+  probability: number;
+}
+
+/** An exported classifier in an ONNX Runtime session. */
+export class OnnxModel {
+  private constructor(
+    private readonly ort: Ort,
+    private readonly session: Session,
+    readonly metadata: Record<string, unknown>,
+    readonly backend: OnnxBackend,
+  ) {}
+
+  static async load(source: string | Uint8Array, options: OnnxModelOptions = {}): Promise<OnnxModel> {
+    const backend = options.backend ?? 'node';
+    const bytes = typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source;
+    let metadata: Record<string, unknown>;
+    try {
+      metadata = readOnnxMetadata(bytes);
+    } catch (err) {
+      throw new Error(`${typeof source === 'string' ? source : 'ONNX bytes'}: not a valid ONNX model (${(err as Error).message})`);
+    }
+    const ort = await loadRuntime(backend);
+    const sessionOptions: import('onnxruntime-node').InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+    if (options.threads !== undefined && backend === 'node') sessionOptions.intraOpNumThreads = options.threads;
+    if (backend === 'web') sessionOptions.executionProviders = ['wasm'];
+    const session = await ort.InferenceSession.create(bytes, sessionOptions);
+    return new OnnxModel(ort, session, metadata, backend);
+  }
+
+  /** [C, H, W] of one input, from the metadata. */
+  get inputShape(): [number, number, number] {
+    const shape = this.metadata.input as [number, number, number] | undefined;
+    if (Array.isArray(shape) && shape.length === 3) return shape;
+    const dims = (this.session.inputMetadata?.[0] as { shape?: unknown[] } | undefined)?.shape;
+    if (dims && dims.length === 4 && dims.slice(1).every((d) => typeof d === 'number')) return dims.slice(1) as [number, number, number];
+    throw new Error('the ONNX model has no leanconv input-shape metadata and no static input shape');
+  }
+
+  get classes(): string[] | undefined {
+    return this.metadata.classes as string[] | undefined;
+  }
+
+  /** Logits [batch, classes] for `batch` preprocessed images laid out as [batch, C, H, W]. */
+  async run(pixels: Float32Array, batch: number): Promise<{ logits: Float32Array; classes: number }> {
+    const [c, h, w] = this.inputShape;
+    if (pixels.length !== batch * c * h * w) throw new RangeError(`OnnxModel.run: expected ${batch}x${c}x${h}x${w} = ${batch * c * h * w} values, got ${pixels.length}`);
+    const input = new this.ort.Tensor('float32', pixels, [batch, c, h, w]);
+    const result = await this.session.run({ [this.session.inputNames[0]!]: input });
+    const output = result[this.session.outputNames[0]!]!;
+    const logits = output.data as Float32Array;
+    const classes = Number(output.dims[1]);
+    input.dispose?.();
+    return { logits, classes };
+  }
+
+  /** Top-k classes with softmax probabilities, per image. */
+  async predict(pixels: Float32Array, batch: number, topk = 5): Promise<Prediction[][]> {
+    const { logits, classes } = await this.run(pixels, batch);
+    const names = this.classes;
+    const out: Prediction[][] = [];
+    for (let n = 0; n < batch; n++) {
+      const row = logits.subarray(n * classes, (n + 1) * classes);
+      const max = Math.max(...row);
+      const exp = Array.from(row, (v) => Math.exp(v - max));
+      const sum = exp.reduce((a, b) => a + b, 0);
+      out.push(exp.map((e, index) => ({ index, label: names?.[index] ?? String(index), probability: e / sum }))
+        .sort((a, b) => b.probability - a.probability).slice(0, Math.min(topk, classes)));
+    }
+    return out;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
