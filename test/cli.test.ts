@@ -72,3 +72,58 @@ describe('leanconv command', () => {
     assert.match(checks.torchVersion, /^\d+\.\d+/);
   });
 });
+
+describe('leanconv ACNet workflow: train --acb, convert, export, predict, experiment', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leanconv-acnet-'));
+  writeMnistDir(dir, 192, 28);
+  const runs = join(dir, 'runs');
+
+  test('the training form trains, converts to an equal deploy form, exports only after conversion, and predicts', () => {
+    let r = leanconv('train', '-m', 'cifar_quick', '--acb', '--acb-gamma', '1/3', '-d', 'mnist', '--data-dir', dir, '-e', '1', '-b', '32', '--out-dir', runs, '--run-name', 'acb', '-q');
+    assert.equal(r.code, 0, r.stderr);
+    const ckpt = join(runs, 'acb', 'last.safetensors');
+    const info = JSON.parse(leanconv('info', ckpt, '--json').stdout) as { form: string; params: number };
+    assert.equal(info.form, 'acb');
+    r = leanconv('export', ckpt);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /holds the acb training form of cifar_quick \(3 ACBlocks\).*leanconv convert/);
+    r = leanconv('convert', ckpt, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const converted = JSON.parse(r.stdout) as { output: string; blocks: number; maxAbsDiff: number; params: number };
+    assert.equal(converted.blocks, 3);
+    assert.ok(converted.maxAbsDiff < 1e-5);
+    const deployInfo = JSON.parse(leanconv('info', converted.output, '--json').stdout) as { form: string; params: number; macs: number };
+    const baseInfo = JSON.parse(leanconv('info', 'cifar_quick', '--json', '--input', '1,28,28').stdout) as { params: number; macs: number };
+    assert.equal(deployInfo.form, 'deploy');
+    assert.equal(deployInfo.macs, baseInfo.macs, 'deploy MACs equal the baseline');
+    assert.equal(deployInfo.params, baseInfo.params - 128, 'baseline params minus the 3 BNs (2x128) plus 3 conv biases (128)');
+    const evalAcb = JSON.parse(leanconv('eval', ckpt, '--json').stdout) as { top1: number; loss: number };
+    const evalDeploy = JSON.parse(leanconv('eval', converted.output, '--json').stdout) as { top1: number; loss: number };
+    assert.equal(evalDeploy.top1, evalAcb.top1);
+    assert.ok(Math.abs(evalDeploy.loss - evalAcb.loss) < 1e-5);
+    r = leanconv('export', converted.output, '--out', join(dir, 'm.onnx'), '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const exported = JSON.parse(r.stdout) as { maxAbsDiff: number; ops: Record<string, number> };
+    assert.ok(exported.maxAbsDiff < 1e-4);
+    assert.equal(exported.ops.Conv, 3);
+    const predicted = JSON.parse(leanconv('predict', join(dir, 'm.onnx'), '-d', 'mnist', '--data-dir', dir, '--json').stdout) as { top1: number; count: number };
+    assert.equal(predicted.count, 192);
+    assert.ok(Math.abs(predicted.top1 - evalDeploy.top1) <= 1 / 192, `onnx ${predicted.top1} vs libtorch ${evalDeploy.top1}`);
+    r = leanconv('convert', converted.output);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no training-form blocks to fuse/);
+  });
+
+  test('experiment acnet trains both forms with one recipe and checks the deploy form on every test image', () => {
+    const r = leanconv('experiment', 'acnet', '-m', 'cifar_quick', '-d', 'mnist', '--data-dir', dir, '-e', '2', '-b', '32', '--dir', join(dir, 'exp'), '-q', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as { base: { params: number; top1Mean: number }; acb: { params: number }; deploy: { params: number; agreement: { count: number; samePrediction: number; maxAbsDiff: number } }; config: { acbGamma: number; biasLrMultiplier: number } };
+    assert.equal(res.config.biasLrMultiplier, 2, 'the acnet preset is the default recipe');
+    assert.ok(Math.abs(res.config.acbGamma - 1 / 3) < 1e-12);
+    assert.ok(res.acb.params > res.base.params && res.deploy.params === res.base.params - 128);
+    assert.equal(res.deploy.agreement.count, 192);
+    assert.equal(res.deploy.agreement.samePrediction, 192);
+    assert.ok(res.deploy.agreement.maxAbsDiff < 1e-4);
+    assert.ok(readdirSync(join(dir, 'exp')).includes('results.md'));
+  });
+});

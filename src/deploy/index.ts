@@ -1,0 +1,5 @@
+// leanconv.deploy: ONNX export of deploy-form models and ONNX Runtime inference (Node and wasm).
+export { ExportError, foldBatchNorms, traceGraph, type Graph, type GraphNode, type Initializer } from './graph.js';
+export { encodeGraph, exportOnnx, ONNX_OPSET, readOnnxMetadata, writeFileAtomic, type OnnxExport, type OnnxExportOptions } from './onnx.js';
+export { OnnxModel, type OnnxBackend, type OnnxModelOptions, type Prediction } from './runtime.js';
+export { imagesToInput } from './predict.js';
