@@ -6,3 +6,6 @@ export { createModel, listModels, getModelSpec } from './models/index.js';
 export * as data from './data/index.js';
 export * as analysis from './analysis/index.js';
 export * as training from './train/index.js';
+export * as blocks from './blocks/index.js';
+export * as convert from './convert/index.js';
+export * as deploy from './deploy/index.js';

@@ -26,6 +26,8 @@ export interface OnnxExportOptions {
   foldBatchNorm?: boolean;
   /** Graph name (default 'leanconv'). */
   name?: string;
+  /** Export even with training-form blocks left (only to measure what the training form costs). */
+  allowTrainingForm?: boolean;
 }
 
 export interface OnnxExport {
@@ -82,7 +84,7 @@ export function encodeGraph(graph: Graph, options: { name?: string; metadata?: R
 /** Exports a deploy-form model to ONNX bytes (the model is put in eval mode for the trace and restored). */
 export function exportOnnx(model: Module, options: OnnxExportOptions): OnnxExport {
   const blocks = trainingFormBlocks(model);
-  if (blocks.length > 0) {
+  if (blocks.length > 0 && !options.allowTrainingForm) {
     throw new ExportError(`the model is in its training form: ${blocks.length} re-parameterisable block(s) (${model.getSubmodule(blocks[0]!).constructor.name} at '${blocks[0]}'` +
       `${blocks.length > 1 ? ', ...' : ''}) would be exported as separate branches at training-form cost. Convert it first: ` +
       'reparameterize(model) in code, or `leanconv convert <checkpoint>` and export the deploy checkpoint');

@@ -1,0 +1,110 @@
+// Deployment benchmark: images/s at batch 1 and 64 of the baseline, the ACNet training form and the
+// fused deploy form, under libtorch (leanconv's engine, eager) and ONNX Runtime (onnxruntime-node CPU),
+// all in one process with the same thread count. Rounds interleave every (model, form, runtime, batch)
+// cell, and the table shows medians over rounds of the median batch time within a round.
+//   npm run bench:deploy -- [--rounds 5] [--reps 20] [--threads N] [--models cifar_quick,resnet20]
+// Writes bench/results/deploy.md and deploy.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+
+import { buildModel, type ModelForm } from '../src/convert/index.js';
+import { exportOnnx, OnnxModel } from '../src/deploy/index.js';
+import { buildInfo, defaultNumThreads, noGrad, randn, setNumThreads, tidy, type Tensor } from '../src/engine/index.js';
+import type { Module } from '../src/nn/index.js';
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' }, reps: { type: 'string', default: '20' }, threads: { type: 'string' },
+    models: { type: 'string', default: 'cifar_quick,resnet20,vgg16_cifar' }, batches: { type: 'string', default: '1,64' },
+  },
+});
+const rounds = Number(args.rounds);
+const reps = Number(args.reps);
+const threads = Number(args.threads ?? defaultNumThreads());
+const models = args.models!.split(',');
+const batches = args.batches!.split(',').map(Number);
+setNumThreads(threads);
+
+const FORMS: Record<string, ModelForm> = { base: {}, acb: { acb: { gamma: 1 } }, deploy: { acb: { gamma: 1 }, deploy: true } };
+type Runtime = 'libtorch' | 'onnxruntime';
+interface Cell { model: string; form: string; runtime: Runtime; batch: number; times: number[] }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function timeIt(fn: () => Promise<void> | void, n: number): Promise<number> {
+  const t: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    await fn();
+    t.push(performance.now() - start);
+  }
+  return median(t);
+}
+
+// Build every model form once; the ACB form's BNs get non-trivial statistics so that fusion is real work.
+const engines: { cell: Omit<Cell, 'times'>; run: () => Promise<void> | void }[] = [];
+const keepAlive: (Module | OnnxModel | Tensor)[] = [];
+for (const name of models) {
+  for (const [form, spec] of Object.entries(FORMS)) {
+    const model = buildModel(name, {}, spec).eval();
+    const exported = exportOnnx(model, { inputShape: [3, 32, 32], allowTrainingForm: true });
+    const session = await OnnxModel.load(exported.bytes, { threads });
+    keepAlive.push(model, session);
+    for (const batch of batches) {
+      const x = randn([batch, 3, 32, 32]);
+      const pixels = x.data<'float32'>();
+      keepAlive.push(x);
+      engines.push({ cell: { model: name, form, runtime: 'libtorch', batch }, run: () => tidy(() => noGrad(() => void model.forward(x))) });
+      engines.push({ cell: { model: name, form, runtime: 'onnxruntime', batch }, run: async () => void (await session.run(pixels, batch)) });
+    }
+  }
+}
+
+const cells: Cell[] = engines.map((e) => ({ ...e.cell, times: [] }));
+for (let r = 0; r < rounds; r++) {
+  const order = engines.map((_, i) => i);
+  if (r % 2) order.reverse();
+  for (const i of order) {
+    const e = engines[i]!;
+    const n = e.cell.batch === 1 ? reps * 3 : reps;
+    await timeIt(e.run, 3);
+    cells[i]!.times.push(await timeIt(e.run, n));
+  }
+  process.stderr.write(`round ${r + 1}/${rounds} done\n`);
+}
+
+const ips = (c: Cell): number => (1000 * c.batch) / median(c.times);
+const find = (model: string, form: string, runtime: Runtime, batch: number): Cell => cells.find((c) => c.model === model && c.form === form && c.runtime === runtime && c.batch === batch)!;
+const info = buildInfo();
+const lines = [
+  '# Deployment benchmark: baseline, ACNet training form and fused deploy form, libtorch vs ONNX Runtime',
+  '',
+  `Command: \`npm run bench:deploy -- --rounds ${rounds} --reps ${reps} --threads ${threads} --models ${models.join(',')} --batches ${batches.join(',')}\``,
+  `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; libtorch ${info.torchVersion} (${info.blas}); onnxruntime-node CPU; ${threads} threads; input 3x32x32; images/s (median over ${rounds} interleaved rounds).`,
+  'The ONNX files of the baseline and deploy forms have their BNs folded into the convs; the ACB row under ONNX Runtime exports the three-branch training form as it is (leanconv export refuses it; this is only to show its cost).',
+  '',
+  '| model | batch | runtime | baseline | ACB training form | deploy form | deploy / baseline | deploy / ACB |',
+  '|---|---|---|---|---|---|---|---|',
+];
+const rows: unknown[] = [];
+for (const model of models) {
+  for (const batch of batches) {
+    for (const runtime of ['libtorch', 'onnxruntime'] as Runtime[]) {
+      const [b, a, d] = ['base', 'acb', 'deploy'].map((f) => ips(find(model, f, runtime, batch)));
+      lines.push(`| ${model} | ${batch} | ${runtime} | ${b!.toFixed(0)} | ${a!.toFixed(0)} | ${d!.toFixed(0)} | ${(d! / b!).toFixed(3)} | ${(d! / a!).toFixed(2)} |`);
+      rows.push({ model, batch, runtime, base: b, acb: a, deploy: d });
+    }
+    const ortDeploy = ips(find(model, 'deploy', 'onnxruntime', batch));
+    const torchAcb = ips(find(model, 'acb', 'libtorch', batch));
+    lines.push(`| ${model} | ${batch} | ORT deploy / libtorch ACB | | | | | **${(ortDeploy / torchAcb).toFixed(2)}x** |`);
+  }
+}
+mkdirSync(new URL('../../bench/results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('../../bench/results/deploy.md', import.meta.url), `${lines.join('\n')}\n`);
+writeFileSync(new URL('../../bench/results/deploy.json', import.meta.url), `${JSON.stringify({ rounds, reps, threads, rows, cells }, null, 2)}\n`);
+process.stdout.write(`${lines.join('\n')}\n`);
+for (const k of keepAlive) if (k instanceof OnnxModel) await k.release();
