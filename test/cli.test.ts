@@ -114,6 +114,15 @@ describe('leanconv ACNet workflow: train --acb, convert, export, predict, experi
     assert.match(r.stderr, /no training-form blocks to fuse/);
   });
 
+  test('train --acb --export fuses, exports and measures the ONNX model in one command', () => {
+    const r = leanconv('train', '-m', 'resnet20', '--acb', '-d', 'mnist', '--data-dir', dir, '-e', '1', '-b', '32', '--out-dir', runs, '--run-name', 'exported', '-q', '--json', '--export');
+    assert.equal(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as { final: { top1: number }; deployment: { checkpoint: string; onnx: string; onnxTop1: number } };
+    assert.match(res.deployment.checkpoint, /last\.deploy\.safetensors$/);
+    assert.ok(readdirSync(join(runs, 'exported')).includes('model.onnx'));
+    assert.ok(Math.abs(res.deployment.onnxTop1 - res.final.top1) <= 1 / 192, `onnx ${res.deployment.onnxTop1} vs libtorch ${res.final.top1}`);
+  });
+
   test('experiment acnet trains both forms with one recipe and checks the deploy form on every test image', () => {
     const r = leanconv('experiment', 'acnet', '-m', 'cifar_quick', '-d', 'mnist', '--data-dir', dir, '-e', '2', '-b', '32', '--dir', join(dir, 'exp'), '-q', '--json');
     assert.equal(r.code, 0, r.stderr);

@@ -44,6 +44,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'run-name': { type: 'string' },
   'eval-every': { type: 'string' },
   resume: { type: 'string' },
+  export: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   json: { type: 'boolean' },
 };
@@ -76,6 +77,8 @@ run:
       --seed N --workers N (loader threads) --threads N (libtorch threads)
       --out-dir DIR (default ${DEFAULT_CONFIG.outDir}) --run-name NAME --eval-every N
       --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it
+      --export             after training: fuse an ACNet model into its deploy form, export <run>/model.onnx,
+                           check it against libtorch and report its test accuracy under ONNX Runtime
   -q, --quiet              no progress output; --json prints the result as JSON`;
 
 function scheduleFrom(values: Record<string, unknown>, base: ScheduleSpec): ScheduleSpec {

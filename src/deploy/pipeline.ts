@@ -1,0 +1,172 @@
+// Checkpoint-level deployment steps, shared by the CLI and library users: fuse a training-form
+// checkpoint into its deploy checkpoint, export a checkpoint to ONNX and check it against libtorch,
+// and measure an ONNX model's accuracy on a dataset split.
+import { basename, dirname, join } from 'node:path';
+
+import { formName } from '../convert/form.js';
+import { reparameterize, trainingFormBlocks } from '../convert/reparameterize.js';
+import { getDatasetSpec, type Split } from '../data/datasets.js';
+import { DataLoader } from '../data/loader.js';
+import { noGrad } from '../engine/autograd.js';
+import { randn, type Tensor } from '../engine/tensor.js';
+import type { Module } from '../nn/module.js';
+import { type CheckpointMeta, loadModel, saveCheckpoint } from '../train/checkpoint.js';
+import { dataTransforms } from '../train/trainer.js';
+import { ExportError } from './graph.js';
+import { exportOnnx, writeFileAtomic } from './onnx.js';
+import { type OnnxBackend, OnnxModel } from './runtime.js';
+
+/**
+ * Largest output difference accepted between the training and deploy forms, and between ONNX Runtime
+ * and libtorch, relative to the output's magnitude when that exceeds 1 (float32 fusion is ~1e-7 relative).
+ */
+export const CONVERT_TOLERANCE = 1e-4;
+export const VERIFY_TOLERANCE = 1e-4;
+const withinTolerance = (delta: number, scale: number, tol: number): boolean => delta <= tol * Math.max(1, scale);
+
+export class NothingToConvertError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NothingToConvertError';
+  }
+}
+
+export function checkpointInput(meta: CheckpointMeta): number[] {
+  const o = meta.modelOptions;
+  return (meta.extra as { input?: number[] }).input ?? [o.inChannels ?? 3, o.inputSize ?? 32, o.inputSize ?? 32];
+}
+
+export interface ConvertResult {
+  output: string;
+  model: string;
+  blocks: number;
+  params: number;
+  /** Max |training form - deploy form| on a random batch of 4, eval mode. */
+  maxAbsDiff: number;
+}
+
+/** Writes the deploy checkpoint of a training-form checkpoint (default <name>.deploy.safetensors beside it). */
+export function convertCheckpoint(path: string, output?: string): ConvertResult {
+  const target = output ?? join(dirname(path), `${basename(path, '.safetensors')}.deploy.safetensors`);
+  const { model, meta } = loadModel(path);
+  let deployed: Module = model;
+  try {
+    const blocks = trainingFormBlocks(model);
+    if (blocks.length === 0) {
+      throw new NothingToConvertError(`${path} holds the ${formName(meta.form)} form of ${meta.model}, which has no training-form blocks to fuse; it can be exported as it is`);
+    }
+    model.eval();
+    const x = randn([4, ...checkpointInput(meta)]);
+    const before = noGrad(() => model.forward(x));
+    deployed = reparameterize(model);
+    const after = noGrad(() => deployed.forward(x));
+    const delta = before.sub(after).abs().max().item();
+    const scale = before.abs().max().item();
+    for (const t of [x, before, after]) t.dispose();
+    if (!withinTolerance(delta, scale, CONVERT_TOLERANCE)) throw new Error(`the deploy form's outputs differ from the training form's by ${delta} (> ${CONVERT_TOLERANCE}); nothing was written`);
+    saveCheckpoint(target, deployed, { ...meta, form: { ...meta.form, deploy: true }, extra: { ...meta.extra, convertedFrom: basename(path), conversionMaxAbsDiff: delta } });
+    return { output: target, model: meta.model, blocks: blocks.length, params: deployed.numParameters(), maxAbsDiff: delta };
+  } finally {
+    deployed.dispose();
+  }
+}
+
+/** Max |ONNX Runtime - libtorch| over a random batch of 4, and the largest |output|. */
+export async function verifyOnnx(model: Module, bytes: Uint8Array, input: readonly number[], backend: OnnxBackend = 'node'): Promise<{ maxAbsDiff: number; scale: number }> {
+  const x = randn([4, ...input]);
+  model.eval();
+  const expected: Tensor = noGrad(() => model.forward(x));
+  const session = await OnnxModel.load(bytes, { backend });
+  try {
+    const { logits } = await session.run(x.data<'float32'>(), 4);
+    const ref = expected.data<'float32'>();
+    let maxAbsDiff = 0;
+    let scale = 0;
+    for (let i = 0; i < ref.length; i++) {
+      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(ref[i]! - logits[i]!));
+      scale = Math.max(scale, Math.abs(ref[i]!));
+    }
+    return { maxAbsDiff, scale };
+  } finally {
+    await session.release();
+    x.dispose();
+    expected.dispose();
+  }
+}
+
+export interface ExportResult {
+  output: string;
+  bytes: number;
+  nodes: number;
+  ops: Record<string, number>;
+  foldedBatchNorms: number;
+  /** ONNX Runtime vs libtorch on a random batch (absent with verify: false). */
+  maxAbsDiff?: number;
+}
+
+/** Exports a deploy-form (or baseline) checkpoint to ONNX with its metadata; refuses a training form. */
+export async function exportCheckpoint(path: string, options: { output?: string; foldBatchNorm?: boolean; verify?: boolean } = {}): Promise<ExportResult> {
+  const target = options.output ?? join(dirname(path), `${basename(path, '.safetensors')}.onnx`);
+  const { model, meta } = loadModel(path);
+  try {
+    const blocks = trainingFormBlocks(model);
+    if (blocks.length) {
+      throw new ExportError(`${path} holds the ${formName(meta.form)} training form of ${meta.model} (${blocks.length} ${model.getSubmodule(blocks[0]!).constructor.name}s). ` +
+        `Exporting it would ship every branch at training-form cost. Run \`leanconv convert ${path}\` (convertCheckpoint) and export the .deploy.safetensors it writes.`);
+    }
+    const extra = meta.extra as { classes?: string[]; preprocessing?: unknown; dataset?: string };
+    const input = checkpointInput(meta);
+    const exported = exportOnnx(model, {
+      inputShape: input, foldBatchNorm: options.foldBatchNorm ?? true, name: meta.model,
+      metadata: { model: meta.model, form: formName(meta.form), input, classes: extra.classes, preprocessing: extra.preprocessing, dataset: extra.dataset, epoch: meta.epoch },
+    });
+    writeFileAtomic(target, exported.bytes);
+    const result: ExportResult = { output: target, bytes: exported.bytes.length, nodes: exported.nodes, ops: exported.ops, foldedBatchNorms: exported.foldedBatchNorms };
+    if (options.verify ?? true) {
+      const { maxAbsDiff, scale } = await verifyOnnx(model, exported.bytes, input);
+      result.maxAbsDiff = maxAbsDiff;
+      if (!withinTolerance(maxAbsDiff, scale, VERIFY_TOLERANCE)) {
+        throw new Error(`ONNX Runtime's outputs differ from libtorch's by ${result.maxAbsDiff} (> ${VERIFY_TOLERANCE}); the file was written to ${target} for inspection`);
+      }
+    }
+    return result;
+  } finally {
+    model.dispose();
+  }
+}
+
+export interface OnnxEvalResult {
+  count: number;
+  top1: number;
+  imagesPerSecond: number;
+}
+
+/** Top-1 accuracy of an ONNX model on a dataset split, preprocessed as for libtorch evaluation. */
+export async function evaluateOnnx(session: OnnxModel, dataset: string, options: { dataDir?: string; split?: Split; limit?: number; batchSize?: number } = {}): Promise<OnnxEvalResult> {
+  const spec = getDatasetSpec(dataset);
+  const dir = options.dataDir ?? spec.defaultDir;
+  if (dir === undefined) throw new Error(`dataset '${dataset}' needs a directory`);
+  const data = spec.load(dir, options.split ?? 'test');
+  const loader = new DataLoader(data, { batchSize: options.batchSize ?? 100, transforms: dataTransforms(spec, data, session.inputShape, false).eval, workers: 1 });
+  let correct = 0;
+  let count = 0;
+  const start = performance.now();
+  try {
+    for await (const { images, labels } of loader.epoch(0)) {
+      const n = labels.size(0);
+      const pixels = images.data<'float32'>();
+      const truth = labels.data<'int64'>();
+      images.dispose();
+      labels.dispose();
+      const { logits, classes } = await session.run(pixels, n);
+      for (let i = 0; i < n && (options.limit === undefined || count < options.limit); i++, count++) {
+        const row = logits.subarray(i * classes, (i + 1) * classes);
+        if (row.indexOf(Math.max(...row)) === Number(truth[i])) correct++;
+      }
+      if (options.limit !== undefined && count >= options.limit) break;
+    }
+  } finally {
+    await loader.close();
+  }
+  return { count, top1: correct / count, imagesPerSecond: count / ((performance.now() - start) / 1000) };
+}
