@@ -112,5 +112,17 @@ describe('ONNX export and ONNX Runtime inference', () => {
       }
     }
     assert.throws(() => exportOnnx(new AddsConstant(), { inputShape: [1, 4, 4] }), /neither computed from the input nor a parameter or buffer/);
+    class MutatesView extends nn.Module {
+      forward(x: lc.Tensor): lc.Tensor {
+        const y = x.relu();
+        const v = y.view(y.shape);
+        v.add_(1);
+        const out = y.add(v);
+        y.dispose();
+        v.dispose();
+        return out;
+      }
+    }
+    assert.throws(() => exportOnnx(new MutatesView(), { inputShape: [1, 4, 4] }), /in-place op 'add_' on a tensor that shares memory with another live tensor/);
   });
 });

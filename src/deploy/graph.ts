@@ -97,7 +97,8 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
     return name;
   };
   const emit = (op: string, inputs: string[], result: NativeHandle, attributes: Record<string, AttributeValue> = {}, storage?: number): void => {
-    const out = bind(result, storage);
+    // An in-place op gives its tensor a new value in the same memory.
+    const out = bind(result, storage ?? values.get(result)?.storage);
     nodes.push({ op, inputs, outputs: [out], attributes });
   };
   const traced = (args: readonly unknown[]): boolean => args.some((a) => (isHandle(a) && values.has(a)) || (Array.isArray(a) && a.some((x) => isHandle(x) && values.has(x))));
