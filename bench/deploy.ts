@@ -2,7 +2,7 @@
 // fused deploy form, under libtorch (leanconv's engine, eager) and ONNX Runtime (onnxruntime-node CPU),
 // all in one process with the same thread count. Rounds interleave every (model, form, runtime, batch)
 // cell, and the table shows medians over rounds of the median batch time within a round.
-//   npm run bench:deploy -- [--rounds 5] [--reps 20] [--threads N] [--models cifar_quick,resnet20]
+//   npm run bench:deploy -- [--rounds 5] [--reps 10] [--threads N] [--models cifar_quick,resnet20,resnet56] [--batches 1,64]
 // Writes bench/results/deploy.md and deploy.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -15,8 +15,8 @@ import type { Module } from '../src/nn/index.js';
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '5' }, reps: { type: 'string', default: '20' }, threads: { type: 'string' },
-    models: { type: 'string', default: 'cifar_quick,resnet20,vgg16_cifar' }, batches: { type: 'string', default: '1,64' },
+    rounds: { type: 'string', default: '5' }, reps: { type: 'string', default: '10' }, threads: { type: 'string' },
+    models: { type: 'string', default: 'cifar_quick,resnet20,resnet56' }, batches: { type: 'string', default: '1,64' },
   },
 });
 const rounds = Number(args.rounds);
