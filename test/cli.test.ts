@@ -117,10 +117,11 @@ describe('leanconv ACNet workflow: train --acb, convert, export, predict, experi
   test('train --acb --export fuses, exports and measures the ONNX model in one command', () => {
     const r = leanconv('train', '-m', 'resnet20', '--acb', '-d', 'mnist', '--data-dir', dir, '-e', '1', '-b', '32', '--out-dir', runs, '--run-name', 'exported', '-q', '--json', '--export');
     assert.equal(r.code, 0, r.stderr);
-    const res = JSON.parse(r.stdout) as { final: { top1: number }; deployment: { checkpoint: string; onnx: string; onnxTop1: number } };
+    const res = JSON.parse(r.stdout) as { final: { top1: number }; deployment: { checkpoint: string; onnx: string; onnxEval: { top1: number; count: number } } };
     assert.match(res.deployment.checkpoint, /last\.deploy\.safetensors$/);
     assert.ok(readdirSync(join(runs, 'exported')).includes('model.onnx'));
-    assert.ok(Math.abs(res.deployment.onnxTop1 - res.final.top1) <= 1 / 192, `onnx ${res.deployment.onnxTop1} vs libtorch ${res.final.top1}`);
+    assert.equal(res.deployment.onnxEval.count, 192);
+    assert.ok(Math.abs(res.deployment.onnxEval.top1 - res.final.top1) <= 1 / 192, `onnx ${res.deployment.onnxEval.top1} vs libtorch ${res.final.top1}`);
   });
 
   test('experiment acnet trains both forms with one recipe and checks the deploy form on every test image', () => {

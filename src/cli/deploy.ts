@@ -35,7 +35,7 @@ Both forms are run on the same random batch and the command fails if their outpu
     `${r.params.toLocaleString('en-US')} params; wrote ${r.output}`);
 }
 
-export function describeExport(r: Awaited<ReturnType<typeof exportCheckpoint>>): string {
+function describeExport(r: Awaited<ReturnType<typeof exportCheckpoint>>): string {
   return `wrote ${r.output} (${(r.bytes / 1e6).toFixed(2)} MB, ${r.nodes} nodes: ${Object.entries(r.ops).map(([k, v]) => `${v} ${k}`).join(', ')}; ` +
     `${r.foldedBatchNorms} BNs folded)${r.maxAbsDiff !== undefined ? `; onnxruntime-node vs libtorch on a random batch: max |diff| ${r.maxAbsDiff.toExponential(2)}` : ''}`;
 }

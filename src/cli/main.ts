@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `leanconv` command: models, info, train, eval, benchmark, checks.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The `leanconv` command: models, info, train, eval, benchmark, checks here; convert, export and predict
+// in deploy.ts; experiment in experiment.ts.
+import { existsSync } from 'node:fs';
 
 import { buildInfo, defaultNumThreads, setNumThreads } from '../engine/runtime.js';
 import { formatProfile, measureThroughput, profileModel } from '../analysis/index.js';
@@ -15,14 +15,12 @@ import { evaluate } from '../train/metrics.js';
 import { Progress } from '../train/progress.js';
 import { dataTransforms, train } from '../train/trainer.js';
 import { unknownNameMessage } from '../util/suggest.js';
+import { deployTrainingRun } from '../deploy/pipeline.js';
 import { inputShape, num, parse, UsageError, type OptionSpec } from './args.js';
-
-import { TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
 import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_SHAPE_OPTIONS, out, printJson } from './common.js';
-import { cmdConvert, cmdExport, cmdPredict, describeExport } from './deploy.js';
-import { convertCheckpoint, evaluateOnnx, exportCheckpoint } from '../deploy/pipeline.js';
-import { OnnxModel } from '../deploy/runtime.js';
+import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
 import { cmdExperiment } from './experiment.js';
+import { TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
 
 const USAGE = `leanconv: efficient convolutional networks on libtorch. Train rich, deploy lean.
 
@@ -58,7 +56,6 @@ function cmdModels(argv: string[]): void {
 }
 
 // --- info ---------------------------------------------------------------------------------------------
-
 function cmdInfo(argv: string[]): void {
   const { values, positionals } = parse(argv, { ...HELP, ...MODEL_SHAPE_OPTIONS, ...FORM_OPTIONS, layers: { type: 'boolean' }, json: { type: 'boolean' } }, 'info');
   if (values.help || positionals.length !== 1) {
@@ -109,32 +106,14 @@ async function cmdTrain(argv: string[]): Promise<void> {
     progress.line(`leanconv: training ${c.model}${c.acb ? ' (ACNet form)' : ''} on ${c.dataset} for ${c.epochs} epochs (batch ${c.batchSize}, lr ${c.lr}, ${c.schedule.name}) | libtorch ${info.torchVersion}, ${c.threads ?? defaultNumThreads()} threads, ${info.blas}`);
   }
   const result = await train(config, { progress });
-  const deployment = values.export ? await deployRun(result.runDir, quiet) : undefined;
+  const log = (line: string): void => void (quiet || process.stderr.write(`${line}\n`));
+  const deployment = values.export ? await deployTrainingRun(result.runDir, log) : undefined;
   if (values.json) return printJson({ ...result, deployment });
   const f = result.final;
   out(f ? `test accuracy: ${(100 * f.top1).toFixed(2)}% top-1, ${(100 * f.top5).toFixed(2)}% top-5 (loss ${f.loss.toFixed(4)}) after ${result.epochs} epochs in ${(result.seconds / 60).toFixed(1)} min; checkpoints in ${result.runDir}` : `done: ${result.runDir}`);
-  if (deployment) out(deployment.summary);
-}
-
-/** train --export: fuse the final checkpoint if it is a training form, export ONNX, and measure it with ONNX Runtime. */
-async function deployRun(runDir: string, quiet: boolean): Promise<{ checkpoint: string; onnx: string; onnxTop1: number; summary: string }> {
-  const log = (line: string): void => void (quiet || process.stderr.write(`${line}\n`));
-  const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as TrainConfig;
-  let checkpoint = join(runDir, 'last.safetensors');
-  if (config.acb) {
-    const c = convertCheckpoint(checkpoint);
-    log(`convert: fused ${c.blocks} ACBlocks into plain convs (max |output difference| ${c.maxAbsDiff.toExponential(2)}), ${c.params.toLocaleString('en-US')} params -> ${c.output}`);
-    checkpoint = c.output;
-  }
-  const e = await exportCheckpoint(checkpoint, { output: join(runDir, 'model.onnx') });
-  log(`export: ${describeExport(e)}`);
-  const session = await OnnxModel.load(e.output);
-  try {
-    const r = await evaluateOnnx(session, config.dataset, { dataDir: config.dataDir });
-    const summary = `ONNX Runtime (onnxruntime-node) on the ${r.count} test images: top-1 ${(100 * r.top1).toFixed(2)}% at ${Math.round(r.imagesPerSecond)} img/s; deployable model: ${e.output}`;
-    return { checkpoint, onnx: e.output, onnxTop1: r.top1, summary };
-  } finally {
-    await session.release();
+  if (deployment) {
+    out(`ONNX Runtime (onnxruntime-node) on the ${deployment.onnxEval.count} test images: top-1 ${(100 * deployment.onnxEval.top1).toFixed(2)}% ` +
+      `at ${Math.round(deployment.onnxEval.imagesPerSecond)} img/s; deployable model: ${deployment.onnx}`);
   }
 }
 

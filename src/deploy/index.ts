@@ -3,4 +3,4 @@ export { ExportError, foldBatchNorms, traceGraph, type Graph, type GraphNode, ty
 export { encodeGraph, exportOnnx, ONNX_OPSET, readOnnxMetadata, writeFileAtomic, type OnnxExport, type OnnxExportOptions } from './onnx.js';
 export { OnnxModel, type OnnxBackend, type OnnxModelOptions, type Prediction } from './runtime.js';
 export { imagesToInput } from './predict.js';
-export { checkpointInput, convertCheckpoint, CONVERT_TOLERANCE, evaluateOnnx, exportCheckpoint, NothingToConvertError, verifyOnnx, VERIFY_TOLERANCE, type ConvertResult, type ExportResult, type OnnxEvalResult } from './pipeline.js';
+export { checkpointInput, convertCheckpoint, deployTrainingRun, type DeployedRun, CONVERT_TOLERANCE, evaluateOnnx, exportCheckpoint, NothingToConvertError, verifyOnnx, VERIFY_TOLERANCE, type ConvertResult, type ExportResult, type OnnxEvalResult } from './pipeline.js';

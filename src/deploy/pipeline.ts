@@ -1,6 +1,7 @@
 // Checkpoint-level deployment steps, shared by the CLI and library users: fuse a training-form
 // checkpoint into its deploy checkpoint, export a checkpoint to ONNX and check it against libtorch,
 // and measure an ONNX model's accuracy on a dataset split.
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 import { formName } from '../convert/form.js';
@@ -11,6 +12,7 @@ import { noGrad } from '../engine/autograd.js';
 import { randn, type Tensor } from '../engine/tensor.js';
 import type { Module } from '../nn/module.js';
 import { type CheckpointMeta, loadModel, saveCheckpoint } from '../train/checkpoint.js';
+import type { TrainConfig } from '../train/config.js';
 import { dataTransforms } from '../train/trainer.js';
 import { ExportError } from './graph.js';
 import { exportOnnx, writeFileAtomic } from './onnx.js';
@@ -169,4 +171,38 @@ export async function evaluateOnnx(session: OnnxModel, dataset: string, options:
     await loader.close();
   }
   return { count, top1: correct / count, imagesPerSecond: count / ((performance.now() - start) / 1000) };
+}
+
+export interface DeployedRun {
+  /** The checkpoint that was exported (the fused one for a training-form run). */
+  checkpoint: string;
+  onnx: string;
+  convert?: ConvertResult;
+  export: ExportResult;
+  onnxEval: OnnxEvalResult;
+}
+
+/**
+ * Deploys a finished training run: fuses its last checkpoint if the run trained a training form, exports
+ * <runDir>/model.onnx (checked against libtorch), and measures the ONNX model on the run's test split.
+ */
+export async function deployTrainingRun(runDir: string, log: (line: string) => void = () => {}): Promise<DeployedRun> {
+  const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as TrainConfig;
+  let checkpoint = join(runDir, 'last.safetensors');
+  let converted: ConvertResult | undefined;
+  if (config.acb) {
+    converted = convertCheckpoint(checkpoint);
+    log(`convert: fused ${converted.blocks} ACBlocks into plain convs (max |output difference| ${converted.maxAbsDiff.toExponential(2)}), ` +
+      `${converted.params.toLocaleString('en-US')} params -> ${converted.output}`);
+    checkpoint = converted.output;
+  }
+  const exported = await exportCheckpoint(checkpoint, { output: join(runDir, 'model.onnx') });
+  log(`export: ${exported.output}, ${exported.nodes} nodes, ${exported.foldedBatchNorms} BNs folded; ONNX Runtime vs libtorch max |diff| ${exported.maxAbsDiff!.toExponential(2)}`);
+  const session = await OnnxModel.load(exported.output);
+  try {
+    const onnxEval = await evaluateOnnx(session, config.dataset, { dataDir: config.dataDir });
+    return { checkpoint, onnx: exported.output, convert: converted, export: exported, onnxEval };
+  } finally {
+    await session.release();
+  }
 }

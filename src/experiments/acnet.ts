@@ -73,6 +73,7 @@ export async function runAcnetExperiment(options: AcnetExperimentOptions): Promi
   const acb = await runOrResume({ ...config, acb: true, runName: 'acb' }, join(options.dir, 'acb'), options.hooks);
 
   // The deploy form: fuse the trained ACNet model and compare it with the training form on the test set.
+  // Two copies of the final ACNet weights: one stays in training form, the other is fused in place.
   const trained = loadModel(join(acb.runDir, 'last.safetensors'));
   const fused = loadModel(join(acb.runDir, 'last.safetensors'));
   const deployed = reparameterize(fused.model);
