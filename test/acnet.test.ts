@@ -72,7 +72,8 @@ describe('ACBlock', () => {
     const block = new ACBlock(3, 5, 3, { padding: 1, gamma: 'square' }).eval();
     const x = lc.randn([2, 3, 7, 6]);
     const y = block.forward(x);
-    const expected = lc.F.conv2d(x, block.square_conv.weight, { padding: 1 });
+    // Eval-mode BN with mean 0, var 1 divides by sqrt(1 + eps).
+    const expected = lc.F.conv2d(x, block.square_conv.weight, { padding: 1 }).mul(1 / Math.sqrt(1 + 1e-5));
     assert.ok(maxAbsDiff(y, expected) < 1e-5);
   });
 
