@@ -61,6 +61,38 @@ class CifarResNet(nn.Module):
 MODELS = {'cifar_quick': lambda: CifarQuick(), 'resnet20': lambda: CifarResNet(20), 'resnet56': lambda: CifarResNet(56)}
 
 
+class ACBlock(nn.Module):
+    # ACNet's acb.py training form for padding = k // 2: square, ver (kx1) and hor (1xk) conv + BN, summed.
+    def __init__(self, conv):
+        super().__init__()
+        i, o, k, s = conv.in_channels, conv.out_channels, conv.kernel_size[0], conv.stride
+        p = conv.padding[0]
+        self.square_conv, self.square_bn = nn.Conv2d(i, o, k, s, p, bias=False), nn.BatchNorm2d(o)
+        self.ver_conv, self.ver_bn = nn.Conv2d(i, o, (k, 1), s, (p, p - k // 2), bias=False), nn.BatchNorm2d(o)
+        self.hor_conv, self.hor_bn = nn.Conv2d(i, o, (1, k), s, (p - k // 2, p), bias=False), nn.BatchNorm2d(o)
+
+    def forward(self, x):
+        return self.square_bn(self.square_conv(x)) + self.ver_bn(self.ver_conv(x)) + self.hor_bn(self.hor_conv(x))
+
+
+def acnetize(module):
+    # The reference builder's rule: a 3x3/5x5 conv followed by its BN becomes one ACB; the BN goes.
+    children = list(module.named_children())
+    for idx, (name, child) in enumerate(children):
+        if isinstance(child, nn.Conv2d) and child.kernel_size[0] in (3, 5):
+            setattr(module, name, ACBlock(child))
+            nxt = children[idx + 1] if idx + 1 < len(children) else None
+            if nxt is not None and isinstance(nxt[1], nn.BatchNorm2d):
+                setattr(module, nxt[0], nn.Identity())
+        else:
+            acnetize(child)
+    return module
+
+
+for base in list(MODELS):
+    MODELS[base + '+acb'] = (lambda b: lambda: acnetize(MODELS[b]()))(base)
+
+
 def median(xs):
     xs = sorted(xs)
     n = len(xs)
