@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 
 import { ACBlock } from '../src/blocks/index.js';
 import { acnetize, buildModel, type ModelForm } from '../src/convert/index.js';
-import { exportOnnx, OnnxModel, readOnnxMetadata } from '../src/deploy/index.js';
+import { exportOnnx, OnnxModel, readOnnxMetadata, verifyOnnx } from '../src/deploy/index.js';
 import * as lc from '../src/engine/index.js';
 import * as nn from '../src/nn/index.js';
 
@@ -14,21 +14,6 @@ function calibrate(model: nn.Module, input: number[]): void {
     for (let i = 0; i < 20; i++) lc.tidy(() => void model.forward(lc.randn([8, ...input])));
   });
   model.eval();
-}
-
-async function maxDiffVsLibtorch(model: nn.Module, bytes: Uint8Array, input: number[], batch: number, backend: 'node' | 'web'): Promise<{ delta: number; scale: number }> {
-  const x = lc.randn([batch, ...input]);
-  const ref = lc.noGrad(() => model.forward(x)).data<'float32'>();
-  const session = await OnnxModel.load(bytes, { backend });
-  const { logits } = await session.run(x.data<'float32'>(), batch);
-  await session.release();
-  let delta = 0;
-  let scale = 0;
-  for (let i = 0; i < ref.length; i++) {
-    delta = Math.max(delta, Math.abs(ref[i]! - logits[i]!));
-    scale = Math.max(scale, Math.abs(ref[i]!));
-  }
-  return { delta, scale };
 }
 
 const CASES: { name: string; form: ModelForm; input: number[] }[] = [
@@ -49,7 +34,7 @@ describe('ONNX export and ONNX Runtime inference', () => {
       const exported = exportOnnx(model, { inputShape: c.input, metadata: { model: c.name } });
       if (c.name !== 'wrn16_8' && c.name !== 'densenet_bc_100') assert.equal(exported.ops.BatchNormalization, undefined, 'every BN follows a conv and is folded');
       for (const batch of [1, 5]) {
-        const { delta, scale } = await maxDiffVsLibtorch(model, exported.bytes, c.input, batch, 'node');
+        const { maxAbsDiff: delta, scale } = await verifyOnnx(model, exported.bytes, c.input, { batch });
         assert.ok(scale > 0.01, `output scale ${scale}`);
         assert.ok(delta < 1e-4, `batch ${batch}: max |diff| ${delta} (scale ${scale})`);
       }
@@ -61,7 +46,7 @@ describe('ONNX export and ONNX Runtime inference', () => {
     const model = buildModel('resnet20', {}, { acb: { gamma: 1 }, deploy: true });
     calibrate(model, [3, 32, 32]);
     const exported = exportOnnx(model, { inputShape: [3, 32, 32] });
-    const { delta } = await maxDiffVsLibtorch(model, exported.bytes, [3, 32, 32], 3, 'web');
+    const { maxAbsDiff: delta } = await verifyOnnx(model, exported.bytes, [3, 32, 32], { batch: 3, backend: 'web' });
     assert.ok(delta < 1e-4, `max |diff| ${delta}`);
   });
 

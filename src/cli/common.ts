@@ -32,13 +32,17 @@ export function formFrom(values: Record<string, unknown>): ModelForm {
     if (values['acb-gamma'] !== undefined) throw new UsageError('--acb-gamma needs --acb');
     return {};
   }
-  let gamma: AcbGamma = 1;
-  if (values['acb-gamma'] !== undefined) {
-    try {
-      gamma = parseAcbGamma(String(values['acb-gamma']));
-    } catch (err) {
-      throw new UsageError(`--acb-gamma: ${(err as Error).message}`);
-    }
-  }
+  const gamma = acbGammaFrom(values) ?? 1;
   return deploy ? { acb: { gamma }, deploy: true } : { acb: { gamma } };
+}
+
+/** The --acb-gamma value, if given. */
+export function acbGammaFrom(values: Record<string, unknown>): AcbGamma | undefined {
+  const raw = values['acb-gamma'];
+  if (raw === undefined) return undefined;
+  try {
+    return parseAcbGamma(String(raw));
+  } catch (err) {
+    throw new UsageError(`--acb-gamma: ${(err as Error).message}`);
+  }
 }

@@ -2,7 +2,6 @@
 import { join } from 'node:path';
 
 import { formatAcnetResult, runAcnetExperiment } from '../experiments/acnet.js';
-import { PRESETS } from '../train/config.js';
 import { Progress } from '../train/progress.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { num, parse, UsageError } from './args.js';
@@ -29,7 +28,6 @@ export async function cmdExperiment(argv: string[]): Promise<void> {
   if (!EXPERIMENTS.includes(name)) throw new UsageError(unknownNameMessage('experiment', name, EXPERIMENTS));
   if (values.resume !== undefined || values.acb) throw new UsageError('experiment: --resume and --acb do not apply (the experiment trains both forms and resumes by itself)');
   const config = trainConfigFrom({ preset: 'acnet', ...values });
-  if (values.preset !== undefined && values['acb-gamma'] === undefined) config.acbGamma = PRESETS[values.preset as string]!.config.acbGamma ?? 1;
   const dir = (values.dir as string | undefined) ?? join(config.outDir!, `acnet-${config.model}-${config.dataset}`);
   const quiet = Boolean(values.quiet);
   const result = await runAcnetExperiment({

@@ -9,7 +9,7 @@ import { DataLoader } from '../data/loader.js';
 import { getDatasetSpec } from '../data/datasets.js';
 import { buildModel, formName } from '../convert/form.js';
 import { getModelSpec, listModels } from '../models/index.js';
-import { loadModel, readCheckpointMeta } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/checkpoint.js';
 import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
 import { evaluate } from '../train/metrics.js';
 import { Progress } from '../train/progress.js';
@@ -74,8 +74,7 @@ ${FORM_HELP}`);
     model = loaded.model;
     name = loaded.meta.model;
     form = loaded.meta.form ?? {};
-    const o = loaded.meta.modelOptions;
-    shape = inputShape(values.input as string | undefined, [o.inChannels ?? 3, o.inputSize ?? 32, o.inputSize ?? 32]);
+    shape = inputShape(values.input as string | undefined, checkpointInputShape(loaded.meta));
   } else {
     const spec = getModelSpec(target);
     const inChannels = num(values, 'in-channels', { integer: true, min: 1 });
@@ -127,7 +126,7 @@ async function cmdEval(argv: string[]): Promise<void> {
   setNumThreads(num(values, 'threads', { integer: true, min: 1 }) ?? defaultNumThreads());
   const path = positionals[0]!;
   const meta = readCheckpointMeta(path);
-  const extra = meta.extra as { dataset?: string; dataDir?: string; input?: [number, number, number] };
+  const extra = meta.extra as { dataset?: string; dataDir?: string };
   const datasetName = (values.dataset as string | undefined) ?? extra.dataset;
   if (datasetName === undefined) throw new UsageError(`eval: ${path} does not record its dataset; pass --dataset`);
   const spec = getDatasetSpec(datasetName);
@@ -136,7 +135,7 @@ async function cmdEval(argv: string[]): Promise<void> {
   if (dir === undefined) throw new UsageError(`eval: dataset '${datasetName}' needs --data-dir`);
   const { model } = loadModel(path);
   const testSet = spec.load(dir, 'test');
-  const input = extra.input ?? [meta.modelOptions.inChannels ?? 3, meta.modelOptions.inputSize ?? 32, meta.modelOptions.inputSize ?? 32];
+  const input = checkpointInputShape(meta);
   const loader = new DataLoader(testSet, { batchSize: num(values, 'batch-size', { integer: true, min: 1 }) ?? 500, transforms: dataTransforms(spec, testSet, input, false).eval, workers: num(values, 'workers', { integer: true, min: 0 }) ?? 1 });
   try {
     const r = await evaluate(model, loader);

@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, UsageError, type OptionSpec } from './args.js';
-import { formFrom, HELP } from './common.js';
+import { acbGammaFrom, HELP } from './common.js';
 
 export const TRAIN_OPTIONS: OptionSpec = {
   ...HELP,
@@ -112,7 +112,7 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     ...base,
     model,
     acb: values.acb ? true : base.acb,
-    acbGamma: values['acb-gamma'] !== undefined ? formFrom({ acb: true, 'acb-gamma': values['acb-gamma'] }).acb!.gamma : base.acbGamma,
+    acbGamma: acbGammaFrom(values) ?? base.acbGamma,
     dataset,
     dataDir: values['data-dir'] as string | undefined,
     epochs: pick(num(values, 'epochs', { integer: true, min: 1 }), base.epochs),

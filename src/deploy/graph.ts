@@ -10,7 +10,7 @@ import { type Shape, randn, type Tensor } from '../engine/tensor.js';
 import { observeOps } from '../engine/trace.js';
 import type { Module } from '../nn/module.js';
 
-export type AttributeValue = number | number[] | string | { float: number };
+export type AttributeValue = number | number[] | { float: number };
 
 export interface GraphNode {
   op: string;

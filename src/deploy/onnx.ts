@@ -2,9 +2,7 @@
 // encode an ONNX ModelProto (opset 13, dynamic batch dimension) with the model's name, classes and
 // preprocessing in its metadata. A model that still holds training-form blocks (ACBlocks) is refused:
 // exporting the training form by mistake silently costs the whole benefit of re-parameterisation.
-import { writeFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
 
 import { trainingFormBlocks } from '../convert/reparameterize.js';
 import type { Module } from '../nn/module.js';
@@ -41,7 +39,6 @@ export interface OnnxExport {
 function attribute(name: string, value: AttributeValue): import('onnx-proto').onnx.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof value === 'number') return { name, type: T.INT, i: value };
-  if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
   return { name, type: T.FLOAT, f: value.float };
 }
@@ -94,13 +91,6 @@ export function exportOnnx(model: Module, options: OnnxExportOptions): OnnxExpor
   const ops: Record<string, number> = {};
   for (const n of graph.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
   return { bytes: encodeGraph(graph, options), nodes: graph.nodes.length, ops, foldedBatchNorms: folded };
-}
-
-/** Writes bytes atomically (temporary file + rename). */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
 }
 
 /** Reads the 'leanconv.*' metadata of an ONNX file (JSON values parsed). */

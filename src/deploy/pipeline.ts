@@ -11,11 +11,12 @@ import { DataLoader } from '../data/loader.js';
 import { noGrad } from '../engine/autograd.js';
 import { randn, type Tensor } from '../engine/tensor.js';
 import type { Module } from '../nn/module.js';
-import { type CheckpointMeta, loadModel, saveCheckpoint } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel, saveCheckpoint } from '../train/checkpoint.js';
 import type { TrainConfig } from '../train/config.js';
 import { dataTransforms } from '../train/trainer.js';
 import { ExportError } from './graph.js';
-import { exportOnnx, writeFileAtomic } from './onnx.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { exportOnnx } from './onnx.js';
 import { type OnnxBackend, OnnxModel } from './runtime.js';
 
 /**
@@ -31,11 +32,6 @@ export class NothingToConvertError extends Error {
     super(message);
     this.name = 'NothingToConvertError';
   }
-}
-
-export function checkpointInput(meta: CheckpointMeta): number[] {
-  const o = meta.modelOptions;
-  return (meta.extra as { input?: number[] }).input ?? [o.inChannels ?? 3, o.inputSize ?? 32, o.inputSize ?? 32];
 }
 
 export interface ConvertResult {
@@ -58,7 +54,7 @@ export function convertCheckpoint(path: string, output?: string): ConvertResult 
       throw new NothingToConvertError(`${path} holds the ${formName(meta.form)} form of ${meta.model}, which has no training-form blocks to fuse; it can be exported as it is`);
     }
     model.eval();
-    const x = randn([4, ...checkpointInput(meta)]);
+    const x = randn([4, ...checkpointInputShape(meta)]);
     const before = noGrad(() => model.forward(x));
     deployed = reparameterize(model);
     const after = noGrad(() => deployed.forward(x));
@@ -73,14 +69,15 @@ export function convertCheckpoint(path: string, output?: string): ConvertResult 
   }
 }
 
-/** Max |ONNX Runtime - libtorch| over a random batch of 4, and the largest |output|. */
-export async function verifyOnnx(model: Module, bytes: Uint8Array, input: readonly number[], backend: OnnxBackend = 'node'): Promise<{ maxAbsDiff: number; scale: number }> {
-  const x = randn([4, ...input]);
+/** Max |ONNX Runtime - libtorch| over a random batch (default 4) in eval mode, and the largest |output|. */
+export async function verifyOnnx(model: Module, bytes: Uint8Array, input: readonly number[], options: { backend?: OnnxBackend; batch?: number } = {}): Promise<{ maxAbsDiff: number; scale: number }> {
+  const batch = options.batch ?? 4;
+  const x = randn([batch, ...input]);
   model.eval();
   const expected: Tensor = noGrad(() => model.forward(x));
-  const session = await OnnxModel.load(bytes, { backend });
+  const session = await OnnxModel.load(bytes, { backend: options.backend });
   try {
-    const { logits } = await session.run(x.data<'float32'>(), 4);
+    const { logits } = await session.run(x.data<'float32'>(), batch);
     const ref = expected.data<'float32'>();
     let maxAbsDiff = 0;
     let scale = 0;
@@ -117,7 +114,7 @@ export async function exportCheckpoint(path: string, options: { output?: string;
         `Exporting it would ship every branch at training-form cost. Run \`leanconv convert ${path}\` (convertCheckpoint) and export the .deploy.safetensors it writes.`);
     }
     const extra = meta.extra as { classes?: string[]; preprocessing?: unknown; dataset?: string };
-    const input = checkpointInput(meta);
+    const input = checkpointInputShape(meta);
     const exported = exportOnnx(model, {
       inputShape: input, foldBatchNorm: options.foldBatchNorm ?? true, name: meta.model,
       metadata: { model: meta.model, form: formName(meta.form), input, classes: extra.classes, preprocessing: extra.preprocessing, dataset: extra.dataset, epoch: meta.epoch },

@@ -11,7 +11,7 @@ import { buildModel } from '../convert/form.js';
 import { reparameterize } from '../convert/reparameterize.js';
 import { getDatasetSpec } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
-import { loadModel } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
 import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
 import { compareModels, type ModelAgreement } from '../train/metrics.js';
 import { dataTransforms, train, type TrainHooks, type TrainResult } from '../train/trainer.js';
@@ -73,14 +73,15 @@ export async function runAcnetExperiment(options: AcnetExperimentOptions): Promi
   const acb = await runOrResume({ ...config, acb: true, runName: 'acb' }, join(options.dir, 'acb'), options.hooks);
 
   // The deploy form: fuse the trained ACNet model and compare it with the training form on the test set.
-  // Two copies of the final ACNet weights: one stays in training form, the other is fused in place.
+  // Two copies of the final ACNet weights: one stays in training form, the other is fused.
   const trained = loadModel(join(acb.runDir, 'last.safetensors'));
-  const fused = loadModel(join(acb.runDir, 'last.safetensors'));
-  const deployed = reparameterize(fused.model);
-  const meta = trained.meta.extra as { input: [number, number, number] };
+  const copy = buildModel(config.model, trained.meta.modelOptions, trained.meta.form);
+  copy.loadStateDict(trained.model.stateDict());
+  const deployed = reparameterize(copy);
+  const input = checkpointInputShape(trained.meta);
   const spec = getDatasetSpec(config.dataset);
   const testSet = spec.load(config.dataDir ?? spec.defaultDir!, 'test');
-  const loader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: dataTransforms(spec, testSet, meta.input, false).eval, workers: config.workers });
+  const loader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: dataTransforms(spec, testSet, input, false).eval, workers: config.workers });
   let agreement: ModelAgreement;
   try {
     agreement = await compareModels(trained.model, deployed, loader);
@@ -90,11 +91,11 @@ export async function runAcnetExperiment(options: AcnetExperimentOptions): Promi
   const modelOptions = trained.meta.modelOptions;
   const cost = (form: Parameters<typeof buildModel>[2]): { params: number; macs: number } => {
     const m = buildModel(config.model, modelOptions, form);
-    const p = profileModel(m, meta.input);
+    const p = profileModel(m, input);
     m.dispose();
     return { params: p.params, macs: p.macs };
   };
-  const deployCost = profileModel(deployed, meta.input);
+  const deployCost = profileModel(deployed, input);
   trained.model.dispose();
   deployed.dispose();
 

@@ -79,6 +79,12 @@ function parseMeta(path: string, metadata: Record<string, string>): CheckpointMe
   };
 }
 
+/** [C, H, W] of one input image: as trained (recorded by the trainer), else from the model options. */
+export function checkpointInputShape(meta: CheckpointMeta): [number, number, number] {
+  const o = meta.modelOptions;
+  return (meta.extra as { input?: [number, number, number] } | undefined)?.input ?? [o.inChannels ?? 3, o.inputSize ?? 32, o.inputSize ?? 32];
+}
+
 /** Reads only the metadata (cheap: the header). */
 export function readCheckpointMeta(path: string): CheckpointMeta {
   const { optimizerMeta: _unused, ...meta } = parseMeta(path, readHeader(path).metadata);

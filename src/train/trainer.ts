@@ -1,8 +1,8 @@
 // The training loop: builds model, data and optimizer from a TrainConfig, trains with the configured
 // recipe, evaluates, and keeps a run directory (config.json, log.jsonl/log.csv, last and best
 // checkpoints) from which a killed run resumes exactly where its last checkpoint left it.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 import * as F from '../engine/functional.js';
 import { SGD } from '../engine/optim.js';
@@ -16,6 +16,7 @@ import type { TransformSpec } from '../data/transforms.js';
 import { buildModel, formName } from '../convert/form.js';
 import { getModelSpec, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
+import { writeFileAtomic } from '../util/fs.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { configForm, DEFAULT_CONFIG, type TrainConfig } from './config.js';
 import { evaluate, topkCorrect, type EvalResult } from './metrics.js';
@@ -100,12 +101,6 @@ function truncateLogs(runDir: string, epochs: number): EpochRecord[] {
   writeFileSync(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
   writeFileSync(join(runDir, 'log.csv'), `${CSV_COLUMNS.join(',')}\n${kept.map((r) => `${CSV_COLUMNS.map((c) => r[c] ?? '').join(',')}\n`).join('')}`);
   return kept;
-}
-
-function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, path);
 }
 
 /** Resolves a --resume argument (run directory or checkpoint file) to the run directory and its last checkpoint. */
@@ -196,7 +191,7 @@ export async function train(configIn: Partial<TrainConfig> & { resume?: string }
     } else {
       if (existsSync(join(runDir, 'config.json'))) throw new TrainingError(`${runDir} already holds a run: resume it (--resume ${runDir}) or choose another --run-name`);
       mkdirSync(runDir, { recursive: true });
-      writeJsonAtomic(join(runDir, 'config.json'), config);
+      writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
       truncateLogs(runDir, 0);
       log(`run directory: ${runDir}`);
     }
