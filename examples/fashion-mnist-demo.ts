@@ -1,6 +1,6 @@
 // The engine on real data: a small BN conv net trained on Fashion-MNIST with SGD + nesterov momentum,
 // written with the functional API only (modules and the `leanconv` command arrive with the training
-// pipeline). Run: npm run demo -- [--epochs N] [--batch N] [--seed N]
+// pipeline). Run: npm run example:functional -- [--epochs N] [--batch N] [--seed N]
 import { parseArgs } from 'node:util';
 
 import * as lc from '../src/engine/index.js';

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 
 import { profileModel } from '../src/analysis/index.js';
 import { ACBlock } from '../src/blocks/index.js';
-import { acnetize, buildModel, parseAcbGamma, reparameterize, switchToDeploy, trainingFormBlocks } from '../src/convert/index.js';
+import { acnetize, buildModel, hasTrainedBatchNorms, parseAcbGamma, reparameterize, switchToDeploy, trainingFormBlocks } from '../src/convert/index.js';
 import * as lc from '../src/engine/index.js';
 import { createModel } from '../src/models/index.js';
 import * as nn from '../src/nn/index.js';
@@ -33,6 +33,15 @@ function deployDelta(model: nn.Module, input: lc.Tensor): { delta: number; scale
   before.dispose();
   after.dispose();
   return { delta, scale, deployed };
+}
+
+/** Moves every BN's running statistics away from a fresh BN's (20 forward passes in training mode). */
+function calibrateBn(model: nn.Module): void {
+  model.train();
+  lc.noGrad(() => {
+    for (let i = 0; i < 20; i++) lc.tidy(() => void model.forward(lc.randn([4, 3, 32, 32])));
+  });
+  model.eval();
 }
 
 describe('ACBlock', () => {
@@ -205,6 +214,51 @@ describe('acnetize / switchToDeploy on whole models', () => {
     out.dispose();
     assert.ok(block.square_bn.running_mean.abs().sum().item() > 0);
     model.dispose();
+  });
+
+  test('acnetize on a trained model keeps its function: square branch takes conv + BN, 1-D branches start at zero', () => {
+    lc.manualSeed(2);
+    const trained = createModel('resnet20', { inChannels: 1 });
+    const opt = new lc.SGD(trained.parameters(), { lr: 0.05, momentum: 0.9 });
+    trained.train();
+    for (let i = 0; i < 5; i++) {
+      lc.tidy(() => {
+        const loss = lc.F.crossEntropy(trained.forward(lc.randn([8, 1, 12, 12])), lc.randint(0, 10, [8]));
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+      });
+    }
+    opt.dispose();
+    assert.ok(hasTrainedBatchNorms(trained));
+    const copy = createModel('resnet20', { inChannels: 1 });
+    copy.loadStateDict(trained.stateDict());
+    const model = acnetize(copy, { gamma: 1 / 3 });
+    assert.equal(trainingFormBlocks(model).length, 19);
+    const x = lc.randn([6, 1, 12, 12]);
+    trained.eval();
+    model.eval();
+    assert.ok(maxAbsDiff(model.forward(x), trained.forward(x)) < 1e-5, 'eval mode: same outputs');
+    trained.train();
+    model.train();
+    assert.ok(maxAbsDiff(lc.noGrad(() => model.forward(x)), lc.noGrad(() => trained.forward(x))) < 1e-4, 'training mode (batch statistics): same outputs');
+    const block = model.getSubmodule('layer2.1.conv2') as ACBlock;
+    assert.equal(block.ver_bn.weight!.abs().sum().item(), 0);
+    assert.ok(Math.abs(block.square_bn.weight!.mean().item() - 1 / 3) > 1e-3, 'the trained gamma is kept, not the requested init');
+    // The zeroed branches still learn: their BN gamma gets a gradient.
+    lc.F.crossEntropy(model.forward(x), lc.randint(0, 10, [6])).backward();
+    assert.ok(block.ver_bn.weight!.grad!.abs().sum().item() > 0);
+    // A bare (stem) conv without BN becomes an ACB whose square BN is an identity in eval mode.
+    const wrn = createModel('wrn16_8');
+    calibrateBn(wrn);
+    const wrnCopy = createModel('wrn16_8');
+    wrnCopy.loadStateDict(wrn.stateDict());
+    acnetize(wrnCopy);
+    const y = lc.randn([2, 3, 32, 32]);
+    assert.ok(maxAbsDiff(lc.noGrad(() => wrnCopy.eval().forward(y)), lc.noGrad(() => wrn.eval().forward(y))) < 1e-4);
+    // A fresh model still gets the requested gamma (the paper's initialisation).
+    const fresh = acnetize(createModel('resnet20'), { gamma: 1 / 3 });
+    assert.ok(Math.abs((fresh.getSubmodule('conv1') as ACBlock).ver_bn.weight!.mean().item() - 1 / 3) < 1e-7);
   });
 
   test('buildModel rebuilds each form; reparameterize leaves non-block modules alone', () => {

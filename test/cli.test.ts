@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -65,7 +65,7 @@ describe('leanconv command', () => {
     assert.deepEqual(readdirSync(result.runDir).sort(), ['best.safetensors', 'config.json', 'last.safetensors', 'log.csv', 'log.jsonl']);
     const ev = JSON.parse(leanconv('eval', join(result.runDir, 'last.safetensors'), '--data-dir', data, '--json').stdout) as { top1: number; model: string };
     assert.equal(ev.model, 'resnet20');
-    assert.equal(ev.top1, result.final.top1, 'eval reproduces the trainer\'s final accuracy');
+    assert.equal(ev.top1, Number(result.final.top1.toPrecision(6)), 'eval reproduces the trainer\'s final accuracy');
     const bench = JSON.parse(leanconv('benchmark', 'cifar_quick', '--batch-size', '4', '--steps', '2', '--warmup', '1', '--json').stdout) as { train: { imagesPerSecond: number }; infer: { imagesPerSecond: number } };
     assert.ok(bench.train.imagesPerSecond > 0 && bench.infer.imagesPerSecond > 0);
     const checks = JSON.parse(leanconv('checks', '--json').stdout) as { torchVersion: string; threads: number };
@@ -129,11 +129,111 @@ describe('leanconv ACNet workflow: train --acb, convert, export, predict, experi
     assert.equal(r.code, 0, r.stderr);
     const res = JSON.parse(r.stdout) as { base: { params: number; top1Mean: number }; acb: { params: number }; deploy: { params: number; agreement: { count: number; samePrediction: number; maxAbsDiff: number } }; config: { acbGamma: number; biasLrMultiplier: number } };
     assert.equal(res.config.biasLrMultiplier, 2, 'the acnet preset is the default recipe');
-    assert.ok(Math.abs(res.config.acbGamma - 1 / 3) < 1e-12);
+    assert.ok(Math.abs(res.config.acbGamma - 1 / 3) < 1e-6, 'JSON output is rounded to 6 significant digits');
     assert.ok(res.acb.params > res.base.params && res.deploy.params === res.base.params - 128);
     assert.equal(res.deploy.agreement.count, 192);
     assert.equal(res.deploy.agreement.samePrediction, 192);
     assert.ok(res.deploy.agreement.maxAbsDiff < 1e-4);
     assert.ok(readdirSync(join(dir, 'exp')).includes('results.md'));
+    // A rerun with another recipe is refused, naming the difference; --force trains afresh under the new label.
+    const args = ['experiment', 'acnet', '-m', 'cifar_quick', '-d', 'mnist', '--data-dir', dir, '-e', '1', '-b', '32', '--dir', join(dir, 'exp'), '-q'];
+    const rerun = leanconv(...args);
+    assert.equal(rerun.code, 1);
+    assert.match(rerun.stderr, /holds a run with another recipe \(epochs 2 -> 1\).*--force/);
+    const forced = leanconv(...args, '--force', '--json');
+    assert.equal(forced.code, 0, forced.stderr);
+    const fresh = JSON.parse(forced.stdout) as { epochs: number; base: { runDir: string } };
+    assert.equal(fresh.epochs, 1);
+    assert.match(readFileSync(join(dir, 'exp', 'results.md'), 'utf8'), /cifar_quick on mnist, 1 epoch,/);
+    assert.equal(readFileSync(join(fresh.base.runDir, 'log.jsonl'), 'utf8').trim().split('\n').length, 1);
+  });
+});
+
+describe('leanconv command: rough edges a new user hits', () => {
+  const data = mkdtempSync(join(tmpdir(), 'lc-cli-edges-'));
+  writeMnistDir(data, 32, 8, 4);
+  const runs = join(data, 'runs');
+  const trainArgs = ['-m', 'resnet20', '-d', 'mnist', '--data-dir', data, '-b', '8', '--workers', '0', '--out-dir', runs];
+  const noDoubledPrefix = (stderr: string): void => assert.doesNotMatch(stderr, /leanconv (\w+): \1:/, stderr);
+
+  test('--version; negative numbers reach the option check; conflicting or orphan options are refused', () => {
+    const v = leanconv('--version');
+    assert.equal(v.code, 0);
+    assert.match(v.stdout, /^leanconv \d+\.\d+\.\d+ \(libtorch \d/);
+    let r = leanconv('train', '--lr', '-1');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--lr must be a number >= 0, got '-1'/);
+    r = leanconv('train', '-e', '-3');
+    assert.match(r.stderr, /--epochs must be an integer >= 1, got '-3'/);
+    r = leanconv('train', '--acb-gamma', '1/3');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--acb-gamma needs --acb/);
+    r = leanconv('info', 'resnet20', '--input', '3,28,28', '--in-channels', '1');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--input 3,28,28 has 3 channels but --in-channels says 1/);
+    const ok = JSON.parse(leanconv('info', 'resnet20', '--input', '1x28x28', '--json').stdout) as { outputShape: number[]; params: number };
+    assert.equal(ok.params, 272_474 - 2 * 9 * 16);
+  });
+
+  test('options are validated before the banner and before any run directory exists', () => {
+    let r = leanconv('train', ...trainArgs, '--label-smoothing', '2', '--run-name', 'bad');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /labelSmoothing must be in \[0, 1\), got 2/);
+    assert.doesNotMatch(r.stderr, /leanconv: training/);
+    assert.ok(!existsSync(join(runs, 'bad')));
+    r = leanconv('train', '-d', 'folder', '--out-dir', runs);
+    assert.match(r.stderr, /dataset 'folder' needs a directory \(--data-dir\)/);
+    assert.doesNotMatch(r.stderr, /leanconv: training/);
+    noDoubledPrefix(r.stderr);
+  });
+
+  test('train prints "1 epoch"; resume of a finished run reports it, extends with -e, refuses recipe options; eval takes a run dir', () => {
+    let r = leanconv('train', ...trainArgs, '-e', '1', '--run-name', 'one', '--lr', '0.0000113');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /after 1 epoch in/);
+    assert.match(r.stderr, /for 1 epoch \(batch 8, lr 1\.13e-5, cosine\)/);
+    const run = join(runs, 'one');
+    r = leanconv('train', '--resume', run, '--json', '-q');
+    assert.equal(r.code, 0, r.stderr);
+    const finished = JSON.parse(r.stdout) as { trainedEpochs: number; final: { top1: number } };
+    assert.equal(finished.trainedEpochs, 0);
+    assert.equal(typeof finished.final.top1, 'number');
+    assert.match(leanconv('train', '--resume', run, '-q').stdout, /the run had already finished; nothing was trained/);
+    r = leanconv('train', '--resume', run, '--lr', '0.1');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--lr cannot change it/);
+    r = leanconv('train', '--resume', run, '-e', '2', '--json', '-q');
+    assert.equal(r.code, 0, r.stderr);
+    const extended = JSON.parse(r.stdout) as { epochs: number; trainedEpochs: number; history: { epoch: number; test?: { top1: number } }[] };
+    assert.deepEqual([extended.epochs, extended.trainedEpochs, extended.history.length], [2, 1, 2]);
+    const ev = leanconv('eval', run, '--json');
+    assert.equal(ev.code, 0, ev.stderr);
+    const evJson = JSON.parse(ev.stdout) as { top1: number; loss: number; checkpoint: string };
+    assert.equal(evJson.top1, extended.history[1]!.test!.top1);
+    assert.match(evJson.checkpoint, /last\.safetensors$/);
+    assert.ok(String(evJson.loss).replace(/^0\.0*|\./g, '').length <= 6, `JSON numbers are rounded: ${evJson.loss}`);
+    const bench = leanconv('benchmark', run, '--batch-size', '2', '--steps', '1', '--warmup', '0', '--mode', 'infer', '--json');
+    assert.equal(bench.code, 0, bench.stderr);
+    assert.deepEqual((JSON.parse(bench.stdout) as { input: number[] }).input, [1, 8, 8], 'benchmark takes a checkpoint as info does');
+    r = leanconv('export', join(run, 'last.safetensors'), '--out', join(data, 'missing', 'x.onnx'));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot write .*missing\/x\.onnx: the directory .*missing does not exist/);
+    noDoubledPrefix(r.stderr);
+    assert.match(leanconv('eval', join(data, 'nope')).stderr, /nope does not exist/);
+  });
+
+  test('predict warns when the model has no leanconv metadata', async () => {
+    const { exportOnnx } = await import('../src/deploy/index.js');
+    const { buildModel } = await import('../src/convert/index.js');
+    const bare = join(data, 'bare.onnx');
+    writeFileSync(bare, exportOnnx(buildModel('cifar_quick', { inChannels: 1, inputSize: 16 }), { inputShape: [1, 16, 16] }).bytes);
+    const png = join(data, 'x.png');
+    const sharp = (await import('sharp')).default;
+    await sharp(Buffer.alloc(20 * 30 * 3, 90), { raw: { width: 30, height: 20, channels: 3 } }).png().toFile(png);
+    const r = leanconv('predict', bare, png, '--input', '1,16,16');
+    assert.equal(r.code, 2, 'predict has no --input option');
+    const p = leanconv('predict', bare, png);
+    assert.match(p.stderr, /warning: bare\.onnx has no preprocessing and class names in its metadata/);
+    assert.match(leanconv('predict', '--help').stdout, /shorter side is the model's input size, then centre-cropped/);
   });
 });

@@ -7,8 +7,10 @@ import { describe, test } from 'node:test';
 import sharp from 'sharp';
 
 import { writeMnistDir } from './helpers.js';
+import type { Worker } from 'node:worker_threads';
+
 import {
-  DataLoader, buildTransform, encodeIdx, loadCifar, loadImageFolder, loadMnistFormat, Rng, type Image,
+  DataLoader, DataLoaderError, DatasetError, buildTransform, encodeIdx, loadCifar, loadImageFolder, loadMnistFormat, Rng, type Image,
 } from '../src/data/index.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'lc-data-'));
@@ -156,17 +158,21 @@ describe('DataLoader', () => {
   const dir = tmp();
   writeMnistDir(dir, 50, 4);
   const ds = loadMnistFormat(dir, 'train');
+  // Random pixels: every crop offset and flip changes the batch, so equal batches mean equal augmentation.
+  const noisyDir = tmp();
+  writeMnistDir(noisyDir, 50, 6, 10, { randomPixels: 11 });
+  const noisy = loadMnistFormat(noisyDir, 'train');
 
-  async function collect(loader: DataLoader, epoch: number): Promise<{ sums: number[]; labels: number[][] }> {
-    const sums: number[] = [];
+  async function collect(loader: DataLoader, epoch: number): Promise<{ images: Uint8Array[]; labels: number[][] }> {
+    const images: Uint8Array[] = [];
     const labels: number[][] = [];
     for await (const b of loader.epoch(epoch)) {
-      sums.push(b.images.sum().item());
+      images.push(b.images.bytes());
       labels.push(b.labels.toArray() as number[]);
       b.images.dispose();
       b.labels.dispose();
     }
-    return { sums, labels };
+    return { images, labels };
   }
 
   test('batching, drop-last and sequential order without shuffling', async () => {
@@ -180,28 +186,70 @@ describe('DataLoader', () => {
     assert.equal((await collect(drop, 0)).labels.length, 3);
   });
 
-  test('seeded shuffling and augmentation: same batches for any number of workers, new order each epoch', async () => {
-    const opts = { batchSize: 8, shuffle: true, seed: 7, transforms: [{ name: 'randomCrop', size: 4, padding: 1 } as const, { name: 'horizontalFlip' } as const] };
-    const results = [];
+  test('seeded shuffling and augmentation: identical whole batches for any number of workers, new ones each epoch', async () => {
+    const transforms = [{ name: 'randomCrop', size: 6, padding: 2 } as const, { name: 'horizontalFlip' } as const];
+    const opts = { batchSize: 8, shuffle: true, seed: 7, transforms };
+    const results: Awaited<ReturnType<typeof collect>>[] = [];
     for (const workers of [0, 1, 2]) {
-      const loader = new DataLoader(ds, { ...opts, workers });
+      const loader = new DataLoader(noisy, { ...opts, workers });
       results.push(await collect(loader, 3));
       await loader.close();
     }
-    assert.deepEqual(results[1], results[0]);
-    assert.deepEqual(results[2], results[0]);
-    const loader = new DataLoader(ds, { ...opts, workers: 0 });
+    assert.deepEqual(results[1], results[0], '1 worker == main thread, pixel for pixel');
+    assert.deepEqual(results[2], results[0], '2 workers == main thread, pixel for pixel');
+    const loader = new DataLoader(noisy, { ...opts, workers: 0 });
     const other = await collect(loader, 4);
     assert.notDeepEqual(other.labels, results[0]!.labels);
     const flat = results[0]!.labels.flat();
-    assert.deepEqual([...flat].sort((a, b) => a - b), [...ds.labels].sort((a, b) => a - b), 'an epoch visits every sample once');
+    assert.deepEqual([...flat].sort((a, b) => a - b), [...noisy.labels].sort((a, b) => a - b), 'an epoch visits every sample once');
+    // The augmentation is really applied: the same order without it gives other pixels, and another seed other crops.
+    const plain = await collect(new DataLoader(noisy, { ...opts, transforms: [], workers: 0 }), 3);
+    assert.deepEqual(plain.labels, results[0]!.labels);
+    assert.ok(plain.images.every((b, k) => Buffer.compare(b, results[0]!.images[k]!) !== 0), 'every batch is changed by crop/flip');
   });
 
   test('resuming mid-epoch continues with the same batches', async () => {
-    const loader = new DataLoader(ds, { batchSize: 8, shuffle: true, seed: 1, workers: 0 });
+    const loader = new DataLoader(noisy, { batchSize: 8, shuffle: true, seed: 1, workers: 0, transforms: [{ name: 'randomCrop', size: 6, padding: 1 }] });
     const full = await collect(loader, 2);
-    const tail: number[][] = [];
-    for await (const b of loader.epoch(2, 4)) tail.push(b.labels.toArray() as number[]);
-    assert.deepEqual(tail, full.labels.slice(4));
+    const tail: Uint8Array[] = [];
+    for await (const b of loader.epoch(2, 4)) tail.push(b.images.bytes());
+    assert.deepEqual(tail, full.images.slice(4));
+  });
+
+  test('a worker error fails the epoch with that error and its type, as in the main thread', async () => {
+    const root = tmp();
+    mkdirSync(join(root, 'a'));
+    for (let i = 0; i < 6; i++) await sharp(Buffer.alloc(4 * 4 * 3, i * 20), { raw: { width: 4, height: 4, channels: 3 } }).png().toFile(join(root, 'a', `${i}.png`));
+    writeFileSync(join(root, 'a', '4.png'), 'not a png');
+    const folder = loadImageFolder(root);
+    const errors: Error[] = [];
+    for (const workers of [0, 2]) {
+      const loader = new DataLoader(folder, { batchSize: 1, workers });
+      const seen: number[] = [];
+      await assert.rejects(async () => {
+        for await (const b of loader.epoch(0)) {
+          seen.push(b.index);
+          b.images.dispose();
+        }
+      }, (err: Error) => errors.push(err) > 0);
+      assert.deepEqual(seen, [0, 1, 2, 3], `workers ${workers}: batches before the bad image arrive in order`);
+      await loader.close();
+    }
+    assert.ok(errors[1] instanceof DatasetError, `the worker's DatasetError keeps its class (got ${errors[1]?.constructor.name})`);
+    assert.equal(errors[1]!.message, errors[0]!.message);
+    assert.match(errors[1]!.message, /4\.png: cannot decode image/);
+  });
+
+  test('a worker that dies fails the epoch instead of hanging', async () => {
+    const loader = new DataLoader(noisy, { batchSize: 5, workers: 2, prefetch: 4 });
+    await (loader as unknown as { workers: Worker[] }).workers[1]!.terminate();
+    const outcome = await Promise.race([
+      collect(loader, 0).then(() => 'finished', (e: Error) => e),
+      new Promise((resolve) => setTimeout(() => resolve('hung'), 5000)),
+    ]);
+    assert.ok(outcome instanceof DataLoaderError, `got ${String(outcome)}`);
+    assert.match(outcome.message, /data loader: worker 1 exited unexpectedly/);
+    await assert.rejects(collect(loader, 1), DataLoaderError, 'a later epoch fails at once too');
+    await loader.close();
   });
 });

@@ -3,9 +3,18 @@ import { describe, test } from 'node:test';
 
 import { ACBlock } from '../src/blocks/index.js';
 import { acnetize, buildModel, type ModelForm } from '../src/convert/index.js';
+import { createRequire } from 'node:module';
+
 import { exportOnnx, OnnxModel, readOnnxMetadata, verifyOnnx } from '../src/deploy/index.js';
 import * as lc from '../src/engine/index.js';
 import * as nn from '../src/nn/index.js';
+
+/** The names in an encoded ONNX graph (decoded with onnx-proto, independently of the exporter's own structures). */
+function onnxGraph(bytes: Uint8Array): { output: string[]; nodes: { output: string[] }[]; initializers: string[] } {
+  const { onnx } = createRequire(import.meta.url)('onnx-proto') as typeof import('onnx-proto');
+  const g = onnx.ModelProto.decode(bytes).graph!;
+  return { output: (g.output ?? []).map((o) => o.name!), nodes: (g.node ?? []).map((n) => ({ output: n.output ?? [] })), initializers: (g.initializer ?? []).map((i) => i.name!) };
+}
 
 /** Realistic BN statistics: running stats taken from batches of random data (momentum 0.1, 20 steps). */
 function calibrate(model: nn.Module, input: number[]): void {
@@ -21,8 +30,10 @@ const CASES: { name: string; form: ModelForm; input: number[] }[] = [
   { name: 'cifar_quick', form: { acb: { gamma: 1 / 3 }, deploy: true }, input: [3, 32, 32] },
   { name: 'resnet20', form: {}, input: [1, 28, 28] },
   { name: 'resnet20', form: { acb: { gamma: 1 }, deploy: true }, input: [1, 28, 28] },
+  { name: 'wrn16_8', form: {}, input: [3, 32, 32] },
   { name: 'wrn16_8', form: { acb: { gamma: 1 }, deploy: true }, input: [3, 32, 32] },
   { name: 'densenet_bc_100', form: {}, input: [3, 32, 32] },
+  { name: 'densenet_bc_100', form: { acb: { gamma: 1 }, deploy: true }, input: [3, 32, 32] },
 ];
 
 describe('ONNX export and ONNX Runtime inference', () => {
@@ -109,5 +120,67 @@ describe('ONNX export and ONNX Runtime inference', () => {
       }
     }
     assert.throws(() => exportOnnx(new MutatesView(), { inputShape: [1, 4, 4] }), /in-place op 'add_' on a tensor that shares memory with another live tensor/);
+  });
+});
+
+describe('ONNX export: every op the exporter accepts matches libtorch under onnxruntime-node', () => {
+  /** A module from a forward function, with one learnable [C,1,1] scale and one buffer for tensor operands. */
+  class OpCase extends nn.Module {
+    declare readonly scale: lc.Tensor;
+    declare readonly offset: lc.Tensor;
+    constructor(channels: number, private readonly body: (m: OpCase, x: lc.Tensor) => lc.Tensor) {
+      super();
+      this.addParameter('scale', lc.rand([channels, 1, 1]).add_(0.5));
+      this.addBuffer('offset', lc.randn([channels, 1, 1]));
+    }
+    forward(x: lc.Tensor): lc.Tensor { return this.body(this, x); }
+  }
+  const seq = (...layers: nn.Module[]): nn.Module => new nn.Sequential(...layers);
+  const OPS: { name: string; op: string; input: number[]; model: () => nn.Module }[] = [
+    { name: 'Sigmoid', op: 'Sigmoid', input: [3, 5, 5], model: () => seq(new nn.Conv2d(3, 4, 3), new nn.Sigmoid()) },
+    { name: 'Sub/Mul/Div by parameters and buffers', op: 'Div', input: [2, 4, 4], model: () => new OpCase(2, (m, x) => lc.tidy(() => x.sub(m.offset).mul(m.scale).div(m.scale))) },
+    { name: 'scalar constants (add, sub, mul, div)', op: 'Mul', input: [2, 4, 4], model: () => new OpCase(2, (_m, x) => lc.tidy(() => x.add(1.5).sub(0.25).mul(-2).div(3))) },
+    { name: 'alpha-scaled Add and Sub', op: 'Add', input: [2, 4, 4], model: () => new OpCase(2, (m, x) => lc.tidy(() => x.add(m.offset, 0.5).sub(m.scale, -3))) },
+    { name: 'Reshape (not a flatten)', op: 'Reshape', input: [4, 4, 4], model: () => new OpCase(4, (m, x) => lc.tidy(() => x.mul(m.scale).reshape([x.shape[0]!, 2, 2, 16]).relu())) },
+    { name: 'non-global adaptive average pooling', op: 'AveragePool', input: [3, 8, 8], model: () => seq(new nn.AdaptiveAvgPool2d(2), new nn.Flatten(), new nn.Linear(12, 5)) },
+    { name: 'Dropout (eval: identity)', op: 'Gemm', input: [3, 4, 4], model: () => seq(new nn.Flatten(), new nn.Dropout(0.5), new nn.Linear(48, 6)) },
+    { name: 'grouped and dilated conv', op: 'Conv', input: [4, 9, 9], model: () => seq(new nn.Conv2d(4, 8, 3, { groups: 2, dilation: 2, padding: 2 }), new nn.Conv2d(8, 8, 3, { groups: 8, stride: 2 })) },
+    { name: 'ceil-mode max pooling', op: 'MaxPool', input: [2, 7, 7], model: () => seq(new nn.MaxPool2d({ kernelSize: 2, stride: 2, ceilMode: true })) },
+    { name: 'average pooling: padding with and without count_include_pad, ceil mode', op: 'AveragePool', input: [2, 7, 7], model: () => new OpCase(2, (_m, x) => lc.tidy(() => {
+      const a = lc.F.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: true });
+      const b = lc.F.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false });
+      const c = lc.F.avgPool2d(x, { kernelSize: 2, stride: 2, ceilMode: true });
+      return lc.cat([a.add(b), c], 1);
+    })) },
+  ];
+  for (const c of OPS) {
+    test(`${c.name}`, async () => {
+      lc.manualSeed(1);
+      const model = c.model();
+      const exported = exportOnnx(model, { inputShape: c.input });
+      assert.ok((exported.ops[c.op] ?? 0) > 0, `the graph has ${c.op}: ${JSON.stringify(exported.ops)}`);
+      for (const batch of [1, 3]) {
+        const { maxAbsDiff: delta, scale } = await verifyOnnx(model, exported.bytes, c.input, { batch });
+        assert.ok(scale > 1e-3, `output scale ${scale}`);
+        assert.ok(delta < 1e-5 * Math.max(1, scale), `batch ${batch}: max |diff| ${delta}`);
+      }
+    });
+  }
+
+  test('floor division has no ONNX Div equivalent and is refused by name', () => {
+    assert.throws(() => exportOnnx(new OpCase(1, (_m, x) => x.div(2, 'floor')), { inputShape: [1, 2, 2] }), /div with rounding mode 'floor'/);
+  });
+
+  test('graph names: the output is logits, module outputs carry their module path, folded weights their state-dict names', () => {
+    const exported = exportOnnx(buildModel('resnet20'), { inputShape: [3, 32, 32] });
+    const graph = onnxGraph(exported.bytes);
+    assert.deepEqual(graph.output, ['logits']);
+    const values = new Set(graph.nodes.flatMap((n) => n.output));
+    // (the last block's output is its stage's output, so it carries the stage's name)
+    for (const stage of ['layer1', 'layer2', 'layer3', 'layer1.0', 'layer3.1']) assert.ok(values.has(stage), `stage output '${stage}' in ${[...values].slice(0, 12).join(', ')}...`);
+    assert.ok(graph.nodes.every((n) => n.output.every((o) => !/^t\d+$/.test(o))), 'no counter names');
+    const inits = new Set(graph.initializers);
+    for (const name of ['conv1.weight', 'conv1.bias', 'layer1.0.conv2.weight', 'layer1.0.conv2.bias', 'fc.weight', 'fc.bias']) assert.ok(inits.has(name), `initializer ${name}`);
+    assert.ok([...inits].every((n) => !n.includes('+')), `no composed names: ${[...inits].filter((n) => n.includes('+'))}`);
   });
 });

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { encodeIdx } from '../src/data/idx.js';
+import { Rng } from '../src/data/rng.js';
 
 import { type NestedArray, Tensor } from '../src/engine/index.js';
 
@@ -42,9 +43,13 @@ export function maxAbsDiff(a: Tensor, b: Tensor): number {
   return a.sub(b).abs().max().item();
 }
 
-/** A tiny MNIST-format directory: n images of size s x s whose pixels encode their index. */
-export function writeMnistDir(dir: string, n: number, s: number, numClasses = 10): void {
-  const images = new Uint8Array(n * s * s).map((_, i) => Math.floor(i / (s * s)) % 256);
+/**
+ * A tiny MNIST-format directory: n images of size s x s whose pixels encode their index (or, with
+ * `randomPixels: seed`, random pixels, so that every crop and flip changes the image).
+ */
+export function writeMnistDir(dir: string, n: number, s: number, numClasses = 10, options: { randomPixels?: number } = {}): void {
+  const rng = options.randomPixels === undefined ? undefined : new Rng(options.randomPixels);
+  const images = new Uint8Array(n * s * s).map((_, i) => (rng ? rng.int(256) : Math.floor(i / (s * s)) % 256));
   const labels = Uint8Array.from({ length: n }, (_, i) => i % numClasses);
   for (const split of ['train', 't10k']) {
     writeFileSync(join(dir, `${split}-images-idx3-ubyte`), encodeIdx([n, s, s], images));

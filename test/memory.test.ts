@@ -57,7 +57,8 @@ test('the garbage collector frees tensors nobody disposed, even inside a synchro
     if (i % 50 === 0) peak = Math.max(peak, process.memoryUsage().rss);
   }
   console.log(`undisposed 4 MiB tensors: rss peak ${((peak - start) / 2 ** 20).toFixed(0)} MB above start`);
-  assert.ok(peak - start < 1024 * 2 ** 20, `RSS rose ${((peak - start) / 2 ** 20).toFixed(0)} MB`);
+  // The README cites 76-128 MB measured; 256 MB leaves headroom for a noisy machine, and fails long before 8 GB.
+  assert.ok(peak - start < 256 * 2 ** 20, `RSS rose ${((peak - start) / 2 ** 20).toFixed(0)} MB`);
 });
 
 test('varying batch sizes do not fragment memory: the caching allocator bounds it', () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import * as lc from '../src/engine/index.js';
+import { FileWriteError, writeFileAtomic } from '../src/util/fs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leanconv-st-'));
 
@@ -83,17 +84,47 @@ describe('safetensors', () => {
     assert.throws(() => lc.deserializeSafetensors(Buffer.from([1, 2])), /too short/);
   });
 
-  test('writes are atomic: a failed save leaves the previous file intact and no temp file', () => {
-    const path = join(dir, 'atomic.safetensors');
+  test('writes are atomic: a save that fails mid-write leaves the previous file intact and no temp file', () => {
+    const sub = mkdtempSync(join(dir, 'atomic-'));
+    const path = join(sub, 'atomic.safetensors');
     lc.saveSafetensors(path, { a: lc.ones([2]) });
     const before = readFileSync(path);
-    const gone = lc.ones([2]);
-    gone.dispose();
-    assert.throws(() => lc.saveSafetensors(path, { a: lc.zeros([2]), b: gone }), /disposed/);
+    // The header and the first tensor are already in the temporary file when the second tensor fails.
+    const failing = lc.zeros([4]);
+    failing.bytes = () => {
+      assert.equal(readdirSync(sub).filter((f) => f.endsWith('.tmp')).length, 1, 'the temporary file exists at the failure');
+      throw new Error('disk full (simulated)');
+    };
+    assert.throws(() => lc.saveSafetensors(path, { a: lc.zeros([2]), b: failing }), /disk full \(simulated\)/);
     assert.deepEqual(readFileSync(path), before);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), []);
+    assert.deepEqual(readdirSync(sub), ['atomic.safetensors'], 'no temporary file is left behind');
     assert.throws(() => lc.saveSafetensors(path, { a: lc.ones([1]) }, { n: 1 as never }), /metadata values must be strings/);
-    assert.ok(existsSync(path));
+    assert.deepEqual(readFileSync(path), before);
+  });
+
+  test('atomic writer: unique temporary names, clear errors for a missing directory or a directory target', () => {
+    const sub = mkdtempSync(join(dir, 'writer-'));
+    const path = join(sub, 'config.json');
+    // A stale temporary file (or directory) of an earlier crashed writer does not block a new write.
+    mkdirSync(join(sub, '.config.json.tmp'));
+    writeFileAtomic(path, 'one');
+    assert.equal(readFileSync(path, 'utf8'), 'one');
+    // Two writers interleaved: the second writes and renames while the first still has its file open.
+    writeFileAtomic(path, (write) => {
+      write(Buffer.from('first '));
+      writeFileAtomic(path, 'second');
+      assert.equal(readFileSync(path, 'utf8'), 'second');
+      write(Buffer.from('writer'));
+    });
+    assert.equal(readFileSync(path, 'utf8'), 'first writer', 'the last rename wins, whole');
+    assert.throws(() => writeFileAtomic(path, (write) => {
+      write(Buffer.from('partial'));
+      throw new Error('interrupted');
+    }), /interrupted/);
+    assert.equal(readFileSync(path, 'utf8'), 'first writer');
+    assert.deepEqual(readdirSync(sub).sort(), ['.config.json.tmp', 'config.json']);
+    assert.throws(() => writeFileAtomic(join(sub, 'missing', 'x.onnx'), 'x'), (e: Error) => e instanceof FileWriteError && /cannot write .*x\.onnx: the directory .*missing does not exist/.test(e.message));
+    assert.throws(() => writeFileAtomic(sub, 'x'), /cannot write .*: it is a directory/);
   });
 
   test('in-memory serialize/deserialize', () => {

@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import * as lc from '../src/engine/index.js';
 import { createModel } from '../src/models/index.js';
+import { DataLoader, type Dataset } from '../src/data/index.js';
+import * as nn from '../src/nn/index.js';
 import { loadCheckpoint, loadModel } from '../src/train/checkpoint.js';
+import { evaluate, topkCorrect } from '../src/train/metrics.js';
 import { paramGroups } from '../src/train/param_groups.js';
 import { Progress } from '../src/train/progress.js';
 import { buildSchedule, sgdrCycle } from '../src/train/schedule.js';
-import { train, TrainingError, type TrainHooks } from '../src/train/trainer.js';
+import { mixupBatch, train, TrainingError, type EpochRecord, type TrainHooks } from '../src/train/trainer.js';
 import { writeMnistDir } from './helpers.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'lc-train-'));
@@ -58,56 +61,195 @@ describe('parameter groups', () => {
   });
 });
 
+describe('metrics', () => {
+  test('topkCorrect on known logits: ranks 1, 2, 3 and 1; k beyond the class count is clipped', () => {
+    lc.tidy(() => {
+      const logits = lc.tensor([[3, 1, 2], [0, 5, 1], [1, 2, 3], [2, 2.5, 0]]);
+      const labels = lc.tensor([0, 2, 0, 1], { dtype: 'int64' });
+      assert.deepEqual(topkCorrect(logits, labels, [1, 2, 3, 5]), [2, 3, 4, 4]);
+    });
+  });
+
+  // Six-class "images" whose pixels are the logits: the model only flattens them.
+  const pixels = [[255, 0, 0, 0, 0, 0], [0, 255, 200, 150, 100, 50], [0, 255, 200, 150, 100, 50], [10, 20, 30, 40, 50, 60]];
+  const labels = [0, 5, 0, 4];
+  const dataset: Dataset = {
+    kind: 'memory', name: 'logits', classes: ['a', 'b', 'c', 'd', 'e', 'f'], shape: [1, 1, 6], length: 4,
+    images: Uint8Array.from(pixels.flat()), labels: Int32Array.from(labels),
+  };
+  class Flatten extends nn.Module {
+    forward(x: lc.Tensor): lc.Tensor { return x.flatten(1); }
+  }
+
+  test('evaluate: loss, top-1 and top-5 equal values computed by hand, over several batches', async () => {
+    const loader = new DataLoader(dataset, { batchSize: 3, workers: 0 });
+    const r = await evaluate(new Flatten(), loader);
+    const expectedLoss = pixels.map((row, i) => {
+      const z = row.map((v) => Math.fround(v / 255));
+      const m = Math.max(...z);
+      return m + Math.log(z.reduce((a, v) => a + Math.exp(v - m), 0)) - z[labels[i]!]!;
+    }).reduce((a, b) => a + b) / 4;
+    assert.equal(r.count, 4);
+    assert.equal(r.top1, 1 / 4, 'only sample 0 is right at top-1');
+    assert.equal(r.top5, 3 / 4, 'sample 2\'s label is ranked 6th');
+    assert.ok(Math.abs(r.loss - expectedLoss) < 1e-6, `loss ${r.loss} vs ${expectedLoss}`);
+  });
+
+  test('evaluate releases the batch when forward throws, and restores the training mode', async () => {
+    class Broken extends nn.Module {
+      forward(x: lc.Tensor): lc.Tensor {
+        x.flatten(1);
+        throw new Error('forward failed');
+      }
+    }
+    const model = new Broken().train();
+    const before = lc.memoryStats().liveTensors;
+    await assert.rejects(evaluate(model, new DataLoader(dataset, { batchSize: 2, workers: 0 })), /forward failed/);
+    assert.equal(lc.memoryStats().liveTensors, before, 'no batch or intermediate tensor is left alive');
+    assert.equal(model.training, true);
+  });
+});
+
 describe('trainer', () => {
   // A tiny learnable task: 64 images of 8x8 whose label is the index mod 4 (pixel values encode the index).
   const data = tmp();
   writeMnistDir(data, 64, 8, 4);
   const base = { model: 'resnet20', dataset: 'mnist', dataDir: data, batchSize: 16, evalBatchSize: 32, lr: 0.05, workers: 0, threads: 1, seed: 3 };
 
-  test('train 2 epochs == train 1, stop, resume 1: identical weights and optimizer state', async () => {
+  test('train 2 epochs == train 1, kill, resume 1 (2 loader workers, a torn log repaired): identical weights and log', async () => {
     const out = tmp();
     const full = await train({ ...base, epochs: 2, outDir: out, runName: 'full' }, silent);
     assert.equal(full.history.length, 2);
-    await assert.rejects(train({ ...base, epochs: 2, outDir: out, runName: 'killed' }, {
+    await assert.rejects(train({ ...base, epochs: 2, outDir: out, runName: 'killed', workers: 2 }, {
       ...silent,
       onEpochEnd: (r) => {
         if (r.epoch === 1) throw new Error('simulated kill');
       },
     }), /simulated kill/);
-    const resumed = await train({ resume: join(out, 'killed') }, silent);
+    // A kill between writing epoch 2's log line and its checkpoint leaves a line with no checkpoint behind.
+    const logFile = join(out, 'killed', 'log.jsonl');
+    appendFileSync(logFile, `${JSON.stringify({ epoch: 2, lr: 1, train: { loss: 99, top1: 0 }, seconds: 0, imagesPerSecond: 0 })}\n`);
+    appendFileSync(join(out, 'killed', 'log.csv'), '2,1,99,0,,,,0,0\n');
+    const resumed = await train({ resume: join(out, 'killed'), workers: 2 }, silent);
     assert.equal(resumed.history.length, 2);
+    assert.equal(resumed.trainedEpochs, 1);
     const a = loadCheckpoint(join(out, 'full', 'last.safetensors'));
     const b = loadCheckpoint(join(out, 'killed', 'last.safetensors'));
     assert.equal(b.epoch, 2);
     assert.deepEqual(Object.keys(b.state), Object.keys(a.state));
     for (const [k, t] of Object.entries(a.state)) assert.ok(t.equal(b.state[k]!), `weights differ at ${k}`);
     for (const [k, t] of Object.entries(a.optimizer!.tensors)) assert.ok(t.equal(b.optimizer!.tensors[k]!), `optimizer state differs at ${k}`);
-    assert.equal(resumed.history[1]!.eval_top1, full.history[1]!.eval_top1);
-    const log = readFileSync(join(out, 'killed', 'log.jsonl'), 'utf8').trim().split('\n');
-    assert.equal(log.length, 2, 'the resumed log has one line per epoch');
-    assert.match(readFileSync(join(out, 'killed', 'log.csv'), 'utf8'), /^epoch,lr,train_loss/);
+    assert.equal(resumed.final.top1, full.final.top1);
+    const log = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpochRecord);
+    assert.deepEqual(log.map((r) => r.epoch), [1, 2], 'the torn line is replaced: one line per epoch');
+    assert.deepEqual([log[1]!.train.loss, log[1]!.test!.top1], [full.history[1]!.train.loss, full.history[1]!.test!.top1]);
+    const csv = readFileSync(join(out, 'killed', 'log.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'epoch,lr,train_loss,train_top1,test_loss,test_top1,test_top5,seconds,images_per_second');
+    assert.equal(csv.length, 3);
+    assert.doesNotMatch(csv[2]!, /^2,1,99/);
     const { model, meta } = loadModel(join(out, 'killed', 'best.safetensors'));
     assert.equal(meta.model, 'resnet20');
     assert.equal(model.numParameters(), createModel('resnet20', { inChannels: 1 }).numParameters());
     model.dispose();
   });
 
-  test('a NaN loss stops training with a clear message and keeps the last good checkpoint', async () => {
+  test('a NaN loss after the first epoch stops training and keeps the last good checkpoint', async () => {
     const out = tmp();
-    let epochsDone = 0;
-    await assert.rejects(train({ ...base, epochs: 3, lr: 1e30, outDir: out, runName: 'nan', schedule: { name: 'constant' } }, { ...silent, onEpochEnd: () => void epochsDone++ }), (err: Error) => {
+    // The LR is multiplied by 1e30 from the second epoch on.
+    const diverging = { ...base, epochs: 3, outDir: out, runName: 'nan', schedule: { name: 'multistep' as const, milestones: [1], gamma: 1e30 } };
+    await assert.rejects(train(diverging, silent), (err: Error) => {
       assert.ok(err instanceof TrainingError);
-      assert.match(err.message, /the loss became (NaN|Infinity|-Infinity) at epoch \d+, batch \d+/);
+      assert.match(err.message, /the loss became (NaN|Infinity|-Infinity) at epoch 2, batch \d+ \(lr 5\.00e\+28\)/);
+      assert.match(err.message, /last good checkpoint \(epoch 1\) is kept at .*last\.safetensors.*lower --lr/);
       return true;
     });
-    if (epochsDone > 0) {
-      const ckpt = loadCheckpoint(join(out, 'nan', 'last.safetensors'));
-      assert.equal(ckpt.epoch, epochsDone, 'the checkpoint is the last finished epoch');
-    } else {
-      assert.ok(!existsSync(join(out, 'nan', 'last.safetensors')));
-    }
+    assert.equal(loadCheckpoint(join(out, 'nan', 'last.safetensors')).epoch, 1);
+    assert.equal(readFileSync(join(out, 'nan', 'log.jsonl'), 'utf8').trim().split('\n').length, 1);
   });
 
+  test('a NaN loss in the first epoch leaves no run directory behind, and the name can be used again', async () => {
+    const out = tmp();
+    await assert.rejects(train({ ...base, epochs: 1, lr: 1e30, outDir: out, runName: 'nan', schedule: { name: 'constant' } }, silent), (err: Error) => {
+      assert.match(err.message, /at epoch 1, batch \d+ \(lr 1\.00e\+30\).*No epoch had finished, so there is no checkpoint and the run directory was removed/);
+      assert.doesNotMatch(err.message, /--resume/);
+      return true;
+    });
+    assert.ok(!existsSync(join(out, 'nan')));
+    const again = await train({ ...base, epochs: 1, outDir: out, runName: 'nan' }, silent);
+    assert.equal(again.history.length, 1);
+  });
+
+  test('bad options fail before anything is created', async () => {
+    const out = tmp();
+    await assert.rejects(train({ ...base, labelSmoothing: 2, outDir: out, runName: 'bad' }, silent), /labelSmoothing must be in \[0, 1\), got 2/);
+    await assert.rejects(train({ ...base, lr: -1, momentum: 1, outDir: out, runName: 'bad' }, silent), /lr must be a positive number, got -1; momentum must be in \[0, 1\)/);
+    await assert.rejects(train({ ...base, dataset: 'folder', dataDir: undefined, outDir: out, runName: 'bad' }, silent), /dataset 'folder' needs a directory/);
+    let started = false;
+    await assert.rejects(train({ ...base, batchSize: 1000, outDir: out, runName: 'bad' }, { ...silent, onStart: () => void (started = true) }), /batch size 1000 is larger than the training set/);
+    assert.equal(started, false, 'onStart (the CLI banner) comes only after validation');
+    assert.deepEqual(readdirSync(out), []);
+  });
+
+  test('resume refuses another model, form or recipe, and a file that is not a leanconv checkpoint', async () => {
+    const out = tmp();
+    await train({ ...base, epochs: 1, outDir: out, runName: 'r' }, silent);
+    const run = join(out, 'r');
+    await assert.rejects(train({ resume: run, lr: 0.2, mixupAlpha: 1 }, silent), /lr, mixupAlpha cannot be changed on resume \(only epochs, workers, threads, evalBatchSize can\)/);
+    const configFile = join(run, 'config.json');
+    const recorded = readFileSync(configFile, 'utf8');
+    const edit = (change: object): void => writeFileSync(configFile, JSON.stringify({ ...JSON.parse(recorded), ...change }));
+    edit({ model: 'resnet32' });
+    await assert.rejects(train({ resume: run }, silent), /holds a 'resnet20' model but the run config says 'resnet32'/);
+    edit({ acb: true });
+    await assert.rejects(train({ resume: run }, silent), /holds the base form but the run config trains the acb form/);
+    writeFileSync(configFile, recorded);
+    const plain = join(run, 'plain.safetensors');
+    lc.saveSafetensors(plain, { w: lc.ones([2]) });
+    await assert.rejects(train({ resume: plain }, silent), /plain\.safetensors: not a leanconv checkpoint/);
+  });
+
+  test('resuming a finished run reports its final accuracy; a larger --epochs extends it; a smaller one is refused', async () => {
+    const out = tmp();
+    const first = await train({ ...base, epochs: 1, outDir: out, runName: 'done' }, silent);
+    const run = join(out, 'done');
+    const again = await train({ resume: run }, silent);
+    assert.equal(again.trainedEpochs, 0);
+    assert.deepEqual(again.final, first.final, 'the final test figures of the finished run');
+    const lines: string[] = [];
+    const extended = await train({ resume: run, epochs: 2 }, { ...silent, log: (l) => void lines.push(l) });
+    assert.equal(extended.trainedEpochs, 1);
+    assert.deepEqual(extended.history.map((r) => r.epoch), [1, 2]);
+    assert.ok(lines.some((l) => /extending .* from 1 epoch to 2: the cosine schedule now spans 2 epochs/.test(l)), lines.join('\n'));
+    assert.equal((JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')) as { epochs: number }).epochs, 2);
+    assert.equal(loadCheckpoint(join(run, 'last.safetensors')).epoch, 2);
+    await assert.rejects(train({ resume: run, epochs: 1 }, silent), /has already trained 2 epochs; --epochs 1 would shorten it/);
+  });
+
+  test('mixup: lambda·x + (1 − lambda)·x[partner] from a seed, and a mixup run is reproducible and differs from plain training', async () => {
+    lc.manualSeed(5);
+    const x = lc.randn([6, 1, 3, 3]);
+    const { mixed, lambda, partner } = mixupBatch(x, 1, 42);
+    const perm = partner.toArray() as number[];
+    assert.ok(lambda > 0 && lambda < 1, `lambda ${lambda}`);
+    assert.deepEqual([...perm].sort(), [0, 1, 2, 3, 4, 5]);
+    const flat = (t: lc.Tensor): number[][] => (t.toArray() as number[][][][]).map((s) => s.flat(2));
+    const xs = flat(x);
+    flat(mixed).forEach((row, i) => row.forEach((v, k) => {
+      const want = lambda * xs[i]![k]! + (1 - lambda) * xs[perm[i]!]![k]!;
+      assert.ok(Math.abs(v - want) < 1e-6, `sample ${i}, element ${k}: ${v} vs ${want}`);
+    }));
+    assert.equal(mixupBatch(x, 1, 42).lambda, lambda);
+    assert.notEqual(mixupBatch(x, 1, 43).lambda, lambda);
+    const out = tmp();
+    const runs = [];
+    for (const [name, mixupAlpha] of [['m1', 1], ['m2', 1], ['plain', 0]] as const) {
+      runs.push(await train({ ...base, epochs: 1, mixupAlpha, outDir: out, runName: name }, silent));
+    }
+    const w = runs.map((r) => loadCheckpoint(join(r.runDir, 'last.safetensors')).state['fc.weight']!);
+    assert.ok(w[0]!.equal(w[1]!), 'same seed, same mixup run');
+    assert.ok(!w[0]!.equal(w[2]!), 'mixup changes what is learned');
+    assert.notEqual(runs[0]!.history[0]!.train.loss, runs[2]!.history[0]!.train.loss);
+  });
   test('refuses to overwrite an existing run and reports unknown datasets', async () => {
     const out = tmp();
     await train({ ...base, epochs: 1, outDir: out, runName: 'once' }, silent);

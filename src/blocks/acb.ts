@@ -13,7 +13,9 @@ import type { Reparameterizable } from './reparam.js';
 
 /**
  * Initial BN gamma of the three branches: a number for all three (1 is the paper's default, 1/3 the
- * repo's CIFAR recipe), or 'square' for square 1 and the 1-D branches 0 (the block starts as a plain conv).
+ * repo's CIFAR recipe), or 'square' for square 1 and the 1-D branches 0: a fresh block then starts as its
+ * square conv + BN (the 1-D branches add nothing until their gamma moves). To acnetize a trained model
+ * without changing what it computes, see acnetize's preserveFunction.
  */
 export type AcbGamma = number | 'square';
 

@@ -13,9 +13,29 @@ export class UsageError extends Error {
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * `--lr -1` would read as an option '-1' to node's parser: join a value that looks like a negative
+ * number to its string option (`--lr=-1`), so the value reaches the option's own check.
+ */
+function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const long = arg.startsWith('--') ? arg.slice(2) : Object.entries(options).find(([, o]) => arg === `-${o.short}`)?.[0];
+    if (long !== undefined && options[long]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`--${long}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 export function parse(argv: string[], options: OptionSpec, command: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (err) {
     const e = err as Error & { code?: string };
@@ -47,13 +67,16 @@ export function list(values: Record<string, unknown>, name: string): number[] | 
   return parts;
 }
 
-/** --input as C,H,W or a single size S (meaning [C, S, S] with the model's channels). */
+/** --input as a size S (meaning [C, S, S] with the model's channels) or C,H,W (also CxHxW). */
 export function inputShape(raw: string | undefined, defaultShape: readonly number[], inChannels?: number): [number, number, number] {
   const c0 = inChannels ?? defaultShape[0]!;
   if (raw === undefined) return [c0, defaultShape[1]!, defaultShape[2]!];
   const parts = raw.split(/[,x]/).map(Number);
   if (parts.some((v) => !Number.isInteger(v) || v < 1) || (parts.length !== 1 && parts.length !== 3)) {
-    throw new UsageError(`--input must be a size (32) or C,H,W (3,32,32), got '${raw}'`);
+    throw new UsageError(`--input must be a size (32) or C,H,W (3,32,32 or 3x32x32), got '${raw}'`);
+  }
+  if (parts.length === 3 && inChannels !== undefined && parts[0] !== inChannels) {
+    throw new UsageError(`--input ${raw} has ${parts[0]} channels but --in-channels says ${inChannels}: give one of them, or make them agree`);
   }
   return parts.length === 1 ? [c0, parts[0]!, parts[0]!] : [parts[0]!, parts[1]!, parts[2]!];
 }

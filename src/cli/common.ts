@@ -1,10 +1,12 @@
 // Pieces shared by the leanconv commands: output helpers and the option groups several commands take.
 import type { AcbGamma } from '../blocks/acb.js';
 import { parseAcbGamma, type ModelForm } from '../convert/form.js';
+import { roundNumbers } from '../util/format.js';
 import { UsageError, type OptionSpec } from './args.js';
 
 export const out = (s: string): void => void process.stdout.write(`${s}\n`);
-export const printJson = (v: unknown): void => out(JSON.stringify(v, null, 2));
+/** Command results as JSON, fractions and timings rounded to 6 significant digits. */
+export const printJson = (v: unknown): void => out(JSON.stringify(v, roundNumbers, 2));
 
 export const HELP: OptionSpec = { help: { type: 'boolean', short: 'h' } };
 

@@ -64,26 +64,40 @@ export async function cmdPredict(argv: string[]): Promise<void> {
   };
   const { values, positionals } = parse(argv, opts, 'predict');
   if (values.help || positionals.length === 0) {
-    return out(`usage: leanconv predict <model.onnx> <image files...> [--top K] [--backend node|web] [--json]
+    return out(`usage: leanconv predict <model.onnx> <image files...> [--top K] [--backend node|web] [--threads N] [--json]
        leanconv predict <model.onnx> --dataset NAME [--data-dir DIR] [--split test|train] [--limit N] [--batch-size N]
+                        [--backend node|web] [--threads N] [--json]
 
 Runs an exported model with ONNX Runtime (onnxruntime-node, or onnxruntime-web's wasm backend with
---backend web). Image files (PNG, JPEG, ...) are brought to the model's input size and channels and
-preprocessed as the model was trained; the top-K classes are printed. With --dataset, the split is
-classified and its top-1 accuracy reported.`);
+--backend web). With --dataset, the split is classified and its top-1 accuracy reported; otherwise the
+top-K classes (default 5) of each image file are printed.
+
+How image files (PNG, JPEG, WebP, ...) are prepared, so that they match what the model was trained on:
+  1. decoded to RGB; alpha is dropped; for a 1-channel model converted to gray (BT.601 luma);
+  2. resized (bilinear) so the shorter side is the model's input size, then centre-cropped to a square:
+     a non-square image loses its edges;
+  3. the preprocessing stored in the model's metadata (e.g. normalize mean/std) is applied.
+Class names come from the metadata too. A model exported without leanconv metadata gets no
+normalisation and prints class indices: predict warns about it.`);
   }
   const [file, ...images] = positionals as [string, ...string[]];
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`predict: ${file} does not exist`);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file} does not exist`);
   const backend = (values.backend as string | undefined) ?? 'node';
   if (backend !== 'node' && backend !== 'web') throw new UsageError(unknownNameMessage('backend', backend, ['node', 'web']));
-  if (images.length === 0 && values.dataset === undefined) throw new UsageError('predict: give image files or --dataset NAME');
+  if (images.length === 0 && values.dataset === undefined) throw new UsageError('give image files or --dataset NAME');
   const session = await OnnxModel.load(file, { backend, threads: num(values, 'threads', { integer: true, min: 1 }) });
   try {
     const input = session.inputShape;
     const preprocessing = (session.metadata.preprocessing as TransformSpec[] | undefined) ?? [];
+    const missing = [session.metadata.preprocessing === undefined && 'preprocessing', session.metadata.classes === undefined && 'class names'].filter(Boolean);
+    if (missing.length) {
+      process.stderr.write(`warning: ${basename(file)} has no ${missing.join(' and ')} in its metadata (not exported by leanconv export?): ` +
+        `${session.metadata.preprocessing === undefined ? 'pixels go in as 0..1 without normalisation' : ''}${missing.length === 2 ? ', and ' : ''}` +
+        `${session.metadata.classes === undefined ? 'classes are printed as indices' : ''}\n`);
+    }
     const topk = num(values, 'top', { integer: true, min: 1 }) ?? 5;
     if (images.length) {
-      for (const img of images) if (!existsSync(img)) throw new UsageError(`predict: ${img} does not exist`);
+      for (const img of images) if (!existsSync(img)) throw new UsageError(`${img} does not exist`);
       const pixels = await imagesToInput(images, input, preprocessing);
       const predictions = await session.predict(pixels, images.length, topk);
       if (values.json) return printJson(images.map((image, i) => ({ image, predictions: predictions[i] })));

@@ -1,30 +1,35 @@
 #!/usr/bin/env node
 // The `leanconv` command: models, info, train, eval, benchmark, checks here; convert, export and predict
 // in deploy.ts; experiment in experiment.ts.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { buildInfo, defaultNumThreads, setNumThreads } from '../engine/runtime.js';
 import { formatProfile, measureThroughput, profileModel } from '../analysis/index.js';
 import { DataLoader } from '../data/loader.js';
 import { getDatasetSpec } from '../data/datasets.js';
-import { buildModel, formName } from '../convert/form.js';
+import { buildModel, formName, type ModelForm } from '../convert/form.js';
 import { getModelSpec, listModels } from '../models/index.js';
 import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/checkpoint.js';
-import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
+import { DEFAULT_CONFIG } from '../train/config.js';
 import { evaluate } from '../train/metrics.js';
 import { Progress } from '../train/progress.js';
-import { dataTransforms, train } from '../train/trainer.js';
+import { dataTransforms, train, type RunSetup } from '../train/trainer.js';
+import type { Module } from '../nn/module.js';
+import { formatSmall, plural } from '../util/format.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { deployTrainingRun } from '../deploy/pipeline.js';
 import { inputShape, num, parse, UsageError, type OptionSpec } from './args.js';
 import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_SHAPE_OPTIONS, out, printJson } from './common.js';
 import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
 import { cmdExperiment } from './experiment.js';
-import { TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
+import { resumeOptionsFrom, TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const USAGE = `leanconv: efficient convolutional networks on libtorch. Train rich, deploy lean.
 
-usage: leanconv <command> [options]   (leanconv <command> --help for its options)
+usage: leanconv <command> [options]   (leanconv <command> --help for its options; leanconv --version)
 
 commands:
   models [pattern]     list the registered models (glob pattern, e.g. 'resnet*')
@@ -55,32 +60,37 @@ function cmdModels(argv: string[]): void {
   }
 }
 
+/**
+ * The model a command's positional names: a checkpoint (its recorded model, form and input shape) or a
+ * registry name built with --acb/--deploy/--num-classes/--in-channels/--input.
+ */
+function modelFromArgument(target: string, values: Record<string, unknown>): { model: Module; name: string; form: ModelForm; shape: [number, number, number]; numClasses: number } {
+  if (target.endsWith('.safetensors') || (existsSync(target) && statSync(target).isDirectory())) {
+    const path = checkpointArgument(target);
+    if (values.acb || values.deploy || values['acb-gamma'] !== undefined) throw new UsageError(`${path} records its own form; --acb, --acb-gamma and --deploy apply to model names only`);
+    const { model, meta } = loadModel(path);
+    const shape = inputShape(values.input as string | undefined, checkpointInputShape(meta));
+    return { model, name: meta.model, form: meta.form ?? {}, shape, numClasses: meta.modelOptions.numClasses ?? getModelSpec(meta.model).defaultNumClasses };
+  }
+  const spec = getModelSpec(target);
+  const form = formFrom(values);
+  const shape = inputShape(values.input as string | undefined, spec.inputSize, num(values, 'in-channels', { integer: true, min: 1 }));
+  const numClasses = num(values, 'num-classes', { integer: true, min: 1 }) ?? spec.defaultNumClasses;
+  const model = buildModel(target, { numClasses, inChannels: shape[0], inputSize: shape[1] }, form);
+  return { model, name: spec.name, form, shape, numClasses };
+}
+
 // --- info ---------------------------------------------------------------------------------------------
 function cmdInfo(argv: string[]): void {
   const { values, positionals } = parse(argv, { ...HELP, ...MODEL_SHAPE_OPTIONS, ...FORM_OPTIONS, layers: { type: 'boolean' }, json: { type: 'boolean' } }, 'info');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv info <model | checkpoint.safetensors> [--acb [--deploy]] [--num-classes N] [--in-channels C] [--input S | C,H,W] [--layers] [--json]
+    return out(`usage: leanconv info <model | checkpoint.safetensors | run-dir> [--acb [--deploy]] [--num-classes N] [--in-channels C] [--input S | C,H,W] [--layers] [--json]
 
 Counts parameters and conv+linear multiply-accumulates (per image) by running the model on one input.
+--input is one size S (C from the model or --in-channels) or C,H,W (also CxHxW, e.g. 1x28x28).
 ${FORM_HELP}`);
   }
-  const target = positionals[0]!;
-  let model;
-  let name = target;
-  let form = formFrom(values);
-  let shape: [number, number, number];
-  if (target.endsWith('.safetensors') && existsSync(target)) {
-    const loaded = loadModel(target);
-    model = loaded.model;
-    name = loaded.meta.model;
-    form = loaded.meta.form ?? {};
-    shape = inputShape(values.input as string | undefined, checkpointInputShape(loaded.meta));
-  } else {
-    const spec = getModelSpec(target);
-    const inChannels = num(values, 'in-channels', { integer: true, min: 1 });
-    shape = inputShape(values.input as string | undefined, spec.inputSize, inChannels);
-    model = buildModel(target, { numClasses: num(values, 'num-classes', { integer: true, min: 1 }), inChannels: shape[0], inputSize: shape[1] }, form);
-  }
+  const { model, name, form, shape } = modelFromArgument(positionals[0]!, values);
   try {
     const profile = profileModel(model, shape);
     if (values.json) return printJson({ model: name, form: formName(form), ...profile, layers: values.layers ? profile.layers : undefined });
@@ -95,21 +105,25 @@ ${FORM_HELP}`);
 async function cmdTrain(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, TRAIN_OPTIONS, 'train');
   if (values.help) return out(TRAIN_HELP);
-  if (positionals.length) throw new UsageError(`train: unexpected argument '${positionals[0]}' (the model is given with --model)`);
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (the model is given with --model)`);
   const quiet = Boolean(values.quiet);
   const progress = new Progress(process.stderr, 15, !quiet);
-  const config = values.resume !== undefined ? { resume: values.resume as string } : trainConfigFrom(values);
-  if (!quiet && values.resume === undefined) {
-    const c = config as TrainConfig;
+  const options = values.resume !== undefined ? resumeOptionsFrom(values) : trainConfigFrom(values);
+  const banner = ({ config: c, startEpoch }: RunSetup): void => {
+    if (startEpoch > 0) return;
     const info = buildInfo();
-    progress.line(`leanconv: training ${c.model}${c.acb ? ' (ACNet form)' : ''} on ${c.dataset} for ${c.epochs} epochs (batch ${c.batchSize}, lr ${c.lr}, ${c.schedule.name}) | libtorch ${info.torchVersion}, ${c.threads ?? defaultNumThreads()} threads, ${info.blas}`);
-  }
-  const result = await train(config, { progress });
+    progress.line(`leanconv: training ${c.model}${c.acb ? ' (ACNet form)' : ''} on ${c.dataset} for ${plural(c.epochs, 'epoch')} (batch ${c.batchSize}, lr ${formatSmall(c.lr)}, ${c.schedule.name}) | ` +
+      `libtorch ${info.torchVersion}, ${c.threads ?? defaultNumThreads()} threads, ${info.blas}`);
+  };
+  const result = await train(options, { progress, onStart: banner });
   const log = (line: string): void => void (quiet || process.stderr.write(`${line}\n`));
   const deployment = values.export ? await deployTrainingRun(result.runDir, log) : undefined;
   if (values.json) return printJson({ ...result, deployment });
   const f = result.final;
-  out(f ? `test accuracy: ${(100 * f.top1).toFixed(2)}% top-1, ${(100 * f.top5).toFixed(2)}% top-5 (loss ${f.loss.toFixed(4)}) after ${result.epochs} epochs in ${(result.seconds / 60).toFixed(1)} min; checkpoints in ${result.runDir}` : `done: ${result.runDir}`);
+  const figures = `test accuracy: ${(100 * f.top1).toFixed(2)}% top-1, ${(100 * f.top5).toFixed(2)}% top-5 (loss ${f.loss.toFixed(4)})`;
+  out(result.trainedEpochs === 0
+    ? `${figures} after ${plural(result.epochs, 'epoch')} (the run had already finished; nothing was trained); checkpoints in ${result.runDir}`
+    : `${figures} after ${plural(result.epochs, 'epoch')} in ${(result.seconds / 60).toFixed(1)} min; checkpoints in ${result.runDir}`);
   if (deployment) {
     out(`ONNX Runtime (onnxruntime-node) on the ${deployment.onnxEval.count} test images: top-1 ${(100 * deployment.onnxEval.top1).toFixed(2)}% ` +
       `at ${Math.round(deployment.onnxEval.imagesPerSecond)} img/s; deployable model: ${deployment.onnx}`);
@@ -117,26 +131,42 @@ async function cmdTrain(argv: string[]): Promise<void> {
 }
 
 // --- eval ---------------------------------------------------------------------------------------------
+/** A checkpoint path, or a run directory (its last.safetensors, as --resume takes it). */
+function checkpointArgument(target: string): string {
+  if (!existsSync(target)) throw new UsageError(`${target} does not exist`);
+  if (!statSync(target).isDirectory()) return target;
+  const last = join(target, 'last.safetensors');
+  if (!existsSync(last)) throw new UsageError(`${target} is a directory without last.safetensors (give a checkpoint file or a run directory)`);
+  return last;
+}
+
 async function cmdEval(argv: string[]): Promise<void> {
   const opts: OptionSpec = { ...HELP, dataset: { type: 'string', short: 'd' }, 'data-dir': { type: 'string' }, 'batch-size': { type: 'string', short: 'b' }, workers: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' } };
   const { values, positionals } = parse(argv, opts, 'eval');
   if (values.help || positionals.length !== 1) {
-    return out('usage: leanconv eval <checkpoint.safetensors> [--dataset NAME] [--data-dir DIR] [--batch-size N] [--json]\n\nEvaluates on the test split of the dataset the checkpoint was trained on (or --dataset).');
+    return out(`usage: leanconv eval <checkpoint.safetensors | run-dir> [--dataset NAME] [--data-dir DIR] [--batch-size N] [--workers N] [--threads N] [--json]
+
+Evaluates on the test split of the dataset the checkpoint was trained on (or --dataset), with the
+preprocessing recorded in the checkpoint. A run directory means its last.safetensors.
+  --batch-size N   images per batch (default 500)
+  --workers N      loader worker threads (default 1; 0: prepare batches in the main thread)
+  --threads N      libtorch threads (default: LEANCONV_THREADS or the available cores)`);
   }
   setNumThreads(num(values, 'threads', { integer: true, min: 1 }) ?? defaultNumThreads());
-  const path = positionals[0]!;
+  const path = checkpointArgument(positionals[0]!);
   const meta = readCheckpointMeta(path);
   const extra = meta.extra as { dataset?: string; dataDir?: string };
   const datasetName = (values.dataset as string | undefined) ?? extra.dataset;
-  if (datasetName === undefined) throw new UsageError(`eval: ${path} does not record its dataset; pass --dataset`);
+  if (datasetName === undefined) throw new UsageError(`${path} does not record its dataset; pass --dataset`);
   const spec = getDatasetSpec(datasetName);
   const recordedDir = datasetName === extra.dataset ? extra.dataDir : undefined;
   const dir = (values['data-dir'] as string | undefined) ?? recordedDir ?? spec.defaultDir;
-  if (dir === undefined) throw new UsageError(`eval: dataset '${datasetName}' needs --data-dir`);
-  const { model } = loadModel(path);
+  if (dir === undefined) throw new UsageError(`dataset '${datasetName}' needs --data-dir`);
   const testSet = spec.load(dir, 'test');
   const input = checkpointInputShape(meta);
-  const loader = new DataLoader(testSet, { batchSize: num(values, 'batch-size', { integer: true, min: 1 }) ?? 500, transforms: dataTransforms(spec, testSet, input, false).eval, workers: num(values, 'workers', { integer: true, min: 0 }) ?? 1 });
+  const transforms = dataTransforms(spec, testSet, input, false).eval;
+  const { model } = loadModel(path);
+  const loader = new DataLoader(testSet, { batchSize: num(values, 'batch-size', { integer: true, min: 1 }) ?? 500, transforms, workers: num(values, 'workers', { integer: true, min: 0 }) ?? 1 });
   try {
     const r = await evaluate(model, loader);
     if (values.json) return printJson({ checkpoint: path, model: meta.model, form: formName(meta.form), dataset: datasetName, ...r });
@@ -155,7 +185,7 @@ function cmdBenchmark(argv: string[]): void {
   };
   const { values, positionals } = parse(argv, opts, 'benchmark');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv benchmark <model> [--acb [--deploy]] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--threads N] [--json]
+    return out(`usage: leanconv benchmark <model | checkpoint.safetensors | run-dir> [--acb [--deploy]] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--in-channels C] [--threads N] [--json]
 
 Median images/s of training steps (forward + backward + SGD) and of inference batches on random data.
 ${FORM_HELP}`);
@@ -163,16 +193,12 @@ ${FORM_HELP}`);
   const mode = (values.mode as string | undefined) ?? 'both';
   if (!['train', 'infer', 'both'].includes(mode)) throw new UsageError(unknownNameMessage('mode', mode, ['train', 'infer', 'both']));
   setNumThreads(num(values, 'threads', { integer: true, min: 1 }) ?? defaultNumThreads());
-  const spec = getModelSpec(positionals[0]!);
-  const shape = inputShape(values.input as string | undefined, spec.inputSize, num(values, 'in-channels', { integer: true, min: 1 }));
-  const numClasses = num(values, 'num-classes', { integer: true, min: 1 }) ?? spec.defaultNumClasses;
-  const form = formFrom(values);
-  const model = buildModel(spec.name, { numClasses, inChannels: shape[0], inputSize: shape[1] }, form);
+  const { model, name, form, shape, numClasses } = modelFromArgument(positionals[0]!, values);
   try {
     const batchSize = num(values, 'batch-size', { integer: true, min: 1 }) ?? 64;
     const r = measureThroughput(model, { batchSize, input: shape, numClasses, mode: mode as 'train', steps: num(values, 'steps', { integer: true, min: 1 }), warmup: num(values, 'warmup', { integer: true, min: 0 }) });
-    if (values.json) return printJson({ model: spec.name, form: formName(form), input: shape, threads: buildInfo().threads, ...r });
-    out(`${spec.name} (${formName(form)} form), batch ${batchSize}, input ${shape.join('x')}, ${buildInfo().threads} threads`);
+    if (values.json) return printJson({ model: name, form: formName(form), input: shape, threads: buildInfo().threads, ...r });
+    out(`${name} (${formName(form)} form), batch ${batchSize}, input ${shape.join('x')}, ${buildInfo().threads} threads`);
     if (r.train) out(`  train: ${r.train.imagesPerSecond.toFixed(1)} img/s (${r.train.msPerStep.toFixed(1)} ms/step)`);
     if (r.infer) out(`  infer: ${r.infer.imagesPerSecond.toFixed(1)} img/s (${r.infer.msPerBatch.toFixed(1)} ms/batch)`);
   } finally {
@@ -196,6 +222,10 @@ const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    out(`leanconv ${VERSION} (libtorch ${buildInfo().torchVersion})`);
+    return 0;
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     out(USAGE);
     return command === undefined ? 1 : 0;

@@ -1,7 +1,8 @@
 // The options of `leanconv train` (also taken by `leanconv experiment`) and their mapping to a TrainConfig.
 import { DATASETS, getDatasetSpec } from '../data/datasets.js';
 import { getModelSpec } from '../models/index.js';
-import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
+import { DEFAULT_CONFIG, PRESETS, RESUME_OVERRIDES, type TrainConfig } from '../train/config.js';
+import type { TrainOptions } from '../train/trainer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, UsageError, type OptionSpec } from './args.js';
@@ -52,7 +53,8 @@ export const TRAIN_OPTIONS: OptionSpec = {
 export const TRAIN_HELP = `usage: leanconv train [options]
 
 Trains a model, evaluates it on the test split after every epoch, and keeps a run directory
-(<out-dir>/<date>-<model>-<dataset>/: config.json, log.jsonl, log.csv, last.safetensors, best.safetensors).
+(<out-dir>/<YYYYMMDD-HHMMSS>-<model>-<dataset>/ by default: config.json, log.jsonl, log.csv,
+last.safetensors, best.safetensors). Every option is checked before the directory is created.
 
 model and data:
   -m, --model NAME         registry name (default ${DEFAULT_CONFIG.model}; leanconv models lists them)
@@ -76,7 +78,9 @@ recipe:
 run:
       --seed N --workers N (loader threads) --threads N (libtorch threads)
       --out-dir DIR (default ${DEFAULT_CONFIG.outDir}) --run-name NAME --eval-every N
-      --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it
+      --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it; it keeps
+                           its recorded recipe and takes only --epochs (larger: extend the run; the LR
+                           schedule is recomputed over the new length), --workers, --threads, --eval-batch-size
       --export             after training: fuse an ACNet model into its deploy form, export <run>/model.onnx,
                            check it against libtorch and report its test accuracy under ONNX Runtime
   -q, --quiet              no progress output; --json prints the result as JSON`;
@@ -99,7 +103,29 @@ function scheduleFrom(values: Record<string, unknown>, base: ScheduleSpec): Sche
   }
 }
 
+/** The train options a resumed run accepts (the rest of its recipe is in its config.json). */
+const RESUME_OPTIONS: Record<string, (typeof RESUME_OVERRIDES)[number]> = { epochs: 'epochs', workers: 'workers', threads: 'threads', 'eval-batch-size': 'evalBatchSize' };
+/** Options about this invocation's output, not the run. */
+const OUTPUT_OPTIONS = new Set(['resume', 'quiet', 'json', 'export', 'help']);
+
+/** `--resume RUN` with the options it accepts; any recipe option is refused with the reason. */
+export function resumeOptionsFrom(values: Record<string, unknown>): TrainOptions {
+  const refused = Object.keys(values).filter((k) => values[k] !== undefined && !OUTPUT_OPTIONS.has(k) && !(k in RESUME_OPTIONS));
+  if (refused.length) {
+    throw new UsageError(`--resume continues a run with the recipe in its config.json; ${refused.map((k) => `--${k}`).join(', ')} cannot change it ` +
+      `(a resumed run takes only ${Object.keys(RESUME_OPTIONS).map((k) => `--${k}`).join(', ')}; --epochs larger than the run's extends it). Start a new run for another recipe.`);
+  }
+  return {
+    resume: values.resume as string,
+    epochs: num(values, 'epochs', { integer: true, min: 1 }),
+    workers: num(values, 'workers', { integer: true, min: 0 }),
+    threads: num(values, 'threads', { integer: true, min: 1 }),
+    evalBatchSize: num(values, 'eval-batch-size', { integer: true, min: 1 }),
+  };
+}
+
 export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainConfig> {
+  if (values['acb-gamma'] !== undefined && !values.acb) throw new UsageError('--acb-gamma needs --acb (it sets the initial BN gamma of the ACNet form)');
   const preset = values.preset as string | undefined;
   if (preset !== undefined && PRESETS[preset] === undefined) throw new UsageError(unknownNameMessage('preset', preset, Object.keys(PRESETS)));
   const base: TrainConfig = { ...DEFAULT_CONFIG, ...(preset ? PRESETS[preset]!.config : {}) };

@@ -12,6 +12,8 @@ import { ACBlock, type AcbGamma } from '../blocks/acb.js';
 import { noGrad } from '../engine/autograd.js';
 import { BatchNorm2d, Conv2d, Identity } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
+import { tidy } from '../engine/scope.js';
+import type { Tensor } from '../engine/tensor.js';
 import { reparameterize } from './reparameterize.js';
 
 export interface AcnetizeOptions {
@@ -21,6 +23,25 @@ export interface AcnetizeOptions {
   kernelSizes?: readonly number[];
   /** Extra filter: return false to keep a conv (path is its dotted name). */
   filter?: (path: string, conv: Conv2d) => boolean;
+  /**
+   * Keep what a trained model computes: each block's square branch takes the replaced BN (γ, β,
+   * running statistics, ε, momentum; identity statistics for a bare conv) and the 1-D branches start
+   * at zero (their BN γ = β = 0). 'auto' (default) does so when the model's BNs hold trained values
+   * (batches tracked, or statistics/affine values that differ from a fresh BN's).
+   */
+  preserveFunction?: boolean | 'auto';
+}
+
+/** Whether any BatchNorm of the model holds values a fresh one does not (it has been trained or loaded). */
+export function hasTrainedBatchNorms(model: Module): boolean {
+  const modules: Module[] = [];
+  model.apply((m) => void modules.push(m));
+  return noGrad(() => modules.some((m) => {
+    if (!(m instanceof BatchNorm2d)) return false;
+    const fresh: [Tensor | undefined, number][] = [[m.running_mean, 0], [m.running_var, 1], [m.weight, 1], [m.bias, 0]];
+    const tracked = m.num_batches_tracked?.item() ?? 0;
+    return tracked > 0 || fresh.some(([t, v]) => t !== undefined && tidy(() => t.sub(v).abs().max().item()) !== 0);
+  }));
 }
 
 function replaceable(conv: Conv2d, kernelSizes: readonly number[]): boolean {
@@ -30,12 +51,14 @@ function replaceable(conv: Conv2d, kernelSizes: readonly number[]): boolean {
 }
 
 /**
- * Turns the model into its ACNet training form in place and returns it (with the paths of the new
- * blocks). The square branch starts from the original kernel (and bias); the 1-D branches and the BNs
- * start fresh. Existing ACBlocks are left alone, so acnetizing twice changes nothing.
+ * Turns the model into its ACNet training form in place and returns it. The square branch starts from
+ * the original kernel (and bias). On a fresh model the BNs start fresh with the requested gamma; on a
+ * trained one (see preserveFunction) the block computes what the replaced layers did, so fine-tuning
+ * starts from the trained function. Existing ACBlocks are left alone, so acnetizing twice changes nothing.
  */
 export function acnetize(model: Module, options: AcnetizeOptions = {}): Module {
   const kernelSizes = options.kernelSizes ?? [3, 5];
+  const preserve = options.preserveFunction === 'auto' || options.preserveFunction === undefined ? hasTrainedBatchNorms(model) : options.preserveFunction;
   const visit = (parent: Module, prefix: string): void => {
     const children = parent.namedChildren();
     for (const [i, [name, child]] of children.entries()) {
@@ -55,6 +78,7 @@ export function acnetize(model: Module, options: AcnetizeOptions = {}): Module {
       noGrad(() => {
         block.square_conv.weight.copy_(child.weight);
         if (child.bias) block.square_conv.bias!.copy_(child.bias);
+        if (preserve) inheritFunction(block, bn);
       });
       parent.setSubmodule(name, block).dispose();
       if (bn) parent.setSubmodule(nextName!, new Identity()).dispose();
@@ -62,6 +86,28 @@ export function acnetize(model: Module, options: AcnetizeOptions = {}): Module {
   };
   visit(model, '');
   return model;
+}
+
+/**
+ * Makes a new block compute what the conv (+ BN) it replaces computed: the square BN takes the old BN's
+ * state (or becomes an identity in eval mode for a bare conv), the 1-D branches output zero.
+ */
+function inheritFunction(block: ACBlock, bn: BatchNorm2d | undefined): void {
+  const square = block.square_bn;
+  if (bn) {
+    for (const name of ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked'] as const) {
+      const from = bn[name];
+      const to = square[name];
+      if (from && to) to.copy_(from);
+    }
+  } else {
+    // (x - 0) / sqrt((1 - eps) + eps) = x: an identity in eval mode (training mode normalises by the batch).
+    square.running_var.fill_(1 - square.eps);
+  }
+  for (const oneD of [block.ver_bn, block.hor_bn]) {
+    oneD.weight!.fill_(0);
+    oneD.bias!.fill_(0);
+  }
 }
 
 /** Fuses every ACBlock of the model into one KxK conv with bias (in place); other blocks are kept. */

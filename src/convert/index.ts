@@ -1,4 +1,4 @@
 // leanconv.convert: model forms and conversions between them (ACNet training form, deploy form).
-export { acnetize, switchToDeploy, type AcnetizeOptions } from './acnet.js';
+export { acnetize, hasTrainedBatchNorms, switchToDeploy, type AcnetizeOptions } from './acnet.js';
 export { reparameterize, trainingFormBlocks } from './reparameterize.js';
 export { buildModel, formName, parseAcbGamma, type FormName, type ModelForm } from './form.js';

@@ -19,6 +19,32 @@ export interface RawBatch {
   shape: [number, number, number, number];
 }
 
+/** An error as it crosses from a loader worker to the main thread (structured clone keeps no class). */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+const ERROR_CLASSES: Record<string, ErrorConstructor | typeof DatasetError> = { DatasetError, RangeError, TypeError };
+
+export function serializeError(err: unknown): SerializedError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { name: e.name, message: e.message, stack: e.stack };
+}
+
+/** The worker's error with its class (DatasetError, RangeError, ...), message and stack restored. */
+export function reviveError(s: SerializedError): Error {
+  const cls = ERROR_CLASSES[s.name];
+  const err = Object.create((cls ?? Error).prototype) as Error;
+  Object.defineProperties(err, {
+    message: { value: s.message, writable: true, configurable: true },
+    name: { value: s.name, writable: true, configurable: true },
+    stack: { value: s.stack ?? `${s.name}: ${s.message}`, writable: true, configurable: true },
+  });
+  return err;
+}
+
 type SharpModule = typeof import('sharp');
 let sharpModule: Promise<SharpModule> | undefined;
 

@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 
 import { fromTypedArray, type Tensor } from '../engine/tensor.js';
-import { assembleBatch, type BatchRequest, type RawBatch } from './batch.js';
+import { assembleBatch, type BatchRequest, type RawBatch, reviveError, type SerializedError } from './batch.js';
 import type { Dataset } from './datasets.js';
 import { hashInts, permutation } from './rng.js';
 import { compose, type Transform, type TransformSpec } from './transforms.js';
@@ -31,6 +31,13 @@ export interface Batch {
   index: number;
 }
 
+export class DataLoaderError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`data loader: ${message}`, options);
+    this.name = 'DataLoaderError';
+  }
+}
+
 interface Pending {
   resolve(batch: RawBatch): void;
   reject(err: Error): void;
@@ -48,6 +55,8 @@ export class DataLoader {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private nextWorker = 0;
+  private failure?: Error;
+  private closing = false;
 
   constructor(readonly dataset: Dataset, options: LoaderOptions) {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${options.batchSize}`);
@@ -70,20 +79,29 @@ export class DataLoader {
   }
 
   private startWorker(): Worker {
+    const id = this.workers.length;
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { dataset: this.dataset, transforms: this.transforms } });
     worker.unref();
-    worker.on('message', (msg: { id: number; batch?: RawBatch; error?: string }) => {
+    worker.on('message', (msg: { id: number; batch?: RawBatch; error?: SerializedError }) => {
       const p = this.pending.get(msg.id);
       if (p === undefined) return;
       this.pending.delete(msg.id);
-      if (msg.error !== undefined) p.reject(new Error(msg.error));
+      if (msg.error !== undefined) p.reject(reviveError(msg.error));
       else p.resolve(msg.batch!);
     });
-    worker.on('error', (err) => {
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
+    // A worker that dies takes the loader down with it: every pending and later batch fails with the
+    // worker's error (a dead worker left in the round-robin would leave its batches waiting forever).
+    worker.on('error', (err) => this.fail(new DataLoaderError(`worker ${id} failed: ${err.message}`, { cause: err })));
+    worker.on('exit', (code) => {
+      if (!this.closing) this.fail(new DataLoaderError(`worker ${id} exited unexpectedly (exit code ${code})`));
     });
     return worker;
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
   }
 
   /** The sample order of an epoch (a seeded permutation when shuffling). */
@@ -102,6 +120,7 @@ export class DataLoader {
 
   private fetch(request: BatchRequest): Promise<RawBatch> {
     if (this.workers.length === 0) return assembleBatch(this.dataset, this.transform, request);
+    if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const worker = this.workers[this.nextWorker++ % this.workers.length]!;
     return new Promise<RawBatch>((resolve, reject) => {
@@ -117,10 +136,14 @@ export class DataLoader {
     const queue: Promise<RawBatch>[] = [];
     let requested = startBatch;
     const fill = (): void => {
-      while (queue.length < this.prefetch && requested < total) queue.push(this.fetch(this.request(order, epoch, requested++)));
+      while (queue.length < this.prefetch && requested < total) {
+        const batch = this.fetch(this.request(order, epoch, requested++));
+        // A batch may fail before its turn comes: it is reported when it is consumed, not as unhandled.
+        batch.catch(() => undefined);
+        queue.push(batch);
+      }
     };
     fill();
-    // Rejections of batches still queued when the consumer stops early are not errors of this epoch.
     try {
       for (let index = startBatch; index < total; index++) {
         const raw = await queue.shift()!;
@@ -129,12 +152,14 @@ export class DataLoader {
         yield { images: fromTypedArray(raw.data, raw.shape), labels: fromTypedArray(labels64, [raw.labels.length]), index };
       }
     } finally {
-      for (const p of queue) p.catch(() => undefined);
+      // Batches still queued when the consumer stops early are dropped; their pixels are plain arrays.
+      queue.length = 0;
     }
   }
 
   /** Stops the worker threads. */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
 }

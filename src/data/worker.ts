@@ -2,7 +2,7 @@
 // then assembles the batches it is asked for and sends the pixels back as a transferred buffer.
 import { parentPort, workerData } from 'node:worker_threads';
 
-import { assembleBatch, type BatchRequest } from './batch.js';
+import { assembleBatch, type BatchRequest, serializeError } from './batch.js';
 import type { Dataset } from './datasets.js';
 import { compose, type TransformSpec } from './transforms.js';
 
@@ -12,6 +12,6 @@ const transform = compose(transforms);
 parentPort!.on('message', (msg: { id: number; request: BatchRequest }) => {
   assembleBatch(dataset, transform, msg.request).then(
     (batch) => parentPort!.postMessage({ id: msg.id, batch }, [batch.data.buffer as ArrayBuffer, batch.labels.buffer as ArrayBuffer]),
-    (err: Error) => parentPort!.postMessage({ id: msg.id, error: err.message }),
+    (err: unknown) => parentPort!.postMessage({ id: msg.id, error: serializeError(err) }),
   );
 });

@@ -34,7 +34,7 @@ export interface Graph {
 
 export class ExportError extends Error {
   constructor(message: string) {
-    super(`export: ${message}`);
+    super(message);
     this.name = 'ExportError';
   }
 }
@@ -64,11 +64,21 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
   const live = new Map<number, Set<NativeHandle>>();
   const nodes: GraphNode[] = [];
   const initializers = new Map<string, Initializer>();
-  let counter = 0;
   let storageCounter = 0;
 
-  const bind = (h: NativeHandle, storage?: number): string => {
-    const name = `t${counter++}`;
+  // Values are named after the module that computes them ('layer1.0.conv1'; a stage's output is the
+  // stage, 'layer1'), ops inside a module's own forward after the module and the op ('layer1.0/Add').
+  const scope: string[] = [];
+  const taken = new Set<string>(['input']);
+  const producers = new Map<string, GraphNode>();
+  const unique = (base: string): string => {
+    let name = base;
+    for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
+    taken.add(name);
+    return name;
+  };
+  const bind = (h: NativeHandle, storage?: number, op = 'value'): string => {
+    const name = unique(`${scope.at(-1) || 'model'}/${op}`);
     const s = storage ?? storageCounter++;
     values.set(h, { name, storage: s });
     if (!live.has(s)) live.set(s, new Set());
@@ -98,8 +108,21 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
   };
   const emit = (op: string, inputs: string[], result: NativeHandle, attributes: Record<string, AttributeValue> = {}, storage?: number): void => {
     // An in-place op gives its tensor a new value in the same memory.
-    const out = bind(result, storage ?? values.get(result)?.storage);
-    nodes.push({ op, inputs, outputs: [out], attributes });
+    const out = bind(result, storage ?? values.get(result)?.storage, op);
+    const node = { op, inputs, outputs: [out], attributes };
+    nodes.push(node);
+    producers.set(out, node);
+  };
+  /** Gives the value of `h` a new name (a module's output takes the module's path). */
+  const rename = (h: NativeHandle, name: string): void => {
+    const v = values.get(h);
+    const node = v && producers.get(v.name);
+    if (!v || !node || taken.has(name)) return;
+    taken.add(name);
+    node.outputs = node.outputs.map((o) => (o === v.name ? name : o));
+    producers.delete(v.name);
+    producers.set(name, node);
+    v.name = name;
   };
   const traced = (args: readonly unknown[]): boolean => args.some((a) => (isHandle(a) && values.has(a)) || (Array.isArray(a) && a.some((x) => isHandle(x) && values.has(x))));
   // The unobserved metadata op (observeOps swaps the addon's functions while tracing).
@@ -160,7 +183,7 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
         const [, other, alpha] = args as [unknown, unknown, number | undefined];
         let rhs = binaryOperand(other);
         if (alpha !== undefined && alpha !== 1) {
-          const scaled = `t${counter++}`;
+          const scaled = unique(`${scope.at(-1) || 'model'}/Mul`);
           nodes.push({ op: 'Mul', inputs: [rhs, constant(Float32Array.of(alpha), [])], outputs: [scaled], attributes: {} });
           rhs = scaled;
         }
@@ -168,7 +191,10 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
         return;
       }
       case 'mul': case 'mul_': emit('Mul', [inputName(), binaryOperand(args[1])], target); return;
-      case 'div': case 'div_': emit('Div', [inputName(), binaryOperand(args[1])], target); return;
+      case 'div': case 'div_':
+        if (args[2] !== undefined) throw new ExportError(`div with rounding mode '${String(args[2])}' is not supported by the ONNX exporter`);
+        emit('Div', [inputName(), binaryOperand(args[1])], target);
+        return;
       case 'maxPool2d': {
         const [, kernel, stride, padding, dilation, ceil] = args as [unknown, number[], number[], number[], number[], boolean];
         emit('MaxPool', [inputName()], target, { kernel_shape: kernel, strides: stride, pads: pads(padding), dilations: dilation, ceil_mode: ceil ? 1 : 0 });
@@ -241,11 +267,20 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
       const inputName = 'input';
       values.set(x.handle, { name: inputName, storage: storageCounter });
       live.set(storageCounter++, new Set([x.handle]));
-      observeOps(record, () => {
-        output = model.forward(x);
+      const restore = watchModules(model, (path) => scope.push(path), (path, result) => {
+        scope.pop();
+        if (path && isHandle(result?.handle)) rename(result.handle, path);
       });
+      try {
+        observeOps(record, () => {
+          output = model.forward(x);
+        });
+      } finally {
+        restore();
+      }
       const out = values.get(output!.handle);
       if (!out) throw new ExportError('the model output is not computed from its input');
+      rename(output!.handle, OUTPUT_NAME);
       pruneUnused(nodes, initializers, out.name);
       return {
         nodes, initializers,
@@ -256,6 +291,37 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
   } finally {
     model.train(wasTraining);
   }
+}
+
+/** The graph output's name. */
+export const OUTPUT_NAME = 'logits';
+
+/**
+ * Wraps every module's forward for the trace so the exporter knows which module is running (enter)
+ * and what it returned (leave). Returns the function that restores the original forwards.
+ */
+function watchModules(model: Module, enter: (path: string) => void, leave: (path: string, result: Tensor | undefined) => void): () => void {
+  const wrapped: [Module, Module['forward']][] = [];
+  for (const [path, m] of model.namedModules()) {
+    const original = m.forward;
+    wrapped.push([m, original]);
+    m.forward = (...args: unknown[]): Tensor => {
+      enter(path);
+      let result: Tensor | undefined;
+      try {
+        result = (original as (...a: unknown[]) => Tensor).apply(m, args);
+        return result;
+      } finally {
+        leave(path, result);
+      }
+    };
+  }
+  return () => {
+    for (const [m, original] of wrapped) {
+      delete (m as { forward?: unknown }).forward;
+      if (m.forward !== original) m.forward = original;
+    }
+  };
 }
 
 /** Drops Identity nodes (rewiring their consumers), nodes whose output is never used, and unused initializers. */
@@ -314,9 +380,14 @@ export function foldBatchNorms(graph: Graph): number {
       for (let k = 0; k < perOut; k++) w[o * perOut + k] = weight[o * perOut + k]! * s;
       b[o] = beta[o]! + ((bias?.[o] ?? 0) - mean[o]!) * s;
     }
-    const wName = `${conv.inputs[1]}+${bn.inputs[1]}`;
-    const bName = `${bn.inputs[2]}+folded`;
-    graph.initializers.set(wName, { dims: graph.initializers.get(conv.inputs[1]!)!.dims, data: w });
+    // The folded tensors keep the state-dict names of the conv they replace (its weight; its bias, or
+    // the name a bias of that conv would have), unless another node still reads the originals.
+    const shared = (name: string | undefined): boolean => name !== undefined && (consumers.get(name) ?? 0) > 1;
+    const wOld = conv.inputs[1]!;
+    const wName = shared(wOld) ? `${wOld}.folded` : wOld;
+    const bOld = conv.inputs[2] ?? wOld.replace(/weight$/, 'bias');
+    const bName = shared(conv.inputs[2]) || (conv.inputs[2] === undefined && (graph.initializers.has(bOld) || bOld === wOld)) ? `${wName}.folded_bias` : bOld;
+    graph.initializers.set(wName, { dims: graph.initializers.get(wOld)!.dims, data: w });
     graph.initializers.set(bName, { dims: [out], data: b });
     conv.inputs = [conv.inputs[0]!, wName, bName];
     conv.outputs = bn.outputs;

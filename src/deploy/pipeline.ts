@@ -15,7 +15,7 @@ import { checkpointInputShape, loadModel, saveCheckpoint } from '../train/checkp
 import type { TrainConfig } from '../train/config.js';
 import { dataTransforms } from '../train/trainer.js';
 import { ExportError } from './graph.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { checkWritableTarget, writeFileAtomic } from '../util/fs.js';
 import { exportOnnx } from './onnx.js';
 import { type OnnxBackend, OnnxModel } from './runtime.js';
 
@@ -46,6 +46,7 @@ export interface ConvertResult {
 /** Writes the deploy checkpoint of a training-form checkpoint (default <name>.deploy.safetensors beside it). */
 export function convertCheckpoint(path: string, output?: string): ConvertResult {
   const target = output ?? join(dirname(path), `${basename(path, '.safetensors')}.deploy.safetensors`);
+  checkWritableTarget(target);
   const { model, meta } = loadModel(path);
   let deployed: Module = model;
   try {
@@ -106,12 +107,13 @@ export interface ExportResult {
 /** Exports a deploy-form (or baseline) checkpoint to ONNX with its metadata; refuses a training form. */
 export async function exportCheckpoint(path: string, options: { output?: string; foldBatchNorm?: boolean; verify?: boolean } = {}): Promise<ExportResult> {
   const target = options.output ?? join(dirname(path), `${basename(path, '.safetensors')}.onnx`);
+  checkWritableTarget(target);
   const { model, meta } = loadModel(path);
   try {
     const blocks = trainingFormBlocks(model);
     if (blocks.length) {
       throw new ExportError(`${path} holds the ${formName(meta.form)} training form of ${meta.model} (${blocks.length} ${model.getSubmodule(blocks[0]!).constructor.name}s). ` +
-        `Exporting it would ship every branch at training-form cost. Run \`leanconv convert ${path}\` (convertCheckpoint) and export the .deploy.safetensors it writes.`);
+        `Exporting it would ship every branch at training-form cost. Run \`leanconv convert ${path}\` (convert.reparameterize in code) and export the .deploy.safetensors it writes.`);
     }
     const extra = meta.extra as { classes?: string[]; preprocessing?: unknown; dataset?: string };
     const input = checkpointInputShape(meta);

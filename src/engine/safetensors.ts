@@ -5,9 +5,9 @@
 // Files are read tensor by tensor with positioned reads (a large checkpoint is never held in memory
 // twice) and written to a temporary file that is renamed into place, so a crash never leaves a
 // truncated file under the final name.
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 
+import { writeFileAtomic } from '../util/fs.js';
 import { type DType, ITEM_SIZE } from './dtype.js';
 import { Tensor, fromBytes } from './tensor.js';
 
@@ -212,26 +212,9 @@ export function deserializeSafetensors(buffer: Uint8Array): LoadedSafetensors {
  */
 export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
   const { header, order } = encodeHeader(tensors, metadata);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeAll(fd, header);
-    for (const name of order) writeAll(fd, tensors[name]!.bytes());
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(path, (write) => {
+    write(header);
+    for (const name of order) write(tensors[name]!.bytes());
+  });
 }
 
-function writeAll(fd: number, data: Uint8Array): void {
-  let done = 0;
-  while (done < data.length) done += writeSync(fd, data, done, data.length - done);
-}

@@ -3,7 +3,7 @@
 // params/MACs of all three forms. Accuracy is the mean of the last 5 evaluations, as the reference
 // repo's show_log.py reports it. Each run lives in its own run directory, so an interrupted experiment
 // resumes where it stopped.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { profileModel } from '../analysis/profile.js';
@@ -15,6 +15,8 @@ import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
 import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
 import { compareModels, type ModelAgreement } from '../train/metrics.js';
 import { dataTransforms, train, type TrainHooks, type TrainResult } from '../train/trainer.js';
+import { plural } from '../util/format.js';
+import { writeFileAtomic } from '../util/fs.js';
 
 export interface FormSummary {
   params: number;
@@ -44,11 +46,13 @@ export interface AcnetExperimentOptions {
   /** Where the two run directories and results.{json,md} go. */
   dir: string;
   lastK?: number;
+  /** Discard earlier runs in `dir` whose recipe differs, instead of refusing. */
+  force?: boolean;
   hooks?: TrainHooks;
 }
 
 function summarize(result: TrainResult, lastK: number): Pick<FormSummary, 'top1Mean' | 'top1Last' | 'top1Best' | 'runDir' | 'minutes'> {
-  const evals = result.history.filter((r) => r.eval_top1 !== undefined).map((r) => r.eval_top1!);
+  const evals = result.history.filter((r) => r.test !== undefined).map((r) => r.test!.top1);
   const last = evals.slice(-lastK);
   return {
     top1Mean: last.reduce((a, b) => a + b, 0) / last.length,
@@ -59,9 +63,43 @@ function summarize(result: TrainResult, lastK: number): Pick<FormSummary, 'top1M
   };
 }
 
-/** Trains (or resumes) one run directory. */
-async function runOrResume(config: TrainConfig, runDir: string, hooks?: TrainHooks): Promise<TrainResult> {
-  if (existsSync(join(runDir, 'config.json'))) return train({ resume: runDir }, hooks);
+/** Settings that only change how a run executes, not what it computes. */
+const RUNTIME_KEYS = new Set(['runName', 'outDir', 'workers', 'threads', 'evalBatchSize']);
+
+/** The recipe differences between a run directory's recorded config and the requested one. */
+function recipeDifferences(recorded: TrainConfig, requested: TrainConfig): string[] {
+  const keys = new Set([...Object.keys(recorded), ...Object.keys(requested)]);
+  return [...keys].filter((k) => !RUNTIME_KEYS.has(k)).filter((k) => {
+    const a = JSON.stringify(recorded[k as keyof TrainConfig]);
+    const b = JSON.stringify(requested[k as keyof TrainConfig]);
+    return a !== b;
+  }).map((k) => `${k} ${JSON.stringify(recorded[k as keyof TrainConfig]) ?? '(unset)'} -> ${JSON.stringify(requested[k as keyof TrainConfig]) ?? '(unset)'}`);
+}
+
+export class ExperimentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExperimentError';
+  }
+}
+
+/**
+ * Trains one run directory, or resumes it when it holds a run of the same recipe. A run of another
+ * recipe is refused (its results would be reported under the new recipe's name), unless `force`
+ * starts it afresh.
+ */
+async function runOrResume(config: TrainConfig, runDir: string, force: boolean, hooks?: TrainHooks): Promise<TrainResult> {
+  const recordedFile = join(runDir, 'config.json');
+  if (existsSync(recordedFile)) {
+    const recorded = { ...DEFAULT_CONFIG, ...(JSON.parse(readFileSync(recordedFile, 'utf8')) as TrainConfig) };
+    const differences = recipeDifferences(recorded, config);
+    if (differences.length === 0) return train({ resume: runDir }, hooks);
+    if (!force) {
+      throw new ExperimentError(`${runDir} holds a run with another recipe (${differences.join(', ')}); ` +
+        'choose another --dir, or pass --force to discard it and train afresh');
+    }
+    rmSync(runDir, { recursive: true, force: true });
+  }
   return train(config, hooks);
 }
 
@@ -69,8 +107,9 @@ export async function runAcnetExperiment(options: AcnetExperimentOptions): Promi
   const lastK = options.lastK ?? 5;
   const config: TrainConfig = { ...DEFAULT_CONFIG, ...PRESETS.acnet!.config, evalEvery: 1, ...options.config, outDir: options.dir };
   mkdirSync(options.dir, { recursive: true });
-  const base = await runOrResume({ ...config, acb: false, runName: 'base' }, join(options.dir, 'base'), options.hooks);
-  const acb = await runOrResume({ ...config, acb: true, runName: 'acb' }, join(options.dir, 'acb'), options.hooks);
+  const force = options.force ?? false;
+  const base = await runOrResume({ ...config, acb: false, runName: 'base' }, join(options.dir, 'base'), force, options.hooks);
+  const acb = await runOrResume({ ...config, acb: true, runName: 'acb' }, join(options.dir, 'acb'), force, options.hooks);
 
   // The deploy form: fuse the trained ACNet model and compare it with the training form on the test set.
   // Two copies of the final ACNet weights: one stays in training form, the other is fused.
@@ -105,8 +144,8 @@ export async function runAcnetExperiment(options: AcnetExperimentOptions): Promi
     acb: { ...cost({ acb: { gamma: config.acbGamma } }), ...summarize(acb, lastK) },
     deploy: { params: deployCost.params, macs: deployCost.macs, top1Last: agreement.top1[1], agreement },
   };
-  writeFileSync(join(options.dir, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(join(options.dir, 'results.md'), `${formatAcnetResult(result)}\n`);
+  writeFileAtomic(join(options.dir, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileAtomic(join(options.dir, 'results.md'), `${formatAcnetResult(result)}\n`);
   return result;
 }
 
@@ -117,7 +156,7 @@ export function formatAcnetResult(r: AcnetExperimentResult): string {
     `| ${form} | ${s.params.toLocaleString('en-US')} | ${s.macs.toLocaleString('en-US')} | ${pct(s.top1Mean)} | ${pct(s.top1Last)} | ${pct(s.top1Best)} | ${s.minutes === undefined ? '-' : s.minutes.toFixed(1)} |`;
   const a = r.deploy.agreement;
   return [
-    `${r.model} on ${r.dataset}, ${r.epochs} epochs, seed ${r.config.seed}, batch ${r.config.batchSize}, lr ${r.config.lr}, ` +
+    `${r.model} on ${r.dataset}, ${plural(r.epochs, 'epoch')}, seed ${r.config.seed}, batch ${r.config.batchSize}, lr ${r.config.lr}, ` +
       `ACB gamma ${typeof r.config.acbGamma === 'number' ? r.config.acbGamma.toFixed(3) : r.config.acbGamma}`,
     '',
     `| form | params | MACs | top-1 (mean of last ${Math.min(r.lastK, r.epochs)}) | top-1 (last) | top-1 (best) | train min |`,

@@ -94,3 +94,48 @@ export const PRESETS: Record<string, { description: string; config: Partial<Trai
 export function configForm(config: Pick<TrainConfig, 'acb' | 'acbGamma'>): ModelForm {
   return config.acb ? { acb: { gamma: config.acbGamma } } : {};
 }
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Settings a resumed run may change: how it runs and how long, never what it computes per epoch. */
+export const RESUME_OVERRIDES = ['epochs', 'workers', 'threads', 'evalBatchSize'] as const;
+
+/**
+ * Checks every value of a config before anything is created (run directory, model, data), so a bad
+ * option fails at once with its name and never leaves a half-made run behind.
+ */
+export function validateConfig(c: TrainConfig): void {
+  const problems: string[] = [];
+  const check = (ok: boolean, what: string): void => void (ok || problems.push(what));
+  const int = (v: number | undefined, min: number): boolean => v === undefined || (Number.isInteger(v) && v >= min);
+  const inRange = (v: number, lo: number, hi: number, hiOpen = true): boolean => Number.isFinite(v) && v >= lo && (hiOpen ? v < hi : v <= hi);
+  check(int(c.epochs, 1), `epochs must be a positive integer, got ${c.epochs}`);
+  check(int(c.batchSize, 1), `batchSize must be a positive integer, got ${c.batchSize}`);
+  check(int(c.evalBatchSize, 1), `evalBatchSize must be a positive integer, got ${c.evalBatchSize}`);
+  check(Number.isFinite(c.lr) && c.lr > 0, `lr must be a positive number, got ${c.lr}`);
+  check(inRange(c.momentum, 0, 1), `momentum must be in [0, 1), got ${c.momentum}`);
+  check(Number.isFinite(c.weightDecay) && c.weightDecay >= 0, `weightDecay must be >= 0, got ${c.weightDecay}`);
+  check(Number.isFinite(c.biasLrMultiplier) && c.biasLrMultiplier >= 0, `biasLrMultiplier must be >= 0, got ${c.biasLrMultiplier}`);
+  check(inRange(c.labelSmoothing, 0, 1), `labelSmoothing must be in [0, 1), got ${c.labelSmoothing}`);
+  check(Number.isFinite(c.mixupAlpha) && c.mixupAlpha >= 0, `mixupAlpha must be >= 0, got ${c.mixupAlpha}`);
+  check(inRange(c.warmupEpochs, 0, c.epochs, false), `warmupEpochs must be in [0, epochs=${c.epochs}], got ${c.warmupEpochs}`);
+  check(int(c.seed, 0), `seed must be an integer >= 0, got ${c.seed}`);
+  check(int(c.workers, 0), `workers must be an integer >= 0, got ${c.workers}`);
+  check(int(c.threads, 1), `threads must be a positive integer, got ${c.threads}`);
+  check(int(c.evalEvery, 1), `evalEvery must be a positive integer, got ${c.evalEvery}`);
+  check(int(c.numClasses, 1) && int(c.inChannels, 1) && int(c.inputSize, 1), 'numClasses, inChannels and inputSize must be positive integers');
+  check(c.acbGamma === 'square' || Number.isFinite(c.acbGamma), `acbGamma must be a number or 'square', got ${String(c.acbGamma)}`);
+  const s = c.schedule;
+  if (s.name === 'multistep') {
+    check(s.milestones.length > 0 && s.milestones.every((m, i) => Number.isInteger(m) && m > 0 && (i === 0 || m > s.milestones[i - 1]!)), `multistep milestones must be increasing positive epochs, got ${s.milestones.join(',')}`);
+    check(Number.isFinite(s.gamma) && s.gamma > 0, `multistep gamma must be positive, got ${s.gamma}`);
+  }
+  if (s.name === 'sgdr') check(s.t0 >= 1 && s.tmult >= 1, `sgdr t0 and tmult must be >= 1, got ${s.t0}, ${s.tmult}`);
+  if ((s.name === 'cosine' || s.name === 'sgdr') && s.minLr !== undefined) check(s.minLr >= 0 && s.minLr <= c.lr, `minLr must be in [0, lr], got ${s.minLr}`);
+  if (problems.length) throw new ConfigError(`invalid training config: ${problems.join('; ')}`);
+}

@@ -16,6 +16,21 @@ export function topkCorrect(logits: Tensor, labels: Tensor, ks: readonly number[
   });
 }
 
+/**
+ * Runs `fn` on every batch of one pass of the loader, without gradients, inside a tensor scope; the
+ * batch is released even when `fn` throws.
+ */
+async function forEachBatch(loader: DataLoader, fn: (images: Tensor, labels: Tensor) => void): Promise<void> {
+  for await (const { images, labels } of loader.epoch(0)) {
+    try {
+      tidy(() => noGrad(() => fn(images, labels)));
+    } finally {
+      images.dispose();
+      labels.dispose();
+    }
+  }
+}
+
 export interface EvalResult {
   loss: number;
   top1: number;
@@ -35,19 +50,15 @@ export async function evaluate(model: Module, loader: DataLoader, onBatch?: (don
   let count = 0;
   const start = performance.now();
   try {
-    for await (const { images, labels } of loader.epoch(0)) {
-      tidy(() => noGrad(() => {
-        const logits = model.forward(images);
-        loss += F.crossEntropy(logits, labels, { reduction: 'sum' }).item();
-        const [a, b] = topkCorrect(logits, labels, [1, 5]);
-        c1 += a!;
-        c5 += b!;
-        count += labels.size(0);
-      }));
-      images.dispose();
-      labels.dispose();
+    await forEachBatch(loader, (images, labels) => {
+      const logits = model.forward(images);
+      loss += F.crossEntropy(logits, labels, { reduction: 'sum' }).item();
+      const [a, b] = topkCorrect(logits, labels, [1, 5]);
+      c1 += a!;
+      c5 += b!;
+      count += labels.size(0);
       onBatch?.(count, loader.dataset.length);
-    }
+    });
   } finally {
     model.train(wasTraining);
   }
@@ -73,21 +84,17 @@ export async function compareModels(a: Module, b: Module, loader: DataLoader): P
   let hitsA = 0;
   let hitsB = 0;
   try {
-    for await (const { images, labels } of loader.epoch(0)) {
-      tidy(() => noGrad(() => {
-        const la = a.forward(images);
-        const lb = b.forward(images);
-        r.maxAbsDiff = Math.max(r.maxAbsDiff, la.sub(lb).abs().max().item());
-        const pa = la.argmax(1);
-        const pb = lb.argmax(1);
-        r.samePrediction += pa.eq(pb).sum().item();
-        hitsA += pa.eq(labels).sum().item();
-        hitsB += pb.eq(labels).sum().item();
-        r.count += labels.size(0);
-      }));
-      images.dispose();
-      labels.dispose();
-    }
+    await forEachBatch(loader, (images, labels) => {
+      const la = a.forward(images);
+      const lb = b.forward(images);
+      r.maxAbsDiff = Math.max(r.maxAbsDiff, la.sub(lb).abs().max().item());
+      const pa = la.argmax(1);
+      const pb = lb.argmax(1);
+      r.samePrediction += pa.eq(pb).sum().item();
+      hitsA += pa.eq(labels).sum().item();
+      hitsB += pb.eq(labels).sum().item();
+      r.count += labels.size(0);
+    });
   } finally {
     a.train(modes[0]);
     b.train(modes[1]);

@@ -1,7 +1,7 @@
 // The training loop: builds model, data and optimizer from a TrainConfig, trains with the configured
 // recipe, evaluates, and keeps a run directory (config.json, log.jsonl/log.csv, last and best
 // checkpoints) from which a killed run resumes exactly where its last checkpoint left it.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import * as F from '../engine/functional.js';
@@ -13,12 +13,13 @@ import { type Dataset, getDatasetSpec, type DatasetSpec } from '../data/datasets
 import { DataLoader } from '../data/loader.js';
 import { hashInts, permutation, Rng } from '../data/rng.js';
 import type { TransformSpec } from '../data/transforms.js';
-import { buildModel, formName } from '../convert/form.js';
+import { buildModel, formName, type ModelForm } from '../convert/form.js';
 import { getModelSpec, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
+import { formatSmall, plural } from '../util/format.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { configForm, DEFAULT_CONFIG, type TrainConfig } from './config.js';
+import { configForm, DEFAULT_CONFIG, RESUME_OVERRIDES, type TrainConfig, validateConfig } from './config.js';
 import { evaluate, topkCorrect, type EvalResult } from './metrics.js';
 import { paramGroups, type NamedGroup } from './param_groups.js';
 import { Progress } from './progress.js';
@@ -31,29 +32,45 @@ export class TrainingError extends Error {
   }
 }
 
+/** One line of log.jsonl: an epoch's training figures and, when it was evaluated, its test figures. */
 export interface EpochRecord {
   epoch: number;
+  /** Learning rate of the epoch's last batch. */
   lr: number;
-  train_loss: number;
-  train_acc: number;
-  eval_loss?: number;
-  eval_top1?: number;
-  eval_top5?: number;
+  train: { loss: number; top1: number };
+  test?: EvalResult;
   seconds: number;
-  images_per_second: number;
+  imagesPerSecond: number;
 }
 
 export interface TrainResult {
   runDir: string;
+  /** Epochs the run has completed (its configured length). */
   epochs: number;
-  final?: EvalResult;
+  /** Epochs trained by this call (0 when a finished run was resumed). */
+  trainedEpochs: number;
+  /** Test figures after the last epoch. */
+  final: EvalResult;
   bestTop1: number;
   history: EpochRecord[];
-  /** Wall-clock seconds of this invocation (a resumed run counts only its own part). */
+  /** Wall-clock seconds of this call (a resumed run counts only its own part). */
   seconds: number;
 }
 
+/** What the trainer has set up, handed to onStart once every option has been checked. */
+export interface RunSetup {
+  config: TrainConfig;
+  runDir: string;
+  /** Epochs already done (resumed run), else 0. */
+  startEpoch: number;
+  model: Module;
+  trainSize: number;
+  testSize: number;
+}
+
 export interface TrainHooks {
+  /** Called when everything is validated and built, before the run directory is created or changed. */
+  onStart?(setup: RunSetup): void;
   /** Called after each epoch's record is written. Throwing stops training (used by tests to "kill" a run). */
   onEpochEnd?(record: EpochRecord): void;
   progress?: Progress;
@@ -86,11 +103,14 @@ export function dataTransforms(spec: DatasetSpec, dataset: Dataset, input: [numb
   return { train: [...resize, ...augmentation, ...tail], eval: [...resize, ...tail] };
 }
 
+/** YYYYMMDD-HHMMSS (UTC), the default run-directory prefix. */
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
-const CSV_COLUMNS: (keyof EpochRecord)[] = ['epoch', 'lr', 'train_loss', 'train_acc', 'eval_loss', 'eval_top1', 'eval_top5', 'seconds', 'images_per_second'];
+const CSV_COLUMNS = ['epoch', 'lr', 'train_loss', 'train_top1', 'test_loss', 'test_top1', 'test_top5', 'seconds', 'images_per_second'];
+const csvRow = (r: EpochRecord): string =>
+  [r.epoch, r.lr, r.train.loss, r.train.top1, r.test?.loss, r.test?.top1, r.test?.top5, r.seconds, r.imagesPerSecond].map((v) => v ?? '').join(',');
 
 /** Keeps only the log entries of epochs <= `epochs` (a resumed run rewrites what came after its checkpoint). */
 function truncateLogs(runDir: string, epochs: number): EpochRecord[] {
@@ -98,8 +118,8 @@ function truncateLogs(runDir: string, epochs: number): EpochRecord[] {
   const kept = existsSync(file)
     ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EpochRecord).filter((r) => r.epoch <= epochs)
     : [];
-  writeFileSync(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  writeFileSync(join(runDir, 'log.csv'), `${CSV_COLUMNS.join(',')}\n${kept.map((r) => `${CSV_COLUMNS.map((c) => r[c] ?? '').join(',')}\n`).join('')}`);
+  writeFileAtomic(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  writeFileAtomic(join(runDir, 'log.csv'), `${CSV_COLUMNS.join(',')}\n${kept.map((r) => `${csvRow(r)}\n`).join('')}`);
   return kept;
 }
 
@@ -113,37 +133,62 @@ export function resolveResume(target: string): { runDir: string; checkpoint: str
   return { runDir, checkpoint };
 }
 
-/** Trains a model from a config (or resumes the run at `resume`) and returns its results. */
-export async function train(configIn: Partial<TrainConfig> & { resume?: string }, hooks: TrainHooks = {}): Promise<TrainResult> {
+/** The config a call trains: a new run's (defaults filled in), or a resumed run's recorded one with its allowed overrides. */
+function resolveRun(configIn: TrainOptions): { config: TrainConfig; runDir: string; resumeFrom?: string } {
+  if (configIn.resume === undefined) {
+    const { resume: _unused, ...rest } = configIn;
+    const config = { ...DEFAULT_CONFIG, ...rest };
+    return { config, runDir: join(config.outDir, config.runName ?? `${timestamp()}-${config.model}-${config.dataset}`) };
+  }
+  const { resume, ...overrides } = configIn;
+  const given = Object.entries(overrides).filter(([, v]) => v !== undefined).map(([k]) => k);
+  const refused = given.filter((k) => !(RESUME_OVERRIDES as readonly string[]).includes(k));
+  if (refused.length) {
+    throw new TrainingError(`a resumed run keeps the recipe recorded in its config.json, so ${refused.join(', ')} cannot be changed on resume ` +
+      `(only ${RESUME_OVERRIDES.join(', ')} can); start a new run for another recipe`);
+  }
+  const r = resolveResume(resume);
+  let recorded: TrainConfig;
+  try {
+    recorded = JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8')) as TrainConfig;
+  } catch (err) {
+    throw new TrainingError(`cannot resume: ${join(r.runDir, 'config.json')} is not valid JSON (${(err as Error).message})`);
+  }
+  const kept = Object.fromEntries(given.map((k) => [k, overrides[k as keyof typeof overrides]]));
+  return { config: { ...DEFAULT_CONFIG, ...recorded, ...kept }, runDir: r.runDir, resumeFrom: r.checkpoint };
+}
+
+export type TrainOptions = Partial<TrainConfig> & {
+  /** A run directory (or its checkpoint) to continue; only RESUME_OVERRIDES may be given with it. */
+  resume?: string;
+};
+
+/**
+ * Trains a model from a config (or resumes the run at `resume`) and returns its results. Everything
+ * is validated and built before the run directory is created; a run that fails before its first
+ * checkpoint removes the directory it created, so its name can be used again.
+ */
+export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const progress = hooks.progress ?? new Progress();
   const log = hooks.log ?? ((line: string) => progress.line(line));
   const started = performance.now();
 
-  let config: TrainConfig;
-  let runDir: string;
-  let resumeFrom: string | undefined;
-  if (configIn.resume !== undefined) {
-    const r = resolveResume(configIn.resume);
-    runDir = r.runDir;
-    resumeFrom = r.checkpoint;
-    config = { ...DEFAULT_CONFIG, ...(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as TrainConfig) };
-  } else {
-    const { resume: _unused, ...rest } = configIn;
-    config = { ...DEFAULT_CONFIG, ...rest };
-    runDir = join(config.outDir, config.runName ?? `${timestamp()}-${config.model}-${config.dataset}`);
-  }
-  if (!Number.isInteger(config.epochs) || config.epochs < 1) throw new TrainingError(`epochs must be a positive integer, got ${config.epochs}`);
-
-  setNumThreads(config.threads ?? defaultNumThreads());
+  const { config, runDir, resumeFrom } = resolveRun(configIn);
+  validateConfig(config);
   const modelSpec = getModelSpec(config.model);
   const dataSpec = getDatasetSpec(config.dataset);
   const dataDir = config.dataDir ?? dataSpec.defaultDir;
   if (dataDir === undefined) throw new TrainingError(`dataset '${config.dataset}' needs a directory (--data-dir)`);
+  if (resumeFrom === undefined && existsSync(join(runDir, 'config.json'))) {
+    throw new TrainingError(`${runDir} already holds a run: resume it (--resume ${runDir}) or choose another --run-name`);
+  }
+  setNumThreads(config.threads ?? defaultNumThreads());
   const trainSet = dataSpec.load(dataDir, 'train');
   const testSet = dataSpec.load(dataDir, 'test');
   if (testSet.classes.length !== trainSet.classes.length) {
     throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}`);
   }
+  if (Math.floor(trainSet.length / config.batchSize) === 0) throw new TrainingError(`batch size ${config.batchSize} is larger than the training set (${trainSet.length} images)`);
 
   const nativeSize = trainSet.kind === 'memory' ? trainSet.shape[1] : modelSpec.inputSize[1];
   const modelOptions: Required<ModelOptions> = {
@@ -160,43 +205,48 @@ export async function train(configIn: Partial<TrainConfig> & { resume?: string }
   manualSeed(config.seed);
   const form = configForm(config);
   const model = buildModel(config.model, modelOptions, form);
-  const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, workers: config.workers });
-  const testLoader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: pipelines.eval, workers: config.workers });
-  if (trainLoader.length === 0) throw new TrainingError(`batch size ${config.batchSize} is larger than the training set (${trainSet.length} images)`);
   const groups: NamedGroup[] = paramGroups(model, config.lr, config);
   const optimizer = new SGD(groups, { lr: config.lr, momentum: config.momentum, nesterov: config.nesterov });
+  let startEpoch = 0;
+  let bestTop1 = -1;
+  if (resumeFrom !== undefined) {
+    try {
+      ({ startEpoch, bestTop1 } = restoreCheckpoint(resumeFrom, config, form, model, optimizer));
+    } catch (err) {
+      optimizer.dispose();
+      model.dispose();
+      throw err;
+    }
+  }
+  const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, workers: config.workers });
+  const testLoader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: pipelines.eval, workers: config.workers });
   const itersPerEpoch = trainLoader.length;
   const schedule = buildSchedule(config.schedule, { baseLr: config.lr, epochs: config.epochs, itersPerEpoch, warmupEpochs: config.warmupEpochs });
 
-  let startEpoch = 0;
-  let bestTop1 = -1;
-  let history: EpochRecord[] = [];
+  let createdRunDir = false;
+  const lastCheckpoint = join(runDir, 'last.safetensors');
   try {
+    let history: EpochRecord[];
     if (resumeFrom !== undefined) {
-      const ckpt = loadCheckpoint(resumeFrom);
-      try {
-        if (ckpt.model !== config.model) throw new TrainingError(`${resumeFrom} holds a '${ckpt.model}' model but the run config says '${config.model}'`);
-        if (formName(ckpt.form) !== formName(form)) throw new TrainingError(`${resumeFrom} holds the ${formName(ckpt.form)} form but the run config trains the ${formName(form)} form`);
-        model.loadStateDict(ckpt.state);
-        if (ckpt.optimizer) optimizer.loadStateDict(ckpt.optimizer);
-        if (ckpt.rngState) setRngState(Buffer.from(ckpt.rngState, 'base64'));
-        startEpoch = ckpt.epoch;
-        bestTop1 = Number((ckpt.extra as { bestTop1?: number }).bestTop1 ?? -1);
-      } finally {
-        for (const t of Object.values(ckpt.state)) t.dispose();
-        for (const t of Object.values(ckpt.optimizer?.tensors ?? {})) t.dispose();
+      const recorded = (JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as TrainConfig).epochs;
+      if (config.epochs < startEpoch) throw new TrainingError(`${runDir} has already trained ${plural(startEpoch, 'epoch')}; --epochs ${config.epochs} would shorten it`);
+      hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length });
+      if (config.epochs !== recorded) {
+        writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+        log(`extending ${runDir} from ${plural(recorded, 'epoch')} to ${config.epochs}: the ${config.schedule.name} schedule now spans ${plural(config.epochs, 'epoch')}` +
+          ` (epoch ${startEpoch + 1} starts at lr ${formatSmall(schedule(startEpoch, 0))})`);
       }
       history = truncateLogs(runDir, startEpoch);
-      log(`resuming ${runDir} after epoch ${startEpoch}/${config.epochs}`);
+      if (startEpoch < config.epochs) log(`resuming ${runDir} after epoch ${startEpoch}/${config.epochs}`);
     } else {
-      if (existsSync(join(runDir, 'config.json'))) throw new TrainingError(`${runDir} already holds a run: resume it (--resume ${runDir}) or choose another --run-name`);
+      hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length });
       mkdirSync(runDir, { recursive: true });
+      createdRunDir = true;
       writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-      truncateLogs(runDir, 0);
+      history = truncateLogs(runDir, 0);
       log(`run directory: ${runDir}`);
     }
 
-    let final: EvalResult | undefined;
     const totalIters = (config.epochs - startEpoch) * itersPerEpoch;
     let itersDone = 0;
     const runStart = performance.now();
@@ -211,15 +261,16 @@ export async function train(configIn: Partial<TrainConfig> & { resume?: string }
         lr = schedule(epoch, index);
         optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i]!.lrMultiplier));
         const n = labels.size(0);
-        const { loss, hits } = tidy(() => trainStep(model, optimizer, images, labels, config, hashInts(config.seed, epoch, index, 0x3170)));
-        images.dispose();
-        labels.dispose();
-        if (!Number.isFinite(loss)) {
-          const kept = existsSync(join(runDir, 'last.safetensors')) ? `The last good checkpoint (epoch ${epoch}) is kept at ${join(runDir, 'last.safetensors')}` : 'No epoch had finished, so there is no checkpoint';
-          throw new TrainingError(`the loss became ${loss} at epoch ${epoch + 1}, batch ${index + 1} (lr ${lr.toPrecision(3)}): training stopped. ${kept}. Try a lower --lr, or resume with --resume ${runDir}.`);
+        let step: { loss: number; hits: number };
+        try {
+          step = tidy(() => trainStep(model, optimizer, images, labels, config, hashInts(config.seed, epoch, index, 0x3170)));
+        } finally {
+          images.dispose();
+          labels.dispose();
         }
-        lossSum += loss * n;
-        correct += hits;
+        if (!Number.isFinite(step.loss)) throw new TrainingError(divergenceMessage(step.loss, epoch, index, lr, runDir, existsSync(lastCheckpoint) ? epoch : undefined));
+        lossSum += step.loss * n;
+        correct += step.hits;
         seen += n;
         itersDone++;
         const elapsed = (performance.now() - runStart) / 1000;
@@ -230,32 +281,31 @@ export async function train(configIn: Partial<TrainConfig> & { resume?: string }
       }
       progress.done();
       const trainSeconds = (performance.now() - epochStart) / 1000;
-      const record: EpochRecord = {
-        epoch: epoch + 1, lr, train_loss: lossSum / seen, train_acc: correct / seen, seconds: 0, images_per_second: seen / trainSeconds,
-      };
-      if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs) {
-        final = await evaluate(model, testLoader);
-        Object.assign(record, { eval_loss: final.loss, eval_top1: final.top1, eval_top5: final.top5 });
-      }
+      const record: EpochRecord = { epoch: epoch + 1, lr, train: { loss: lossSum / seen, top1: correct / seen }, seconds: 0, imagesPerSecond: seen / trainSeconds };
+      if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs) record.test = await evaluate(model, testLoader);
       record.seconds = (performance.now() - epochStart) / 1000;
       // Log first, then checkpoint: a kill in between is repaired on resume by truncating the log.
       appendFileSync(join(runDir, 'log.jsonl'), `${JSON.stringify(record)}\n`);
-      appendFileSync(join(runDir, 'log.csv'), `${CSV_COLUMNS.map((c) => record[c] ?? '').join(',')}\n`);
+      appendFileSync(join(runDir, 'log.csv'), `${csvRow(record)}\n`);
       history.push(record);
-      const improved = record.eval_top1 !== undefined && record.eval_top1 > bestTop1;
-      if (improved) bestTop1 = record.eval_top1!;
+      const improved = record.test !== undefined && record.test.top1 > bestTop1;
+      if (improved) bestTop1 = record.test!.top1;
       const meta = {
         model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
         extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, input, preprocessing: pipelines.eval, metrics: record },
       };
-      saveCheckpoint(join(runDir, 'last.safetensors'), model, meta, optimizer.stateDict());
+      saveCheckpoint(lastCheckpoint, model, meta, optimizer.stateDict());
       if (improved) saveCheckpoint(join(runDir, 'best.safetensors'), model, meta);
-      log(`epoch ${epoch + 1}/${config.epochs}: train loss ${record.train_loss.toFixed(4)} acc ${(100 * record.train_acc).toFixed(2)}%` +
-        (record.eval_top1 !== undefined ? ` | test loss ${record.eval_loss!.toFixed(4)} top-1 ${(100 * record.eval_top1).toFixed(2)}% top-5 ${(100 * record.eval_top5!).toFixed(2)}%` : '') +
-        ` | ${record.seconds.toFixed(1)} s, ${Math.round(record.images_per_second)} img/s`);
+      log(formatEpoch(record, config.epochs));
       hooks.onEpochEnd?.(record);
     }
-    return { runDir, epochs: config.epochs, final, bestTop1, history, seconds: (performance.now() - started) / 1000 };
+    const final = history.at(-1)?.test;
+    if (final === undefined) throw new TrainingError(`${runDir}: the log has no test figures for its last epoch (${config.epochs})`);
+    if (startEpoch === config.epochs) log(`${runDir} had already finished its ${plural(config.epochs, 'epoch')}: nothing to train`);
+    return { runDir, epochs: config.epochs, trainedEpochs: config.epochs - startEpoch, final, bestTop1, history, seconds: (performance.now() - started) / 1000 };
+  } catch (err) {
+    if (createdRunDir && !existsSync(lastCheckpoint)) rmSync(runDir, { recursive: true, force: true });
+    throw err;
   } finally {
     await trainLoader.close();
     await testLoader.close();
@@ -264,21 +314,63 @@ export async function train(configIn: Partial<TrainConfig> & { resume?: string }
   }
 }
 
+/** Loads a resumed run's checkpoint into the model and optimizer after checking it belongs to that run. */
+function restoreCheckpoint(path: string, config: TrainConfig, form: ModelForm, model: Module, optimizer: SGD): { startEpoch: number; bestTop1: number } {
+  const ckpt = loadCheckpoint(path);
+  try {
+    if (ckpt.model !== config.model) throw new TrainingError(`${path} holds a '${ckpt.model}' model but the run config says '${config.model}'`);
+    if (formName(ckpt.form) !== formName(form)) throw new TrainingError(`${path} holds the ${formName(ckpt.form)} form but the run config trains the ${formName(form)} form`);
+    model.loadStateDict(ckpt.state);
+    if (ckpt.optimizer) optimizer.loadStateDict(ckpt.optimizer);
+    if (ckpt.rngState) setRngState(Buffer.from(ckpt.rngState, 'base64'));
+    return { startEpoch: ckpt.epoch, bestTop1: Number((ckpt.extra as { bestTop1?: number }).bestTop1 ?? -1) };
+  } finally {
+    for (const t of Object.values(ckpt.state)) t.dispose();
+    for (const t of Object.values(ckpt.optimizer?.tensors ?? {})) t.dispose();
+  }
+}
+
+function divergenceMessage(loss: number, epoch: number, batch: number, lr: number, runDir: string, lastGoodEpoch: number | undefined): string {
+  const where = `the loss became ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (lr ${formatSmall(lr)}): training stopped.`;
+  if (lastGoodEpoch === undefined) {
+    return `${where} No epoch had finished, so there is no checkpoint and the run directory was removed. ` +
+      'Try a lower --lr or a warmup (--warmup 1); the same --run-name can be used again.';
+  }
+  return `${where} The last good checkpoint (epoch ${lastGoodEpoch}) is kept at ${join(runDir, 'last.safetensors')}. ` +
+    'Training is deterministic, so resuming would diverge again: start a new run with a lower --lr or a warmup (--warmup 1).';
+}
+
+function formatEpoch(r: EpochRecord, epochs: number): string {
+  const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
+  const test = r.test ? ` | test loss ${r.test.loss.toFixed(4)} top-1 ${pct(r.test.top1)} top-5 ${pct(r.test.top5)}` : '';
+  return `epoch ${r.epoch}/${epochs}: train loss ${r.train.loss.toFixed(4)} top-1 ${pct(r.train.top1)}${test} | ${r.seconds.toFixed(1)} s, ${Math.round(r.imagesPerSecond)} img/s`;
+}
+
+/**
+ * Mixup (Zhang et al.): lambda ~ Beta(alpha, alpha) and a partner permutation, both from `seed`; the
+ * batch becomes lambda·x + (1 − lambda)·x[partner]. The caller owns the returned tensors.
+ */
+export function mixupBatch(images: Tensor, alpha: number, seed: number): { mixed: Tensor; lambda: number; partner: Tensor } {
+  const rng = new Rng(seed);
+  const lambda = rng.beta(alpha);
+  const perm = permutation(images.size(0), rng.int(2 ** 31));
+  const partner = fromTypedArray(BigInt64Array.from(perm, (v) => BigInt(v)), [perm.length]);
+  const shuffled = images.indexSelect(0, partner);
+  const mixed = images.mul(lambda).add_(shuffled, 1 - lambda);
+  shuffled.dispose();
+  return { mixed, lambda, partner };
+}
+
 /** One optimisation step (inside tidy); returns the batch loss and the number of top-1 hits. */
 function trainStep(model: Module, optimizer: SGD, images: Tensor, labels: Tensor, config: TrainConfig, mixSeed: number): { loss: number; hits: number } {
   const ce = (logits: Tensor, target: Tensor): Tensor => F.crossEntropy(logits, target, { labelSmoothing: config.labelSmoothing });
   let loss: Tensor;
   let logits: Tensor;
   if (config.mixupAlpha > 0) {
-    // Mixup: lambda ~ Beta(a, a), partner order from the same seed; accuracy is against the unmixed labels.
-    const rng = new Rng(mixSeed);
-    const lambda = rng.beta(config.mixupAlpha);
-    const perm = permutation(labels.size(0), rng.int(2 ** 31));
-    const index = fromTypedArray(BigInt64Array.from(perm, (v) => BigInt(v)), [perm.length]);
-    const partner = images.indexSelect(0, index);
-    const mixed = images.mul(lambda).add_(partner, 1 - lambda);
+    // The loss mixes the two label sets with the same lambda; accuracy is against the unmixed labels.
+    const { mixed, lambda, partner } = mixupBatch(images, config.mixupAlpha, mixSeed);
     logits = model.forward(mixed);
-    loss = ce(logits, labels).mul(lambda).add_(ce(logits, labels.indexSelect(0, index)), 1 - lambda);
+    loss = ce(logits, labels).mul(lambda).add_(ce(logits, labels.indexSelect(0, partner)), 1 - lambda);
   } else {
     logits = model.forward(images);
     loss = ce(logits, labels);

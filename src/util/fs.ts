@@ -1,17 +1,56 @@
 // Atomic file writes: the data goes to a temporary file beside the target, is flushed to disk, and is
 // renamed over the target, so a crash leaves either the old file or the new one, never half of one.
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+// The temporary name is unique per write (two writers never share one), and a failed write removes it.
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+export class FileWriteError extends Error {
+  constructor(readonly path: string, reason: string, options?: { cause?: unknown }) {
+    super(`cannot write ${path}: ${reason}`, options);
+    this.name = 'FileWriteError';
   }
-  renameSync(tmp, path);
+}
+
+/** Fails early, with the reason, when `path` cannot be written (missing directory, or a directory itself). */
+export function checkWritableTarget(path: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir)) throw new FileWriteError(path, `the directory ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new FileWriteError(path, `${dir} is not a directory`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new FileWriteError(path, 'it is a directory');
+}
+
+/** Writes chunks to an open file descriptor (the callback form of writeFileAtomic). */
+export type ChunkWriter = (chunk: Uint8Array) => void;
+
+/**
+ * Writes `data` (bytes, a string, or a function that writes chunks) to `path` atomically. On any
+ * failure the previous file at `path` is left as it was and the temporary file is removed.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array | ((write: ChunkWriter) => void)): void {
+  checkWritableTarget(path);
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx');
+  } catch (err) {
+    throw new FileWriteError(path, (err as NodeJS.ErrnoException).code === 'EACCES' ? `no permission to write in ${dir}` : (err as Error).message, { cause: err });
+  }
+  let open = true;
+  try {
+    const write: ChunkWriter = (chunk) => {
+      for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off, chunk.length - off);
+    };
+    if (typeof data === 'function') data(write);
+    else write(typeof data === 'string' ? Buffer.from(data) : data);
+    fsyncSync(fd);
+    closeSync(fd);
+    open = false;
+    renameSync(tmp, path);
+  } catch (err) {
+    if (open) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
