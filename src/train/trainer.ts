@@ -134,7 +134,7 @@ export function resolveResume(target: string): { runDir: string; checkpoint: str
 }
 
 /** The config a call trains: a new run's (defaults filled in), or a resumed run's recorded one with its allowed overrides. */
-function resolveRun(configIn: TrainOptions): { config: TrainConfig; runDir: string; resumeFrom?: string } {
+function resolveRun(configIn: TrainOptions): { config: TrainConfig; runDir: string; resumeFrom?: string; recordedEpochs?: number } {
   if (configIn.resume === undefined) {
     const { resume: _unused, ...rest } = configIn;
     const config = { ...DEFAULT_CONFIG, ...rest };
@@ -155,7 +155,7 @@ function resolveRun(configIn: TrainOptions): { config: TrainConfig; runDir: stri
     throw new TrainingError(`cannot resume: ${join(r.runDir, 'config.json')} is not valid JSON (${(err as Error).message})`);
   }
   const kept = Object.fromEntries(given.map((k) => [k, overrides[k as keyof typeof overrides]]));
-  return { config: { ...DEFAULT_CONFIG, ...recorded, ...kept }, runDir: r.runDir, resumeFrom: r.checkpoint };
+  return { config: { ...DEFAULT_CONFIG, ...recorded, ...kept }, runDir: r.runDir, resumeFrom: r.checkpoint, recordedEpochs: recorded.epochs };
 }
 
 export type TrainOptions = Partial<TrainConfig> & {
@@ -173,7 +173,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   const log = hooks.log ?? ((line: string) => progress.line(line));
   const started = performance.now();
 
-  const { config, runDir, resumeFrom } = resolveRun(configIn);
+  const { config, runDir, resumeFrom, recordedEpochs } = resolveRun(configIn);
   validateConfig(config);
   const modelSpec = getModelSpec(config.model);
   const dataSpec = getDatasetSpec(config.dataset);
@@ -228,7 +228,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   try {
     let history: EpochRecord[];
     if (resumeFrom !== undefined) {
-      const recorded = (JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as TrainConfig).epochs;
+      const recorded = recordedEpochs ?? config.epochs;
       if (config.epochs < startEpoch) throw new TrainingError(`${runDir} has already trained ${plural(startEpoch, 'epoch')}; --epochs ${config.epochs} would shorten it`);
       hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length });
       if (config.epochs !== recorded) {
