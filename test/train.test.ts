@@ -225,6 +225,17 @@ describe('trainer', () => {
     await assert.rejects(train({ resume: run, epochs: 1 }, silent), /has already trained 2 epochs; --epochs 1 would shorten it/);
   });
 
+  test('a run logged in the earlier flat record layout (eval_top1, ...) still resumes and reports', async () => {
+    const out = tmp();
+    const first = await train({ ...base, epochs: 1, outDir: out, runName: 'legacy' }, silent);
+    const r = first.history[0]!;
+    const legacy = { epoch: 1, lr: r.lr, train_loss: r.train.loss, train_acc: r.train.top1, eval_loss: r.test!.loss, eval_top1: r.test!.top1, eval_top5: r.test!.top5, seconds: 1, images_per_second: 1 };
+    writeFileSync(join(out, 'legacy', 'log.jsonl'), `${JSON.stringify(legacy)}\n`);
+    const again = await train({ resume: join(out, 'legacy') }, silent);
+    assert.equal(again.final.top1, first.final.top1);
+    assert.equal(again.history[0]!.train.loss, r.train.loss);
+  });
+
   test('mixup: lambda·x + (1 − lambda)·x[partner] from a seed, and a mixup run is reproducible and differs from plain training', async () => {
     lc.manualSeed(5);
     const x = lc.randn([6, 1, 3, 3]);

@@ -112,11 +112,22 @@ const CSV_COLUMNS = ['epoch', 'lr', 'train_loss', 'train_top1', 'test_loss', 'te
 const csvRow = (r: EpochRecord): string =>
   [r.epoch, r.lr, r.train.loss, r.train.top1, r.test?.loss, r.test?.top1, r.test?.top5, r.seconds, r.imagesPerSecond].map((v) => v ?? '').join(',');
 
+/** log.jsonl lines written before 0.1.0's record layout (flat eval_* fields). */
+interface LegacyRecord {
+  epoch: number; lr: number; train_loss: number; train_acc: number; eval_loss?: number; eval_top1?: number; eval_top5?: number; seconds: number; images_per_second: number;
+}
+
+function upgradeRecord(r: EpochRecord | LegacyRecord): EpochRecord {
+  if (!('train_loss' in r)) return r;
+  const test = r.eval_top1 === undefined ? undefined : { loss: r.eval_loss!, top1: r.eval_top1, top5: r.eval_top5!, count: 0, imagesPerSecond: 0 };
+  return { epoch: r.epoch, lr: r.lr, train: { loss: r.train_loss, top1: r.train_acc }, test, seconds: r.seconds, imagesPerSecond: r.images_per_second };
+}
+
 /** Keeps only the log entries of epochs <= `epochs` (a resumed run rewrites what came after its checkpoint). */
 function truncateLogs(runDir: string, epochs: number): EpochRecord[] {
   const file = join(runDir, 'log.jsonl');
   const kept = existsSync(file)
-    ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as EpochRecord).filter((r) => r.epoch <= epochs)
+    ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => upgradeRecord(JSON.parse(l) as EpochRecord | LegacyRecord)).filter((r) => r.epoch <= epochs)
     : [];
   writeFileAtomic(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
   writeFileAtomic(join(runDir, 'log.csv'), `${CSV_COLUMNS.join(',')}\n${kept.map((r) => `${csvRow(r)}\n`).join('')}`);
