@@ -34,9 +34,7 @@ export interface AcnetizeOptions {
 
 /** Whether any BatchNorm of the model holds values a fresh one does not (it has been trained or loaded). */
 export function hasTrainedBatchNorms(model: Module): boolean {
-  const modules: Module[] = [];
-  model.apply((m) => void modules.push(m));
-  return noGrad(() => modules.some((m) => {
+  return noGrad(() => model.modules().some((m) => {
     if (!(m instanceof BatchNorm2d)) return false;
     const fresh: [Tensor | undefined, number][] = [[m.running_mean, 0], [m.running_var, 1], [m.weight, 1], [m.bias, 0]];
     const tracked = m.num_batches_tracked?.item() ?? 0;
