@@ -1,2 +1,3 @@
 export { formatProfile, profileModel, registerMacCounter, type LayerProfile, type MacCounter, type ModelProfile } from './profile.js';
 export { measureThroughput, type Throughput, type ThroughputOptions } from './benchmark.js';
+export { formatReferenceCount, referenceCount, type ReferenceCount } from './conventions.js';

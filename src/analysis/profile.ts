@@ -1,9 +1,12 @@
 // Params and multiply-accumulates per layer, counted by running the model once on a real input: every
 // leaf module's forward is wrapped for the run to record the shapes it actually saw, so strides,
-// padding, dilation and groups are accounted for exactly as executed.
+// padding, dilation and groups are accounted for exactly as executed. A composite module with a
+// counter of its own (a learned group conv, which convolves with a masked weight rather than calling
+// its conv child) is measured as one unit.
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { type Shape, Tensor, zeros } from '../engine/tensor.js';
+import { LearnedGroupConv } from '../blocks/condense.js';
 import { Conv2d, Linear } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 
@@ -27,6 +30,11 @@ registerMacCounter(Linear, (m, input) => {
   const l = m as Linear;
   const rows = input.slice(1, -1).reduce((a, b) => a * b, 1);
   return rows * l.inFeatures * l.outFeatures;
+});
+// A learned group conv executes its full 1x1 conv (the masked weights are multiplied, zeros included).
+registerMacCounter(LearnedGroupConv, (m, _input, output) => {
+  const c = m as LearnedGroupConv;
+  return output.slice(1).reduce((a, b) => a * b, 1) * c.inChannels;
 });
 
 function counterFor(m: Module): MacCounter | undefined {
@@ -63,9 +71,12 @@ export interface ModelProfile {
 export function profileModel(model: Module, inputShape: readonly number[]): ModelProfile {
   const layers: LayerProfile[] = [];
   const restore: (() => void)[] = [];
+  const units: string[] = [];
   for (const [name, m] of model.namedModules()) {
-    if (m.namedChildren().length > 0 || name === '') continue;
+    if (name === '' || units.some((u) => name.startsWith(`${u}.`))) continue;
     const counter = counterFor(m);
+    if (m.namedChildren().length > 0 && counter === undefined) continue;
+    if (m.namedChildren().length > 0) units.push(name);
     const ownParams = m.namedParameters().reduce((s, [, p]) => s + p.numel, 0);
     const original = m.forward;
     let entry: LayerProfile | undefined;

@@ -1,6 +1,7 @@
 // Pieces shared by the leanconv commands: output helpers and the option groups several commands take.
 import type { AcbGamma } from '../blocks/acb.js';
 import { parseAcbGamma, type ModelForm } from '../convert/form.js';
+import { type ModelArgs, parseModelArgs } from '../models/registry.js';
 import { roundNumbers } from '../util/format.js';
 import { UsageError, type OptionSpec } from './args.js';
 
@@ -14,7 +15,22 @@ export const MODEL_SHAPE_OPTIONS: OptionSpec = {
   'num-classes': { type: 'string' },
   'in-channels': { type: 'string' },
   input: { type: 'string' },
+  'model-args': { type: 'string' },
 };
+
+export const MODEL_ARGS_HELP = `  --model-args A   architecture of a configurable model, e.g. stages=4-4-4,growth=8-16-32,condenseFactor=4
+                   (leanconv models <name> --args lists what a model takes)`;
+
+/** The --model-args value, parsed. */
+export function modelArgsFrom(values: Record<string, unknown>): ModelArgs | undefined {
+  const raw = values['model-args'];
+  if (raw === undefined) return undefined;
+  try {
+    return parseModelArgs(String(raw));
+  } catch (err) {
+    throw new UsageError(`--model-args: ${(err as Error).message}`);
+  }
+}
 
 /** --acb / --acb-gamma / --deploy: which form of a registered model to build. */
 export const FORM_OPTIONS: OptionSpec = {
@@ -26,13 +42,13 @@ export const FORM_OPTIONS: OptionSpec = {
 export const FORM_HELP = `model form:
   --acb            the ACNet training form (every 3x3/5x5 conv an Asymmetric Convolution Block)
   --acb-gamma G    initial BN gamma of its branches: 1 (default), 1/3, any number, square
-  --deploy         the deploy form fused from the ACNet form (implies --acb)`;
+  --deploy         the deploy form: ACBs fused (with --acb), learned group convs condensed (CondenseNet)`;
 
 export function formFrom(values: Record<string, unknown>): ModelForm {
   const deploy = Boolean(values.deploy);
-  if (!values.acb && !deploy) {
+  if (!values.acb) {
     if (values['acb-gamma'] !== undefined) throw new UsageError('--acb-gamma needs --acb');
-    return {};
+    return deploy ? { deploy: true } : {};
   }
   const gamma = acbGammaFrom(values) ?? 1;
   return deploy ? { acb: { gamma }, deploy: true } : { acb: { gamma } };

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { buildInfo, defaultNumThreads, setNumThreads } from '../engine/runtime.js';
-import { formatProfile, measureThroughput, profileModel } from '../analysis/index.js';
+import { formatProfile, formatReferenceCount, measureThroughput, profileModel, referenceCount } from '../analysis/index.js';
 import { DataLoader } from '../data/loader.js';
 import { getDatasetSpec } from '../data/datasets.js';
 import { buildModel, formName, type ModelForm } from '../convert/form.js';
@@ -20,7 +20,7 @@ import { formatSmall, plural } from '../util/format.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { deployTrainingRun } from '../deploy/pipeline.js';
 import { inputShape, num, parse, UsageError, type OptionSpec } from './args.js';
-import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_SHAPE_OPTIONS, out, printJson } from './common.js';
+import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, modelArgsFrom, out, printJson } from './common.js';
 import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
 import { cmdExperiment } from './experiment.js';
 import { resumeOptionsFrom, TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
@@ -67,7 +67,9 @@ function cmdModels(argv: string[]): void {
 function modelFromArgument(target: string, values: Record<string, unknown>): { model: Module; name: string; form: ModelForm; shape: [number, number, number]; numClasses: number } {
   if (target.endsWith('.safetensors') || (existsSync(target) && statSync(target).isDirectory())) {
     const path = checkpointArgument(target);
-    if (values.acb || values.deploy || values['acb-gamma'] !== undefined) throw new UsageError(`${path} records its own form; --acb, --acb-gamma and --deploy apply to model names only`);
+    if (values.acb || values.deploy || values['acb-gamma'] !== undefined || values['model-args'] !== undefined) {
+      throw new UsageError(`${path} records its own form and architecture; --acb, --acb-gamma, --deploy and --model-args apply to model names only`);
+    }
     const { model, meta } = loadModel(path);
     const shape = inputShape(values.input as string | undefined, checkpointInputShape(meta));
     return { model, name: meta.model, form: meta.form ?? {}, shape, numClasses: meta.modelOptions.numClasses ?? getModelSpec(meta.model).defaultNumClasses };
@@ -76,7 +78,7 @@ function modelFromArgument(target: string, values: Record<string, unknown>): { m
   const form = formFrom(values);
   const shape = inputShape(values.input as string | undefined, spec.inputSize, num(values, 'in-channels', { integer: true, min: 1 }));
   const numClasses = num(values, 'num-classes', { integer: true, min: 1 }) ?? spec.defaultNumClasses;
-  const model = buildModel(target, { numClasses, inChannels: shape[0], inputSize: shape[1] }, form);
+  const model = buildModel(target, { numClasses, inChannels: shape[0], inputSize: shape[1], args: modelArgsFrom(values) }, form);
   return { model, name: spec.name, form, shape, numClasses };
 }
 
@@ -84,18 +86,23 @@ function modelFromArgument(target: string, values: Record<string, unknown>): { m
 function cmdInfo(argv: string[]): void {
   const { values, positionals } = parse(argv, { ...HELP, ...MODEL_SHAPE_OPTIONS, ...FORM_OPTIONS, layers: { type: 'boolean' }, json: { type: 'boolean' } }, 'info');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv info <model | checkpoint.safetensors | run-dir> [--acb [--deploy]] [--num-classes N] [--in-channels C] [--input S | C,H,W] [--layers] [--json]
+    return out(`usage: leanconv info <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--num-classes N] [--in-channels C] [--input S | C,H,W] [--layers] [--json]
 
 Counts parameters and conv+linear multiply-accumulates (per image) by running the model on one input.
 --input is one size S (C from the model or --in-channels) or C,H,W (also CxHxW, e.g. 1x28x28).
+Models whose paper counts FLOPs its own way (CondenseNet) also get that count.
+${MODEL_ARGS_HELP}
 ${FORM_HELP}`);
   }
   const { model, name, form, shape } = modelFromArgument(positionals[0]!, values);
   try {
     const profile = profileModel(model, shape);
-    if (values.json) return printJson({ model: name, form: formName(form), ...profile, layers: values.layers ? profile.layers : undefined });
+    const convention = getModelSpec(name).flopsConvention;
+    const reference = convention === undefined ? undefined : referenceCount(convention, model, shape);
+    if (values.json) return printJson({ model: name, form: formName(form), ...profile, reference, layers: values.layers ? profile.layers : undefined });
     out(`${name} (${formName(form)} form)`);
     out(formatProfile(profile, { layers: Boolean(values.layers) }));
+    if (reference) out(formatReferenceCount(reference));
   } finally {
     model.dispose();
   }
@@ -185,9 +192,10 @@ function cmdBenchmark(argv: string[]): void {
   };
   const { values, positionals } = parse(argv, opts, 'benchmark');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv benchmark <model | checkpoint.safetensors | run-dir> [--acb [--deploy]] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--in-channels C] [--threads N] [--json]
+    return out(`usage: leanconv benchmark <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--in-channels C] [--threads N] [--json]
 
 Median images/s of training steps (forward + backward + SGD) and of inference batches on random data.
+${MODEL_ARGS_HELP}
 ${FORM_HELP}`);
   }
   const mode = (values.mode as string | undefined) ?? 'both';

@@ -1,30 +1,40 @@
-// A model's form: the registered baseline, its ACNet training form, or the deploy form fused from it.
-// Checkpoints record the form so that the same structure can be rebuilt before the weights are loaded.
+// A model's form: the registered model, its ACNet training form, or the deploy form converted from
+// either (ACBs fused, learned group convs condensed). Checkpoints record the form so that the same
+// structure can be rebuilt before the weights are loaded.
 import type { AcbGamma } from '../blocks/acb.js';
 import { createModel, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { acnetize } from './acnet.js';
+import { assumeCondensationStage } from './condense.js';
 import { reparameterize } from './reparameterize.js';
 
 export interface ModelForm {
   /** ACNet training form (every 3x3/5x5 conv an ACBlock) with this initial gamma. */
   acb?: { gamma: AcbGamma };
-  /** Training-form blocks fused into their deploy modules. */
+  /** Training-form blocks converted into their deploy modules. */
   deploy?: boolean;
+  /**
+   * Condensation stage the learned group convs had reached when the deploy form was made (it fixes
+   * the condensed widths); absent: fully condensed, the official converted models.
+   */
+  condenseStage?: number;
 }
 
 export type FormName = 'base' | 'acb' | 'deploy';
 
 export function formName(form: ModelForm = {}): FormName {
-  if (form.acb === undefined) return 'base';
-  return form.deploy ? 'deploy' : 'acb';
+  if (form.deploy) return 'deploy';
+  return form.acb === undefined ? 'base' : 'acb';
 }
 
 /** Creates a registered model in the given form (the weights are fresh; load a state dict next). */
 export function buildModel(name: string, options: ModelOptions = {}, form: ModelForm = {}): Module {
   let model = createModel(name, options);
   if (form.acb) model = acnetize(model, { gamma: form.acb.gamma });
-  if (form.deploy) model = reparameterize(model);
+  if (form.deploy) {
+    assumeCondensationStage(model, form.condenseStage);
+    model = reparameterize(model);
+  }
   return model;
 }
 

@@ -1,4 +1,6 @@
-// leanconv.convert: model forms and conversions between them (ACNet training form, deploy form).
+// leanconv.convert: model forms and conversions between them (ACNet training form, CondenseNet
+// condensation, deploy form).
 export { acnetize, hasTrainedBatchNorms, switchToDeploy, type AcnetizeOptions } from './acnet.js';
 export { reparameterize, trainingFormBlocks } from './reparameterize.js';
 export { buildModel, formName, parseAcbGamma, type FormName, type ModelForm } from './form.js';
+export { assumeCondensationStage, condensationStageOf, condense, isCondensationBlock } from './condense.js';

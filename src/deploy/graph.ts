@@ -93,8 +93,10 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
     if (p) {
       const [name, t] = p;
       if (!initializers.has(name)) {
-        if (t.dtype !== 'float32') throw new ExportError(`parameter '${name}' is ${t.dtype}; only float32 models can be exported`);
-        initializers.set(name, { dims: [...t.shape], data: t.data<'float32'>() });
+        // int64 buffers are indices (CondenseNet's gathers); everything else must be float32.
+        if (t.dtype === 'int64') initializers.set(name, { dims: [...t.shape], data: t.data<'int64'>() });
+        else if (t.dtype === 'float32') initializers.set(name, { dims: [...t.shape], data: t.data<'float32'>() });
+        else throw new ExportError(`parameter '${name}' is ${t.dtype}; only float32 models (with int64 index buffers) can be exported`);
       }
       return name;
     }
@@ -227,6 +229,22 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
         return;
       }
       case 'view': case 'reshape': reshape(op, x, result as NativeHandle); return;
+      case 'transpose': case 'permute': {
+        const rank = shapeOf(x).length;
+        const axis = (d: number): number => (d < 0 ? d + rank : d);
+        let perm = [...Array(rank).keys()];
+        if (op === 'permute') perm = (args[1] as number[]).map(axis);
+        else [perm[axis(args[1] as number)], perm[axis(args[2] as number)]] = [axis(args[2] as number), axis(args[1] as number)];
+        if (perm[0] !== 0) throw new ExportError(`'${op}' moves the batch dimension; only per-sample transposes are exportable`);
+        emit('Transpose', [inputName()], target, { perm }, alias());
+        return;
+      }
+      case 'indexSelect': {
+        const [, dim, index] = args as [unknown, number, NativeHandle];
+        if (dim === 0) throw new ExportError('indexSelect along the batch dimension is not exportable');
+        emit('Gather', [inputName(), nameOf(index, op)], target, { axis: dim });
+        return;
+      }
       case 'contiguous': case 'clone': case 'detach':
         emit('Identity', [inputName()], target, {}, op === 'clone' ? undefined : alias());
         return;

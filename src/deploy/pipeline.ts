@@ -5,10 +5,13 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 import { formName } from '../convert/form.js';
+import { isExactDeploy, isReparameterizable } from '../blocks/reparam.js';
+import { condensationStageOf } from '../convert/condense.js';
 import { reparameterize, trainingFormBlocks } from '../convert/reparameterize.js';
 import { getDatasetSpec, type Split } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
 import { noGrad } from '../engine/autograd.js';
+import { tidy } from '../engine/scope.js';
 import { randn, type Tensor } from '../engine/tensor.js';
 import type { Module } from '../nn/module.js';
 import { checkpointInputShape, loadModel, saveCheckpoint } from '../train/checkpoint.js';
@@ -37,37 +40,66 @@ export class NothingToConvertError extends Error {
 export interface ConvertResult {
   output: string;
   model: string;
+  /** Training-form blocks converted (ACBlocks, learned group convs, condensable classifiers). */
   blocks: number;
   params: number;
-  /** Max |training form - deploy form| on a random batch of 4, eval mode. */
+  /** Max |training form - deploy form| of the exact conversions, on a random batch of 4 in eval mode. */
   maxAbsDiff: number;
+  /**
+   * Conversions that change the function on purpose (CondenseNet's classifier prune): how many, and
+   * the max |logit change| they cause on the same batch.
+   */
+  lossy?: { blocks: number; maxAbsDiff: number };
 }
 
-/** Writes the deploy checkpoint of a training-form checkpoint (default <name>.deploy.safetensors beside it). */
+/**
+ * Writes the deploy checkpoint of a training-form checkpoint (default <name>.deploy.safetensors
+ * beside it). The exact conversions are applied first and checked against the training form; the
+ * lossy ones (classifier prune) after, and their effect is reported.
+ */
 export function convertCheckpoint(path: string, output?: string): ConvertResult {
   const target = output ?? join(dirname(path), `${basename(path, '.safetensors')}.deploy.safetensors`);
   checkWritableTarget(target);
   const { model, meta } = loadModel(path);
   let deployed: Module = model;
+  const owned: Tensor[] = [];
+  const run = (m: Module, x: Tensor): Tensor => {
+    const y = noGrad(() => m.forward(x));
+    owned.push(y);
+    return y;
+  };
   try {
     const blocks = trainingFormBlocks(model);
     if (blocks.length === 0) {
-      throw new NothingToConvertError(`${path} holds the ${formName(meta.form)} form of ${meta.model}, which has no training-form blocks to fuse; it can be exported as it is`);
+      throw new NothingToConvertError(`${path} holds the ${formName(meta.form)} form of ${meta.model}, which has no training-form blocks to convert; it can be exported as it is`);
     }
+    const condenseStage = condensationStageOf(model);
     model.eval();
     const x = randn([4, ...checkpointInputShape(meta)]);
-    const before = noGrad(() => model.forward(x));
-    deployed = reparameterize(model);
-    const after = noGrad(() => deployed.forward(x));
-    const delta = before.sub(after).abs().max().item();
+    owned.push(x);
+    const before = run(model, x);
+    deployed = reparameterize(model, (block) => isReparameterizable(block) && isExactDeploy(block));
+    const exact = run(deployed, x);
+    const delta = maxAbsDifference(before, exact);
     const scale = before.abs().max().item();
-    for (const t of [x, before, after]) t.dispose();
     if (!withinTolerance(delta, scale, CONVERT_TOLERANCE)) throw new Error(`the deploy form's outputs differ from the training form's by ${delta} (> ${CONVERT_TOLERANCE}); nothing was written`);
-    saveCheckpoint(target, deployed, { ...meta, form: { ...meta.form, deploy: true }, extra: { ...meta.extra, convertedFrom: basename(path), conversionMaxAbsDiff: delta } });
-    return { output: target, model: meta.model, blocks: blocks.length, params: deployed.numParameters(), maxAbsDiff: delta };
+    const lossyBlocks = trainingFormBlocks(deployed).length;
+    let lossy: ConvertResult['lossy'];
+    if (lossyBlocks > 0) {
+      deployed = reparameterize(deployed);
+      lossy = { blocks: lossyBlocks, maxAbsDiff: maxAbsDifference(exact, run(deployed, x)) };
+    }
+    const form = { ...meta.form, deploy: true, ...(condenseStage === undefined ? {} : { condenseStage }) };
+    saveCheckpoint(target, deployed, { ...meta, form, extra: { ...meta.extra, convertedFrom: basename(path), conversionMaxAbsDiff: delta, ...(lossy ? { prunedMaxAbsDiff: lossy.maxAbsDiff } : {}) } });
+    return { output: target, model: meta.model, blocks: blocks.length, params: deployed.numParameters(), maxAbsDiff: delta, lossy };
   } finally {
+    for (const t of owned) t.dispose();
     deployed.dispose();
   }
+}
+
+function maxAbsDifference(a: Tensor, b: Tensor): number {
+  return tidy(() => a.sub(b).abs().max().item());
 }
 
 /** Max |ONNX Runtime - libtorch| over a random batch (default 4) in eval mode, and the largest |output|. */
@@ -189,9 +221,14 @@ export async function deployTrainingRun(runDir: string, log: (line: string) => v
   const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as TrainConfig;
   let checkpoint = join(runDir, 'last.safetensors');
   let converted: ConvertResult | undefined;
-  if (config.acb) {
+  try {
     converted = convertCheckpoint(checkpoint);
-    log(`convert: fused ${converted.blocks} ACBlocks into plain convs (max |output difference| ${converted.maxAbsDiff.toExponential(2)}), ` +
+  } catch (err) {
+    if (!(err instanceof NothingToConvertError)) throw err;
+  }
+  if (converted) {
+    const pruned = converted.lossy ? `; classifier prune changes logits by up to ${converted.lossy.maxAbsDiff.toExponential(2)}` : '';
+    log(`convert: ${converted.blocks} training-form blocks to their deploy form (max |output difference| ${converted.maxAbsDiff.toExponential(2)}${pruned}), ` +
       `${converted.params.toLocaleString('en-US')} params -> ${converted.output}`);
     checkpoint = converted.output;
   }

@@ -162,3 +162,19 @@ export function straightThrough(forward: Tensor, backward: Tensor): Tensor {
   detached.dispose();
   return out;
 }
+
+/**
+ * Channel shuffle (ShuffleNet; CondenseNet's ShuffleLayer): views [N, C, ...] as [N, G, C/G, ...],
+ * swaps the two channel axes and flattens them back, so channel g·(C/G) + k moves to k·G + g.
+ */
+export function channelShuffle(x: Tensor, groups: number): Tensor {
+  const [n, c, ...rest] = x.shape as number[];
+  if (!Number.isInteger(groups) || groups < 1 || c! % groups !== 0) throw new RangeError(`channelShuffle: groups=${groups} must divide the ${c} channels`);
+  if (groups === 1) return x.view(x.shape);
+  const grouped = x.view([n!, groups, c! / groups, ...rest]);
+  const swapped = grouped.transpose(1, 2);
+  const packed = swapped.contiguous();
+  const out = packed.view([n!, c!, ...rest]);
+  for (const t of [grouped, swapped, packed]) t.dispose();
+  return out;
+}

@@ -1,30 +1,61 @@
-// DenseNet-BC for CIFAR as CondenseNet's baseline (models/densenet.py): a 3x3 stem of 2k channels,
-// dense blocks of bottleneck layers (BN-ReLU-conv1x1 to 4k, BN-ReLU-conv3x3 to k, concatenated),
-// transitions BN-ReLU-conv1x1 (compression 0.5) + avgpool 2, then BN-ReLU-pool-FC.
+// DenseNet for CIFAR/ImageNet as in CondenseNet's code base, which defines three networks on one
+// skeleton (models/densenet.py, densenet_LGC.py, condensenet.py): a 3x3 stem of 2·k₁ channels, dense
+// blocks of bottleneck layers (1x1 conv to b·k, BN-ReLU-conv3x3 to k, concatenated with the input),
+// transitions between blocks, then BN-ReLU-global pool-FC. The variants differ in
+//  - the 1x1 convs: standard (group) convs, or learned group convs (CondenseNet),
+//  - the transitions: BN-ReLU-conv1x1 compression + avgpool (DenseNet-BC, CondenseNet-light, with an
+//    LGC there), or the avgpool alone (CondenseNet's full dense connectivity),
+//  - the growth rate: constant, or doubling per block (CondenseNet).
+// Children are named as in that code (features.init_conv, features.denseblock_1.denselayer_1.conv_1,
+// ..., classifier), so its checkpoints load without renaming.
+import { CondensableLinear, LearnedGroupConv } from '../blocks/condense.js';
+import { PreActConv } from '../blocks/preact.js';
 import { cat, type Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { constant_, kaimingNormal_, zeros_ } from '../nn/init.js';
 import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
-import { registerModel, type ResolvedModelOptions } from './registry.js';
+import { type ModelArgs, registerModel, type ResolvedModelOptions } from './registry.js';
 
-/** BN -> ReLU -> conv, children named norm/relu/conv as CondenseNet's layers.Conv. */
-function preActConv(inChannels: number, outChannels: number, kernel: number, groups = 1): Sequential {
-  return new Sequential(
-    ['norm', new BatchNorm2d(inChannels)],
-    ['relu', new ReLU()],
-    ['conv', new Conv2d(inChannels, outChannels, kernel, { padding: (kernel - 1) / 2, groups, bias: false })],
-  );
+export interface DenseNetConfig {
+  /** Dense layers per block. */
+  stages: readonly number[];
+  /** Growth rate k per block. */
+  growth: readonly number[];
+  /** The 1x1 conv of a dense layer outputs bottleneck·k channels (default 4). */
+  bottleneck?: number;
+  /** Transition compression (0.5 for -BC); 0 or absent: transitions only pool (CondenseNet). */
+  reduction?: number;
+  /** Groups of the 1x1 convs (G of the learned group convs; default 1). */
+  group1x1?: number;
+  /** Groups of the 3x3 convs (default 1). */
+  group3x3?: number;
+  /** Learned group convs with this condensation factor C replace the 1x1 convs (CondenseNet). */
+  condenseFactor?: number;
+  /** Dropout before the dense layers' learned group convs (default 0). */
+  dropoutRate?: number;
+  /** Stride of the stem conv (1 for CIFAR, 2 for ImageNet). */
+  stemStride?: number;
+}
+
+/** x rounded up to a multiple of y (the official make_divisible). */
+export const makeDivisible = (x: number, y: number): number => (x % y ? (Math.floor(x / y) + 1) * y : x);
+
+function oneByOne(inChannels: number, outChannels: number, config: DenseNetConfig, dropoutRate = 0): Module {
+  const groups = config.group1x1 ?? 1;
+  if (config.condenseFactor !== undefined) return new LearnedGroupConv(inChannels, outChannels, { groups, condenseFactor: config.condenseFactor, dropoutRate });
+  return new PreActConv(inChannels, outChannels, 1, { groups });
 }
 
 export class DenseLayer extends Module {
-  declare readonly conv_1: Sequential;
-  declare readonly conv_2: Sequential;
+  declare readonly conv_1: Module;
+  declare readonly conv_2: PreActConv;
 
-  constructor(inChannels: number, growth: number, bottleneck = 4) {
+  constructor(inChannels: number, growth: number, config: DenseNetConfig) {
     super();
-    this.addModule('conv_1', preActConv(inChannels, bottleneck * growth, 1));
-    this.addModule('conv_2', preActConv(bottleneck * growth, growth, 3));
+    const width = (config.bottleneck ?? 4) * growth;
+    this.addModule('conv_1', oneByOne(inChannels, width, config, config.dropoutRate));
+    this.addModule('conv_2', new PreActConv(width, growth, 3, { groups: config.group3x3 ?? 1 }));
   }
 
   forward(x: Tensor): Tensor {
@@ -35,23 +66,20 @@ export class DenseLayer extends Module {
   }
 }
 
+/** Compression (a 1x1 conv to `outChannels`) then 2x2 average pooling; pooling alone without outChannels. */
 export class Transition extends Module {
-  declare readonly conv: Sequential;
-  private readonly pool = new AvgPool2d({ kernelSize: 2, stride: 2 });
-  constructor(inChannels: number, outChannels: number) {
-    super();
-    this.addModule('conv', preActConv(inChannels, outChannels, 1));
-  }
-  forward(x: Tensor): Tensor {
-    return runInOrder([this.conv, this.pool], x);
-  }
-}
+  declare readonly conv: Module | undefined;
+  declare readonly pool: AvgPool2d;
 
-export interface DenseNetConfig {
-  stages: readonly number[];
-  growth: readonly number[];
-  /** Transition compression (0.5 for -BC). */
-  reduction: number;
+  constructor(inChannels: number, outChannels: number | undefined, config: DenseNetConfig) {
+    super();
+    if (outChannels !== undefined) this.addModule('conv', oneByOne(inChannels, outChannels, config));
+    this.addModule('pool', new AvgPool2d({ kernelSize: 2, stride: 2 }));
+  }
+
+  forward(x: Tensor): Tensor {
+    return runInOrder(this.conv ? [this.conv, this.pool] : [this.pool], x);
+  }
 }
 
 export class DenseNet extends Module {
@@ -59,28 +87,33 @@ export class DenseNet extends Module {
   declare readonly classifier: Linear;
   private readonly flatten = new Flatten();
 
-  constructor(config: DenseNetConfig, { numClasses, inChannels }: ResolvedModelOptions) {
+  constructor(readonly config: DenseNetConfig, { numClasses, inChannels }: ResolvedModelOptions) {
     super();
+    const { stages, growth } = config;
+    if (stages.length === 0 || stages.length !== growth.length) {
+      throw new RangeError(`DenseNet: stages (${stages.join('-')}) and growth (${growth.join('-')}) must be non-empty and of the same length`);
+    }
     const features = new Sequential();
-    let c = 2 * config.growth[0]!;
-    features.addModule('init_conv', new Conv2d(inChannels, c, 3, { padding: 1, bias: false }));
-    config.stages.forEach((layers, i) => {
+    let c = 2 * growth[0]!;
+    features.addModule('init_conv', new Conv2d(inChannels, c, 3, { stride: config.stemStride ?? 1, padding: 1, bias: false }));
+    stages.forEach((layers, i) => {
       const block = new Sequential();
-      for (let l = 0; l < layers; l++) block.addModule(`denselayer_${l + 1}`, new DenseLayer(c + l * config.growth[i]!, config.growth[i]!));
+      for (let l = 0; l < layers; l++) block.addModule(`denselayer_${l + 1}`, new DenseLayer(c + l * growth[i]!, growth[i]!, config));
       features.addModule(`denseblock_${i + 1}`, block);
-      c += layers * config.growth[i]!;
-      if (i < config.stages.length - 1) {
-        const out = Math.ceil(c * config.reduction);
-        features.addModule(`transition_${i + 1}`, new Transition(c, out));
-        c = out;
+      c += layers * growth[i]!;
+      if (i < stages.length - 1) {
+        const out = config.reduction ? makeDivisible(Math.ceil(c * config.reduction), config.group1x1 ?? 1) : undefined;
+        features.addModule(`transition_${i + 1}`, new Transition(c, out, config));
+        c = out ?? c;
       }
     });
     features.addModule('norm_last', new BatchNorm2d(c));
     features.addModule('relu_last', new ReLU());
     features.addModule('pool_last', new AdaptiveAvgPool2d(1));
     this.addModule('features', features);
-    this.addModule('classifier', new Linear(c, numClasses));
-    // The reference's init: conv N(0, sqrt(2 / (k*k*out))), BN 1/0, linear bias 0.
+    // A condensing network also prunes its classifier's inputs at conversion (the official convert_model).
+    this.addModule('classifier', config.condenseFactor !== undefined ? new CondensableLinear(c, numClasses, 0.5) : new Linear(c, numClasses));
+    // The reference's init: conv N(0, sqrt(2 / (k*k*out))), BN 1/0, linear bias 0 (weight: PyTorch's default).
     this.apply((m) => {
       if (m instanceof Conv2d) kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu' });
       else if (m instanceof BatchNorm2d) { constant_(m.weight!, 1); zeros_(m.bias!); }
@@ -88,13 +121,54 @@ export class DenseNet extends Module {
     });
   }
 
+  /** Channels of the features the classifier reads. */
+  get numFeatures(): number {
+    return this.classifier.inFeatures;
+  }
+
   forward(x: Tensor): Tensor {
     return runInOrder([this.features, this.flatten, this.classifier], x);
   }
 }
 
+/** A DenseNetConfig from model args (the official main.py flags), after the registry checked their types. */
+export function denseNetConfig(args: ModelArgs): DenseNetConfig {
+  const list = (v: unknown): number[] => (Array.isArray(v) ? [...(v as number[])] : [v as number]);
+  const num = (v: unknown): number | undefined => (v === undefined ? undefined : Number(v));
+  const config: DenseNetConfig = {
+    stages: list(args.stages), growth: list(args.growth), bottleneck: num(args.bottleneck), reduction: num(args.reduction),
+    group1x1: num(args.group1x1), group3x3: num(args.group3x3), condenseFactor: num(args.condenseFactor) || undefined,
+    dropoutRate: num(args.dropoutRate), stemStride: num(args.stemStride),
+  };
+  const positive = (v: number | undefined): boolean => v === undefined || (Number.isInteger(v) && v >= 1);
+  const problems = [
+    config.stages.every((s) => positive(s)) && config.growth.every((g) => positive(g)) ? '' : 'stages and growth must be positive integers',
+    [config.bottleneck, config.group1x1, config.group3x3, config.stemStride].every(positive) ? '' : 'bottleneck, group1x1, group3x3 and stemStride must be positive integers',
+    config.reduction === undefined || (config.reduction >= 0 && config.reduction <= 1) ? '' : `reduction must be in [0, 1], got ${config.reduction}`,
+    config.dropoutRate === undefined || (config.dropoutRate >= 0 && config.dropoutRate < 1) ? '' : `dropoutRate must be in [0, 1), got ${config.dropoutRate}`,
+  ].filter(Boolean);
+  if (problems.length) throw new RangeError(`densenet args: ${problems.join('; ')}`);
+  return config;
+}
+
+/** The arguments every DenseNet-family model takes (defaults per model). */
+export const DENSENET_ARG_HELP: Record<string, string> = {
+  stages: 'dense layers per block, e.g. 14-14-14',
+  growth: 'growth rate per block, e.g. 8-16-32',
+  bottleneck: 'bottleneck width factor b (1x1 conv to b·k channels)',
+  reduction: 'transition compression (0: transitions only pool)',
+  group1x1: 'groups G of the 1x1 (learned) group convs',
+  group3x3: 'groups of the 3x3 convs',
+  condenseFactor: 'condensation factor C of the learned group convs (0: plain 1x1 convs)',
+  dropoutRate: 'dropout before the learned group convs',
+  stemStride: 'stride of the stem conv (1 CIFAR, 2 ImageNet)',
+};
+
+const baseline = { bottleneck: 4, reduction: 0.5, group1x1: 1, group3x3: 1, condenseFactor: 0, dropoutRate: 0, stemStride: 1 };
+
 registerModel({
   name: 'densenet_bc_100', family: 'densenet', description: 'DenseNet-BC-100 (k=12) for CIFAR', inputSize: [3, 32, 32], defaultNumClasses: 10,
   source: 'CondenseNet models/densenet.py (stages 16-16-16, growth 12, reduction 0.5, bottleneck 4)',
-  create: (o) => new DenseNet({ stages: [16, 16, 16], growth: [12, 12, 12], reduction: 0.5 }, o),
+  args: { defaults: { ...baseline, stages: [16, 16, 16], growth: [12, 12, 12] }, help: DENSENET_ARG_HELP },
+  create: (o) => new DenseNet(denseNetConfig(o.args), o),
 });

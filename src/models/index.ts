@@ -4,10 +4,14 @@ import './vgg.js';
 import './resnet.js';
 import './wrn.js';
 import './densenet.js';
+import './condensenet.js';
 
-export { createModel, getModelSpec, listModels, registerModel, resolveModelOptions, type ModelOptions, type ModelSpec, type ResolvedModelOptions } from './registry.js';
+export {
+  createModel, getModelSpec, listModels, parseModelArgs, registerModel, resolveModelOptions,
+  type ModelArgs, type ModelArgValue, type ModelOptions, type ModelSpec, type ResolvedModelOptions,
+} from './registry.js';
 export { CifarQuick } from './cifar_quick.js';
 export { VGG } from './vgg.js';
 export { BasicBlock, Bottleneck, CifarResNet, ResNet } from './resnet.js';
 export { WideBlock, WideResNet } from './wrn.js';
-export { DenseLayer, DenseNet, Transition } from './densenet.js';
+export { DenseLayer, DenseNet, denseNetConfig, makeDivisible, Transition, type DenseNetConfig } from './densenet.js';

@@ -10,12 +10,19 @@ export interface ModelOptions {
   inChannels?: number;
   /** Square input resolution; only models whose layer sizes depend on it (e.g. a flatten) use it. */
   inputSize?: number;
+  /** Architecture hyper-parameters of configurable families (e.g. CondenseNet's stages, growth, C, G). */
+  args?: ModelArgs;
 }
+
+export type ModelArgValue = number | readonly number[] | boolean | string;
+export type ModelArgs = Readonly<Record<string, ModelArgValue>>;
 
 export interface ResolvedModelOptions {
   numClasses: number;
   inChannels: number;
   inputSize: number;
+  /** The spec's default args with the given ones applied (empty for models without args). */
+  args: ModelArgs;
 }
 
 export interface ModelSpec {
@@ -27,6 +34,10 @@ export interface ModelSpec {
   defaultNumClasses: number;
   /** Where the definition comes from (paper / reference implementation). */
   source: string;
+  /** Hyper-parameters the model takes: their defaults (which also fix their types) and a line each. */
+  args?: { defaults: ModelArgs; help: Record<string, string> };
+  /** How the reference implementation counts FLOPs, when it has its own convention (shown by `info`). */
+  flopsConvention?: string;
   create(options: ResolvedModelOptions): Module;
 }
 
@@ -50,15 +61,59 @@ export function getModelSpec(name: string): ModelSpec {
 }
 
 export function resolveModelOptions(spec: ModelSpec, options: ModelOptions = {}): ResolvedModelOptions {
-  const resolved = {
+  const sizes = {
     numClasses: options.numClasses ?? spec.defaultNumClasses,
     inChannels: options.inChannels ?? spec.inputSize[0],
     inputSize: options.inputSize ?? spec.inputSize[1],
   };
-  for (const [k, v] of Object.entries(resolved)) {
+  for (const [k, v] of Object.entries(sizes)) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`createModel('${spec.name}'): ${k} must be a positive integer, got ${v}`);
   }
+  return { ...sizes, args: resolveArgs(spec, options.args ?? {}) };
+}
+
+/** Argument names compare without case, '-' and '_' (the official flags' spellings: group_1x1, group-1x1). */
+const argKey = (name: string): string => name.toLowerCase().replace(/[-_]/g, '');
+
+function resolveArgs(spec: ModelSpec, given: ModelArgs): ModelArgs {
+  const defaults = spec.args?.defaults ?? {};
+  const known = new Map(Object.keys(defaults).map((k) => [argKey(k), k]));
+  const resolved: Record<string, ModelArgValue> = { ...defaults };
+  for (const [name, value] of Object.entries(given)) {
+    const key = known.get(argKey(name));
+    if (key === undefined) {
+      const accepted = Object.keys(defaults);
+      throw new RangeError(accepted.length
+        ? unknownNameMessage(`argument of model '${spec.name}'`, name, accepted)
+        : `model '${spec.name}' takes no arguments (got '${name}')`);
+    }
+    const expected = defaults[key]!;
+    const ok = Array.isArray(expected)
+      ? (Array.isArray(value) ? value : [value]).every((v) => typeof v === 'number' && Number.isFinite(v))
+      : typeof value === typeof expected && (typeof value !== 'number' || Number.isFinite(value));
+    if (!ok) throw new TypeError(`model '${spec.name}': argument ${key} must be ${Array.isArray(expected) ? 'a list of numbers (e.g. 4-4-4)' : `a ${typeof expected}`}, got ${JSON.stringify(value)}`);
+    resolved[key] = Array.isArray(expected) && !Array.isArray(value) ? [value as number] : value;
+  }
   return resolved;
+}
+
+/**
+ * Parses 'stages=4-4-4,growth=8-16-32,condenseFactor=4' (the official flags' values: dash-separated
+ * lists) into model args.
+ */
+export function parseModelArgs(text: string): ModelArgs {
+  const args: Record<string, ModelArgValue> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new RangeError(`model args: expected name=value, got '${part}'`);
+    const [name, raw] = [part.slice(0, eq).trim(), part.slice(eq + 1).trim()];
+    const number = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+    if (/^\d+(-\d+)+$/.test(raw)) args[name] = raw.split('-').map(Number);
+    else if (number.test(raw)) args[name] = Number(raw);
+    else if (raw === 'true' || raw === 'false') args[name] = raw === 'true';
+    else args[name] = raw;
+  }
+  return args;
 }
 
 export function createModel(name: string, options: ModelOptions = {}): Module {

@@ -6,3 +6,7 @@ export {
 } from './layers.js';
 export { ModuleList, Sequential, runInOrder } from './containers.js';
 export * as init from './init.js';
+export {
+  broadcastProgress, isProgressAware, isRegularized, regularizerNames, regularizerTerm, trainingProgress,
+  type ProgressAware, type Regularized, type TrainingProgress,
+} from './training.js';

@@ -1,10 +1,13 @@
 // The training configuration: every setting of a run, its defaults, and the papers' recipes as presets.
 import type { AcbGamma } from '../blocks/acb.js';
 import type { ModelForm } from '../convert/form.js';
+import type { ModelArgs } from '../models/registry.js';
 import type { ScheduleSpec } from './schedule.js';
 
 export interface TrainConfig {
   model: string;
+  /** Architecture hyper-parameters of configurable models (e.g. CondenseNet's stages, growth, C, G). */
+  modelArgs?: ModelArgs;
   /** Train the ACNet form: every 3x3/5x5 conv an Asymmetric Convolution Block. */
   acb: boolean;
   /** Initial BN gamma of the ACB branches (1: paper; 1/3: the repo's CIFAR recipe; 'square'). */
@@ -32,6 +35,8 @@ export interface TrainConfig {
   schedule: ScheduleSpec;
   warmupEpochs: number;
   labelSmoothing: number;
+  /** Weights of regularisers the model's modules offer, added to the loss (e.g. { groupLasso: 1e-5 }). */
+  regularizers: Record<string, number>;
   /** Mixup Beta(alpha, alpha); 0 turns it off. */
   mixupAlpha: number;
   /** Standard augmentation for the dataset (random crop + flip). */
@@ -66,6 +71,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   schedule: { name: 'cosine' },
   warmupEpochs: 0,
   labelSmoothing: 0,
+  regularizers: {},
   mixupAlpha: 0,
   augment: true,
   seed: 0,
@@ -122,6 +128,7 @@ export function validateConfig(c: TrainConfig): void {
   check(Number.isFinite(c.weightDecay) && c.weightDecay >= 0, `weightDecay must be >= 0, got ${c.weightDecay}`);
   check(Number.isFinite(c.biasLrMultiplier) && c.biasLrMultiplier >= 0, `biasLrMultiplier must be >= 0, got ${c.biasLrMultiplier}`);
   check(inRange(c.labelSmoothing, 0, 1), `labelSmoothing must be in [0, 1), got ${c.labelSmoothing}`);
+  for (const [name, weight] of Object.entries(c.regularizers ?? {})) check(Number.isFinite(weight) && weight >= 0, `regularizer weight ${name} must be >= 0, got ${weight}`);
   check(Number.isFinite(c.mixupAlpha) && c.mixupAlpha >= 0, `mixupAlpha must be >= 0, got ${c.mixupAlpha}`);
   check(inRange(c.warmupEpochs, 0, c.epochs, false), `warmupEpochs must be in [0, epochs=${c.epochs}], got ${c.warmupEpochs}`);
   check(int(c.seed, 0), `seed must be an integer >= 0, got ${c.seed}`);

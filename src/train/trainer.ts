@@ -22,6 +22,8 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { configForm, DEFAULT_CONFIG, RESUME_OVERRIDES, type TrainConfig, validateConfig } from './config.js';
 import { evaluate, topkCorrect, type EvalResult } from './metrics.js';
 import { paramGroups, type NamedGroup } from './param_groups.js';
+import { trainingProgress } from '../nn/training.js';
+import { type BatchContext, recipeCallbacks, type TrainCallback } from './callbacks.js';
 import { Progress } from './progress.js';
 import { buildSchedule } from './schedule.js';
 
@@ -74,6 +76,8 @@ export interface TrainHooks {
   /** Called after each epoch's record is written. Throwing stops training (used by tests to "kill" a run). */
   onEpochEnd?(record: EpochRecord): void;
   progress?: Progress;
+  /** Extra callbacks, after the ones the recipe implies (module progress, regularisers). */
+  callbacks?: TrainCallback[];
   /** Messages (run dir, results); default: to stderr via the progress printer. */
   log?(line: string): void;
 }
@@ -206,6 +210,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     numClasses: config.numClasses ?? trainSet.classes.length,
     inChannels: config.inChannels ?? (trainSet.kind === 'memory' ? trainSet.shape[0] : 3),
     inputSize: config.inputSize ?? nativeSize,
+    args: config.modelArgs ?? {},
   };
   if (modelOptions.numClasses < trainSet.classes.length) {
     throw new TrainingError(`the model has ${modelOptions.numClasses} outputs but ${config.dataset} has ${trainSet.classes.length} classes`);
@@ -216,6 +221,13 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   manualSeed(config.seed);
   const form = configForm(config);
   const model = buildModel(config.model, modelOptions, form);
+  let callbacks: TrainCallback[];
+  try {
+    callbacks = [...recipeCallbacks(model, config.regularizers), ...(hooks.callbacks ?? [])];
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
   const groups: NamedGroup[] = paramGroups(model, config.lr, config);
   const optimizer = new SGD(groups, { lr: config.lr, momentum: config.momentum, nesterov: config.nesterov });
   let startEpoch = 0;
@@ -272,9 +284,12 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
         lr = schedule(epoch, index);
         optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i]!.lrMultiplier));
         const n = labels.size(0);
+        const context: BatchContext = { model, ...trainingProgress(epoch, index, config.epochs, itersPerEpoch) };
         let step: { loss: number; hits: number };
         try {
-          step = tidy(() => trainStep(model, optimizer, images, labels, config, hashInts(config.seed, epoch, index, 0x3170)));
+          for (const callback of callbacks) callback.onBatchStart?.(context);
+          const lossTerms = (): Tensor[] => callbacks.flatMap((c) => c.lossTerms?.(context) ?? []);
+          step = tidy(() => trainStep(model, optimizer, images, labels, config, hashInts(config.seed, epoch, index, 0x3170), lossTerms));
         } finally {
           images.dispose();
           labels.dispose();
@@ -372,8 +387,8 @@ export function mixupBatch(images: Tensor, alpha: number, seed: number): { mixed
   return { mixed, lambda, partner };
 }
 
-/** One optimisation step (inside tidy); returns the batch loss and the number of top-1 hits. */
-function trainStep(model: Module, optimizer: SGD, images: Tensor, labels: Tensor, config: TrainConfig, mixSeed: number): { loss: number; hits: number } {
+/** One optimisation step (inside tidy); returns the batch loss (with the callbacks' terms) and the number of top-1 hits. */
+function trainStep(model: Module, optimizer: SGD, images: Tensor, labels: Tensor, config: TrainConfig, mixSeed: number, lossTerms: () => Tensor[]): { loss: number; hits: number } {
   const ce = (logits: Tensor, target: Tensor): Tensor => F.crossEntropy(logits, target, { labelSmoothing: config.labelSmoothing });
   let loss: Tensor;
   let logits: Tensor;
@@ -386,6 +401,7 @@ function trainStep(model: Module, optimizer: SGD, images: Tensor, labels: Tensor
     logits = model.forward(images);
     loss = ce(logits, labels);
   }
+  for (const term of lossTerms()) loss = loss.add(term);
   optimizer.zeroGrad();
   loss.backward();
   optimizer.step();

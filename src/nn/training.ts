@@ -1,0 +1,72 @@
+// Protocols through which modules take part in training beyond forward/backward. The trainer knows
+// nothing of particular layers: it tells every module that wants it how far training has come, and
+// asks modules for named regulariser terms that the run's recipe weights and adds to the loss.
+// (CondenseNet's learned group convs condense on progress and offer a group lasso; HCGNet's DropBlock
+// follows its schedule; DGConv offers its group-count regulariser.)
+import { tidy } from '../engine/scope.js';
+import type { Tensor } from '../engine/tensor.js';
+import type { Module } from './module.js';
+
+/** Where a training run stands, before one batch. */
+export interface TrainingProgress {
+  /** Epoch, from 0. */
+  epoch: number;
+  /** Batch within the epoch, from 0. */
+  batch: number;
+  epochs: number;
+  batchesPerEpoch: number;
+  /** (epoch·batchesPerEpoch + batch) / (epochs·batchesPerEpoch), in [0, 1): CondenseNet's `progress`. */
+  fraction: number;
+}
+
+export function trainingProgress(epoch: number, batch: number, epochs: number, batchesPerEpoch: number): TrainingProgress {
+  return { epoch, batch, epochs, batchesPerEpoch, fraction: (epoch * batchesPerEpoch + batch) / (epochs * batchesPerEpoch) };
+}
+
+/** A module whose behaviour follows training progress. */
+export interface ProgressAware {
+  onTrainingProgress(progress: TrainingProgress): void;
+}
+
+export function isProgressAware(m: Module): m is Module & ProgressAware {
+  return typeof (m as Partial<ProgressAware>).onTrainingProgress === 'function';
+}
+
+/** Tells every progress-aware module of the model (children first) where training stands. */
+export function broadcastProgress(model: Module, progress: TrainingProgress): void {
+  model.apply((m) => {
+    if (isProgressAware(m)) m.onTrainingProgress(progress);
+  });
+}
+
+/** A module that contributes named regulariser terms (e.g. 'groupLasso'). */
+export interface Regularized {
+  /** The regularisers this module offers. */
+  readonly regularizerNames: readonly string[];
+  /** The unweighted term, or undefined when it is currently zero (e.g. once condensation is over). */
+  regularizer(name: string): Tensor | undefined;
+}
+
+export function isRegularized(m: Module): m is Module & Regularized {
+  return typeof (m as Partial<Regularized>).regularizer === 'function' && Array.isArray((m as Partial<Regularized>).regularizerNames);
+}
+
+/** Names of the regularisers some module of the model offers, sorted. */
+export function regularizerNames(model: Module): string[] {
+  const names = new Set<string>();
+  for (const m of model.modules()) if (isRegularized(m)) m.regularizerNames.forEach((n) => names.add(n));
+  return [...names].sort();
+}
+
+/** The sum of a named regulariser over the model's modules (undefined when every term is zero). */
+export function regularizerTerm(model: Module, name: string): Tensor | undefined {
+  return tidy(() => {
+    let total: Tensor | undefined;
+    for (const m of model.modules()) {
+      if (!isRegularized(m) || !m.regularizerNames.includes(name)) continue;
+      const term = m.regularizer(name);
+      if (term !== undefined) total = total === undefined ? term : total.add(term);
+    }
+    return total;
+  });
+}
