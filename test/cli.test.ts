@@ -111,7 +111,7 @@ describe('leanconv ACNet workflow: train --acb, convert, export, predict, experi
     assert.ok(Math.abs(predicted.top1 - evalDeploy.top1) <= 1 / 192, `onnx ${predicted.top1} vs libtorch ${evalDeploy.top1}`);
     r = leanconv('convert', converted.output);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /no training-form blocks to fuse/);
+    assert.match(r.stderr, /no training-form blocks to convert/);
   });
 
   test('train --acb --export fuses, exports and measures the ONNX model in one command', () => {
@@ -146,6 +146,67 @@ describe('leanconv ACNet workflow: train --acb, convert, export, predict, experi
     assert.equal(fresh.epochs, 1);
     assert.match(readFileSync(join(dir, 'exp', 'results.md'), 'utf8'), /cifar_quick on mnist, 1 epoch,/);
     assert.equal(readFileSync(join(fresh.base.runDir, 'log.jsonl'), 'utf8').trim().split('\n').length, 1);
+  });
+});
+
+describe('leanconv CondenseNet workflow: train, convert, export, predict, experiment', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leanconv-condense-'));
+  writeMnistDir(dir, 96, 28);
+  const runs = join(dir, 'runs');
+  const tiny = ['-m', 'condensenet', '--model-args', 'stages=1-1-1,growth=4-4-4'];
+
+  test('train (group lasso) condenses; convert reports the exact part and the classifier prune; export and predict agree', () => {
+    let r = leanconv('train', ...tiny, '--group-lasso', '1e-4', '-d', 'mnist', '--data-dir', dir, '-e', '2', '-b', '32', '--out-dir', runs, '--run-name', 'cn', '-q');
+    assert.equal(r.code, 0, r.stderr);
+    const ckpt = join(runs, 'cn', 'last.safetensors');
+    const config = JSON.parse(readFileSync(join(runs, 'cn', 'config.json'), 'utf8')) as { regularizers: Record<string, number>; modelArgs: { stages: number[] } };
+    assert.deepEqual([config.regularizers, config.modelArgs.stages], [{ groupLasso: 1e-4 }, [1, 1, 1]]);
+    r = leanconv('export', ckpt);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /holds the training form of condensenet \(3 LearnedGroupConvs, 1 CondensableLinear\).*leanconv convert/);
+    r = leanconv('convert', ckpt, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const converted = JSON.parse(r.stdout) as { output: string; blocks: number; maxAbsDiff: number; lossy: { blocks: number; maxAbsDiff: number }; params: number };
+    assert.equal(converted.blocks, 4, '3 learned group convs and the classifier');
+    assert.ok(converted.maxAbsDiff < 1e-5);
+    assert.equal(converted.lossy.blocks, 1);
+    const info = JSON.parse(leanconv('info', converted.output, '--json').stdout) as { form: string; params: number; reference: { convention: string; params: number } };
+    assert.equal(info.form, 'deploy');
+    assert.equal(info.params, converted.params);
+    assert.equal(info.reference.convention, 'condensenet');
+    assert.equal(info.reference.params, info.params, 'the convention counts a converted model\'s real params');
+    const trainedInfo = JSON.parse(leanconv('info', ckpt, '--json').stdout) as { params: number; macs: number; reference: { flops: number } };
+    assert.ok(trainedInfo.params > info.params);
+    r = leanconv('export', converted.output, '--out', join(dir, 'cn.onnx'), '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const exported = JSON.parse(r.stdout) as { maxAbsDiff: number; ops: Record<string, number> };
+    assert.ok(exported.maxAbsDiff < 1e-4);
+    assert.equal(exported.ops.Gather, 4);
+    const evalDeploy = JSON.parse(leanconv('eval', converted.output, '--json').stdout) as { top1: number };
+    const predicted = JSON.parse(leanconv('predict', join(dir, 'cn.onnx'), '-d', 'mnist', '--data-dir', dir, '--json').stdout) as { top1: number; count: number };
+    assert.equal(predicted.count, 96);
+    assert.ok(Math.abs(predicted.top1 - evalDeploy.top1) <= 1 / 96, `onnx ${predicted.top1} vs libtorch ${evalDeploy.top1}`);
+    const built = JSON.parse(leanconv('info', 'condensenet', '--model-args', 'stages=1-1-1,growth=4-4-4', '--deploy', '--in-channels', '1', '--json').stdout) as { params: number };
+    assert.equal(built.params, info.params, 'the deploy form builds directly from the name and args');
+    r = leanconv('info', 'condensenet', '--model-args', 'stages=1-1-1,growth=4-4-4,colour=red');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /unknown argument of model 'condensenet' 'colour'/);
+  });
+
+  test('experiment condensenet: baseline and CondenseNet with one recipe, converted and compared on every test image', () => {
+    const r = leanconv('experiment', 'condensenet', ...tiny, '--baseline-args', 'stages=1-1-1,growth=4-4-4', '-d', 'mnist', '--data-dir', dir, '-e', '2', '-b', '32',
+      '--dir', join(dir, 'exp'), '--throughput-batch', '8', '-q', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as {
+      config: { nesterov: boolean; batchSize: number }; baseline: { params: number; top1Last: number }; training: { params: number; flops: number; inferImagesPerSecond: number };
+      masked: { params: number }; converted: { params: number; agreement: { count: number }; exactMaxAbsDiff: number };
+    };
+    assert.equal(res.config.nesterov, true, 'the condensenet preset is the default recipe');
+    assert.ok(res.training.params > res.masked.params && res.masked.params > res.converted.params - 200, 'masked ~ converted (BN copies and the classifier prune aside)');
+    assert.equal(res.converted.agreement.count, 96);
+    assert.ok(res.converted.exactMaxAbsDiff < 1e-5);
+    assert.ok(res.training.inferImagesPerSecond > 0);
+    assert.match(readFileSync(join(dir, 'exp', 'results.md'), 'utf8'), /condensenet \(stages=1-1-1, growth=4-4-4\) vs densenet_bc_100 on mnist, 2 epochs/);
   });
 });
 

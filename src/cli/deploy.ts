@@ -19,9 +19,13 @@ export function cmdConvert(argv: string[]): void {
   if (values.help || positionals.length !== 1) {
     return out(`usage: leanconv convert <checkpoint.safetensors> [--out deploy.safetensors] [--json]
 
-Fuses every training-form block (ACNet's ACBlocks) into one plain conv with bias, using the BN running
-statistics, and writes the deploy checkpoint (default: <name>.deploy.safetensors beside the input).
-Both forms are run on the same random batch and the command fails if their outputs differ.`);
+Converts every training-form block into its deploy module and writes the deploy checkpoint (default:
+<name>.deploy.safetensors beside the input):
+  ACNet       each ACBlock fused into one plain conv with bias (BN running statistics folded in);
+  CondenseNet each learned group conv condensed into gather -> BN -> ReLU -> group conv -> shuffle,
+              and the classifier pruned to its most important half of the inputs.
+The exact conversions are checked on a random batch (the command fails if the outputs differ); the
+classifier prune changes the logits on purpose, and the command reports by how much.`);
   }
   let r;
   try {
@@ -31,7 +35,8 @@ Both forms are run on the same random batch and the command fails if their outpu
     throw err;
   }
   if (values.json) return printJson(r);
-  out(`${r.model}: fused ${r.blocks} blocks into plain convs (max |output difference| ${r.maxAbsDiff.toExponential(2)} on a random batch); ` +
+  const pruned = r.lossy ? `; the classifier prune changes the logits by up to ${r.lossy.maxAbsDiff.toExponential(2)}` : '';
+  out(`${r.model}: converted ${r.blocks} blocks to their deploy form (max |output difference| ${r.maxAbsDiff.toExponential(2)} on a random batch${pruned}); ` +
     `${r.params.toLocaleString('en-US')} params; wrote ${r.output}`);
 }
 
@@ -48,7 +53,8 @@ export async function cmdExport(argv: string[]): Promise<void> {
 
 Writes an ONNX model (opset ${ONNX_OPSET}, dynamic batch dimension) of a deploy-form or baseline checkpoint,
 with BNs folded into the convs before them (--no-fold keeps them) and the model name, classes, input
-shape and preprocessing in its metadata. A training-form (ACNet) checkpoint is refused: convert it first.
+shape and preprocessing in its metadata. A training-form (ACNet, CondenseNet) checkpoint is refused:
+convert it first.
 The file is then run by onnxruntime-node on a random batch and compared with libtorch (--no-verify skips).`);
   }
   const r = await exportCheckpoint(positionals[0]!, { output: values.out as string | undefined, foldBatchNorm: !values['no-fold'], verify: !values['no-verify'] });

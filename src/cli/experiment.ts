@@ -1,16 +1,20 @@
-// `leanconv experiment acnet`: baseline vs ACNet form with one recipe, fused deploy form, one table.
+// `leanconv experiment acnet|condensenet`: a baseline and the paper's model trained with one recipe,
+// converted to the deploy form, compared in one table.
 import { join } from 'node:path';
 
 import { formatAcnetResult, runAcnetExperiment } from '../experiments/acnet.js';
+import { formatCondenseNetResult, runCondenseNetExperiment } from '../experiments/condensenet.js';
 import { Progress } from '../train/progress.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { num, parse, UsageError } from './args.js';
-import { out, printJson } from './common.js';
+import { modelArgsFrom, out, printJson } from './common.js';
 import { TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
 
-const EXPERIMENTS = ['acnet'];
+const EXPERIMENTS = ['acnet', 'condensenet'];
 
-const HELP_TEXT = `usage: leanconv experiment acnet [train options] [--dir DIR] [--last-k 5] [--force] [--json]
+const HELP_TEXT = `usage: leanconv experiment acnet|condensenet [train options] [--dir DIR] [--last-k 5] [--force] [--json]
+
+acnet [train options]
 
 Trains the model twice with the same recipe and seed (the acnet preset unless --preset says otherwise):
 the baseline and its ACNet form (--acb-gamma, default 1/3 from the preset). Then fuses the ACNet model
@@ -21,22 +25,48 @@ with the same recipe resumes or reuses them. A rerun with another recipe is refu
 differences; --force discards the old runs and trains afresh. Results: DIR/results.json and
 DIR/results.md; --json prints the result as JSON.
 
+condensenet [train options] [--baseline NAME] [--baseline-args A] [--throughput-batch 64]
+Trains a DenseNet-BC baseline (default densenet_bc_100) and a CondenseNet (-m, default condensenet86;
+--model-args for other configurations) with the same recipe and seed (the condensenet preset unless
+--preset says otherwise). Then condenses the CondenseNet, compares the converted model with the
+training form on every test image, and prints accuracy, params, executed MACs, the paper's FLOPs
+convention and inference images/s of the baseline, the training form, the masked form (unmasked
+weights only) and the converted form. Runs go to DIR/baseline and DIR/condensenet (default
+<out-dir>/condensenet-<model>-<dataset>).
+
 Train options: see leanconv train --help (e.g. -m cifar_quick -e 10 --lr 0.1 --seed 0).`;
 
 export async function cmdExperiment(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, { ...TRAIN_OPTIONS, dir: { type: 'string' }, 'last-k': { type: 'string' }, force: { type: 'boolean' } }, 'experiment');
+  const options = {
+    ...TRAIN_OPTIONS, dir: { type: 'string' }, 'last-k': { type: 'string' }, force: { type: 'boolean' },
+    baseline: { type: 'string' }, 'baseline-args': { type: 'string' }, 'throughput-batch': { type: 'string' },
+  } as const;
+  const { values, positionals } = parse(argv, options, 'experiment');
   if (values.help || positionals.length === 0) return out(HELP_TEXT);
   const name = positionals[0]!;
   if (!EXPERIMENTS.includes(name)) throw new UsageError(unknownNameMessage('experiment', name, EXPERIMENTS));
   if (values.resume !== undefined || values.acb) throw new UsageError('--resume and --acb do not apply (the experiment trains both forms and resumes by itself)');
-  const { force, dir: _dir, 'last-k': _lastK, ...trainValues } = values;
+  const { force, dir: _dir, 'last-k': _lastK, baseline, 'baseline-args': baselineArgs, 'throughput-batch': _batch, ...trainValues } = values;
+  const quiet = Boolean(values.quiet);
+  const hooks = { progress: new Progress(process.stderr, 15, !quiet) };
+  const lastK = num(values, 'last-k', { integer: true, min: 1 });
+  if (name === 'condensenet') {
+    const config = trainConfigFrom({ preset: 'condensenet', model: 'condensenet86', ...trainValues });
+    const dir = (values.dir as string | undefined) ?? join(config.outDir!, `condensenet-${config.model}-${config.dataset}`);
+    const result = await runCondenseNetExperiment({
+      config, dir, lastK, force: Boolean(force), hooks,
+      baseline: { model: (baseline as string | undefined) ?? 'densenet_bc_100', modelArgs: modelArgsFrom({ 'model-args': baselineArgs }) },
+      throughputBatch: num(values, 'throughput-batch', { integer: true, min: 1 }),
+    });
+    if (values.json) return printJson(result);
+    out(formatCondenseNetResult(result));
+    out(`\nresults: ${join(dir, 'results.md')}`);
+    return;
+  }
+  if (baseline !== undefined || baselineArgs !== undefined) throw new UsageError('--baseline and --baseline-args apply to experiment condensenet');
   const config = trainConfigFrom({ preset: 'acnet', ...trainValues, acb: trainValues['acb-gamma'] !== undefined ? true : undefined });
   const dir = (values.dir as string | undefined) ?? join(config.outDir!, `acnet-${config.model}-${config.dataset}`);
-  const quiet = Boolean(values.quiet);
-  const result = await runAcnetExperiment({
-    config, dir, lastK: num(values, 'last-k', { integer: true, min: 1 }), force: Boolean(force),
-    hooks: { progress: new Progress(process.stderr, 15, !quiet) },
-  });
+  const result = await runAcnetExperiment({ config, dir, lastK, force: Boolean(force), hooks });
   if (values.json) return printJson(result);
   out(formatAcnetResult(result));
   out(`\nresults: ${join(dir, 'results.md')}`);

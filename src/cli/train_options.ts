@@ -6,11 +6,12 @@ import type { TrainOptions } from '../train/trainer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, UsageError, type OptionSpec } from './args.js';
-import { acbGammaFrom, HELP } from './common.js';
+import { acbGammaFrom, HELP, modelArgsFrom } from './common.js';
 
 export const TRAIN_OPTIONS: OptionSpec = {
   ...HELP,
   model: { type: 'string', short: 'm' },
+  'model-args': { type: 'string' },
   acb: { type: 'boolean' },
   'acb-gamma': { type: 'string' },
   dataset: { type: 'string', short: 'd' },
@@ -34,6 +35,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
   warmup: { type: 'string' },
   'label-smoothing': { type: 'string' },
   mixup: { type: 'string' },
+  'group-lasso': { type: 'string' },
   'no-augment': { type: 'boolean' },
   'num-classes': { type: 'string' },
   'in-channels': { type: 'string' },
@@ -58,6 +60,8 @@ last.safetensors, best.safetensors). Every option is checked before the director
 
 model and data:
   -m, --model NAME         registry name (default ${DEFAULT_CONFIG.model}; leanconv models lists them)
+      --model-args A       architecture of a configurable model (leanconv models NAME --args), e.g.
+                           --model condensenet --model-args stages=4-4-4,growth=8-16-32
       --acb                train the ACNet form (every 3x3/5x5 conv an Asymmetric Convolution Block)
       --acb-gamma G        initial BN gamma of the ACB branches: 1 (paper), 1/3 (repo's CIFAR recipe), any number, square
   -d, --dataset NAME       ${Object.keys(DATASETS).join(' | ')} (default ${DEFAULT_CONFIG.dataset})
@@ -75,13 +79,14 @@ recipe:
       --milestones 30,60 --gamma 0.1   multistep; --t0 10 --tmult 2   sgdr; --min-lr X
       --warmup EPOCHS      linear warmup
       --label-smoothing X  --mixup ALPHA
+      --group-lasso L      CondenseNet's group-lasso weight on the learned group convs (ImageNet recipe 1e-5)
 run:
       --seed N --workers N (loader threads) --threads N (libtorch threads)
       --out-dir DIR (default ${DEFAULT_CONFIG.outDir}) --run-name NAME --eval-every N
       --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it; it keeps
                            its recorded recipe and takes only --epochs (larger: extend the run; the LR
                            schedule is recomputed over the new length), --workers, --threads, --eval-batch-size
-      --export             after training: fuse an ACNet model into its deploy form, export <run>/model.onnx,
+      --export             after training: convert a training form (ACNet, CondenseNet) to its deploy form, export <run>/model.onnx,
                            check it against libtorch and report its test accuracy under ONNX Runtime
   -q, --quiet              no progress output; --json prints the result as JSON`;
 
@@ -134,9 +139,12 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
   getModelSpec(model);
   const dataset = pick(values.dataset as string | undefined, base.dataset);
   getDatasetSpec(dataset);
+  const groupLasso = num(values, 'group-lasso', { min: 0 });
   return {
     ...base,
     model,
+    modelArgs: modelArgsFrom(values) ?? base.modelArgs,
+    regularizers: groupLasso === undefined ? base.regularizers : { ...base.regularizers, groupLasso },
     acb: values.acb ? true : base.acb,
     acbGamma: acbGammaFrom(values) ?? base.acbGamma,
     dataset,

@@ -98,6 +98,13 @@ export function convertCheckpoint(path: string, output?: string): ConvertResult 
   }
 }
 
+/** '3 LearnedGroupConvs, 1 CondensableLinear' */
+function countTypes(modules: Module[]): string {
+  const counts = new Map<string, number>();
+  for (const m of modules) counts.set(m.constructor.name, (counts.get(m.constructor.name) ?? 0) + 1);
+  return [...counts].map(([name, n]) => `${n} ${name}${n === 1 ? '' : 's'}`).join(', ');
+}
+
 function maxAbsDifference(a: Tensor, b: Tensor): number {
   return tidy(() => a.sub(b).abs().max().item());
 }
@@ -144,8 +151,9 @@ export async function exportCheckpoint(path: string, options: { output?: string;
   try {
     const blocks = trainingFormBlocks(model);
     if (blocks.length) {
-      throw new ExportError(`${path} holds the ${formName(meta.form)} training form of ${meta.model} (${blocks.length} ${model.getSubmodule(blocks[0]!).constructor.name}s). ` +
-        `Exporting it would ship every branch at training-form cost. Run \`leanconv convert ${path}\` (convert.reparameterize in code) and export the .deploy.safetensors it writes.`);
+      const form = formName(meta.form);
+      throw new ExportError(`${path} holds the ${form === 'base' ? '' : `${form} `}training form of ${meta.model} (${countTypes(blocks.map((b) => model.getSubmodule(b)))}). ` +
+        `Exporting it would ship every training-form block at its training cost. Run \`leanconv convert ${path}\` (convert.reparameterize in code) and export the .deploy.safetensors it writes.`);
     }
     const extra = meta.extra as { classes?: string[]; preprocessing?: unknown; dataset?: string };
     const input = checkpointInputShape(meta);

@@ -3,31 +3,21 @@
 // params/MACs of all three forms. Accuracy is the mean of the last 5 evaluations, as the reference
 // repo's show_log.py reports it. Each run lives in its own run directory, so an interrupted experiment
 // resumes where it stopped.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { profileModel } from '../analysis/profile.js';
 import { buildModel } from '../convert/form.js';
 import { reparameterize } from '../convert/reparameterize.js';
-import { getDatasetSpec } from '../data/datasets.js';
-import { DataLoader } from '../data/loader.js';
 import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
 import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
 import { compareModels, type ModelAgreement } from '../train/metrics.js';
-import { dataTransforms, train, type TrainHooks, type TrainResult } from '../train/trainer.js';
+import type { TrainHooks } from '../train/trainer.js';
 import { plural } from '../util/format.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { type FormSummary, pct, runOrResume, summarize, testLoader } from './common.js';
 
-export interface FormSummary {
-  params: number;
-  macs: number;
-  /** Mean top-1 of the last `lastK` evaluations (fraction). */
-  top1Mean?: number;
-  top1Last?: number;
-  top1Best?: number;
-  runDir?: string;
-  minutes?: number;
-}
+export { ExperimentError, type FormSummary } from './common.js';
 
 export interface AcnetExperimentResult {
   model: string;
@@ -51,58 +41,6 @@ export interface AcnetExperimentOptions {
   hooks?: TrainHooks;
 }
 
-function summarize(result: TrainResult, lastK: number): Pick<FormSummary, 'top1Mean' | 'top1Last' | 'top1Best' | 'runDir' | 'minutes'> {
-  const evals = result.history.filter((r) => r.test !== undefined).map((r) => r.test!.top1);
-  const last = evals.slice(-lastK);
-  return {
-    top1Mean: last.reduce((a, b) => a + b, 0) / last.length,
-    top1Last: evals.at(-1),
-    top1Best: Math.max(...evals),
-    runDir: result.runDir,
-    minutes: result.history.reduce((a, r) => a + r.seconds, 0) / 60,
-  };
-}
-
-/** Settings that only change how a run executes, not what it computes. */
-const RUNTIME_KEYS = new Set(['runName', 'outDir', 'workers', 'threads', 'evalBatchSize']);
-
-/** The recipe differences between a run directory's recorded config and the requested one. */
-function recipeDifferences(recorded: TrainConfig, requested: TrainConfig): string[] {
-  const keys = new Set([...Object.keys(recorded), ...Object.keys(requested)]);
-  return [...keys].filter((k) => !RUNTIME_KEYS.has(k)).filter((k) => {
-    const a = JSON.stringify(recorded[k as keyof TrainConfig]);
-    const b = JSON.stringify(requested[k as keyof TrainConfig]);
-    return a !== b;
-  }).map((k) => `${k} ${JSON.stringify(recorded[k as keyof TrainConfig]) ?? '(unset)'} -> ${JSON.stringify(requested[k as keyof TrainConfig]) ?? '(unset)'}`);
-}
-
-export class ExperimentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExperimentError';
-  }
-}
-
-/**
- * Trains one run directory, or resumes it when it holds a run of the same recipe. A run of another
- * recipe is refused (its results would be reported under the new recipe's name), unless `force`
- * starts it afresh.
- */
-async function runOrResume(config: TrainConfig, runDir: string, force: boolean, hooks?: TrainHooks): Promise<TrainResult> {
-  const recordedFile = join(runDir, 'config.json');
-  if (existsSync(recordedFile)) {
-    const recorded = { ...DEFAULT_CONFIG, ...(JSON.parse(readFileSync(recordedFile, 'utf8')) as TrainConfig) };
-    const differences = recipeDifferences(recorded, config);
-    if (differences.length === 0) return train({ resume: runDir }, hooks);
-    if (!force) {
-      throw new ExperimentError(`${runDir} holds a run with another recipe (${differences.join(', ')}); ` +
-        'choose another --dir, or pass --force to discard it and train afresh');
-    }
-    rmSync(runDir, { recursive: true, force: true });
-  }
-  return train(config, hooks);
-}
-
 export async function runAcnetExperiment(options: AcnetExperimentOptions): Promise<AcnetExperimentResult> {
   const lastK = options.lastK ?? 5;
   const config: TrainConfig = { ...DEFAULT_CONFIG, ...PRESETS.acnet!.config, evalEvery: 1, ...options.config, outDir: options.dir };
@@ -118,9 +56,7 @@ export async function runAcnetExperiment(options: AcnetExperimentOptions): Promi
   copy.loadStateDict(trained.model.stateDict());
   const deployed = reparameterize(copy);
   const input = checkpointInputShape(trained.meta);
-  const spec = getDatasetSpec(config.dataset);
-  const testSet = spec.load(config.dataDir ?? spec.defaultDir!, 'test');
-  const loader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: dataTransforms(spec, testSet, input, false).eval, workers: config.workers });
+  const loader = testLoader(config, input);
   let agreement: ModelAgreement;
   try {
     agreement = await compareModels(trained.model, deployed, loader);
@@ -148,8 +84,6 @@ export async function runAcnetExperiment(options: AcnetExperimentOptions): Promi
   writeFileAtomic(join(options.dir, 'results.md'), `${formatAcnetResult(result)}\n`);
   return result;
 }
-
-const pct = (v: number | undefined): string => (v === undefined ? '-' : `${(100 * v).toFixed(2)}%`);
 
 export function formatAcnetResult(r: AcnetExperimentResult): string {
   const row = (form: string, s: FormSummary): string =>
