@@ -1,14 +1,17 @@
-// Deployment benchmark: images/s at batch 1 and 64 of the baseline, the ACNet training form and the
-// fused deploy form, under libtorch (leanconv's engine, eager) and ONNX Runtime (onnxruntime-node CPU),
-// all in one process with the same thread count. Rounds interleave every (model, form, runtime, batch)
-// cell, and the table shows medians over rounds of the median batch time within a round.
-//   npm run bench:deploy -- [--rounds 5] [--reps 10] [--threads N] [--models cifar_quick,resnet20,resnet56] [--batches 1,64]
+// Deployment benchmark: images/s at batch 1 and 64 of each model's forms under libtorch (leanconv's
+// engine, eager) and ONNX Runtime (onnxruntime-node CPU), all in one process with the same thread count:
+// for ACNet the baseline, the ACB training form and the fused deploy form; for CondenseNet models the
+// training form (masked dense 1x1 convs) and the converted form (gather + group conv + shuffle). Rounds
+// interleave every (model, form, runtime, batch) cell, and the tables show medians over rounds of the
+// median batch time within a round.
+//   npm run bench:deploy -- [--rounds 5] [--reps 10] [--threads N] [--models cifar_quick,resnet20,resnet56,condensenet86] [--batches 1,64]
 // Writes bench/results/deploy.md and deploy.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { buildModel, type ModelForm } from '../src/convert/index.js';
+import { getModelSpec } from '../src/models/index.js';
 import { exportOnnx, OnnxModel } from '../src/deploy/index.js';
 import { buildInfo, defaultNumThreads, noGrad, randn, setNumThreads, tidy, type Tensor } from '../src/engine/index.js';
 import type { Module } from '../src/nn/index.js';
@@ -16,7 +19,7 @@ import type { Module } from '../src/nn/index.js';
 const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' }, reps: { type: 'string', default: '10' }, threads: { type: 'string' },
-    models: { type: 'string', default: 'cifar_quick,resnet20,resnet56' }, batches: { type: 'string', default: '1,64' },
+    models: { type: 'string', default: 'cifar_quick,resnet20,resnet56,condensenet86' }, batches: { type: 'string', default: '1,64' },
   },
 });
 const rounds = Number(args.rounds);
@@ -26,7 +29,10 @@ const models = args.models!.split(',');
 const batches = args.batches!.split(',').map(Number);
 setNumThreads(threads);
 
-const FORMS: Record<string, ModelForm> = { base: {}, acb: { acb: { gamma: 1 } }, deploy: { acb: { gamma: 1 }, deploy: true } };
+const ACNET_FORMS: Record<string, ModelForm> = { base: {}, acb: { acb: { gamma: 1 } }, deploy: { acb: { gamma: 1 }, deploy: true } };
+const CONDENSE_FORMS: Record<string, ModelForm> = { training: {}, deploy: { deploy: true } };
+const isCondenseNet = (name: string): boolean => getModelSpec(name).family === 'condensenet';
+const formsOf = (name: string): Record<string, ModelForm> => (isCondenseNet(name) ? CONDENSE_FORMS : ACNET_FORMS);
 type Runtime = 'libtorch' | 'onnxruntime';
 interface Cell { model: string; form: string; runtime: Runtime; batch: number; times: number[] }
 
@@ -49,7 +55,7 @@ async function timeIt(fn: () => Promise<void> | void, n: number): Promise<number
 const engines: { cell: Omit<Cell, 'times'>; run: () => Promise<void> | void }[] = [];
 const keepAlive: (Module | OnnxModel | Tensor)[] = [];
 for (const name of models) {
-  for (const [form, spec] of Object.entries(FORMS)) {
+  for (const [form, spec] of Object.entries(formsOf(name))) {
     const model = buildModel(name, {}, spec).eval();
     const exported = exportOnnx(model, { inputShape: [3, 32, 32], allowTrainingForm: true });
     const session = await OnnxModel.load(exported.bytes, { threads });
@@ -81,7 +87,7 @@ const ips = (c: Cell): number => (1000 * c.batch) / median(c.times);
 const find = (model: string, form: string, runtime: Runtime, batch: number): Cell => cells.find((c) => c.model === model && c.form === form && c.runtime === runtime && c.batch === batch)!;
 const info = buildInfo();
 const lines = [
-  '# Deployment benchmark: baseline, ACNet training form and fused deploy form, libtorch vs ONNX Runtime',
+  '# Deployment benchmark: training forms vs deploy forms, libtorch vs ONNX Runtime',
   '',
   `Command: \`npm run bench:deploy -- --rounds ${rounds} --reps ${reps} --threads ${threads} --models ${models.join(',')} --batches ${batches.join(',')}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; libtorch ${info.torchVersion} (${info.blas}); onnxruntime-node CPU; ${threads} threads; input 3x32x32; images/s (median over ${rounds} interleaved rounds).`,
@@ -91,7 +97,7 @@ const lines = [
   '|---|---|---|---|---|---|---|---|',
 ];
 const rows: unknown[] = [];
-for (const model of models) {
+for (const model of models.filter((m) => !isCondenseNet(m))) {
   for (const batch of batches) {
     for (const runtime of ['libtorch', 'onnxruntime'] as Runtime[]) {
       const [b, a, d] = ['base', 'acb', 'deploy'].map((f) => ips(find(model, f, runtime, batch)));
@@ -101,6 +107,24 @@ for (const model of models) {
     const ortDeploy = ips(find(model, 'deploy', 'onnxruntime', batch));
     const torchAcb = ips(find(model, 'acb', 'libtorch', batch));
     lines.push(`| ${model} | ${batch} | ORT deploy / libtorch ACB | | | | | **${(ortDeploy / torchAcb).toFixed(2)}x** |`);
+  }
+}
+const condense = models.filter(isCondenseNet);
+if (condense.length) {
+  lines.push('', '## CondenseNet: training form (masked dense 1x1 convs) vs converted form (gather + group conv + shuffle)', '',
+    'The training-form row under ONNX Runtime exports the masked model as it is (only to show its cost; leanconv export refuses it).', '',
+    '| model | batch | runtime | training form | converted | converted / training |', '|---|---|---|---|---|---|');
+  for (const model of condense) {
+    for (const batch of batches) {
+      for (const runtime of ['libtorch', 'onnxruntime'] as Runtime[]) {
+        const [t, d] = ['training', 'deploy'].map((f) => ips(find(model, f, runtime, batch)));
+        lines.push(`| ${model} | ${batch} | ${runtime} | ${t!.toFixed(1)} | ${d!.toFixed(1)} | ${(d! / t!).toFixed(2)} |`);
+        rows.push({ model, batch, runtime, training: t, deploy: d });
+      }
+      const ortDeploy = ips(find(model, 'deploy', 'onnxruntime', batch));
+      const torchTraining = ips(find(model, 'training', 'libtorch', batch));
+      lines.push(`| ${model} | ${batch} | ORT converted / libtorch training form | | | **${(ortDeploy / torchTraining).toFixed(2)}x** |`);
+    }
   }
 }
 mkdirSync(new URL('../../bench/results/', import.meta.url), { recursive: true });

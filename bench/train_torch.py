@@ -1,5 +1,6 @@
 # PyTorch peer for bench/train: the same models as leanconv's registry (Cifar-quick with BN, CIFAR
-# ResNet-20/56 with 1x1 projection shortcuts), the same batch, threads and timing protocol.
+# ResNet-20/56 with 1x1 projection shortcuts, CondenseNet-86 training form), the same batch, threads and
+# timing protocol.
 # usage: python3 bench/train_torch.py MODEL BATCH WARMUP STEPS  -> one JSON line
 import json, os, sys, time
 import torch
@@ -88,6 +89,51 @@ def acnetize(module):
             acnetize(child)
     return module
 
+
+class LearnedGroupConv(nn.Module):
+    # The official training-time layer's computation: BN -> ReLU -> 1x1 conv with a masked (dense) weight.
+    def __init__(self, i, o):
+        super().__init__()
+        self.norm, self.conv = nn.BatchNorm2d(i), nn.Conv2d(i, o, 1, bias=False)
+        self.register_buffer('_mask', torch.ones(o, i, 1, 1))
+
+    def forward(self, x):
+        return F.conv2d(F.relu(self.norm(x)), self.conv.weight * self._mask)
+
+
+def pre_act_conv(i, o, k, groups):
+    return nn.Sequential(nn.BatchNorm2d(i), nn.ReLU(), nn.Conv2d(i, o, k, padding=k // 2, groups=groups, bias=False))
+
+
+class DenseLayer(nn.Module):
+    def __init__(self, i, k):
+        super().__init__()
+        self.conv_1, self.conv_2 = LearnedGroupConv(i, 4 * k), pre_act_conv(4 * k, k, 3, 4)
+
+    def forward(self, x):
+        return torch.cat([x, self.conv_2(self.conv_1(x))], 1)
+
+
+class CondenseNet(nn.Module):
+    # CondenseNet's training form (models/condensenet.py): stem 3x3 to 2k, dense blocks, avg-pool transitions.
+    def __init__(self, stages, growth, classes=10):
+        super().__init__()
+        c, layers = 2 * growth[0], []
+        layers.append(nn.Conv2d(3, c, 3, padding=1, bias=False))
+        for b, (n, k) in enumerate(zip(stages, growth)):
+            for _ in range(n):
+                layers.append(DenseLayer(c, k))
+                c += k
+            if b < len(stages) - 1:
+                layers.append(nn.AvgPool2d(2))
+        layers += [nn.BatchNorm2d(c), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+        self.features, self.classifier = nn.Sequential(*layers), nn.Linear(c, classes)
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+MODELS['condensenet86'] = lambda: CondenseNet([14, 14, 14], [8, 16, 32])
 
 for base in list(MODELS):
     MODELS[base + '+acb'] = (lambda b: lambda: acnetize(MODELS[b]()))(base)

@@ -3,6 +3,7 @@ export * from './engine/index.js';
 export * as nn from './nn/index.js';
 export * as models from './models/index.js';
 export { createModel, listModels, getModelSpec } from './models/index.js';
+export * as experiments from './experiments/index.js';
 export * as data from './data/index.js';
 export * as analysis from './analysis/index.js';
 export * as training from './train/index.js';

@@ -39,6 +39,9 @@ export class ExportError extends Error {
   }
 }
 
+/** c10::ScalarType::Float, as the addon's meta() reports it. */
+const FLOAT32_CODE = 6;
+
 const isHandle = (v: unknown): v is NativeHandle =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof ArrayBuffer) && !ArrayBuffer.isView(v);
 
@@ -61,6 +64,8 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
   const params = new Map<NativeHandle, [string, Tensor]>();
   for (const [name, t] of Object.entries(model.stateDict())) params.set(t.handle, [name, t]);
   const values = new Map<NativeHandle, Value>();
+  /** Tensors computed from parameters alone (e.g. a masked weight), folded into initializers by name. */
+  const constants = new Map<NativeHandle, string>();
   const live = new Map<number, Set<NativeHandle>>();
   const nodes: GraphNode[] = [];
   const initializers = new Map<string, Initializer>();
@@ -89,6 +94,8 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
     if (!isHandle(h)) throw new ExportError(`op '${op}' got a non-tensor where a tensor was expected`);
     const v = values.get(h);
     if (v) return v.name;
+    const folded = constants.get(h);
+    if (folded) return folded;
     const p = params.get(h);
     if (p) {
       const [name, t] = p;
@@ -129,6 +136,7 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
   const traced = (args: readonly unknown[]): boolean => args.some((a) => (isHandle(a) && values.has(a)) || (Array.isArray(a) && a.some((x) => isHandle(x) && values.has(x))));
   // The unobserved metadata op (observeOps swaps the addon's functions while tracing).
   const meta = native.meta as (h: NativeHandle) => [number[]];
+  const toBytes = native.toBytes as (h: NativeHandle) => ArrayBuffer;
   const shapeOf = (h: NativeHandle): number[] => meta(h)[0];
 
   const record = (op: string, args: readonly unknown[], result: unknown): void => {
@@ -139,7 +147,18 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
       }
       return;
     }
-    if (!traced(args)) return;
+    if (!traced(args)) {
+      // An op on parameters/buffers only (a learned group conv's weight × mask): its result is a constant.
+      const fromModel = (a: unknown): boolean => isHandle(a) && (params.has(a) || constants.has(a));
+      if (isHandle(result) && args.some(fromModel) && !op.endsWith('_')) {
+        const [dims, dtype] = meta(result) as unknown as [number[], number];
+        if (dtype !== FLOAT32_CODE) return;
+        const name = unique(`${scope.at(-1) || 'model'}/folded_${op}`);
+        initializers.set(name, { dims, data: new Float32Array(toBytes(result)) });
+        constants.set(result, name);
+      }
+      return;
+    }
     const x = args[0] as NativeHandle;
     const inPlace = op.endsWith('_');
     const target = inPlace ? x : (result as NativeHandle);

@@ -6,3 +6,4 @@ export { paramGroups, type NamedGroup, type ParamGroupRules } from './param_grou
 export { CHECKPOINT_FORMAT, CheckpointError, checkpointInputShape, loadCheckpoint, loadModel, readCheckpointMeta, saveCheckpoint, type Checkpoint, type CheckpointMeta } from './checkpoint.js';
 export { evaluate, topkCorrect, type EvalResult } from './metrics.js';
 export { Progress, formatDuration, type ProgressFields } from './progress.js';
+export { moduleProgress, recipeCallbacks, regularization, type BatchContext, type TrainCallback } from './callbacks.js';

@@ -1,0 +1,4 @@
+// leanconv.experiments: the papers' comparisons (baseline vs the paper's model, one recipe, converted).
+export { formatAcnetResult, runAcnetExperiment, type AcnetExperimentOptions, type AcnetExperimentResult } from './acnet.js';
+export { formatCondenseNetResult, runCondenseNetExperiment, type CondenseNetExperimentOptions, type CondenseNetExperimentResult } from './condensenet.js';
+export { ExperimentError, type FormSummary } from './common.js';
