@@ -5,7 +5,7 @@
 // interleave every (model, form, runtime, batch) cell, and the tables show medians over rounds of the
 // median batch time within a round.
 //   npm run bench:deploy -- [--rounds 5] [--reps 10] [--threads N] [--models cifar_quick,resnet20,resnet56,condensenet86] [--batches 1,64]
-// Writes bench/results/deploy.md and deploy.json.
+// Writes bench/results/<out>.md and <out>.json (--out, default deploy).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,7 @@ const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' }, reps: { type: 'string', default: '10' }, threads: { type: 'string' },
     models: { type: 'string', default: 'cifar_quick,resnet20,resnet56,condensenet86' }, batches: { type: 'string', default: '1,64' },
+    out: { type: 'string', default: 'deploy' },
   },
 });
 const rounds = Number(args.rounds);
@@ -89,7 +90,7 @@ const info = buildInfo();
 const lines = [
   '# Deployment benchmark: training forms vs deploy forms, libtorch vs ONNX Runtime',
   '',
-  `Command: \`npm run bench:deploy -- --rounds ${rounds} --reps ${reps} --threads ${threads} --models ${models.join(',')} --batches ${batches.join(',')}\``,
+  `Command: \`npm run bench:deploy -- --rounds ${rounds} --reps ${reps} --threads ${threads} --models ${models.join(',')} --batches ${batches.join(',')} --out ${args.out}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; libtorch ${info.torchVersion} (${info.blas}); onnxruntime-node CPU; ${threads} threads; input 3x32x32; images/s (median over ${rounds} interleaved rounds).`,
   'The ONNX files of the baseline and deploy forms have their BNs folded into the convs; the ACB row under ONNX Runtime exports the three-branch training form as it is (leanconv export refuses it; this is only to show its cost).',
   '',
@@ -128,7 +129,7 @@ if (condense.length) {
   }
 }
 mkdirSync(new URL('../../bench/results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('../../bench/results/deploy.md', import.meta.url), `${lines.join('\n')}\n`);
-writeFileSync(new URL('../../bench/results/deploy.json', import.meta.url), `${JSON.stringify({ rounds, reps, threads, rows, cells }, null, 2)}\n`);
+writeFileSync(new URL(`../../bench/results/${args.out}.md`, import.meta.url), `${lines.join('\n')}\n`);
+writeFileSync(new URL(`../../bench/results/${args.out}.json`, import.meta.url), `${JSON.stringify({ rounds, reps, threads, rows, cells }, null, 2)}\n`);
 process.stdout.write(`${lines.join('\n')}\n`);
 for (const k of keepAlive) if (k instanceof OnnxModel) await k.release();

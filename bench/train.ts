@@ -1,9 +1,10 @@
-// Training benchmark: images/s of training steps and inference for Cifar-quick, ResNet-20 and ResNet-56
-// at CIFAR size, leanconv vs PyTorch eager (Debian python3-torch, same libtorch), same threads and batch.
+// Training benchmark: images/s of training steps and inference at CIFAR size (Cifar-quick, ResNet-20/56 by
+// default; condensenet86 and condensenet86+cl, channels-last in both frameworks, on request), leanconv vs
+// PyTorch eager (Debian python3-torch, same libtorch), same threads and batch.
 // Every (model, framework) runs in its own process so peak RSS is its own; runs alternate between the
 // frameworks over several rounds (the machines are shared and noisy) and the table shows medians.
 //   npm run bench:train -- [--rounds 5] [--batch 128] [--threads N] [--steps 10] [--warmup 3]
-// Writes bench/results/train.md and train.json. Needs: apt-get install python3-torch.
+// Writes bench/results/<out>.md and <out>.json (--out, default train). Needs: apt-get install python3-torch.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -15,6 +16,7 @@ const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' }, batch: { type: 'string', default: '128' }, threads: { type: 'string' },
     steps: { type: 'string', default: '10' }, warmup: { type: 'string', default: '3' }, models: { type: 'string', default: 'cifar_quick,resnet20,resnet56' },
+    out: { type: 'string', default: 'train' },
   },
 });
 const rounds = Number(args.rounds);
@@ -55,7 +57,7 @@ const f = (v: number) => v.toFixed(0);
 const table = [
   '# Training benchmark: leanconv vs PyTorch eager (same libtorch)',
   '',
-  `Command: \`npm run bench:train -- --rounds ${rounds} --batch ${batch} --threads ${threads} --steps ${args.steps} --warmup ${args.warmup}\``,
+  `Command: \`npm run bench:train -- --rounds ${rounds} --batch ${batch} --threads ${threads} --steps ${args.steps} --warmup ${args.warmup} --models ${models.join(',')} --out ${args.out}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; libtorch ${info.torchVersion}; BLAS: ${info.blas}; threads: ${threads}; input 3x32x32, batch ${batch}.`,
   `Each cell: median over ${rounds} interleaved rounds (one process per model and framework) of the median of ${args.steps} timed steps after ${args.warmup} warm-up steps.`,
   'A training step is forward + cross-entropy + backward + SGD (momentum) update. Ratio = leanconv img/s / PyTorch img/s (>= 1.0: leanconv at least as fast).',
@@ -64,8 +66,15 @@ const table = [
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map((r) => `| ${r.model} | ${f(r.leanconv.train)} | ${f(r.torch.train)} | ${r.trainRatio.toFixed(2)} | ${f(r.leanconv.infer)} | ${f(r.torch.infer)} | ${r.inferRatio.toFixed(2)} | ${f(r.leanconv.rss)} MB | ${f(r.torch.rss)} MB |`),
   '',
+  // A '+cl' row runs both frameworks in channels-last; against the plain row's PyTorch it shows what
+  // leanconv's --channels-last gains over the reference code as its users run it (NCHW).
+  ...rows.filter((r) => r.model.endsWith('+cl') && rows.some((p) => p.model === r.model.slice(0, -3))).map((r) => {
+    const plain = rows.find((p) => p.model === r.model.slice(0, -3))!;
+    return `${r.model.slice(0, -3)}: leanconv channels-last vs PyTorch default layout: training ${(r.leanconv.train / plain.torch.train).toFixed(2)}x, inference ${(r.leanconv.infer / plain.torch.infer).toFixed(2)}x.`;
+  }),
+  '',
 ];
 mkdirSync(`${root}bench/results`, { recursive: true });
-writeFileSync(`${root}bench/results/train.md`, table.join('\n'));
-writeFileSync(`${root}bench/results/train.json`, JSON.stringify({ threads, rounds, batch, runs, rows }, null, 2));
+writeFileSync(`${root}bench/results/${args.out}.md`, table.join('\n'));
+writeFileSync(`${root}bench/results/${args.out}.json`, JSON.stringify({ threads, rounds, batch, runs, rows }, null, 2));
 console.log(table.join('\n'));

@@ -1,7 +1,7 @@
 # PyTorch peer for bench/train: the same models as leanconv's registry (Cifar-quick with BN, CIFAR
 # ResNet-20/56 with 1x1 projection shortcuts, CondenseNet-86 training form), the same batch, threads and
 # timing protocol.
-# usage: python3 bench/train_torch.py MODEL BATCH WARMUP STEPS  -> one JSON line
+# usage: python3 bench/train_torch.py MODEL[+acb|+cl] BATCH WARMUP STEPS  -> one JSON line (+cl: channels-last)
 import json, os, sys, time
 import torch
 import torch.nn as nn
@@ -159,8 +159,11 @@ def timed(step, warmup, steps):
 def main():
     name, batch, warmup, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     torch.manual_seed(0)
-    model = MODELS[name]()
+    channels_last = name.endswith('+cl')
+    model = MODELS[name[:-3] if channels_last else name]()
     x = torch.randn(batch, 3, 32, 32)
+    if channels_last:
+        model, x = model.to(memory_format=torch.channels_last), x.to(memory_format=torch.channels_last)
     y = torch.randint(0, 10, (batch,))
     opt = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
 

@@ -7,20 +7,7 @@ import { acnetize, buildModel, hasTrainedBatchNorms, parseAcbGamma, reparameteri
 import * as lc from '../src/engine/index.js';
 import { createModel } from '../src/models/index.js';
 import * as nn from '../src/nn/index.js';
-import { maxAbsDiff } from './helpers.js';
-
-/** Non-trivial BN statistics and affine parameters, as after training. */
-function randomizeBatchNorms(model: nn.Module): void {
-  lc.noGrad(() => {
-    for (const m of model.modules()) {
-      if (!(m instanceof nn.BatchNorm2d)) continue;
-      m.running_mean.normal_(0, 0.2);
-      m.running_var.uniform_(0.5, 2);
-      m.weight!.uniform_(0.3, 1.2);
-      m.bias!.normal_(0, 0.2);
-    }
-  });
-}
+import { maxAbsDiff, randomizeBatchNorms } from './helpers.js';
 
 /** Eval-mode output before and after switchToDeploy (the model is converted in place). */
 function deployDelta(model: nn.Module, input: lc.Tensor): { delta: number; scale: number; deployed: nn.Module } {

@@ -206,7 +206,7 @@ describe('leanconv CondenseNet workflow: train, convert, export, predict, experi
     assert.equal(res.converted.agreement.count, 96);
     assert.ok(res.converted.exactMaxAbsDiff < 1e-5);
     assert.ok(res.training.inferImagesPerSecond > 0);
-    assert.match(readFileSync(join(dir, 'exp', 'results.md'), 'utf8'), /condensenet \(stages=1-1-1, growth=4-4-4\) vs densenet_bc_100 on mnist, 2 epochs/);
+    assert.match(readFileSync(join(dir, 'exp', 'results.md'), 'utf8'), /condensenet \(stages=1-1-1, growth=4-4-4\) vs densenet_bc_100 \(stages=1-1-1, growth=4-4-4\) on mnist, 2 epochs/);
   });
 });
 

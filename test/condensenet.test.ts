@@ -16,23 +16,10 @@ import { recipeCallbacks } from '../src/train/callbacks.js';
 import { loadCheckpoint, loadModel, saveCheckpoint } from '../src/train/checkpoint.js';
 import { Progress } from '../src/train/progress.js';
 import { train, type TrainHooks } from '../src/train/trainer.js';
-import { maxAbsDiff, writeMnistDir } from './helpers.js';
+import { maxAbsDiff, randomizeBatchNorms, writeMnistDir } from './helpers.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'lc-condense-'));
 const silent: TrainHooks = { progress: new Progress(process.stderr, 15, false), log: () => undefined };
-
-/** Non-trivial BN statistics and affine parameters, as after training. */
-function randomizeBatchNorms(model: nn.Module): void {
-  lc.noGrad(() => {
-    for (const m of model.modules()) {
-      if (!(m instanceof nn.BatchNorm2d)) continue;
-      m.running_mean.normal_(0, 0.2);
-      m.running_var.uniform_(0.5, 2);
-      m.weight!.uniform_(0.3, 1.2);
-      m.bias!.normal_(0, 0.2);
-    }
-  });
-}
 
 const progressAt = (iteration: number, total: number): nn.TrainingProgress => nn.trainingProgress(0, iteration, 1, total);
 const maskOf = (m: LearnedGroupConv): number[][] => lc.tidy(() => m._mask.view([m.outChannels, m.inChannels]).toArray() as number[][]);

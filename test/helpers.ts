@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { encodeIdx } from '../src/data/idx.js';
 import { Rng } from '../src/data/rng.js';
 
-import { type NestedArray, Tensor } from '../src/engine/index.js';
+import { type NestedArray, noGrad, Tensor } from '../src/engine/index.js';
+import { BatchNorm2d, type Module } from '../src/nn/index.js';
 
 function flatten(value: NestedArray): (number | boolean)[] {
   return Array.isArray(value) ? (value as NestedArray[]).flatMap(flatten) : [value as number | boolean];
@@ -57,3 +58,16 @@ export function writeMnistDir(dir: string, n: number, s: number, numClasses = 10
   }
 }
 
+
+/** Non-trivial BN statistics and affine parameters, as after training. */
+export function randomizeBatchNorms(model: Module): void {
+  noGrad(() => {
+    for (const m of model.modules()) {
+      if (!(m instanceof BatchNorm2d)) continue;
+      m.running_mean.normal_(0, 0.2);
+      m.running_var.uniform_(0.5, 2);
+      m.weight!.uniform_(0.3, 1.2);
+      m.bias!.normal_(0, 0.2);
+    }
+  });
+}

@@ -174,3 +174,31 @@ describe('Module', () => {
     assert.ok(fc.weight.abs().max().item() <= 0.1 && fc.bias!.abs().max().item() <= 0.1);
   });
 });
+
+describe('memory format (channels-last)', () => {
+  test('toMemoryFormat moves 4-D parameters and buffers in place: same values, same outputs, NCHW bytes in state dicts', () => {
+    lc.manualSeed(3);
+    const model = createModel('condensenet', { args: { stages: [1, 1, 1] } });
+    const weight = model.getSubmodule('features.init_conv').stateDict().weight!;
+    const before = weight.data<'float32'>().slice();
+    const x = lc.randn([2, 3, 32, 32]);
+    model.eval();
+    const y0 = lc.noGrad(() => model.forward(x));
+    assert.equal(model.toMemoryFormat('channelsLast'), model);
+    assert.equal(model.getSubmodule('features.init_conv').stateDict().weight, weight, 'the same parameter object (optimizers keep it)');
+    assert.ok(weight.isContiguous('channelsLast') && !weight.isContiguous());
+    assert.ok(weight.requiresGrad);
+    assert.deepEqual(weight.data<'float32'>(), before, 'data() and checkpoints see NCHW order');
+    const laid = model.formatInput(x);
+    assert.ok(laid !== x && laid.isContiguous('channelsLast'));
+    assert.equal(model.formatInput(laid), laid, 'an input already in the layout is passed through');
+    const y1 = lc.noGrad(() => model.forward(laid));
+    assert.ok(lc.tidy(() => y0.sub(y1).abs().max().item()) < 1e-4);
+    model.train();
+    const loss = model.forward(laid).sum();
+    loss.backward();
+    assert.deepEqual(weight.grad!.shape, weight.shape);
+    for (const t of [x, laid, y0, y1, loss]) t.dispose();
+    model.dispose();
+  });
+});

@@ -7,7 +7,21 @@ LC_OP(reshape) { LC_RET(T(info, 0).reshape(IList(info, 1))); }
 LC_OP(view) { LC_RET(T(info, 0).view(IList(info, 1))); }
 LC_OP(permute) { LC_RET(T(info, 0).permute(IList(info, 1))); }
 LC_OP(transpose) { LC_RET(T(info, 0).transpose(I(info, 1), I(info, 2))); }
-LC_OP(contiguous) { LC_RET(T(info, 0).contiguous()); }
+// contiguous(t, channelsLast?): a dense copy (or t itself) in NCHW order, or in NHWC order for 4-D tensors.
+static at::MemoryFormat Format(const Napi::CallbackInfo& info, size_t i) {
+  return info.Length() > i && info[i].IsBoolean() && info[i].As<Napi::Boolean>().Value() ? at::MemoryFormat::ChannelsLast
+                                                                                        : at::MemoryFormat::Contiguous;
+}
+LC_OP(contiguous) { LC_RET(T(info, 0).contiguous(Format(info, 1))); }
+LC_OP(isContiguousAs) { return Napi::Boolean::New(info.Env(), T(info, 0).is_contiguous(Format(info, 1))); }
+// setData_(param, source): the parameter now holds source's storage and layout (same shape and dtype); its
+// identity, requires-grad flag and autograd role are kept (torch's param.data = ...).
+LC_OP(setData_) {
+  at::Tensor t = T(info, 0);
+  const at::Tensor& src = T(info, 1);
+  if (t.sizes() != src.sizes() || t.scalar_type() != src.scalar_type()) throw ArgumentError("setData_: the source must have the same shape and dtype");
+  LC_INPLACE(t.set_data(src));
+}
 LC_OP(narrow) { LC_RET(T(info, 0).narrow(I(info, 1), I(info, 2), I(info, 3))); }
 // tensor, dim, start?, end?, step
 LC_OP(slice) { LC_RET(at::slice(T(info, 0), I(info, 1), OptI(info, 2), OptI(info, 3), I(info, 4))); }
@@ -82,6 +96,8 @@ void RegisterShapeOps(Napi::Env env, Napi::Object exports) {
   LC_EXPORT(exports, permute);
   LC_EXPORT(exports, transpose);
   LC_EXPORT(exports, contiguous);
+  LC_EXPORT(exports, isContiguousAs);
+  LC_EXPORT(exports, setData_);
   LC_EXPORT(exports, narrow);
   LC_EXPORT(exports, slice);
   LC_EXPORT(exports, select);

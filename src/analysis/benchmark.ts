@@ -44,6 +44,7 @@ export function measureThroughput(model: Module, options: ThroughputOptions): Th
   const warmup = options.warmup ?? 3;
   const steps = options.steps ?? 10;
   const x = randn([batchSize, ...input]);
+  const laid = model.formatInput(x);
   const y = randint(0, numClasses, [batchSize]);
   const result: Throughput = { batchSize };
   const wasTraining = model.training;
@@ -52,7 +53,7 @@ export function measureThroughput(model: Module, options: ThroughputOptions): Th
       model.train();
       const opt = new SGD(model.parameters(), { lr: 1e-4, momentum: 0.9 });
       const ms = timeSteps(() => tidy(() => {
-        const loss = F.crossEntropy(model.forward(x), y);
+        const loss = F.crossEntropy(model.forward(laid), y);
         opt.zeroGrad();
         loss.backward();
         opt.step();
@@ -62,10 +63,11 @@ export function measureThroughput(model: Module, options: ThroughputOptions): Th
     }
     if (options.mode !== 'train') {
       model.eval();
-      const ms = timeSteps(() => tidy(() => noGrad(() => model.forward(x).dispose())), warmup, steps);
+      const ms = timeSteps(() => tidy(() => noGrad(() => model.forward(laid).dispose())), warmup, steps);
       result.infer = { imagesPerSecond: (1000 * batchSize) / ms, msPerBatch: ms };
     }
   } finally {
+    if (laid !== x) laid.dispose();
     x.dispose();
     y.dispose();
     model.train(wasTraining);

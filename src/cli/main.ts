@@ -199,13 +199,14 @@ preprocessing recorded in the checkpoint. A run directory means its last.safeten
 function cmdBenchmark(argv: string[]): void {
   const opts: OptionSpec = {
     ...HELP, ...MODEL_SHAPE_OPTIONS, ...FORM_OPTIONS, 'batch-size': { type: 'string', short: 'b' }, mode: { type: 'string' }, steps: { type: 'string' },
-    warmup: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' },
+    warmup: { type: 'string' }, threads: { type: 'string' }, 'channels-last': { type: 'boolean' }, json: { type: 'boolean' },
   };
   const { values, positionals } = parse(argv, opts, 'benchmark');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv benchmark <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--in-channels C] [--threads N] [--json]
+    return out(`usage: leanconv benchmark <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--in-channels C] [--threads N] [--channels-last] [--json]
 
 Median images/s of training steps (forward + backward + SGD) and of inference batches on random data.
+--channels-last runs the model and its input in NHWC layout.
 ${MODEL_ARGS_HELP}
 ${FORM_HELP}`);
   }
@@ -213,11 +214,12 @@ ${FORM_HELP}`);
   if (!['train', 'infer', 'both'].includes(mode)) throw new UsageError(unknownNameMessage('mode', mode, ['train', 'infer', 'both']));
   setNumThreads(num(values, 'threads', { integer: true, min: 1 }) ?? defaultNumThreads());
   const { model, name, form, shape, numClasses } = modelFromArgument(positionals[0]!, values);
+  if (values['channels-last']) model.toMemoryFormat('channelsLast');
   try {
     const batchSize = num(values, 'batch-size', { integer: true, min: 1 }) ?? 64;
     const r = measureThroughput(model, { batchSize, input: shape, numClasses, mode: mode as 'train', steps: num(values, 'steps', { integer: true, min: 1 }), warmup: num(values, 'warmup', { integer: true, min: 0 }) });
-    if (values.json) return printJson({ model: name, form: formName(form), input: shape, threads: buildInfo().threads, ...r });
-    out(`${name} (${formName(form)} form), batch ${batchSize}, input ${shape.join('x')}, ${buildInfo().threads} threads`);
+    if (values.json) return printJson({ model: name, form: formName(form), input: shape, threads: buildInfo().threads, memoryFormat: model.memoryFormat, ...r });
+    out(`${name} (${formName(form)} form), batch ${batchSize}, input ${shape.join('x')}, ${buildInfo().threads} threads${values['channels-last'] ? ', channels-last' : ''}`);
     if (r.train) out(`  train: ${r.train.imagesPerSecond.toFixed(1)} img/s (${r.train.msPerStep.toFixed(1)} ms/step)`);
     if (r.infer) out(`  infer: ${r.infer.imagesPerSecond.toFixed(1)} img/s (${r.infer.msPerBatch.toFixed(1)} ms/batch)`);
   } finally {

@@ -43,6 +43,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
   seed: { type: 'string' },
   workers: { type: 'string' },
   threads: { type: 'string' },
+  'channels-last': { type: 'boolean' },
   'out-dir': { type: 'string' },
   'run-name': { type: 'string' },
   'eval-every': { type: 'string' },
@@ -82,6 +83,7 @@ recipe:
       --group-lasso L      CondenseNet's group-lasso weight on the learned group convs (ImageNet recipe 1e-5)
 run:
       --seed N --workers N (loader threads) --threads N (libtorch threads)
+      --channels-last      run the model in NHWC layout (faster oneDNN convolutions, e.g. CondenseNet ~1.7x)
       --out-dir DIR (default ${DEFAULT_CONFIG.outDir}) --run-name NAME --eval-every N
       --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it; it keeps
                            its recorded recipe and takes only --epochs (larger: extend the run; the LR
@@ -109,7 +111,9 @@ function scheduleFrom(values: Record<string, unknown>, base: ScheduleSpec): Sche
 }
 
 /** The train options a resumed run accepts (the rest of its recipe is in its config.json). */
-const RESUME_OPTIONS: Record<string, (typeof RESUME_OVERRIDES)[number]> = { epochs: 'epochs', workers: 'workers', threads: 'threads', 'eval-batch-size': 'evalBatchSize' };
+const RESUME_OPTIONS: Record<string, (typeof RESUME_OVERRIDES)[number]> = {
+  epochs: 'epochs', workers: 'workers', threads: 'threads', 'eval-batch-size': 'evalBatchSize', 'channels-last': 'channelsLast',
+};
 /** Options about this invocation's output, not the run. */
 const OUTPUT_OPTIONS = new Set(['resume', 'quiet', 'json', 'export', 'help']);
 
@@ -126,6 +130,7 @@ export function resumeOptionsFrom(values: Record<string, unknown>): TrainOptions
     workers: num(values, 'workers', { integer: true, min: 0 }),
     threads: num(values, 'threads', { integer: true, min: 1 }),
     evalBatchSize: num(values, 'eval-batch-size', { integer: true, min: 1 }),
+    channelsLast: values['channels-last'] ? true : undefined,
   };
 }
 
@@ -169,6 +174,7 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     seed: pick(num(values, 'seed', { integer: true, min: 0 }), base.seed),
     workers: pick(num(values, 'workers', { integer: true, min: 0 }), base.workers),
     threads: num(values, 'threads', { integer: true, min: 1 }),
+    channelsLast: values['channels-last'] ? true : base.channelsLast,
     outDir: pick(values['out-dir'] as string | undefined, base.outDir),
     runName: values['run-name'] as string | undefined,
     evalEvery: pick(num(values, 'eval-every', { integer: true, min: 1 }), base.evalEvery),

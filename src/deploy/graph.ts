@@ -48,7 +48,7 @@ const isHandle = (v: unknown): v is NativeHandle =>
 const pads = (p: number[]): number[] => [p[0]!, p[1]!, p[0]!, p[1]!];
 
 /** Ops that only read metadata or manage memory: no value flows through them. */
-const PASSIVE = new Set(['meta', 'strides', 'isContiguous', 'dispose', 'toBytes', 'item', 'format', 'requiresGrad', 'isLeaf', 'gradFnName', 'grad', 'equal', 'allclose']);
+const PASSIVE = new Set(['meta', 'strides', 'isContiguous', 'isContiguousAs', 'dispose', 'toBytes', 'item', 'format', 'requiresGrad', 'isLeaf', 'gradFnName', 'grad', 'equal', 'allclose']);
 
 interface Value {
   name: string;

@@ -2,7 +2,7 @@
 export type { DType, FloatDType, TypedArrayFor } from './dtype.js';
 export { DTYPES, ITEM_SIZE, isFloating } from './dtype.js';
 export {
-  Tensor, type BackwardOptions, type CreateOptions, type Device, type NestedArray, type Shape,
+  Tensor, type BackwardOptions, type CreateOptions, type Device, type MemoryFormat, type NestedArray, type Shape,
   arange, cat, empty, eye, fromBytes, fromTypedArray, full, fullLike, linspace, ones, onesLike, rand, randint, randLike, randn,
   randnLike, randperm, scalar, stack, tensor, where, zeros, zerosLike,
 } from './tensor.js';

@@ -9,6 +9,8 @@ import { type Disposable, track } from './scope.js';
 
 export type Device = 'cpu' | 'cuda' | `cuda:${number}`;
 export type Shape = readonly number[];
+/** Element order of a 4-D tensor: NCHW ('contiguous', the default) or NHWC ('channelsLast', faster for oneDNN convolutions). */
+export type MemoryFormat = 'contiguous' | 'channelsLast';
 /** Nested JS arrays of numbers or booleans, e.g. [[1, 2], [3, 4]]. */
 export type NestedArray = number | boolean | readonly NestedArray[];
 
@@ -77,8 +79,9 @@ export class Tensor implements Disposable {
   get strides(): number[] {
     return native.strides(this.handle);
   }
-  isContiguous(): boolean {
-    return native.isContiguous(this.handle);
+  /** Dense in NCHW order (default), or in channels-last (NHWC) order for 'channelsLast'. */
+  isContiguous(format: MemoryFormat = 'contiguous'): boolean {
+    return format === 'contiguous' ? native.isContiguous(this.handle) : native.isContiguousAs(this.handle, true);
   }
   get isDisposed(): boolean {
     return this.disposed;
@@ -146,7 +149,10 @@ export class Tensor implements Disposable {
   clone(): Tensor { return new Tensor(native.clone(this.handle)); }
   /** A tensor sharing data with this one, cut from the autograd graph. */
   detach(): Tensor { return new Tensor(native.detach(this.handle)); }
-  contiguous(): Tensor { return new Tensor(native.contiguous(this.handle)); }
+  /** A dense tensor (this one's data when it already is) in NCHW order, or NHWC order for 'channelsLast' (4-D). */
+  contiguous(format: MemoryFormat = 'contiguous'): Tensor { return new Tensor(native.contiguous(this.handle, format === 'channelsLast')); }
+  /** Makes this tensor hold `source`'s data and layout (same shape and dtype), keeping its identity and autograd role. */
+  setData_(source: Tensor): this { native.setData_(this.handle, source.handle); return this; }
   copy_(source: Tensor): this { native.copy_(this.handle, source.handle); return this; }
   zero_(): this { native.zero_(this.handle); return this; }
   fill_(value: number | boolean): this { native.fill_(this.handle, value); return this; }

@@ -33,6 +33,7 @@ export interface CondenseFormSummary extends FormSummary {
 export interface CondenseNetExperimentResult {
   model: string;
   baselineModel: string;
+  baselineArgs?: TrainConfig['modelArgs'];
   dataset: string;
   epochs: number;
   lastK: number;
@@ -120,7 +121,7 @@ export async function runCondenseNetExperiment(options: CondenseNetExperimentOpt
   try {
     const training = describe(trained.model);
     const result: CondenseNetExperimentResult = {
-      model: config.model, baselineModel, dataset: config.dataset, epochs: config.epochs, lastK, config, throughputBatch,
+      model: config.model, baselineModel, baselineArgs: options.baseline?.modelArgs, dataset: config.dataset, epochs: config.epochs, lastK, config, throughputBatch,
       baseline: { ...describe(baseline.model), ...summarize(baseRun, lastK), inferImagesPerSecond: speed(baseline.model) },
       training: { ...training, ...summarize(condenseRun, lastK), inferImagesPerSecond: speed(trained.model) },
       masked: { ...maskedCost(trained.model, training.params, training.macs, input), flops: training.flops },
@@ -140,9 +141,9 @@ export function formatCondenseNetResult(r: CondenseNetExperimentResult): string 
     `| ${form} | ${n(s.params)} | ${n(s.macs)} | ${s.flops === undefined ? '-' : `${(s.flops / 1e6).toFixed(2)}M`} | ${pct(s.top1Mean)} | ${pct(s.top1Last)} | ` +
     `${pct(s.top1Best)} | ${s.inferImagesPerSecond === undefined ? '-' : s.inferImagesPerSecond.toFixed(1)} | ${s.minutes === undefined ? '-' : s.minutes.toFixed(1)} |`;
   const a = r.converted.agreement;
-  const args = r.config.modelArgs ? ` (${Object.entries(r.config.modelArgs).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('-') : v}`).join(', ')})` : '';
+  const argsOf = (args: TrainConfig['modelArgs']): string => (args ? ` (${Object.entries(args).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('-') : v}`).join(', ')})` : '');
   return [
-    `${r.model}${args} vs ${r.baselineModel} on ${r.dataset}, ${plural(r.epochs, 'epoch')}, seed ${r.config.seed}, batch ${r.config.batchSize}, lr ${r.config.lr}, ` +
+    `${r.model}${argsOf(r.config.modelArgs)} vs ${r.baselineModel}${argsOf(r.baselineArgs)} on ${r.dataset}, ${plural(r.epochs, 'epoch')}, seed ${r.config.seed}, batch ${r.config.batchSize}, lr ${r.config.lr}, ` +
       `${r.config.schedule.name}${r.config.regularizers.groupLasso ? `, group lasso ${r.config.regularizers.groupLasso}` : ''}`,
     '',
     `| form | params | MACs (executed) | FLOPs (CondenseNet convention) | top-1 (mean of last ${Math.min(r.lastK, r.epochs)}) | top-1 (last) | top-1 (best) | infer img/s (batch ${r.throughputBatch}) | train min |`,

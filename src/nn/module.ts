@@ -6,7 +6,7 @@
 // owns. Composite modules release their intermediates as soon as they are consumed.
 import { noGrad } from '../engine/autograd.js';
 import { keep } from '../engine/scope.js';
-import { Tensor } from '../engine/tensor.js';
+import { type MemoryFormat, Tensor } from '../engine/tensor.js';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -24,6 +24,8 @@ export class StateDictError extends Error {
 export abstract class Module {
   /** Training mode (batch statistics, dropout) when true; evaluation mode when false. */
   training = true;
+  /** Layout of the 4-D parameters and buffers, and of the inputs `formatInput` prepares (see toMemoryFormat). */
+  memoryFormat: MemoryFormat = 'contiguous';
   private readonly params = new Map<string, Tensor>();
   private readonly buffers = new Map<string, Tensor>();
   private readonly children = new Map<string, Module>();
@@ -156,6 +158,30 @@ export abstract class Module {
     return this.train(false);
   }
 
+  /**
+   * Moves every 4-D parameter and buffer to a memory layout, in place (optimizers keep working), and
+   * remembers it. Channels-last makes libtorch's oneDNN convolutions skip reordering their inputs and
+   * outputs; feed the model inputs in the same layout (formatInput). The values, state-dict bytes and
+   * checkpoints are unchanged.
+   */
+  toMemoryFormat(format: MemoryFormat): this {
+    noGrad(() => {
+      for (const t of [...this.parameters(), ...this.namedBuffers().map(([, b]) => b)]) {
+        if (t.ndim !== 4 || t.isContiguous(format)) continue;
+        const laid = t.contiguous(format);
+        t.setData_(laid);
+        laid.dispose();
+      }
+    });
+    for (const m of this.modules()) m.memoryFormat = format;
+    return this;
+  }
+
+  /** The input in this model's memory format: x itself when it already is, else a new tensor the caller owns. */
+  formatInput(x: Tensor): Tensor {
+    return this.memoryFormat === 'contiguous' || x.ndim !== 4 || x.isContiguous(this.memoryFormat) ? x : x.contiguous(this.memoryFormat);
+  }
+
   // --- state -----------------------------------------------------------------------------------------
   /** Parameters and buffers by dotted name. The tensors are the module's own: do not dispose them. */
   stateDict(): StateDict {
@@ -221,7 +247,7 @@ export abstract class Module {
   }
 }
 
-const RESERVED = new Set(['training', 'forward', 'constructor']);
+const RESERVED = new Set(['training', 'memoryFormat', 'forward', 'constructor']);
 
 function checkName(name: string, owner: Module): void {
   if (name === '' || name.includes('.')) throw new TypeError(`${owner.constructor.name}: invalid member name '${name}' (no dots, not empty)`);

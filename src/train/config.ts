@@ -46,6 +46,11 @@ export interface TrainConfig {
   workers: number;
   /** libtorch threads (default: available cores). */
   threads?: number;
+  /**
+   * Run the model in channels-last (NHWC) layout: parameters and batches. oneDNN's convolutions then skip
+   * their layout reorders (CondenseNet trains ~1.7x faster); the results differ only by float rounding.
+   */
+  channelsLast: boolean;
   /** Parent directory of run directories. */
   outDir: string;
   /** Run directory name (default: <date>-<model>-<dataset>). */
@@ -76,6 +81,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   augment: true,
   seed: 0,
   workers: 1,
+  channelsLast: false,
   outDir: 'runs',
   evalEvery: 1,
 };
@@ -109,7 +115,7 @@ export class ConfigError extends Error {
 }
 
 /** Settings a resumed run may change: how it runs and how long, never what it computes per epoch. */
-export const RESUME_OVERRIDES = ['epochs', 'workers', 'threads', 'evalBatchSize'] as const;
+export const RESUME_OVERRIDES = ['epochs', 'workers', 'threads', 'evalBatchSize', 'channelsLast'] as const;
 
 /**
  * Checks every value of a config before anything is created (run directory, model, data), so a bad

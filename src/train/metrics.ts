@@ -51,7 +51,7 @@ export async function evaluate(model: Module, loader: DataLoader, onBatch?: (don
   const start = performance.now();
   try {
     await forEachBatch(loader, (images, labels) => {
-      const logits = model.forward(images);
+      const logits = model.forward(model.formatInput(images));
       loss += F.crossEntropy(logits, labels, { reduction: 'sum' }).item();
       const [a, b] = topkCorrect(logits, labels, [1, 5]);
       c1 += a!;
@@ -85,8 +85,8 @@ export async function compareModels(a: Module, b: Module, loader: DataLoader): P
   let hitsB = 0;
   try {
     await forEachBatch(loader, (images, labels) => {
-      const la = a.forward(images);
-      const lb = b.forward(images);
+      const la = a.forward(a.formatInput(images));
+      const lb = b.forward(b.formatInput(images));
       r.maxAbsDiff = Math.max(r.maxAbsDiff, la.sub(lb).abs().max().item());
       const pa = la.argmax(1);
       const pb = lb.argmax(1);

@@ -221,6 +221,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   manualSeed(config.seed);
   const form = configForm(config);
   const model = buildModel(config.model, modelOptions, form);
+  if (config.channelsLast) model.toMemoryFormat('channelsLast');
   let callbacks: TrainCallback[];
   try {
     callbacks = [...recipeCallbacks(model, config.regularizers), ...(hooks.callbacks ?? [])];
@@ -395,10 +396,10 @@ function trainStep(model: Module, optimizer: SGD, images: Tensor, labels: Tensor
   if (config.mixupAlpha > 0) {
     // The loss mixes the two label sets with the same lambda; accuracy is against the unmixed labels.
     const { mixed, lambda, partner } = mixupBatch(images, config.mixupAlpha, mixSeed);
-    logits = model.forward(mixed);
+    logits = model.forward(model.formatInput(mixed));
     loss = ce(logits, labels).mul(lambda).add_(ce(logits, labels.indexSelect(0, partner)), 1 - lambda);
   } else {
-    logits = model.forward(images);
+    logits = model.forward(model.formatInput(images));
     loss = ce(logits, labels);
   }
   for (const term of lossTerms()) loss = loss.add(term);
