@@ -92,13 +92,14 @@ const lines = [
   '',
   `Command: \`npm run bench:deploy -- --rounds ${rounds} --reps ${reps} --threads ${threads} --models ${models.join(',')} --batches ${batches.join(',')} --out ${args.out}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; libtorch ${info.torchVersion} (${info.blas}); onnxruntime-node CPU; ${threads} threads; input 3x32x32; images/s (median over ${rounds} interleaved rounds).`,
-  'The ONNX files of the baseline and deploy forms have their BNs folded into the convs; the ACB row under ONNX Runtime exports the three-branch training form as it is (leanconv export refuses it; this is only to show its cost).',
-  '',
-  '| model | batch | runtime | baseline | ACB training form | deploy form | deploy / baseline | deploy / ACB |',
-  '|---|---|---|---|---|---|---|---|',
 ];
 const rows: unknown[] = [];
-for (const model of models.filter((m) => !isCondenseNet(m))) {
+const acnet = models.filter((m) => !isCondenseNet(m));
+if (acnet.length) {
+  lines.push('The ONNX files of the baseline and deploy forms have their BNs folded into the convs; the ACB row under ONNX Runtime exports the three-branch training form as it is (leanconv export refuses it; this is only to show its cost).',
+    '', '| model | batch | runtime | baseline | ACB training form | deploy form | deploy / baseline | deploy / ACB |', '|---|---|---|---|---|---|---|---|');
+}
+for (const model of acnet) {
   for (const batch of batches) {
     for (const runtime of ['libtorch', 'onnxruntime'] as Runtime[]) {
       const [b, a, d] = ['base', 'acb', 'deploy'].map((f) => ips(find(model, f, runtime, batch)));
