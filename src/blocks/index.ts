@@ -3,3 +3,4 @@ export { ACBlock, foldBatchNorm, type ACBlockOptions, type AcbGamma } from './ac
 export { isReparameterizable, type Reparameterizable } from './reparam.js';
 export { CondensableLinear, CondenseConv, CondenseLinear, condensationStage, LearnedGroupConv, type CondenseConvOptions, type LearnedGroupConvOptions } from './condense.js';
 export { PreActConv } from './preact.js';
+export { DropBlock2D, HCGTransition, SGDRDropBlock, SMG, type GatedCellOptions } from './hcgnet.js';

@@ -5,6 +5,7 @@ import './resnet.js';
 import './wrn.js';
 import './densenet.js';
 import './condensenet.js';
+import './hcgnet.js';
 
 export {
   createModel, getModelSpec, listModels, parseModelArgs, registerModel, resolveModelOptions,
@@ -15,3 +16,4 @@ export { VGG } from './vgg.js';
 export { BasicBlock, Bottleneck, CifarResNet, ResNet } from './resnet.js';
 export { WideBlock, WideResNet } from './wrn.js';
 export { DenseLayer, DenseNet, denseNetConfig, makeDivisible, Transition, type DenseNetConfig } from './densenet.js';
+export { HCGNet, type HCGNetConfig } from './hcgnet.js';

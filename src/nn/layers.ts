@@ -98,6 +98,11 @@ abstract class BatchNorm extends Module {
     if (!this.inputDims.includes(x.ndim)) {
       throw new RangeError(`${this.constructor.name}: expected a ${this.inputDims.join('-d or ')}-d input, got shape [${x.shape.join(', ')}]`);
     }
+    if (this.training && x.numel / x.size(1) === 1) {
+      // libtorch would fail deep inside with "Expected more than 1 value per channel when training".
+      throw new RangeError(`${this.constructor.name}: training mode needs more than one value per channel, got input [${x.shape.join(', ')}] ` +
+        '(a batch of 1 through a layer that normalises pooled vectors); use a batch of at least 2, or eval()');
+    }
     if (this.training) this.num_batches_tracked.add_(1);
     return F.batchNorm(x, this.running_mean, this.running_var, {
       weight: this.weight, bias: this.bias, training: this.training, momentum: this.momentum, eps: this.eps,

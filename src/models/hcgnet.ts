@@ -1,0 +1,98 @@
+// HCGNet (Yang, Zhang, Liu, Sun, AAAI 2020; winycg/HCGNet): hybrid connectivity with gated modules.
+// Hybrid blocks of densely connected SMG modules, joined by gated transitions that halve the channels
+// (no concatenation). CIFAR models (A1-A3): a 3x3 stem to 2·k₁, three blocks, DropBlock in the
+// transitions; ImageNet models (B, C): a three-conv stem with max pooling, four blocks, stride-2
+// transitions. State-dict names are the official ones (features.conv0, features.HybridBlock1.SMG1...,
+// features.Transition1..., features.norm5, classifier; ImageNet: features.hybridblock1, ...).
+import { HCGTransition, SMG } from '../blocks/hcgnet.js';
+import * as F from '../engine/functional.js';
+import { type Tensor } from '../engine/tensor.js';
+import { runInOrder, Sequential } from '../nn/containers.js';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
+import { Module } from '../nn/module.js';
+import { registerModel, type ResolvedModelOptions } from './registry.js';
+
+export interface HCGNetConfig {
+  growth: readonly number[];
+  /** SMG modules per hybrid block. */
+  blocks: readonly number[];
+  /** 'cifar': 3x3 stem, DropBlock transitions, capitalised names; 'imagenet': 3-conv stem + max pool, stride-2 transitions. */
+  variant: 'cifar' | 'imagenet';
+}
+
+export class HCGNet extends Module {
+  declare readonly features: Sequential;
+  declare readonly classifier: Linear;
+  private readonly flatten = new Flatten();
+
+  constructor(readonly config: HCGNetConfig, { numClasses, inChannels }: ResolvedModelOptions) {
+    super();
+    const cifar = config.variant === 'cifar';
+    const features = new Sequential();
+    let c: number;
+    if (cifar) {
+      c = 2 * config.growth[0]!;
+      features.addModule('conv0', new Conv2d(inChannels, c, 3, { padding: 1, bias: false }));
+    } else {
+      c = 64;
+      const stem: [string, Module][] = [
+        ['conv0', new Conv2d(inChannels, 32, 3, { stride: 2, padding: 1, bias: false })], ['norm0', new BatchNorm2d(32)], ['relu0', new ReLU()],
+        ['conv1', new Conv2d(32, 32, 3, { padding: 1, bias: false })], ['norm1', new BatchNorm2d(32)], ['relu1', new ReLU()],
+        ['conv2', new Conv2d(32, 64, 3, { padding: 1, bias: false })], ['norm2', new BatchNorm2d(64)], ['relu2', new ReLU()],
+        ['pool0', new MaxPool2d({ kernelSize: 3, stride: 2, padding: 1 })],
+      ];
+      for (const [name, m] of stem) features.addModule(name, m);
+    }
+    config.blocks.forEach((n, i) => {
+      const k = config.growth[i]!;
+      const block = new Sequential();
+      for (let j = 0; j < n; j++) block.addModule(`SMG${j + 1}`, new SMG(c + j * k, k));
+      features.addModule(`${cifar ? 'HybridBlock' : 'hybridblock'}${i + 1}`, block);
+      c += n * k;
+      if (i < config.blocks.length - 1) {
+        const out = Math.floor(c * 0.5);
+        features.addModule(`${cifar ? 'Transition' : 'transition'}${i + 1}`, new HCGTransition(c, out, { stride: 2, dropBlock: cifar }));
+        c = out;
+      }
+    });
+    features.addModule('norm5', new BatchNorm2d(c));
+    // CIFAR applies ReLU and the global pool functionally after `features`; ImageNet has them as modules.
+    if (!cifar) {
+      features.addModule('relu5', new ReLU());
+      features.addModule('avg_pool', new AdaptiveAvgPool2d(1));
+    }
+    this.addModule('features', features);
+    // Official ImageNet models define Dropout(0.1) but their forward discards its result: no dropout.
+    this.addModule('classifier', new Linear(c, numClasses));
+  }
+
+  forward(x: Tensor): Tensor {
+    const features = this.features.forward(x);
+    if (this.config.variant === 'imagenet') {
+      const out = runInOrder([this.flatten, this.classifier], features);
+      features.dispose();
+      return out;
+    }
+    const activated = F.relu(features);
+    const pooled = F.adaptiveAvgPool2d(activated, 1);
+    const out = runInOrder([this.flatten, this.classifier], pooled);
+    for (const t of [features, activated, pooled]) t.dispose();
+    return out;
+  }
+}
+
+const SOURCE = 'winycg/HCGNet models/HCGNet_CIFAR.py';
+for (const [name, growth, blocks] of [['a1', [12, 24, 36], [8, 8, 8]], ['a2', [24, 36, 64], [8, 8, 8]], ['a3', [36, 48, 80], [12, 12, 12]]] as const) {
+  registerModel({
+    name: `hcgnet_${name}`, family: 'hcgnet', description: `HCGNet-${name.toUpperCase()} for CIFAR (growth ${growth.join('-')}, ${blocks.join('-')} SMGs)`,
+    inputSize: [3, 32, 32], defaultNumClasses: 10, source: `${SOURCE} HCGNet_${name.toUpperCase()}`, flopsConvention: 'hcgnet',
+    create: (o) => new HCGNet({ growth, blocks, variant: 'cifar' }, o),
+  });
+}
+for (const [name, growth, blocks] of [['b', [32, 48, 64, 96], [3, 6, 12, 8]], ['c', [48, 56, 72, 112], [6, 12, 18, 14]]] as const) {
+  registerModel({
+    name: `hcgnet_${name}`, family: 'hcgnet', description: `HCGNet-${name.toUpperCase()} for ImageNet (growth ${growth.join('-')}, ${blocks.join('-')} SMGs)`,
+    inputSize: [3, 224, 224], defaultNumClasses: 1000, source: `winycg/HCGNet models/HCGNet_ImageNet.py HCGNet_${name.toUpperCase()}`, flopsConvention: 'hcgnet',
+    create: (o) => new HCGNet({ growth, blocks, variant: 'imagenet' }, o),
+  });
+}
