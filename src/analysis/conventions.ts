@@ -6,6 +6,12 @@
 // elements); a linear layer weight + bias elements; BN and dropout params only. Gathers, shuffles and
 // concatenations are not modules and cost nothing. README figures (CondenseNet-86: 65.82M, 0.5202M)
 // are in these units; leanconv's own MACs count what is executed.
+//
+// HCGNet (utils.cal_multi_adds, per sample): conv MACs with the output size computed as
+// (H + 2p - k) / s + 1, which ignores dilation (the dilated depthwise convs are counted on an
+// (H+2) x (W+2) output); ReLU one op per element; BatchNorm2d two; adaptive average pooling one per
+// input element; linear weight + bias. BN1d, softmax, tanh, sigmoid, products, max pooling and
+// dropout count nothing; functional ops (CIFAR's final ReLU and pool) are not seen. README: A1 0.16G.
 import { LearnedGroupConv } from '../blocks/condense.js';
 import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Dropout, Linear, ReLU } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
@@ -19,19 +25,53 @@ export interface ReferenceCount {
   params: number;
   /** What the convention counts, in a line. */
   description: string;
+  /** Where the convention is known to be wrong, with the size of the error. */
+  note?: string;
 }
 
-const CONVENTIONS: Record<string, { description: string; count(model: Module, input: readonly number[]): { flops: number; params: number } }> = {
+type Count = { flops: number; params: number; note?: string };
+const CONVENTIONS: Record<string, { description: string; count(model: Module, input: readonly number[]): Count }> = {
   condensenet: {
     description: 'CondenseNet measure_model: conv MACs, learned group convs as condensed (/C), ReLU and pooling ops, FC weights',
     count: condensenetCount,
   },
+  hcgnet: {
+    description: 'HCGNet cal_multi_adds: conv MACs (dilation ignored), ReLU, 2 per BN2d element, adaptive pooling, FC weights',
+    count: hcgnetCount,
+  },
 };
+
+function hcgnetCount(model: Module, input: readonly number[]): Count {
+  const profile = profileModel(model, input);
+  let flops = 0;
+  let dilationError = 0;
+  for (const layer of profile.layers) {
+    const m = model.getSubmodule(layer.name);
+    const perCall = numel(layer.inputShape);
+    if (m instanceof Conv2d) {
+      const [h, w] = layer.inputShape.slice(2) as [number, number];
+      const out = (size: number, axis: 0 | 1): number => Math.floor((size + 2 * m.padding[axis] - m.kernelSize[axis]) / m.stride[axis]) + 1;
+      const counted = (m.inChannels * m.outChannels * m.kernelSize[0] * m.kernelSize[1] * out(h, 0) * out(w, 1)) / m.groups;
+      flops += layer.calls * counted;
+      dilationError += layer.calls * counted - layer.macs;
+    } else if (m instanceof ReLU || m instanceof AdaptiveAvgPool2d) {
+      flops += layer.calls * perCall;
+    } else if (m instanceof BatchNorm2d) {
+      flops += layer.calls * 2 * perCall;
+    } else if (m instanceof Linear) {
+      flops += layer.calls * ownParams(m);
+    }
+  }
+  const note = dilationError > 0
+    ? `the official counter ignores dilation: ${dilationError.toLocaleString('en-US')} of these FLOPs are dilated convs counted on a larger output than they produce`
+    : undefined;
+  return { flops, params: model.numParameters(), note };
+}
 
 const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const ownParams = (m: Module): number => m.numParameters();
 
-function condensenetCount(model: Module, input: readonly number[]): { flops: number; params: number } {
+function condensenetCount(model: Module, input: readonly number[]): Count {
   const profile = profileModel(model, input);
   let flops = 0;
   let params = 0;
@@ -74,5 +114,5 @@ export function referenceCount(convention: string, model: Module, input: readonl
 
 export function formatReferenceCount(r: ReferenceCount): string {
   const m = (v: number): string => `${(v / 1e6).toFixed(2)}M`;
-  return `${r.convention} convention (${r.description}): ${m(r.flops)} FLOPs, ${(r.params / 1e6).toFixed(4)}M params`;
+  return `${r.convention} convention (${r.description}): ${m(r.flops)} FLOPs, ${(r.params / 1e6).toFixed(4)}M params${r.note ? `\n  note: ${r.note}` : ''}`;
 }

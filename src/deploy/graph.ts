@@ -200,6 +200,13 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
       }
       case 'relu': case 'relu_': emit('Relu', [inputName()], target); return;
       case 'sigmoid': case 'sigmoid_': emit('Sigmoid', [inputName()], target); return;
+      case 'tanh': case 'tanh_': emit('Tanh', [inputName()], target); return;
+      case 'softmax': {
+        const [, dim, dtype] = args as [unknown, number, number | undefined];
+        if (dtype !== undefined && dtype !== FLOAT32_CODE) throw new ExportError('softmax with a dtype other than float32 is not exportable');
+        emit('Softmax', [inputName()], target, { axis: dim });
+        return;
+      }
       case 'add': case 'add_': case 'sub': case 'sub_': {
         const [, other, alpha] = args as [unknown, unknown, number | undefined];
         let rhs = binaryOperand(other);

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { referenceCount } from '../src/analysis/index.js';
+import { DropBlock2D, HCGTransition, SGDRDropBlock, SMG } from '../src/blocks/index.js';
+import { exportOnnx } from '../src/deploy/onnx.js';
+import { verifyOnnx } from '../src/deploy/pipeline.js';
+import * as lc from '../src/engine/index.js';
+import { createModel, type HCGNet } from '../src/models/index.js';
+import * as nn from '../src/nn/index.js';
+import { maxAbsDiff, randomizeBatchNorms } from './helpers.js';
+
+const F = lc.F;
+
+describe('HCGNet blocks', () => {
+  test('parameter counts of the modules (official code): SMG(24, k=12) 3,705; CIFAR transition 120 -> 60 70,638', () => {
+    assert.equal(new SMG(24, 12).numParameters(), 3_705);
+    assert.equal(new HCGTransition(120, 60, { dropBlock: true }).numParameters(), 70_638);
+    const t = new HCGTransition(252, 126);
+    assert.deepEqual([t.fc1.outChannels, t.fcall.outChannels], [31, 63], 'floor division of 126/4 and 252/4, as upstream');
+  });
+
+  test('SMG data flow equals the official formulation (2-way softmax, pooled contexts x H·W) on a non-square map', () => {
+    lc.manualSeed(2);
+    const smg = new SMG(8, 4, { groups: 2 });
+    randomizeBatchNorms(smg);
+    lc.noGrad(() => { for (const m of smg.modules()) if (m instanceof nn.BatchNorm1d) { m.running_mean.normal_(0, 0.2); m.running_var.uniform_(0.5, 2); } });
+    smg.eval();
+    const x = lc.randn([2, 8, 5, 7]);
+    const out = lc.noGrad(() => smg.forward(x));
+    const expected = lc.noGrad(() => lc.tidy(() => {
+      const [n, h, w] = [2, 5, 7];
+      const ctx = (t: lc.Tensor, conv: nn.Conv2d): lc.Tensor => {
+        const weights = F.softmax(conv.forward(t).flatten(1), 1).reshape([n, 1, h, w]);
+        return F.adaptiveAvgPool2d(t.mul(weights), 1).mul(h * w);
+      };
+      const bottleneck = (t: lc.Tensor, fc: nn.Conv2d, bn: nn.BatchNorm1d): lc.Tensor => bn.forward(fc.forward(t).flatten(1)).tanh().reshape([n, -1, 1, 1]);
+      const s = smg.conv2_3x3.forward(smg.conv1_1x1.forward(x));
+      const forget = smg.fc2.forward(bottleneck(ctx(s, smg.global_forget_context), smg.fc1, smg.bn_forget)).sigmoid();
+      const c3 = ctx(smg.conv_3x3.forward(s), smg.global_context3x3);
+      const c5 = ctx(smg.conv_5x5.forward(s), smg.global_context5x5);
+      const z = bottleneck(lc.cat([c3, c5], 1), smg.fcall, smg.bn_attention);
+      const both = F.softmax(lc.cat([smg.fc3x3.forward(z).flatten(1).unsqueeze(1), smg.fc5x5.forward(z).flatten(1).unsqueeze(1)], 1), 1);
+      const w3 = both.select(1, 0).reshape([n, 4, 1, 1]);
+      const w5 = both.select(1, 1).reshape([n, 4, 1, 1]);
+      return lc.cat([x, s.mul(forget).add(w3.mul(c3)).add(w5.mul(c5))], 1);
+    }));
+    assert.deepEqual(out.shape, [2, 12, 5, 7]);
+    assert.ok(maxAbsDiff(out, expected) < 1e-5, `differs by ${maxAbsDiff(out, expected)}`);
+  });
+
+  test('BatchNorm1d in training mode with a batch of 1 fails with a clear error, not a libtorch crash', () => {
+    const smg = new SMG(8, 4).train();
+    assert.throws(() => smg.forward(lc.randn([1, 8, 6, 6])), /BatchNorm1d: training mode needs more than one value per channel.*batch of at least 2, or eval\(\)/);
+    assert.deepEqual(lc.tidy(() => smg.eval().forward(lc.randn([1, 8, 6, 6])).shape), [1, 12, 6, 6]);
+  });
+
+  test('DropBlock: identity in eval mode and at p = 0; blocks of bs x bs shared by the channels; output renormalised', () => {
+    const drop = new DropBlock2D(0.3, 3);
+    const x = lc.ones([4, 3, 16, 16]);
+    assert.equal(lc.tidy(() => drop.eval().forward(x).sum().item()), x.numel);
+    drop.train();
+    drop.dropProb = 0;
+    assert.equal(lc.tidy(() => drop.forward(x).sum().item()), x.numel);
+    drop.dropProb = 0.3;
+    lc.manualSeed(1);
+    lc.tidy(() => {
+      const y = drop.forward(x);
+      const zeros = y.eq(0).to('float32');
+      assert.ok(zeros.sum().item() > 0, 'something is dropped');
+      assert.ok(zeros.select(1, 0).equal(zeros.select(1, 2)), 'the same positions in every channel');
+      assert.ok(Math.abs(y.sum().item() - x.numel) < 1e-2 * x.numel, 'kept values are scaled so the sum is preserved');
+    });
+    // Even block sizes crop the padded max-pool back to H x W.
+    assert.deepEqual(lc.tidy(() => new DropBlock2D(0.5, 2).forward(lc.ones([2, 1, 5, 6])).shape), [2, 1, 5, 6]);
+  });
+
+  test('the drop probability follows the SGDR cycle of the epoch (0 at each restart, rising to 0.1), driven by training progress', () => {
+    const sched = new SGDRDropBlock(2);
+    const close = (a: number, b: number): boolean => Math.abs(a - b) < 1e-12;
+    assert.ok(close(sched.probabilityAt(0), 0));
+    assert.ok(close(sched.probabilityAt(5), 0.05));
+    assert.ok(close(sched.probabilityAt(9), Math.abs(0.05 * (1 + Math.cos((Math.PI * 9) / 10)) - 0.1)));
+    for (const restart of [10, 30, 70, 150]) assert.ok(close(sched.probabilityAt(restart), 0), `restart at ${restart}`);
+    assert.ok(close(sched.probabilityAt(20), 0.05));
+    const model = createModel('hcgnet_a1');
+    nn.broadcastProgress(model, nn.trainingProgress(5, 0, 20, 10));
+    const blocks = model.modules().filter((m): m is SGDRDropBlock => m instanceof SGDRDropBlock);
+    assert.equal(blocks.length, 2, 'the two CIFAR transitions');
+    for (const b of blocks) assert.ok(close(b.dropblock.dropProb, 0.05));
+    model.dispose();
+  });
+});
+
+describe('HCGNet models', () => {
+  test('parameter counts (official code)', () => {
+    const expected: [string, number, number][] = [
+      ['hcgnet_a1', 10, 1_065_301], ['hcgnet_a1', 100, 1_102_651], ['hcgnet_a2', 10, 3_069_149], ['hcgnet_a2', 100, 3_133_679],
+      ['hcgnet_a3', 10, 11_239_897], ['hcgnet_a3', 100, 11_363_647], ['hcgnet_b', 1000, 12_845_501], ['hcgnet_c', 1000, 42_153_208],
+    ];
+    for (const [name, numClasses, params] of expected) {
+      const m = createModel(name, { numClasses });
+      assert.equal(m.numParameters(), params, `${name} (${numClasses} classes)`);
+      m.dispose();
+    }
+  });
+
+  test('stage shapes and official state-dict names (A1, B)', () => {
+    const stages = (name: string, input: number[]): string[] => {
+      const model = createModel(name) as HCGNet;
+      model.eval();
+      const shapes: string[] = [];
+      lc.noGrad(() => lc.tidy(() => {
+        let h = lc.randn([1, ...input]);
+        for (const [child, m] of model.features.namedChildren()) {
+          h = m.forward(h);
+          if (/^(HybridBlock|Transition|hybridblock|transition)/.test(child)) shapes.push(`${h.size(1)}@${h.size(2)}`);
+        }
+      }));
+      const keys = Object.keys(model.stateDict());
+      model.dispose();
+      return [...shapes, ...keys];
+    };
+    const a1 = stages('hcgnet_a1', [3, 32, 32]);
+    assert.deepEqual(a1.slice(0, 5), ['120@32', '60@16', '252@16', '126@8', '414@8']);
+    for (const k of ['features.conv0.weight', 'features.HybridBlock1.SMG1.conv1_1x1.norm.weight', 'features.HybridBlock1.SMG1.conv2_3x3.conv.weight',
+      'features.HybridBlock1.SMG1.bn_attention.running_var', 'features.Transition1.global_forget_context.bias', 'features.norm5.weight', 'classifier.weight']) {
+      assert.ok(a1.includes(k), `missing ${k}`);
+    }
+    const b = stages('hcgnet_b', [3, 224, 224]);
+    assert.deepEqual(b.slice(0, 7), ['160@56', '80@28', '368@28', '184@14', '952@14', '476@7', '1244@7']);
+    for (const k of ['features.norm0.running_mean', 'features.conv2.weight', 'features.hybridblock4.SMG8.fc5x5.weight', 'features.transition3.fc2.bias']) assert.ok(b.includes(k), `missing ${k}`);
+  });
+
+  test('the HCGNet FLOPs convention reproduces cal_multi_adds (A1 162,259,282; B 2,040,802,808) and names the dilation error', () => {
+    for (const [name, input, flops] of [['hcgnet_a1', [3, 32, 32], 162_259_282], ['hcgnet_b', [3, 224, 224], 2_040_802_808]] as const) {
+      const m = createModel(name);
+      const r = referenceCount('hcgnet', m, input);
+      assert.equal(r.flops, flops, name);
+      assert.match(r.note!, /ignores dilation: [\d,]+ of these FLOPs/);
+      m.dispose();
+    }
+  });
+
+  test('ONNX export (spatial softmax, BN1d, gates, depthwise and dilated convs) matches libtorch on a non-square input', async () => {
+    lc.manualSeed(3);
+    const model = createModel('hcgnet_a1');
+    randomizeBatchNorms(model);
+    model.eval();
+    const exported = exportOnnx(model, { inputShape: [3, 32, 40] });
+    assert.ok(exported.ops.Softmax! > 0 && exported.ops.Tanh! > 0);
+    for (const backend of ['node', 'web'] as const) {
+      const { maxAbsDiff: d, scale } = await verifyOnnx(model, exported.bytes, [3, 32, 40], { backend });
+      assert.ok(d < 1e-4 * Math.max(1, scale), `${backend}: ${d}`);
+    }
+    model.dispose();
+  });
+});
