@@ -33,7 +33,9 @@ setNumThreads(threads);
 const ACNET_FORMS: Record<string, ModelForm> = { base: {}, acb: { acb: { gamma: 1 } }, deploy: { acb: { gamma: 1 }, deploy: true } };
 const CONDENSE_FORMS: Record<string, ModelForm> = { training: {}, deploy: { deploy: true } };
 const isCondenseNet = (name: string): boolean => getModelSpec(name).family === 'condensenet';
-const formsOf = (name: string): Record<string, ModelForm> => (isCondenseNet(name) ? CONDENSE_FORMS : ACNET_FORMS);
+/** Models with no training/deploy pair (HCGNet): one form, libtorch vs ONNX Runtime. */
+const isSingleForm = (name: string): boolean => getModelSpec(name).family === 'hcgnet';
+const formsOf = (name: string): Record<string, ModelForm> => (isCondenseNet(name) ? CONDENSE_FORMS : isSingleForm(name) ? { base: {} } : ACNET_FORMS);
 type Runtime = 'libtorch' | 'onnxruntime';
 interface Cell { model: string; form: string; runtime: Runtime; batch: number; times: number[] }
 
@@ -94,7 +96,7 @@ const lines = [
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; libtorch ${info.torchVersion} (${info.blas}); onnxruntime-node CPU; ${threads} threads; input 3x32x32; images/s (median over ${rounds} interleaved rounds).`,
 ];
 const rows: unknown[] = [];
-const acnet = models.filter((m) => !isCondenseNet(m));
+const acnet = models.filter((m) => !isCondenseNet(m) && !isSingleForm(m));
 if (acnet.length) {
   lines.push('The ONNX files of the baseline and deploy forms have their BNs folded into the convs; the ACB row under ONNX Runtime exports the three-branch training form as it is (leanconv export refuses it; this is only to show its cost).',
     '', '| model | batch | runtime | baseline | ACB training form | deploy form | deploy / baseline | deploy / ACB |', '|---|---|---|---|---|---|---|---|');
@@ -126,6 +128,17 @@ if (condense.length) {
       const ortDeploy = ips(find(model, 'deploy', 'onnxruntime', batch));
       const torchTraining = ips(find(model, 'training', 'libtorch', batch));
       lines.push(`| ${model} | ${batch} | ORT converted / libtorch training form | | | **${(ortDeploy / torchTraining).toFixed(2)}x** |`);
+    }
+  }
+}
+const single = models.filter(isSingleForm);
+if (single.length) {
+  lines.push('', '## libtorch vs ONNX Runtime', '', '| model | batch | libtorch | ONNX Runtime | ORT / libtorch |', '|---|---|---|---|---|');
+  for (const model of single) {
+    for (const batch of batches) {
+      const [t, o] = (['libtorch', 'onnxruntime'] as Runtime[]).map((rt) => ips(find(model, 'base', rt, batch)));
+      lines.push(`| ${model} | ${batch} | ${t!.toFixed(1)} | ${o!.toFixed(1)} | ${(o! / t!).toFixed(2)} |`);
+      rows.push({ model, batch, libtorch: t, onnxruntime: o });
     }
   }
 }

@@ -1,6 +1,6 @@
 # PyTorch peer for bench/train: the same models as leanconv's registry (Cifar-quick with BN, CIFAR
-# ResNet-20/56 with 1x1 projection shortcuts, CondenseNet-86 training form), the same batch, threads and
-# timing protocol.
+# ResNet-20/56 with 1x1 projection shortcuts, CondenseNet-86 training form, HCGNet-A1), the same batch,
+# threads and timing protocol.
 # usage: python3 bench/train_torch.py MODEL[+acb|+cl] BATCH WARMUP STEPS  -> one JSON line (+cl: channels-last)
 import json, os, sys, time
 import torch
@@ -134,6 +134,82 @@ class CondenseNet(nn.Module):
 
 
 MODELS['condensenet86'] = lambda: CondenseNet([14, 14, 14], [8, 16, 32])
+
+def basic_conv(i, o, k, stride=1, padding=0, groups=1, dilation=1):
+    return nn.Sequential(nn.BatchNorm2d(i), nn.ReLU(inplace=True),
+                         nn.Conv2d(i, o, k, stride, padding, dilation=dilation, groups=groups, bias=False))
+
+
+class GatedCell(nn.Module):
+    # HCGNet's gates as the official _SMG/_Transition compute them (HCGNet_CIFAR.py): spatial-softmax
+    # contexts via global pool x H*W, BN1d + tanh bottlenecks, a 2-way softmax over the branches.
+    def __init__(self, k, f, r):
+        super().__init__()
+        self.k, self.f, self.r = k, f, r
+        self.conv_3x3 = basic_conv(k, k, 3, padding=1, groups=k)
+        self.conv_5x5 = basic_conv(k, k, 3, padding=2, groups=k, dilation=2)
+        self.global_context3x3, self.global_context5x5 = nn.Conv2d(k, 1, 1), nn.Conv2d(k, 1, 1)
+        self.fcall, self.bn_attention = nn.Conv2d(2 * k, 2 * k // r, 1), nn.BatchNorm1d(2 * k // r)
+        self.fc3x3, self.fc5x5 = nn.Conv2d(2 * k // r, k, 1), nn.Conv2d(2 * k // r, k, 1)
+        self.global_forget_context, self.global_pool = nn.Conv2d(k, 1, 1), nn.AdaptiveAvgPool2d(1)
+        self.bn_forget, self.fc1, self.fc2 = nn.BatchNorm1d(k // f), nn.Conv2d(k, k // f, 1), nn.Conv2d(k // f, k, 1)
+
+    def context(self, x, conv):
+        h, w = x.shape[2:]
+        weight = F.softmax(torch.flatten(conv(x), 1), 1).reshape(-1, 1, h, w)
+        return self.global_pool(x * weight) * h * w
+
+    def gate(self, x):
+        c = x.size(1)
+        g = torch.tanh(self.bn_forget(torch.flatten(self.fc1(self.context(x, self.global_forget_context)), 1))).reshape(-1, c // self.f, 1, 1)
+        g = torch.sigmoid(self.fc2(g))
+        x3, x5 = self.conv_3x3(x), self.conv_5x5(x)
+        c3, c5 = self.context(x3, self.global_context3x3), self.context(x5, self.global_context5x5)
+        z = torch.tanh(self.bn_attention(torch.flatten(self.fcall(torch.cat([c3, c5], 1)), 1))).reshape(-1, 2 * c // self.r, 1, 1)
+        both = F.softmax(torch.cat([torch.unsqueeze(torch.flatten(self.fc3x3(z), 1), 1), torch.unsqueeze(torch.flatten(self.fc5x5(z), 1), 1)], 1), 1)
+        return x * g + both[:, 0, :].reshape(-1, c, 1, 1) * c3 + both[:, 1, :].reshape(-1, c, 1, 1) * c5
+
+
+class SMG(GatedCell):
+    def __init__(self, i, k):
+        super().__init__(k, 2, 2)
+        self.conv1_1x1, self.conv2_3x3 = basic_conv(i, 4 * k, 1), basic_conv(4 * k, k, 3, padding=1, groups=4)
+
+    def forward(self, x):
+        return torch.cat([x, self.gate(self.conv2_3x3(self.conv1_1x1(x)))], 1)
+
+
+class Transition(GatedCell):
+    # DropBlock is at drop probability 0 in the first SGDR epoch, i.e. the identity: left out.
+    def __init__(self, i, o):
+        super().__init__(o, 4, 4)
+        mid = i - (i - o) // 2
+        self.conv1_1x1, self.conv2_3x3 = basic_conv(i, mid, 1), basic_conv(mid, o, 3, stride=2, padding=1)
+
+    def forward(self, x):
+        return self.gate(self.conv2_3x3(self.conv1_1x1(x)))
+
+
+class HCGNetCifar(nn.Module):
+    def __init__(self, growth, blocks, classes=10):
+        super().__init__()
+        c, layers = 2 * growth[0], []
+        layers.append(nn.Conv2d(3, c, 3, padding=1, bias=False))
+        for b, (n, k) in enumerate(zip(blocks, growth)):
+            for j in range(n):
+                layers.append(SMG(c + j * k, k))
+            c += n * k
+            if b < len(blocks) - 1:
+                layers.append(Transition(c, c // 2))
+                c //= 2
+        layers.append(nn.BatchNorm2d(c))
+        self.features, self.classifier = nn.Sequential(*layers), nn.Linear(c, classes)
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(F.adaptive_avg_pool2d(F.relu(self.features(x)), 1), 1))
+
+
+MODELS['hcgnet_a1'] = lambda: HCGNetCifar([12, 24, 36], [8, 8, 8])
 
 for base in list(MODELS):
     MODELS[base + '+acb'] = (lambda b: lambda: acnetize(MODELS[b]()))(base)
