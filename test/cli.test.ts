@@ -186,6 +186,15 @@ describe('leanconv CondenseNet workflow: train, convert, export, predict, experi
     const predicted = JSON.parse(leanconv('predict', join(dir, 'cn.onnx'), '-d', 'mnist', '--data-dir', dir, '--json').stdout) as { top1: number; count: number };
     assert.equal(predicted.count, 96);
     assert.ok(Math.abs(predicted.top1 - evalDeploy.top1) <= 1 / 96, `onnx ${predicted.top1} vs libtorch ${evalDeploy.top1}`);
+    const attacked = JSON.parse(leanconv('robustness', converted.output, '--eps', '0,0.5', '--json').stdout) as { count: number; accuracy: { epsilon: number; top1: number }[] };
+    assert.equal(attacked.count, 96);
+    assert.equal(attacked.accuracy[0]!.top1, evalDeploy.top1, 'ε = 0 is the clean accuracy (pixels normalised inside, as in eval)');
+    assert.ok(attacked.accuracy[1]!.top1 <= attacked.accuracy[0]!.top1);
+    const pgd = JSON.parse(leanconv('robustness', converted.output, '--attack', 'pgd', '--steps', '2', '--eps', '0.1', '--limit', '40', '--json').stdout) as { count: number; attack: string };
+    assert.deepEqual([pgd.count, pgd.attack], [40, 'pgd']);
+    r = leanconv('robustness', converted.output, '--attack', 'fgm');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown attack 'fgm'.*fgsm/);
     const built = JSON.parse(leanconv('info', 'condensenet', '--model-args', 'stages=1-1-1,growth=4-4-4', '--deploy', '--in-channels', '1', '--json').stdout) as { params: number };
     assert.equal(built.params, info.params, 'the deploy form builds directly from the name and args');
     r = leanconv('info', 'condensenet', '--model-args', 'stages=1-1-1,growth=4-4-4,colour=red');

@@ -23,6 +23,7 @@ import { inputShape, num, parse, UsageError, type OptionSpec } from './args.js';
 import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, modelArgsFrom, out, printJson } from './common.js';
 import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
 import { cmdExperiment } from './experiment.js';
+import { cmdRobustness } from './robustness.js';
 import { resumeOptionsFrom, TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -37,10 +38,11 @@ commands:
   train                train a model (default: ${DEFAULT_CONFIG.model} on ${DEFAULT_CONFIG.dataset}), evaluate, checkpoint
   eval <checkpoint>    evaluate a checkpoint on a dataset's test split
   benchmark <model>    training and inference images/s
-  convert <checkpoint> fuse a training-form (ACNet) checkpoint into its deploy form
+  convert <checkpoint> convert a training-form (ACNet, CondenseNet) checkpoint into its deploy form
   export <checkpoint>  write an ONNX model of a deploy-form checkpoint
   predict <model.onnx> classify images or a dataset split with ONNX Runtime
-  experiment acnet     train a baseline and its ACNet form with one recipe, fuse, compare
+  experiment acnet|condensenet   a baseline and the paper's model with one recipe, converted, compared
+  robustness <ckpt>    test accuracy under FGSM / PGD attacks of several budgets
   checks               engine build facts: libtorch, BLAS, oneDNN, threads, CUDA`;
 
 // --- models -------------------------------------------------------------------------------------------
@@ -238,7 +240,7 @@ function cmdChecks(argv: string[]): void {
 
 const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
   models: cmdModels, info: cmdInfo, train: cmdTrain, eval: cmdEval, benchmark: cmdBenchmark, checks: cmdChecks,
-  convert: cmdConvert, export: cmdExport, predict: cmdPredict, experiment: cmdExperiment,
+  convert: cmdConvert, export: cmdExport, predict: cmdPredict, experiment: cmdExperiment, robustness: cmdRobustness,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,121 @@
+// Adversarial robustness: top-1 accuracy under FGSM and PGD (L∞) attacks in [0, 1] pixel space, with the
+// model's input normalisation applied after the perturbation (Foolbox's convention, which HCGNet's
+// FGSM table uses). An image the model already gets wrong counts as wrong at every ε.
+import { enableGrad, noGrad } from '../engine/autograd.js';
+import * as F from '../engine/functional.js';
+import { tidy } from '../engine/scope.js';
+import { randLike, type Tensor, tensor } from '../engine/tensor.js';
+import type { Module } from '../nn/module.js';
+
+export interface AttackOptions {
+  attack: 'fgsm' | 'pgd';
+  /** L∞ budgets in pixel units ([0, 1] images), e.g. [0, 0.001, 0.002]. */
+  epsilons: readonly number[];
+  /** PGD iterations (default 10). */
+  steps?: number;
+  /** PGD step size as a fraction of ε (default 2.5 / steps, Madry et al.'s choice). */
+  relativeStepSize?: number;
+  /** PGD starts from a uniform random point of the ε-ball (default true). */
+  randomStart?: boolean;
+}
+
+/** Per-channel normalisation applied inside the attacked model: (x - mean) / std. */
+export interface Normalization {
+  mean: readonly number[];
+  std: readonly number[];
+}
+
+export interface RobustnessResult {
+  attack: 'fgsm' | 'pgd';
+  count: number;
+  /** Top-1 accuracy at each ε (fraction), clean-wrong images counted wrong. */
+  accuracy: { epsilon: number; top1: number }[];
+}
+
+/** Runs fn with the model's parameters out of autograd (attacks need input gradients only). */
+function withFrozenParameters<T>(model: Module, fn: () => T): T {
+  const params = model.parameters().filter((p) => p.requiresGrad);
+  params.forEach((p) => p.requiresGrad_(false));
+  try {
+    return fn();
+  } finally {
+    params.forEach((p) => p.requiresGrad_(true));
+  }
+}
+
+/** Loss gradient with respect to the pixels (the model in eval mode, normalisation inside). */
+function pixelGradient(model: Module, pixels: Tensor, labels: Tensor, normalize: (x: Tensor) => Tensor): Tensor {
+  return enableGrad(() => tidy(() => {
+    const x = pixels.detach().requiresGrad_(true);
+    const loss = F.crossEntropy(model.forward(model.formatInput(normalize(x))), labels, { reduction: 'sum' });
+    loss.backward();
+    return x.grad!.detach();
+  }));
+}
+
+/** The adversarial pixels for one ε (FGSM: one signed step; PGD: projected signed steps). */
+export function attackBatch(model: Module, pixels: Tensor, labels: Tensor, epsilon: number, normalization: Normalization, options: Omit<AttackOptions, 'epsilons'>): Tensor {
+  return withFrozenParameters(model, () => attackWith(model, pixels, labels, epsilon, normalization, options));
+}
+
+function attackWith(model: Module, pixels: Tensor, labels: Tensor, epsilon: number, normalization: Normalization, options: Omit<AttackOptions, 'epsilons'>): Tensor {
+  const c = normalization.mean.length;
+  const mean = tensor([...normalization.mean]).view([1, c, 1, 1]);
+  const std = tensor([...normalization.std]).view([1, c, 1, 1]);
+  const normalize = (x: Tensor): Tensor => x.sub(mean).div(std);
+  try {
+    if (epsilon === 0) return pixels.clone();
+    if (options.attack === 'fgsm') {
+      return tidy(() => pixels.add(pixelGradient(model, pixels, labels, normalize).sign().mul(epsilon)).clamp(0, 1));
+    }
+    const steps = options.steps ?? 10;
+    const alpha = (options.relativeStepSize ?? 2.5 / steps) * epsilon;
+    let x = tidy(() => ((options.randomStart ?? true) ? pixels.add(randLike(pixels).mul(2 * epsilon).sub(epsilon)) : pixels.clone()).clamp(0, 1));
+    for (let i = 0; i < steps; i++) {
+      const next = tidy(() => {
+        const moved = x.add(pixelGradient(model, x, labels, normalize).sign().mul(alpha));
+        // Project onto the ε-ball around the clean pixels and the valid pixel range.
+        return moved.minimum(pixels.add(epsilon)).maximum(pixels.sub(epsilon)).clamp(0, 1);
+      });
+      x.dispose();
+      x = next;
+    }
+    return x;
+  } finally {
+    mean.dispose();
+    std.dispose();
+  }
+}
+
+/**
+ * Accuracy under attack over batches of clean pixels in [0, 1] (before normalisation). The model is
+ * put in eval mode (and restored).
+ */
+export async function robustness(model: Module, batches: AsyncIterable<{ pixels: Tensor; labels: Tensor }>, normalization: Normalization, options: AttackOptions): Promise<RobustnessResult> {
+  const wasTraining = model.training;
+  model.eval();
+  const correct = options.epsilons.map(() => 0);
+  let count = 0;
+  const c = normalization.mean.length;
+  try {
+    for await (const { pixels, labels } of batches) {
+      const clean = noGrad(() => tidy(() => {
+        const x = pixels.sub(tensor([...normalization.mean]).view([1, c, 1, 1])).div(tensor([...normalization.std]).view([1, c, 1, 1]));
+        return model.forward(model.formatInput(x)).argmax(1).eq(labels);
+      }));
+      options.epsilons.forEach((epsilon, i) => {
+        correct[i]! += tidy(() => {
+          const adversarial = attackBatch(model, pixels, labels, epsilon, normalization, options);
+          const x = adversarial.sub(tensor([...normalization.mean]).view([1, c, 1, 1])).div(tensor([...normalization.std]).view([1, c, 1, 1]));
+          const hits = noGrad(() => model.forward(model.formatInput(x)).argmax(1).eq(labels));
+          return hits.logicalAnd(clean).sum().item();
+        });
+      });
+      count += labels.size(0);
+      clean.dispose();
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return { attack: options.attack, count, accuracy: options.epsilons.map((epsilon, i) => ({ epsilon, top1: correct[i]! / count })) };
+}
