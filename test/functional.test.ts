@@ -156,6 +156,9 @@ describe('losses', () => {
     const expected = ((1 - s) * nll0 + s * meanNeg([2, 1, 0]) + (1 - s) * nll1 + s * meanNeg([0, 0, 3])) / 2;
     assertClose(F.crossEntropy(logits, target, { labelSmoothing: s }), expected, 1e-12);
     assert.throws(() => F.crossEntropy(logits, target, { labelSmoothing: 2 }), /labelSmoothing must be in \[0, 1\]/);
+    // Off-target smoothing (HCGNet's ImageNet recipe): q = 1 - s on the target, s/(K-1) on each other class.
+    const offTarget = (row: number[], t: number): number => row.reduce((acc, v, j) => acc + (j === t ? 1 - s : s / 2) * (lse(row) - v), 0);
+    assertClose(F.crossEntropy(logits, target, { labelSmoothing: s, labelSmoothingStyle: 'offTarget' }), (offTarget([2, 1, 0], 0) + offTarget([0, 0, 3], 2)) / 2, 1e-12);
     assert.throws(() => F.crossEntropy(logits, tensor([0, 5], { dtype: 'int64' })), /crossEntropy: .*out of bounds/i);
   });
 

@@ -28,6 +28,9 @@ describe('LR schedules', () => {
     assert.ok(Math.abs(lr(9, 0) - 0.002447) < 1e-6);
     assert.ok(close(lr(10, 0), 0.1));
     for (const restart of [10, 30, 70, 150, 310, 630]) assert.equal(sgdrCycle(restart, 10, 2).tCur, 0, `restart at ${restart}`);
+    // HCGNet-A2/A3: the 630-epoch schedule runs twice (the evident intent of the official line).
+    const twice = buildSchedule({ name: 'sgdr', t0: 10, tmult: 2, repeatEvery: 630 }, { baseLr: 0.1, epochs: 1270, itersPerEpoch: 390 });
+    for (const e of [0, 5, 29, 629]) assert.equal(twice(e + 630, 0), lr(e, 0), `epoch ${e + 630} repeats epoch ${e}`);
     assert.deepEqual(sgdrCycle(1269, 10, 2), { tCur: 639, tI: 640 });
   });
 

@@ -31,9 +31,11 @@ export const TRAIN_OPTIONS: OptionSpec = {
   gamma: { type: 'string' },
   t0: { type: 'string' },
   tmult: { type: 'string' },
+  'sgdr-repeat': { type: 'string' },
   'min-lr': { type: 'string' },
   warmup: { type: 'string' },
   'label-smoothing': { type: 'string' },
+  'off-target-smoothing': { type: 'boolean' },
   mixup: { type: 'string' },
   'group-lasso': { type: 'string' },
   'no-augment': { type: 'boolean' },
@@ -77,9 +79,9 @@ recipe:
       --decay-bias-norm    weight decay on biases and BN parameters too
       --bias-lr-mult X     learning-rate multiplier for biases (ACNet: 2)
       --schedule NAME      cosine (per iteration) | multistep | sgdr (per epoch) | constant (default cosine)
-      --milestones 30,60 --gamma 0.1   multistep; --t0 10 --tmult 2   sgdr; --min-lr X
+      --milestones 30,60 --gamma 0.1   multistep; --t0 10 --tmult 2 [--sgdr-repeat 630]   sgdr; --min-lr X
       --warmup EPOCHS      linear warmup
-      --label-smoothing X  --mixup ALPHA
+      --label-smoothing X  --mixup ALPHA   (--off-target-smoothing: the target keeps 1-X, each other class X/(K-1))
       --group-lasso L      CondenseNet's group-lasso weight on the learned group convs (ImageNet recipe 1e-5)
 run:
       --seed N --workers N (loader threads) --threads N (libtorch threads)
@@ -104,7 +106,10 @@ function scheduleFrom(values: Record<string, unknown>, base: ScheduleSpec): Sche
       return { name, milestones, gamma: num(values, 'gamma', { min: 0 }) ?? (base.name === 'multistep' ? base.gamma : 0.1) };
     }
     case 'sgdr':
-      return { name, t0: num(values, 't0', { min: 1 }) ?? (base.name === 'sgdr' ? base.t0 : 10), tmult: num(values, 'tmult', { min: 1 }) ?? (base.name === 'sgdr' ? base.tmult : 2), minLr };
+      return {
+        name, t0: num(values, 't0', { min: 1 }) ?? (base.name === 'sgdr' ? base.t0 : 10), tmult: num(values, 'tmult', { min: 1 }) ?? (base.name === 'sgdr' ? base.tmult : 2), minLr,
+        repeatEvery: num(values, 'sgdr-repeat', { integer: true, min: 1 }) ?? (base.name === 'sgdr' ? base.repeatEvery : undefined),
+      };
     default:
       throw new UsageError(unknownNameMessage('schedule', name, ['cosine', 'multistep', 'sgdr', 'constant']));
   }
@@ -166,6 +171,7 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     schedule: scheduleFrom(values, base.schedule),
     warmupEpochs: pick(num(values, 'warmup', { min: 0 }), base.warmupEpochs),
     labelSmoothing: pick(num(values, 'label-smoothing', { min: 0 }), base.labelSmoothing),
+    labelSmoothingStyle: values['off-target-smoothing'] ? 'offTarget' : base.labelSmoothingStyle,
     mixupAlpha: pick(num(values, 'mixup', { min: 0 }), base.mixupAlpha),
     augment: values['no-augment'] ? false : base.augment,
     numClasses: num(values, 'num-classes', { integer: true, min: 1 }),

@@ -125,12 +125,22 @@ export interface CrossEntropyOptions {
   ignoreIndex?: number;
   /** Mixes the target with the uniform distribution: (1 - s) * target + s / numClasses. */
   labelSmoothing?: number;
+  /**
+   * 'uniform' (default, PyTorch's): the s mass is spread over all classes, the target keeps 1 - s + s/K.
+   * 'offTarget' (HCGNet's ImageNet recipe): the target keeps 1 - s and every other class gets s/(K-1).
+   */
+  labelSmoothingStyle?: 'uniform' | 'offTarget';
 }
 
 /** Cross-entropy of logits [N, C, ...] against class indices [N, ...] or class probabilities [N, C, ...]. */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  const smoothing = options.labelSmoothing ?? 0;
+  let smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) throw new RangeError(`labelSmoothing must be in [0, 1], got ${smoothing}`);
+  // Off-target smoothing s is uniform smoothing s·K/(K-1): the target keeps 1 - s·K/(K-1) + s/(K-1) = 1 - s.
+  if (options.labelSmoothingStyle === 'offTarget' && smoothing > 0) {
+    const k = logits.size(1);
+    smoothing = Math.min(1, (smoothing * k) / (k - 1));
+  }
   return new Tensor(native.crossEntropy(logits.handle, target.handle, options.weight?.handle, reductionCode(options.reduction ?? 'mean'),
     options.ignoreIndex ?? -100, smoothing));
 }

@@ -35,6 +35,8 @@ export interface TrainConfig {
   schedule: ScheduleSpec;
   warmupEpochs: number;
   labelSmoothing: number;
+  /** How the smoothing mass is spread: 'uniform' (PyTorch's) or 'offTarget' (ε/(K-1) to each wrong class, HCGNet's ImageNet recipe). */
+  labelSmoothingStyle: 'uniform' | 'offTarget';
   /** Weights of regularisers the model's modules offer, added to the loss (e.g. { groupLasso: 1e-5 }). */
   regularizers: Record<string, number>;
   /** Mixup Beta(alpha, alpha); 0 turns it off. */
@@ -76,6 +78,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   schedule: { name: 'cosine' },
   warmupEpochs: 0,
   labelSmoothing: 0,
+  labelSmoothingStyle: 'uniform',
   regularizers: {},
   mixupAlpha: 0,
   augment: true,
@@ -99,6 +102,13 @@ export const PRESETS: Record<string, { description: string; config: Partial<Trai
   hcgnet: {
     description: "HCGNet's CIFAR recipe: SGD 0.9 nesterov, SGDR (T0=10, Tmult=2) per epoch, wd 1e-4 on all parameters, mixup alpha 1",
     config: { momentum: 0.9, nesterov: true, weightDecay: 1e-4, decayBiasAndNorm: true, schedule: { name: 'sgdr', t0: 10, tmult: 2 }, lr: 0.1, mixupAlpha: 1 },
+  },
+  'hcgnet-imagenet': {
+    description: "HCGNet's ImageNet recipe: as hcgnet with wd 4e-5, mixup alpha 0.4 and label smoothing 0.1 with eps/(K-1) off-target mass",
+    config: {
+      momentum: 0.9, nesterov: true, weightDecay: 4e-5, decayBiasAndNorm: true, schedule: { name: 'sgdr', t0: 10, tmult: 2 }, lr: 0.1, mixupAlpha: 0.4,
+      labelSmoothing: 0.1, labelSmoothingStyle: 'offTarget',
+    },
   },
 };
 
@@ -134,6 +144,7 @@ export function validateConfig(c: TrainConfig): void {
   check(Number.isFinite(c.weightDecay) && c.weightDecay >= 0, `weightDecay must be >= 0, got ${c.weightDecay}`);
   check(Number.isFinite(c.biasLrMultiplier) && c.biasLrMultiplier >= 0, `biasLrMultiplier must be >= 0, got ${c.biasLrMultiplier}`);
   check(inRange(c.labelSmoothing, 0, 1), `labelSmoothing must be in [0, 1), got ${c.labelSmoothing}`);
+  check(c.labelSmoothingStyle === undefined || ['uniform', 'offTarget'].includes(c.labelSmoothingStyle), `labelSmoothingStyle must be 'uniform' or 'offTarget', got ${String(c.labelSmoothingStyle)}`);
   for (const [name, weight] of Object.entries(c.regularizers ?? {})) check(Number.isFinite(weight) && weight >= 0, `regularizer weight ${name} must be >= 0, got ${weight}`);
   check(Number.isFinite(c.mixupAlpha) && c.mixupAlpha >= 0, `mixupAlpha must be >= 0, got ${c.mixupAlpha}`);
   check(inRange(c.warmupEpochs, 0, c.epochs, false), `warmupEpochs must be in [0, epochs=${c.epochs}], got ${c.warmupEpochs}`);

@@ -8,7 +8,11 @@ export type ScheduleSpec =
   /** Cosine from lr to minLr over all iterations, stepped per iteration (ACNet, CondenseNet). */
   | { name: 'cosine'; minLr?: number }
   /** SGDR warm restarts stepped per epoch: cycles of T0, T0*Tmult, ... epochs (HCGNet). */
-  | { name: 'sgdr'; t0: number; tmult: number; minLr?: number };
+  /**
+   * SGDR per epoch. `repeatEvery` starts the whole schedule again every that many epochs: HCGNet-A2/A3's
+   * evident intent (two 630-epoch runs in 1270 epochs; the official line has an operator-precedence bug).
+   */
+  | { name: 'sgdr'; t0: number; tmult: number; minLr?: number; repeatEvery?: number };
 
 export interface ScheduleOptions {
   baseLr: number;
@@ -53,8 +57,9 @@ export function buildSchedule(spec: ScheduleSpec, options: ScheduleOptions): LrS
     case 'sgdr': {
       if (!(spec.t0 >= 1) || !(spec.tmult >= 1)) throw new RangeError(`sgdr: t0 and tmult must be >= 1, got ${spec.t0}, ${spec.tmult}`);
       const min = spec.minLr ?? 0;
+      if (spec.repeatEvery !== undefined && !(Number.isInteger(spec.repeatEvery) && spec.repeatEvery >= 1)) throw new RangeError(`sgdr: repeatEvery must be a positive integer, got ${spec.repeatEvery}`);
       main = (epoch) => {
-        const { tCur, tI } = sgdrCycle(epoch, spec.t0, spec.tmult);
+        const { tCur, tI } = sgdrCycle(spec.repeatEvery ? epoch % spec.repeatEvery : epoch, spec.t0, spec.tmult);
         return min + (baseLr - min) * 0.5 * (1 + Math.cos((Math.PI * tCur) / tI));
       };
       break;

@@ -390,7 +390,7 @@ export function mixupBatch(images: Tensor, alpha: number, seed: number): { mixed
 
 /** One optimisation step (inside tidy); returns the batch loss (with the callbacks' terms) and the number of top-1 hits. */
 function trainStep(model: Module, optimizer: SGD, images: Tensor, labels: Tensor, config: TrainConfig, mixSeed: number, lossTerms: () => Tensor[]): { loss: number; hits: number } {
-  const ce = (logits: Tensor, target: Tensor): Tensor => F.crossEntropy(logits, target, { labelSmoothing: config.labelSmoothing });
+  const ce = (logits: Tensor, target: Tensor): Tensor => F.crossEntropy(logits, target, { labelSmoothing: config.labelSmoothing, labelSmoothingStyle: config.labelSmoothingStyle });
   let loss: Tensor;
   let logits: Tensor;
   if (config.mixupAlpha > 0) {
