@@ -127,7 +127,7 @@ describe('CondenseNet training', () => {
 
   test('the trainer condenses during the first half; a run killed mid-condensation resumes to identical masks and weights', async () => {
     const out = tmp();
-    const full = await train({ ...base, outDir: out, runName: 'full' }, silent);
+    await train({ ...base, outDir: out, runName: 'full' }, silent);
     await assert.rejects(train({ ...base, outDir: out, runName: 'killed' }, { ...silent, onEpochEnd: (r) => { if (r.epoch === 1) throw new Error('simulated kill'); } }), /simulated kill/);
     const mid = loadModel(join(out, 'killed', 'last.safetensors'));
     // 4 batches per epoch, 12 in all: after epoch 1 (batches 0-3) only the drop at batch 2 (1/6) has happened.
@@ -141,7 +141,6 @@ describe('CondenseNet training', () => {
     const { model } = loadModel(join(out, 'full', 'last.safetensors'));
     assert.equal(condensationStageOf(model), 3, 'fully condensed after the first half');
     for (const m of model.modules()) if (m instanceof LearnedGroupConv) assert.equal(m.count, 3 * (m.inChannels / 4));
-    assert.ok(full.final.top1 >= 0);
     model.dispose();
   });
 
@@ -265,8 +264,8 @@ describe('CondenseNet models', () => {
     const layer = 'features.denseblock_1.denselayer_1';
     for (const k of ['features.init_conv.weight', `${layer}.conv_1._count`, `${layer}.conv_1._stage`, `${layer}.conv_1._mask`, `${layer}.conv_1.norm.weight`,
       `${layer}.conv_1.norm.running_var`, `${layer}.conv_1.norm.num_batches_tracked`, `${layer}.conv_1.conv.weight`, `${layer}.conv_2.norm.weight`, `${layer}.conv_2.conv.weight`,
-      'features.transition_1.pool' in state ? '' : 'features.denseblock_3.denselayer_14.conv_2.conv.weight', 'features.norm_last.running_mean', 'classifier.weight', 'classifier.bias']) {
-      if (k) assert.ok(keys.includes(k), `missing ${k}`);
+      'features.denseblock_3.denselayer_14.conv_2.conv.weight', 'features.norm_last.running_mean', 'classifier.weight', 'classifier.bias']) {
+      assert.ok(keys.includes(k), `missing ${k}`);
     }
     assert.equal(keys.length, 1 + 42 * 15 + 5 + 2, 'stem, 42 dense layers of 15 entries, norm_last, classifier');
     assert.deepEqual([state[`${layer}.conv_1._mask`]!.shape, state[`${layer}.conv_1._count`]!.shape, state[`${layer}.conv_1._count`]!.dtype], [[32, 16, 1, 1], [1], 'float32']);

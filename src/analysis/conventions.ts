@@ -29,6 +29,9 @@ export interface ReferenceCount {
   note?: string;
 }
 
+const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+const ownParams = (m: Module): number => m.numParameters();
+
 type Count = { flops: number; params: number; note?: string };
 const CONVENTIONS: Record<string, { description: string; count(model: Module, input: readonly number[]): Count }> = {
   condensenet: {
@@ -67,9 +70,6 @@ function hcgnetCount(model: Module, input: readonly number[]): Count {
     : undefined;
   return { flops, params: model.numParameters(), note };
 }
-
-const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-const ownParams = (m: Module): number => m.numParameters();
 
 function condensenetCount(model: Module, input: readonly number[]): Count {
   const profile = profileModel(model, input);

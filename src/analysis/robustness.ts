@@ -3,7 +3,7 @@
 // FGSM table uses). An image the model already gets wrong counts as wrong at every ε.
 import { enableGrad, noGrad } from '../engine/autograd.js';
 import * as F from '../engine/functional.js';
-import { tidy } from '../engine/scope.js';
+import { keep, tidy } from '../engine/scope.js';
 import { randLike, type Tensor, tensor } from '../engine/tensor.js';
 import type { Module } from '../nn/module.js';
 
@@ -53,38 +53,57 @@ function pixelGradient(model: Module, pixels: Tensor, labels: Tensor, normalize:
   }));
 }
 
-/** The adversarial pixels for one ε (FGSM: one signed step; PGD: projected signed steps). */
-export function attackBatch(model: Module, pixels: Tensor, labels: Tensor, epsilon: number, normalization: Normalization, options: Omit<AttackOptions, 'epsilons'>): Tensor {
-  return withFrozenParameters(model, () => attackWith(model, pixels, labels, epsilon, normalization, options));
+/** (x - mean) / std, its mean and std tensors made once for all the ε and steps of a batch. */
+class Normalizer {
+  private readonly mean: Tensor;
+  private readonly std: Tensor;
+  constructor({ mean, std }: Normalization) {
+    this.mean = keep(tensor([...mean]).view([1, mean.length, 1, 1]));
+    this.std = keep(tensor([...std]).view([1, std.length, 1, 1]));
+  }
+  readonly normalize = (x: Tensor): Tensor => x.sub(this.mean).div(this.std);
+  dispose(): void {
+    this.mean.dispose();
+    this.std.dispose();
+  }
 }
 
-function attackWith(model: Module, pixels: Tensor, labels: Tensor, epsilon: number, normalization: Normalization, options: Omit<AttackOptions, 'epsilons'>): Tensor {
-  const c = normalization.mean.length;
-  const mean = tensor([...normalization.mean]).view([1, c, 1, 1]);
-  const std = tensor([...normalization.std]).view([1, c, 1, 1]);
-  const normalize = (x: Tensor): Tensor => x.sub(mean).div(std);
+/** Runs fn with the model in eval mode, its parameters out of autograd, and a normaliser (all restored). */
+function underAttack<T>(model: Module, normalization: Normalization, fn: (normalize: (x: Tensor) => Tensor) => T): T {
+  const normalizer = new Normalizer(normalization);
+  const wasTraining = model.training;
+  model.eval();
   try {
-    if (epsilon === 0) return pixels.clone();
-    if (options.attack === 'fgsm') {
-      return tidy(() => pixels.add(pixelGradient(model, pixels, labels, normalize).sign().mul(epsilon)).clamp(0, 1));
-    }
-    const steps = options.steps ?? 10;
-    const alpha = (options.relativeStepSize ?? 2.5 / steps) * epsilon;
-    let x = tidy(() => ((options.randomStart ?? true) ? pixels.add(randLike(pixels).mul(2 * epsilon).sub(epsilon)) : pixels.clone()).clamp(0, 1));
-    for (let i = 0; i < steps; i++) {
-      const next = tidy(() => {
-        const moved = x.add(pixelGradient(model, x, labels, normalize).sign().mul(alpha));
-        // Project onto the ε-ball around the clean pixels and the valid pixel range.
-        return moved.minimum(pixels.add(epsilon)).maximum(pixels.sub(epsilon)).clamp(0, 1);
-      });
-      x.dispose();
-      x = next;
-    }
-    return x;
+    return withFrozenParameters(model, () => fn(normalizer.normalize));
   } finally {
-    mean.dispose();
-    std.dispose();
+    model.train(wasTraining);
+    normalizer.dispose();
   }
+}
+
+/** The adversarial pixels for one ε (FGSM: one signed step; PGD: projected signed steps), computed in eval mode. */
+export function attackBatch(model: Module, pixels: Tensor, labels: Tensor, epsilon: number, normalization: Normalization, options: Omit<AttackOptions, 'epsilons'>): Tensor {
+  return underAttack(model, normalization, (normalize) => attackWith(model, pixels, labels, epsilon, normalize, options));
+}
+
+function attackWith(model: Module, pixels: Tensor, labels: Tensor, epsilon: number, normalize: (x: Tensor) => Tensor, options: Omit<AttackOptions, 'epsilons'>): Tensor {
+  if (epsilon === 0) return pixels.clone();
+  if (options.attack === 'fgsm') {
+    return tidy(() => pixels.add(pixelGradient(model, pixels, labels, normalize).sign().mul(epsilon)).clamp(0, 1));
+  }
+  const steps = options.steps ?? 10;
+  const alpha = (options.relativeStepSize ?? 2.5 / steps) * epsilon;
+  let x = tidy(() => ((options.randomStart ?? true) ? pixels.add(randLike(pixels).mul(2 * epsilon).sub(epsilon)) : pixels.clone()).clamp(0, 1));
+  for (let i = 0; i < steps; i++) {
+    const next = tidy(() => {
+      const moved = x.add(pixelGradient(model, x, labels, normalize).sign().mul(alpha));
+      // Project onto the ε-ball around the clean pixels and the valid pixel range.
+      return moved.minimum(pixels.add(epsilon)).maximum(pixels.sub(epsilon)).clamp(0, 1);
+    });
+    x.dispose();
+    x = next;
+  }
+  return x;
 }
 
 /**
@@ -92,30 +111,19 @@ function attackWith(model: Module, pixels: Tensor, labels: Tensor, epsilon: numb
  * put in eval mode (and restored).
  */
 export async function robustness(model: Module, batches: AsyncIterable<{ pixels: Tensor; labels: Tensor }>, normalization: Normalization, options: AttackOptions): Promise<RobustnessResult> {
-  const wasTraining = model.training;
-  model.eval();
   const correct = options.epsilons.map(() => 0);
   let count = 0;
-  const c = normalization.mean.length;
-  try {
-    for await (const { pixels, labels } of batches) {
-      const clean = noGrad(() => tidy(() => {
-        const x = pixels.sub(tensor([...normalization.mean]).view([1, c, 1, 1])).div(tensor([...normalization.std]).view([1, c, 1, 1]));
-        return model.forward(model.formatInput(x)).argmax(1).eq(labels);
-      }));
-      options.epsilons.forEach((epsilon, i) => {
-        correct[i]! += tidy(() => {
-          const adversarial = attackBatch(model, pixels, labels, epsilon, normalization, options);
-          const x = adversarial.sub(tensor([...normalization.mean]).view([1, c, 1, 1])).div(tensor([...normalization.std]).view([1, c, 1, 1]));
-          const hits = noGrad(() => model.forward(model.formatInput(x)).argmax(1).eq(labels));
-          return hits.logicalAnd(clean).sum().item();
+  for await (const { pixels, labels } of batches) {
+    underAttack(model, normalization, (normalize) => {
+      const predicts = (x: Tensor): Tensor => noGrad(() => model.forward(model.formatInput(normalize(x))).argmax(1).eq(labels));
+      tidy(() => {
+        const clean = predicts(pixels);
+        options.epsilons.forEach((epsilon, i) => {
+          correct[i]! += tidy(() => predicts(attackWith(model, pixels, labels, epsilon, normalize, options)).logicalAnd(clean).sum().item());
         });
       });
-      count += labels.size(0);
-      clean.dispose();
-    }
-  } finally {
-    model.train(wasTraining);
+    });
+    count += labels.size(0);
   }
   return { attack: options.attack, count, accuracy: options.epsilons.map((epsilon, i) => ({ epsilon, top1: correct[i]! / count })) };
 }

@@ -21,7 +21,7 @@ import { tidy } from '../engine/scope.js';
 import { cat, rand, type Tensor } from '../engine/tensor.js';
 import { AdaptiveAvgPool2d, BatchNorm1d, Conv2d } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
-import type { ProgressAware, TrainingProgress } from '../nn/training.js';
+import { type ProgressAware, sgdrCycle, type TrainingProgress } from '../nn/training.js';
 import { PreActConv } from './preact.js';
 
 export interface GatedCellOptions {
@@ -168,9 +168,7 @@ export class SGDRDropBlock extends Module implements ProgressAware {
 
   /** The drop probability in a given epoch (from 0). */
   probabilityAt(epoch: number): number {
-    const cycle = Math.floor(Math.log2(epoch / this.t0 + 1));
-    const tCur = epoch - this.t0 * (2 ** cycle - 1);
-    const tI = this.t0 * 2 ** cycle;
+    const { tCur, tI } = sgdrCycle(epoch, this.t0, 2);
     return Math.abs((this.maxProb / 2) * (1 + Math.cos((Math.PI * tCur) / tI)) - this.maxProb);
   }
 

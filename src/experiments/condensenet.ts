@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { measureThroughput } from '../analysis/benchmark.js';
 import { referenceCount } from '../analysis/conventions.js';
-import { profileModel } from '../analysis/profile.js';
+import { type ModelProfile, profileModel } from '../analysis/profile.js';
 import { LearnedGroupConv } from '../blocks/condense.js';
 import { condense } from '../convert/condense.js';
 import { buildModel } from '../convert/form.js';
@@ -64,9 +64,8 @@ export interface CondenseNetExperimentOptions {
   throughputBatch?: number;
 }
 
-/** Parameters and MACs of a training-form model as if its masked 1x1 weights were gone. */
-function maskedCost(model: Module, params: number, macs: number, input: [number, number, number]): { params: number; macs: number } {
-  const profile = profileModel(model, input);
+/** Parameters and MACs of a training-form model (and its profile) as if its masked 1x1 weights were gone. */
+function maskedCost(model: Module, profile: ModelProfile): { params: number; macs: number } {
   let prunedParams = 0;
   let prunedMacs = 0;
   for (const layer of profile.layers) {
@@ -76,7 +75,7 @@ function maskedCost(model: Module, params: number, macs: number, input: [number,
     prunedParams += dropped;
     prunedMacs += (layer.macs * dropped) / m._mask.numel;
   }
-  return { params: params - prunedParams, macs: macs - prunedMacs };
+  return { params: profile.params - prunedParams, macs: profile.macs - prunedMacs };
 }
 
 export async function runCondenseNetExperiment(options: CondenseNetExperimentOptions): Promise<CondenseNetExperimentResult> {
@@ -114,17 +113,15 @@ export async function runCondenseNetExperiment(options: CondenseNetExperimentOpt
     await loader.close();
   }
   const speed = (m: Module): number => measureThroughput(m, { batchSize: throughputBatch, input, numClasses: trained.meta.modelOptions.numClasses ?? 10, mode: 'infer', warmup: 1, steps: 5 }).infer!.imagesPerSecond;
-  const describe = (m: Module): CondenseFormSummary => {
-    const p = profileModel(m, input);
-    return { params: p.params, macs: p.macs, flops: referenceCount('condensenet', m, input).flops };
-  };
+  const describe = (m: Module, p = profileModel(m, input)): CondenseFormSummary => ({ params: p.params, macs: p.macs, flops: referenceCount('condensenet', m, input).flops });
   try {
-    const training = describe(trained.model);
+    const trainingProfile = profileModel(trained.model, input);
+    const training = describe(trained.model, trainingProfile);
     const result: CondenseNetExperimentResult = {
       model: config.model, baselineModel, baselineArgs: options.baseline?.modelArgs, dataset: config.dataset, epochs: config.epochs, lastK, config, throughputBatch,
       baseline: { ...describe(baseline.model), ...summarize(baseRun, lastK), inferImagesPerSecond: speed(baseline.model) },
       training: { ...training, ...summarize(condenseRun, lastK), inferImagesPerSecond: speed(trained.model) },
-      masked: { ...maskedCost(trained.model, training.params, training.macs, input), flops: training.flops },
+      masked: { ...maskedCost(trained.model, trainingProfile), flops: training.flops },
       converted: { ...describe(converted), top1Last: agreement.top1[1], agreement, exactMaxAbsDiff, inferImagesPerSecond: speed(converted) },
     };
     writeFileAtomic(join(options.dir, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -23,6 +23,20 @@ export function trainingProgress(epoch: number, batch: number, epochs: number, b
   return { epoch, batch, epochs, batchesPerEpoch, fraction: (epoch * batchesPerEpoch + batch) / (epochs * batchesPerEpoch) };
 }
 
+/**
+ * Position of an epoch in SGDR's restart cycles (Loshchilov & Hutter): epochs since the last restart and
+ * the current cycle length. Shared by the LR schedule and modules that follow the same cycle (DropBlock).
+ */
+export function sgdrCycle(epoch: number, t0: number, tmult: number): { tCur: number; tI: number } {
+  let tI = t0;
+  let tCur = epoch;
+  while (tCur >= tI) {
+    tCur -= tI;
+    tI *= tmult;
+  }
+  return { tCur, tI };
+}
+
 /** A module whose behaviour follows training progress. */
 export interface ProgressAware {
   onTrainingProgress(progress: TrainingProgress): void;

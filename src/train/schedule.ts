@@ -1,5 +1,8 @@
 // Learning-rate schedules as pure functions of training progress (epoch, iteration within the epoch),
 // so that a resumed run recomputes exactly the rates it would have used.
+import { sgdrCycle } from '../nn/training.js';
+
+export { sgdrCycle };
 
 export type ScheduleSpec =
   | { name: 'constant' }
@@ -7,10 +10,10 @@ export type ScheduleSpec =
   | { name: 'multistep'; milestones: number[]; gamma: number }
   /** Cosine from lr to minLr over all iterations, stepped per iteration (ACNet, CondenseNet). */
   | { name: 'cosine'; minLr?: number }
-  /** SGDR warm restarts stepped per epoch: cycles of T0, T0*Tmult, ... epochs (HCGNet). */
   /**
-   * SGDR per epoch. `repeatEvery` starts the whole schedule again every that many epochs: HCGNet-A2/A3's
-   * evident intent (two 630-epoch runs in 1270 epochs; the official line has an operator-precedence bug).
+   * SGDR warm restarts stepped per epoch: cycles of T0, T0*Tmult, ... epochs (HCGNet). `repeatEvery`
+   * starts the whole schedule again every that many epochs: HCGNet-A2/A3's evident intent (two
+   * 630-epoch runs in 1270 epochs; the official line has an operator-precedence bug).
    */
   | { name: 'sgdr'; t0: number; tmult: number; minLr?: number; repeatEvery?: number };
 
@@ -23,16 +26,6 @@ export interface ScheduleOptions {
   warmupStart?: number;
 }
 
-/** Position in an SGDR cycle: epochs since the last restart and the current cycle length. */
-export function sgdrCycle(epoch: number, t0: number, tmult: number): { tCur: number; tI: number } {
-  let tI = t0;
-  let tCur = epoch;
-  while (tCur >= tI) {
-    tCur -= tI;
-    tI *= tmult;
-  }
-  return { tCur, tI };
-}
 
 export type LrSchedule = (epoch: number, iter: number) => number;
 

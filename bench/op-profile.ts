@@ -1,0 +1,76 @@
+// Where a forward pass spends its time: every native op of one eval-mode forward is timed through the
+// engine's op observer and summed per op (convs split by groups and kernel), median over repetitions.
+// Two micro-benchmarks back the CondenseNet notes: --gather (channel gather on the 4-D tensor vs the
+// [N, C, H·W] view) and --conv (conv forward + backward, NCHW vs channels-last).
+//   node dist/bench/op-profile.js condensenet86 [--deploy] [--batch 64] [--reps 3]
+//   node dist/bench/op-profile.js --gather | --conv
+import { parseArgs } from 'node:util';
+
+import { buildModel } from '../src/convert/index.js';
+import { arange, cat, F, noGrad, randn, randperm, setNumThreads, tidy } from '../src/engine/index.js';
+import { observeOps } from '../src/engine/trace.js';
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { deploy: { type: 'boolean' }, batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' }, gather: { type: 'boolean' }, conv: { type: 'boolean' } },
+});
+setNumThreads(2);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+/** Median ms of fn over interleaved repetitions of all the variants. */
+function interleaved(variants: Record<string, () => void>, reps = 15): Record<string, number> {
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (let r = 0; r < reps; r++) {
+    for (const [k, fn] of Object.entries(variants)) {
+      const t = performance.now();
+      fn();
+      if (r >= 2) times[k]!.push(performance.now() - t);
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
+if (args.gather) {
+  for (const [c, hw] of [[64, 32], [256, 16], [640, 8]] as const) {
+    const x = randn([64, c, hw, hw]);
+    const index = cat([arange(c / 2), randperm(c).narrow(0, 0, c / 2).sort().values]);
+    const r = interleaved({
+      '4-D indexSelect': () => tidy(() => void x.indexSelect(1, index)),
+      '[N, C, H·W] view': () => tidy(() => void x.reshape([64, c, hw * hw]).indexSelect(1, index)),
+    });
+    console.log(`[64, ${c}, ${hw}, ${hw}] gather ms: ${Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+  }
+} else if (args.conv) {
+  for (const [cin, cout, k, g, hw] of [[32, 8, 3, 4, 32], [104, 32, 1, 1, 32]] as const) {
+    const make = (layout: 'contiguous' | 'channelsLast'): (() => void) => {
+      const x = randn([64, cin, hw, hw]).contiguous(layout).requiresGrad_(true);
+      const w = randn([cout, cin / g, k, k]).contiguous(layout).requiresGrad_(true);
+      return () => tidy(() => F.conv2d(x, w, { padding: k >> 1, groups: g }).sum().backward());
+    };
+    const r = interleaved({ NCHW: make('contiguous'), 'channels-last': make('channelsLast') }, 9);
+    console.log(`conv ${cin}->${cout} k${k} groups ${g} ${hw}x${hw} batch 64, forward + backward ms: NCHW ${r.NCHW!.toFixed(1)}, channels-last ${r['channels-last']!.toFixed(1)}`);
+  }
+} else {
+  const name = positionals[0] ?? 'condensenet86';
+  const batch = Number(args.batch);
+  const model = buildModel(name, {}, args.deploy ? { deploy: true } : {}).eval();
+  const x = randn([batch, 3, 32, 32]);
+  const runs: Record<string, number>[] = [];
+  for (let r = 0; r < Number(args.reps) + 1; r++) {
+    const totals: Record<string, number> = {};
+    let last = 0;
+    observeOps((op, opArgs) => {
+      const now = performance.now();
+      // Padding tells the kinds apart in these models (1x1 convs unpadded, 3x3 padded) without a metadata call inside the observer.
+      const key = op === 'conv2d' ? `conv2d groups ${opArgs[6]} ${(opArgs[4] as number[])[0] === 0 ? '1x1' : '3x3'}` : op;
+      totals[key] = (totals[key] ?? 0) + (now - last);
+      last = now;
+    }, () => {
+      last = performance.now();
+      tidy(() => noGrad(() => void model.forward(x)));
+    });
+    if (r > 0) runs.push(totals);
+  }
+  const ops = Object.keys(runs[0]!).map((op) => [op, median(runs.map((t) => t[op] ?? 0))] as const).filter(([, v]) => v >= 1).sort((a, b) => b[1] - a[1]);
+  console.log(`${name}${args.deploy ? ' (deploy form)' : ''}, batch ${batch}, ms per forward by op (median of ${args.reps}):`);
+  for (const [op, ms] of ops) console.log(`  ${op.padEnd(24)} ${ms.toFixed(1)}`);
+}
