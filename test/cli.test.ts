@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { readOnnxMetadata } from '../src/deploy/onnx.js';
 import { writeMnistDir } from './helpers.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
@@ -66,6 +67,13 @@ describe('leanconv command', () => {
     const ev = JSON.parse(leanconv('eval', join(result.runDir, 'last.safetensors'), '--data-dir', data, '--json').stdout) as { top1: number; model: string };
     assert.equal(ev.model, 'resnet20');
     assert.equal(ev.top1, Number(result.final.top1.toPrecision(6)), 'eval reproduces the trainer\'s final accuracy');
+    // The trained backbone alone: one ONNX output per stage, checked against libtorch.
+    const feat = leanconv('export', join(result.runDir, 'last.safetensors'), '--features', '--json');
+    assert.equal(feat.code, 0, feat.stderr);
+    const exported = JSON.parse(feat.stdout) as { output: string; maxAbsDiff: number };
+    assert.match(exported.output, /last\.features\.onnx$/);
+    assert.ok(exported.maxAbsDiff < 1e-4);
+    assert.deepEqual((readOnnxMetadata(readFileSync(exported.output)).features as { channels: number }[]).map((f) => f.channels), [16, 32, 64]);
     const bench = JSON.parse(leanconv('benchmark', 'cifar_quick', '--batch-size', '4', '--steps', '2', '--warmup', '1', '--json').stdout) as { train: { imagesPerSecond: number }; infer: { imagesPerSecond: number } };
     assert.ok(bench.train.imagesPerSecond > 0 && bench.infer.imagesPerSecond > 0);
     const checks = JSON.parse(leanconv('checks', '--json').stdout) as { torchVersion: string; threads: number };

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 
 import { referenceCount } from '../src/analysis/index.js';
@@ -6,8 +7,9 @@ import { DropBlock2D, HCGTransition, SGDRDropBlock, SMG } from '../src/blocks/in
 import { exportOnnx } from '../src/deploy/onnx.js';
 import { verifyOnnx } from '../src/deploy/pipeline.js';
 import * as lc from '../src/engine/index.js';
-import { createModel, type HCGNet } from '../src/models/index.js';
+import { createModel, type FeatureExtractor, type HCGNet } from '../src/models/index.js';
 import * as nn from '../src/nn/index.js';
+import { restartCycle } from '../src/train/schedule.js';
 import { maxAbsDiff, randomizeBatchNorms } from './helpers.js';
 
 const F = lc.F;
@@ -88,6 +90,14 @@ describe('HCGNet blocks', () => {
     const blocks = model.modules().filter((m): m is SGDRDropBlock => m instanceof SGDRDropBlock);
     assert.equal(blocks.length, 2, 'the two CIFAR transitions');
     for (const b of blocks) assert.ok(close(b.dropblock.dropProb, 0.05));
+    // A run with its own SGDR schedule (T0 = 1, Tmult = 2) drives the cycle: epoch 2 is halfway through the 2nd cycle.
+    const spec = { name: 'sgdr', t0: 1, tmult: 2 } as const;
+    assert.deepEqual(restartCycle(spec, 2), { tCur: 1, tI: 2 });
+    nn.broadcastProgress(model, nn.trainingProgress(2, 0, 3, 10, restartCycle(spec, 2)));
+    for (const b of blocks) assert.ok(close(b.dropblock.dropProb, 0.05));
+    nn.broadcastProgress(model, nn.trainingProgress(1, 0, 3, 10, restartCycle(spec, 1)));
+    for (const b of blocks) assert.ok(close(b.dropblock.dropProb, 0), 'a restart');
+    assert.equal(restartCycle({ name: 'cosine' }, 2), undefined);
     model.dispose();
   });
 });
@@ -154,5 +164,77 @@ describe('HCGNet models', () => {
       assert.ok(d < 1e-4 * Math.max(1, scale), `${backend}: ${d}`);
     }
     model.dispose();
+  });
+});
+
+describe('multi-scale features (createModel(name, { features }))', () => {
+  test('HCGNet-B: post-BN-ReLU hybrid-block outputs, 160/368/952/1244 channels at strides 4/8/16/32, non-square', () => {
+    lc.manualSeed(5);
+    const classifier = createModel('hcgnet_b') as HCGNet;
+    randomizeBatchNorms(classifier);
+    const backbone = createModel('hcgnet_b', { features: true }) as FeatureExtractor;
+    assert.deepEqual(backbone.featureInfo.map((f) => [f.channels, f.reduction]), [[160, 4], [368, 8], [952, 16], [1244, 32]]);
+    assert.deepEqual(backbone.featureInfo.map((f) => f.module),
+      ['features.transition1.conv1_1x1.relu', 'features.transition2.conv1_1x1.relu', 'features.transition3.conv1_1x1.relu', 'features.relu5']);
+    // The classifier's names minus the head: a classifier checkpoint loads as it is.
+    const keys = Object.keys(classifier.stateDict());
+    assert.deepEqual(Object.keys(backbone.stateDict()), keys.filter((k) => !k.startsWith('classifier.')));
+    const { unexpected } = backbone.loadStateDict(classifier.stateDict(), { strict: false });
+    assert.deepEqual(unexpected, ['classifier.weight', 'classifier.bias']);
+    classifier.eval();
+    backbone.eval();
+    lc.noGrad(() => lc.tidy(() => {
+      const x = lc.randn([2, 3, 64, 96]);
+      const maps = backbone.forwardOutputs(x);
+      assert.deepEqual(maps.map((m) => m.shape), [[2, 160, 16, 24], [2, 368, 8, 12], [2, 952, 4, 6], [2, 1244, 2, 3]]);
+      // Stage 1 by hand: stem and hybrid block 1, then the BN and ReLU that open transition 1.
+      let h = x;
+      for (const name of ['conv0', 'norm0', 'relu0', 'conv1', 'norm1', 'relu1', 'conv2', 'norm2', 'relu2', 'pool0', 'hybridblock1']) h = classifier.features.getSubmodule(name).forward(h);
+      const t1 = classifier.features.getSubmodule('transition1.conv1_1x1');
+      assert.ok(maxAbsDiff(maps[0]!, F.relu(t1.getSubmodule('norm').forward(h))) < 1e-5);
+      // The last map pooled and classified gives the classifier's logits.
+      const logits = classifier.classifier.forward(maps[3]!.mean([2, 3]));
+      assert.ok(maxAbsDiff(logits, classifier.forward(x)) < 1e-4);
+      assert.ok(maxAbsDiff(backbone.forward(x), maps[3]!) === 0, 'forward() is the deepest map');
+    }));
+    for (const m of [classifier, backbone]) m.dispose();
+  });
+
+  test('HCGNet-A1 features (120@32, 252@16, 414@8), no tensor leaks, and ONNX export with one output per stage', async () => {
+    lc.manualSeed(6);
+    const backbone = createModel('hcgnet_a1', { features: true }) as FeatureExtractor;
+    randomizeBatchNorms(backbone);
+    assert.deepEqual(backbone.featureInfo.map((f) => [f.channels, f.reduction]), [[120, 1], [252, 2], [414, 4]]);
+    backbone.eval();
+    const x = lc.randn([2, 3, 32, 40]);
+    const before = lc.memoryStats().liveTensors;
+    lc.noGrad(() => lc.tidy(() => {
+      backbone.forwardOutputs(x);
+    }));
+    assert.equal(lc.memoryStats().liveTensors, before, 'the maps belong to the caller\'s scope; intermediates are freed');
+    x.dispose();
+    const exported = exportOnnx(backbone, { inputShape: [3, 32, 40], metadata: { features: backbone.featureInfo } });
+    const { onnx } = createRequire(import.meta.url)('onnx-proto') as typeof import('onnx-proto');
+    const proto = onnx.ModelProto.decode(exported.bytes);
+    assert.deepEqual(proto.graph!.output!.map((o) => o.name), ['feature0', 'feature1', 'feature2']);
+    assert.deepEqual(proto.graph!.output!.map((o) => o.type!.tensorType!.shape!.dim!.slice(1).map((d) => Number(d.dimValue))), [[120, 32, 40], [252, 16, 20], [414, 8, 10]]);
+    for (const backend of ['node', 'web'] as const) {
+      const { maxAbsDiff: d, scale } = await verifyOnnx(backbone, exported.bytes, [3, 32, 40], { backend });
+      assert.ok(d < 1e-4 * Math.max(1, scale), `${backend}: ${d}`);
+    }
+    backbone.dispose();
+  });
+
+  test('any model can be tapped by module paths; bad requests fail clearly', () => {
+    const backbone = createModel('resnet20', { features: ['layer1', 'layer2', 'layer3'] }) as FeatureExtractor;
+    assert.deepEqual(backbone.featureInfo.map((f) => [f.channels, f.reduction]), [[16, 1], [32, 2], [64, 4]]);
+    assert.ok('fc.weight' in backbone.stateDict(), 'explicit taps drop nothing');
+    backbone.dispose();
+    const resnet18 = createModel('resnet18', { features: true }) as FeatureExtractor;
+    assert.deepEqual(resnet18.featureInfo.map((f) => [f.module, f.channels, f.reduction]), [['layer1', 64, 4], ['layer2', 128, 8], ['layer3', 256, 16], ['layer4', 512, 32]]);
+    assert.ok(!('fc.weight' in resnet18.stateDict()), 'the default taps drop the head');
+    resnet18.dispose();
+    assert.throws(() => createModel('resnet20', { features: ['layer9'] }), /has no child 'layer9'/);
+    assert.throws(() => createModel('cifar_quick', { features: true }), /names no default feature maps: give the module paths to tap/);
   });
 });

@@ -156,7 +156,8 @@ export class DropBlock2D extends Module {
 
 /**
  * DropBlock whose probability follows the SGDR cycle of the epoch (the official SGDRScheduler):
- * p = |0.05·(1 + cos(π·T_cur/T_i)) − 0.1|, rising from 0 to maxProb within each cycle (T0, Tmult 2).
+ * p = |0.05·(1 + cos(π·T_cur/T_i)) − 0.1|, rising from 0 to maxProb within each cycle. The cycle is the
+ * run's LR schedule's when it is SGDR (as upstream, where the scheduler sets it), else T0 = t0, Tmult 2.
  */
 export class SGDRDropBlock extends Module implements ProgressAware {
   declare readonly dropblock: DropBlock2D;
@@ -167,13 +168,12 @@ export class SGDRDropBlock extends Module implements ProgressAware {
   }
 
   /** The drop probability in a given epoch (from 0). */
-  probabilityAt(epoch: number): number {
-    const { tCur, tI } = sgdrCycle(epoch, this.t0, 2);
-    return Math.abs((this.maxProb / 2) * (1 + Math.cos((Math.PI * tCur) / tI)) - this.maxProb);
+  probabilityAt(epoch: number, cycle = sgdrCycle(epoch, this.t0, 2)): number {
+    return Math.abs((this.maxProb / 2) * (1 + Math.cos((Math.PI * cycle.tCur) / cycle.tI)) - this.maxProb);
   }
 
   onTrainingProgress(progress: TrainingProgress): void {
-    this.dropblock.dropProb = this.probabilityAt(progress.epoch);
+    this.dropblock.dropProb = this.probabilityAt(progress.epoch, progress.restartCycle);
   }
 
   forward(x: Tensor): Tensor {

@@ -46,18 +46,20 @@ function describeExport(r: Awaited<ReturnType<typeof exportCheckpoint>>): string
 }
 
 export async function cmdExport(argv: string[]): Promise<void> {
-  const opts = { ...HELP, out: { type: 'string' as const, short: 'o' }, 'no-fold': { type: 'boolean' as const }, 'no-verify': { type: 'boolean' as const }, json: { type: 'boolean' as const } };
+  const opts = { ...HELP, out: { type: 'string' as const, short: 'o' }, 'no-fold': { type: 'boolean' as const }, 'no-verify': { type: 'boolean' as const }, features: { type: 'boolean' as const }, json: { type: 'boolean' as const } };
   const { values, positionals } = parse(argv, opts, 'export');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv export <checkpoint.safetensors> [--out model.onnx] [--no-fold] [--no-verify] [--json]
+    return out(`usage: leanconv export <checkpoint.safetensors> [--out model.onnx] [--no-fold] [--no-verify] [--features] [--json]
 
 Writes an ONNX model (opset ${ONNX_OPSET}, dynamic batch dimension) of a deploy-form or baseline checkpoint,
 with BNs folded into the convs before them (--no-fold keeps them) and the model name, classes, input
 shape and preprocessing in its metadata. A training-form (ACNet, CondenseNet) checkpoint is refused:
 convert it first.
-The file is then run by onnxruntime-node on a random batch and compared with libtorch (--no-verify skips).`);
+The file is then run by onnxruntime-node on a random batch and compared with libtorch (--no-verify skips).
+--features exports the backbone instead (models that name their stages, e.g. HCGNet, ResNet): one output
+per stage (feature0, feature1, ...), the head dropped, channels and strides in the metadata ('features').`);
   }
-  const r = await exportCheckpoint(positionals[0]!, { output: values.out as string | undefined, foldBatchNorm: !values['no-fold'], verify: !values['no-verify'] });
+  const r = await exportCheckpoint(positionals[0]!, { output: values.out as string | undefined, foldBatchNorm: !values['no-fold'], verify: !values['no-verify'], features: values.features === true });
   if (values.json) return printJson(r);
   out(describeExport(r));
 }

@@ -49,6 +49,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'out-dir': { type: 'string' },
   'run-name': { type: 'string' },
   'eval-every': { type: 'string' },
+  'train-subset': { type: 'string' },
   resume: { type: 'string' },
   export: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -71,6 +72,7 @@ model and data:
       --data-dir DIR       dataset directory (Fashion-MNIST defaults to the Debian package's)
       --num-classes N --in-channels C --input-size S   model shape (default: from the dataset)
       --no-augment         no random crop / flip
+      --train-subset N     train on a seeded, class-balanced subset of N training images (quick runs; full test split)
 recipe:
       --preset NAME        ${Object.entries(PRESETS).map(([k, v]) => `${k}: ${v.description}`).join('\n                           ')}
   -e, --epochs N           (default ${DEFAULT_CONFIG.epochs})
@@ -174,6 +176,7 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     labelSmoothingStyle: values['off-target-smoothing'] ? 'offTarget' : base.labelSmoothingStyle,
     mixupAlpha: pick(num(values, 'mixup', { min: 0 }), base.mixupAlpha),
     augment: values['no-augment'] ? false : base.augment,
+    trainSubset: num(values, 'train-subset', { integer: true, min: 1 }),
     numClasses: num(values, 'num-classes', { integer: true, min: 1 }),
     inChannels: num(values, 'in-channels', { integer: true, min: 1 }),
     inputSize: num(values, 'input-size', { integer: true, min: 1 }),

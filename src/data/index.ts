@@ -1,5 +1,5 @@
 // leanconv.data: datasets, transforms and the loader.
-export { DATASETS, DatasetError, getDatasetSpec, loadCifar, loadFashionMnist, loadImageFolder, loadMnistFormat, type Dataset, type DatasetSpec, type FileDataset, type InMemoryDataset, type Split } from './datasets.js';
+export { balancedSubset, DATASETS, DatasetError, getDatasetSpec, loadCifar, loadFashionMnist, loadImageFolder, loadMnistFormat, type Dataset, type DatasetSpec, type FileDataset, type InMemoryDataset, type Split } from './datasets.js';
 export { DataLoader, DataLoaderError, type Batch, type LoaderOptions } from './loader.js';
 export { buildTransform, compose, outputShape, type Image, type Transform, type TransformSpec } from './transforms.js';
 export { decodeImageFile, type RawBatch } from './batch.js';

@@ -8,7 +8,7 @@ import { native, type NativeHandle } from '../engine/native.js';
 import { tidy } from '../engine/scope.js';
 import { type Shape, randn, type Tensor } from '../engine/tensor.js';
 import { observeOps } from '../engine/trace.js';
-import type { Module } from '../nn/module.js';
+import { isMultiOutput, type Module, moduleOutputs } from '../nn/module.js';
 
 export type AttributeValue = number | number[] | { float: number };
 
@@ -29,7 +29,8 @@ export interface Graph {
   nodes: GraphNode[];
   initializers: Map<string, Initializer>;
   input: { name: string; shape: number[] };
-  output: { name: string; shape: number[] };
+  /** One output for a classifier ('logits'); one per feature map for a multi-output module. */
+  outputs: { name: string; shape: number[] }[];
 }
 
 export class ExportError extends Error {
@@ -307,7 +308,7 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
   try {
     return tidy(() => noGrad(() => {
       const x = randn([2, ...input] as Shape);
-      let output: Tensor | undefined;
+      let outputs: Tensor[] = [];
       const inputName = 'input';
       values.set(x.handle, { name: inputName, storage: storageCounter });
       live.set(storageCounter++, new Set([x.handle]));
@@ -317,27 +318,28 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
       });
       try {
         observeOps(record, () => {
-          output = model.forward(x);
+          outputs = moduleOutputs(model, x);
         });
       } finally {
         restore();
       }
-      const out = values.get(output!.handle);
-      if (!out) throw new ExportError('the model output is not computed from its input');
-      rename(output!.handle, OUTPUT_NAME);
-      pruneUnused(nodes, initializers, out.name);
-      return {
-        nodes, initializers,
-        input: { name: inputName, shape: [...x.shape] },
-        output: { name: out.name, shape: [...output!.shape] },
-      };
+      const names = isMultiOutput(model) ? model.outputNames : [OUTPUT_NAME];
+      const graphOutputs = outputs.map((t, i) => {
+        const v = values.get(t.handle);
+        if (!v) throw new ExportError(`the model output ${names[i]} is not computed from its input`);
+        rename(t.handle, names[i]!);
+        return { name: v.name, shape: [...t.shape] };
+      });
+      if (new Set(graphOutputs.map((o) => o.name)).size !== graphOutputs.length) throw new ExportError('two model outputs are the same value');
+      pruneUnused(nodes, initializers, graphOutputs.map((o) => o.name));
+      return { nodes, initializers, input: { name: inputName, shape: [...x.shape] }, outputs: graphOutputs };
     }));
   } finally {
     model.train(wasTraining);
   }
 }
 
-/** The graph output's name. */
+/** The graph output's name (single-output models). */
 export const OUTPUT_NAME = 'logits';
 
 /**
@@ -369,7 +371,7 @@ function watchModules(model: Module, enter: (path: string) => void, leave: (path
 }
 
 /** Drops Identity nodes (rewiring their consumers), nodes whose output is never used, and unused initializers. */
-function pruneUnused(nodes: GraphNode[], initializers: Map<string, Initializer>, output: string): void {
+function pruneUnused(nodes: GraphNode[], initializers: Map<string, Initializer>, outputs: readonly string[]): void {
   const rename = new Map<string, string>();
   const resolve = (n: string): string => {
     let r = n;
@@ -378,14 +380,14 @@ function pruneUnused(nodes: GraphNode[], initializers: Map<string, Initializer>,
   };
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
-    if (node.op === 'Identity' && node.outputs[0] !== output) {
+    if (node.op === 'Identity' && !outputs.includes(node.outputs[0]!)) {
       rename.set(node.outputs[0]!, node.inputs[0]!);
       nodes.splice(i, 1);
     }
   }
   for (const node of nodes) node.inputs = node.inputs.map(resolve);
   // Dead-node elimination, from the output backwards.
-  const needed = new Set([output]);
+  const needed = new Set(outputs);
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
     if (node.outputs.some((o) => needed.has(o))) node.inputs.forEach((n) => needed.add(n));
@@ -409,7 +411,7 @@ export function foldBatchNorms(graph: Graph): number {
   for (const bn of [...graph.nodes]) {
     if (bn.op !== 'BatchNormalization') continue;
     const conv = producer.get(bn.inputs[0]!);
-    if (!conv || conv.op !== 'Conv' || consumers.get(bn.inputs[0]!) !== 1 || bn.inputs[0] === graph.output.name) continue;
+    if (!conv || conv.op !== 'Conv' || consumers.get(bn.inputs[0]!) !== 1 || graph.outputs.some((o) => o.name === bn.inputs[0])) continue;
     if (!bn.inputs.slice(1).every(isConst) || !conv.inputs.slice(1).every(isConst)) continue;
     const [gamma, beta, mean, variance] = bn.inputs.slice(1).map(f32) as [Float32Array, Float32Array, Float32Array, Float32Array];
     const eps = (bn.attributes.epsilon as { float: number }).float;
@@ -438,6 +440,6 @@ export function foldBatchNorms(graph: Graph): number {
     graph.nodes.splice(graph.nodes.indexOf(bn), 1);
     folded++;
   }
-  pruneUnused(graph.nodes, graph.initializers, graph.output.name);
+  pruneUnused(graph.nodes, graph.initializers, graph.outputs.map((o) => o.name));
   return folded;
 }

@@ -13,7 +13,8 @@ import { DataLoader } from '../data/loader.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { randn, type Tensor } from '../engine/tensor.js';
-import type { Module } from '../nn/module.js';
+import { featureBackbone } from '../models/features.js';
+import { type Module, moduleOutputs } from '../nn/module.js';
 import { checkpointInputShape, loadModel, saveCheckpoint } from '../train/checkpoint.js';
 import type { TrainConfig } from '../train/config.js';
 import { dataTransforms } from '../train/trainer.js';
@@ -114,22 +115,27 @@ export async function verifyOnnx(model: Module, bytes: Uint8Array, input: readon
   const batch = options.batch ?? 4;
   const x = randn([batch, ...input]);
   model.eval();
-  const expected: Tensor = noGrad(() => model.forward(x));
+  const expected: Tensor[] = noGrad(() => moduleOutputs(model, x));
   const session = await OnnxModel.load(bytes, { backend: options.backend });
   try {
-    const { logits } = await session.run(x.data<'float32'>(), batch);
-    const ref = expected.data<'float32'>();
+    const outputs = await session.runOutputs(x.data<'float32'>(), batch);
+    if (outputs.length !== expected.length) throw new Error(`the ONNX model has ${outputs.length} outputs, the module ${expected.length}`);
     let maxAbsDiff = 0;
     let scale = 0;
-    for (let i = 0; i < ref.length; i++) {
-      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(ref[i]! - logits[i]!));
-      scale = Math.max(scale, Math.abs(ref[i]!));
-    }
+    expected.forEach((t, k) => {
+      const ref = t.data<'float32'>();
+      const got = outputs[k]!.data;
+      if (got.length !== ref.length) throw new Error(`output ${outputs[k]!.name}: ${got.length} values from ONNX Runtime, ${ref.length} from libtorch`);
+      for (let i = 0; i < ref.length; i++) {
+        maxAbsDiff = Math.max(maxAbsDiff, Math.abs(ref[i]! - got[i]!));
+        scale = Math.max(scale, Math.abs(ref[i]!));
+      }
+    });
     return { maxAbsDiff, scale };
   } finally {
     await session.release();
     x.dispose();
-    expected.dispose();
+    for (const t of expected) t.dispose();
   }
 }
 
@@ -144,10 +150,14 @@ export interface ExportResult {
 }
 
 /** Exports a deploy-form (or baseline) checkpoint to ONNX with its metadata; refuses a training form. */
-export async function exportCheckpoint(path: string, options: { output?: string; foldBatchNorm?: boolean; verify?: boolean } = {}): Promise<ExportResult> {
-  const target = options.output ?? join(dirname(path), `${basename(path, '.safetensors')}.onnx`);
+export async function exportCheckpoint(
+  path: string, options: { output?: string; foldBatchNorm?: boolean; verify?: boolean; /** Export the backbone's stage outputs (head dropped). */ features?: boolean } = {},
+): Promise<ExportResult> {
+  const target = options.output ?? join(dirname(path), `${basename(path, '.safetensors')}${options.features ? '.features' : ''}.onnx`);
   checkWritableTarget(target);
-  const { model, meta } = loadModel(path);
+  const loaded = loadModel(path);
+  const meta = loaded.meta;
+  let model: Module = loaded.model;
   try {
     const blocks = trainingFormBlocks(model);
     if (blocks.length) {
@@ -157,10 +167,14 @@ export async function exportCheckpoint(path: string, options: { output?: string;
     }
     const extra = meta.extra as { classes?: string[]; preprocessing?: unknown; dataset?: string };
     const input = checkpointInputShape(meta);
-    const exported = exportOnnx(model, {
-      inputShape: input, foldBatchNorm: options.foldBatchNorm ?? true, name: meta.model,
-      metadata: { model: meta.model, form: formName(meta.form), input, classes: extra.classes, preprocessing: extra.preprocessing, dataset: extra.dataset, epoch: meta.epoch },
-    });
+    const metadata: Record<string, unknown> = { model: meta.model, form: formName(meta.form), input, classes: extra.classes, preprocessing: extra.preprocessing, dataset: extra.dataset, epoch: meta.epoch };
+    if (options.features) {
+      const backbone = featureBackbone(model, true, input, meta.model);
+      model = backbone;
+      metadata.classes = undefined;
+      metadata.features = backbone.featureInfo;
+    }
+    const exported = exportOnnx(model, { inputShape: input, foldBatchNorm: options.foldBatchNorm ?? true, name: meta.model, metadata });
     writeFileAtomic(target, exported.bytes);
     const result: ExportResult = { output: target, bytes: exported.bytes.length, nodes: exported.nodes, ops: exported.ops, foldedBatchNorms: exported.foldedBatchNorms };
     if (options.verify ?? true) {

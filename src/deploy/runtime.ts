@@ -74,17 +74,28 @@ export class OnnxModel {
     return this.metadata.classes as string[] | undefined;
   }
 
-  /** Logits [batch, classes] for `batch` preprocessed images laid out as [batch, C, H, W]. */
-  async run(pixels: Float32Array, batch: number): Promise<{ logits: Float32Array; classes: number }> {
+  /** Names of the model's outputs ('logits' for a classifier; feature0, ... for a feature backbone). */
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  /** Every output for `batch` preprocessed images laid out as [batch, C, H, W], in outputNames order. */
+  async runOutputs(pixels: Float32Array, batch: number): Promise<{ name: string; data: Float32Array; dims: number[] }[]> {
     const [c, h, w] = this.inputShape;
     if (pixels.length !== batch * c * h * w) throw new RangeError(`OnnxModel.run: expected ${batch}x${c}x${h}x${w} = ${batch * c * h * w} values, got ${pixels.length}`);
     const input = new this.ort.Tensor('float32', pixels, [batch, c, h, w]);
-    const result = await this.session.run({ [this.session.inputNames[0]!]: input });
-    const output = result[this.session.outputNames[0]!]!;
-    const logits = output.data as Float32Array;
-    const classes = Number(output.dims[1]);
-    input.dispose?.();
-    return { logits, classes };
+    try {
+      const result = await this.session.run({ [this.session.inputNames[0]!]: input });
+      return this.session.outputNames.map((name) => ({ name, data: result[name]!.data as Float32Array, dims: result[name]!.dims.map(Number) }));
+    } finally {
+      input.dispose?.();
+    }
+  }
+
+  /** Logits [batch, classes] (the first output) for `batch` preprocessed images laid out as [batch, C, H, W]. */
+  async run(pixels: Float32Array, batch: number): Promise<{ logits: Float32Array; classes: number }> {
+    const [first] = await this.runOutputs(pixels, batch);
+    return { logits: first!.data, classes: first!.dims[1]! };
   }
 
   /** Top-k classes with softmax probabilities, per image. */

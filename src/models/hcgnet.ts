@@ -10,6 +10,7 @@ import { type Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
+import type { FeatureSource, FeatureTaps } from './features.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
 
 export interface HCGNetConfig {
@@ -20,9 +21,11 @@ export interface HCGNetConfig {
   variant: 'cifar' | 'imagenet';
 }
 
-export class HCGNet extends Module {
+export class HCGNet extends Module implements FeatureSource {
   declare readonly features: Sequential;
   declare readonly classifier: Linear;
+  /** CIFAR: the ReLU after `features` (ImageNet has it inside, as features.relu5). */
+  declare readonly relu: ReLU | undefined;
   private readonly flatten = new Flatten();
 
   constructor(readonly config: HCGNetConfig, { numClasses, inChannels }: ResolvedModelOptions) {
@@ -56,12 +59,13 @@ export class HCGNet extends Module {
       }
     });
     features.addModule('norm5', new BatchNorm2d(c));
-    // CIFAR applies ReLU and the global pool functionally after `features`; ImageNet has them as modules.
+    // CIFAR applies ReLU and the global pool after `features`; ImageNet has them inside.
     if (!cifar) {
       features.addModule('relu5', new ReLU());
       features.addModule('avg_pool', new AdaptiveAvgPool2d(1));
     }
     this.addModule('features', features);
+    if (cifar) this.addModule('relu', new ReLU());
     // Official ImageNet models define Dropout(0.1) but their forward discards its result: no dropout.
     this.addModule('classifier', new Linear(c, numClasses));
   }
@@ -73,11 +77,22 @@ export class HCGNet extends Module {
       features.dispose();
       return out;
     }
-    const activated = F.relu(features);
+    const activated = this.relu!.forward(features);
     const pooled = F.adaptiveAvgPool2d(activated, 1);
     const out = runInOrder([this.flatten, this.classifier], pooled);
     for (const t of [features, activated, pooled]) t.dispose();
     return out;
+  }
+
+  /**
+   * The post-BN-ReLU output of every hybrid block, as the official detection backbone takes them: the
+   * activation inside each transition's first (pre-activation) conv, and the final BN-ReLU. HCGNet-B:
+   * 160/368/952/1244 channels at strides 4/8/16/32.
+   */
+  featureTaps(): FeatureTaps {
+    const cifar = this.config.variant === 'cifar';
+    const transitions = this.config.blocks.slice(1).map((_, i) => `features.${cifar ? 'Transition' : 'transition'}${i + 1}.conv1_1x1.relu`);
+    return { taps: [...transitions, cifar ? 'relu' : 'features.relu5'], head: ['classifier'] };
   }
 }
 

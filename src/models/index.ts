@@ -17,3 +17,4 @@ export { BasicBlock, Bottleneck, CifarResNet, ResNet } from './resnet.js';
 export { WideBlock, WideResNet } from './wrn.js';
 export { DenseLayer, DenseNet, denseNetConfig, makeDivisible, Transition, type DenseNetConfig } from './densenet.js';
 export { HCGNet, type HCGNetConfig } from './hcgnet.js';
+export { FeatureExtractor, featureBackbone, isFeatureSource, type FeatureInfo, type FeatureSource, type FeatureTaps } from './features.js';

@@ -1,6 +1,7 @@
 // The model registry (timm-style): every model family registers named constructors with the input
 // size and class count they were designed for. createModel builds one; listModels searches the names.
 import type { Module } from '../nn/module.js';
+import { featureBackbone } from './features.js';
 import { unknownNameMessage } from '../util/suggest.js';
 
 export interface ModelOptions {
@@ -12,6 +13,12 @@ export interface ModelOptions {
   inputSize?: number;
   /** Architecture hyper-parameters of configurable families (e.g. CondenseNet's stages, growth, C, G). */
   args?: ModelArgs;
+  /**
+   * Build the backbone instead of the classifier (timm's features_only): `true` returns the family's
+   * stage outputs (a FeatureExtractor whose forwardOutputs gives one map per stage, head dropped); a list
+   * of module paths taps those modules.
+   */
+  features?: boolean | readonly string[];
 }
 
 export type ModelArgValue = number | readonly number[] | boolean | string;
@@ -118,5 +125,8 @@ export function parseModelArgs(text: string): ModelArgs {
 
 export function createModel(name: string, options: ModelOptions = {}): Module {
   const spec = getModelSpec(name);
-  return spec.create(resolveModelOptions(spec, options));
+  const resolved = resolveModelOptions(spec, options);
+  const model = spec.create(resolved);
+  if (!options.features) return model;
+  return featureBackbone(model, options.features, [resolved.inChannels, resolved.inputSize, resolved.inputSize], name);
 }

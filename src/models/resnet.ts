@@ -6,6 +6,7 @@ import { runInOrder, Sequential } from '../nn/containers.js';
 import { constant_, kaimingNormal_ } from '../nn/init.js';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
+import type { FeatureSource, FeatureTaps } from './features.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
 
 /** 1x1 conv + BN projection for a shortcut whose shape changes. */
@@ -101,7 +102,7 @@ function torchvisionInit(model: Module): void {
 }
 
 /** CIFAR ResNet (He et al. 2016, depth 6n+2): 3x3 stem with 16 channels, three stages 16/32/64, GAP, FC. */
-export class CifarResNet extends Module {
+export class CifarResNet extends Module implements FeatureSource {
   declare readonly conv1: Module;
   declare readonly bn1: Module;
   declare readonly layer1: Sequential;
@@ -130,10 +131,15 @@ export class CifarResNet extends Module {
   forward(x: Tensor): Tensor {
     return runInOrder([this.conv1, this.bn1, this.relu, this.layer1, this.layer2, this.layer3, this.pool, this.flatten, this.fc], x);
   }
+
+  /** The three stage outputs (strides 1/2/4). */
+  featureTaps(): FeatureTaps {
+    return { taps: ['layer1', 'layer2', 'layer3'], head: ['fc'] };
+  }
 }
 
 /** torchvision's ImageNet ResNet / ResNeXt. */
-export class ResNet extends Module {
+export class ResNet extends Module implements FeatureSource {
   declare readonly conv1: Module;
   declare readonly bn1: Module;
   declare readonly layer1: Sequential;
@@ -162,6 +168,11 @@ export class ResNet extends Module {
 
   forward(x: Tensor): Tensor {
     return runInOrder([this.conv1, this.bn1, this.relu, this.maxpool, this.layer1, this.layer2, this.layer3, this.layer4, this.avgpool, this.flatten, this.fc], x);
+  }
+
+  /** The four stage outputs (strides 4/8/16/32), as torchvision's detection backbones take them. */
+  featureTaps(): FeatureTaps {
+    return { taps: ['layer1', 'layer2', 'layer3', 'layer4'], head: ['fc'] };
   }
 }
 

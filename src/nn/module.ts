@@ -21,6 +21,24 @@ export class StateDictError extends Error {
   }
 }
 
+/**
+ * A module with several outputs (a feature backbone's stage maps). forward() still returns one tensor;
+ * forwardOutputs() returns them all, in the order of outputNames (ONNX export gives each its own output).
+ */
+export interface MultiOutput {
+  readonly outputNames: readonly string[];
+  forwardOutputs(input: Tensor): Tensor[];
+}
+
+export function isMultiOutput(m: Module): m is Module & MultiOutput {
+  return typeof (m as Partial<MultiOutput>).forwardOutputs === 'function' && Array.isArray((m as Partial<MultiOutput>).outputNames);
+}
+
+/** All outputs of a module: forwardOutputs() for a multi-output module, else [forward()]. */
+export function moduleOutputs(m: Module, input: Tensor): Tensor[] {
+  return isMultiOutput(m) ? m.forwardOutputs(input) : [m.forward(input)];
+}
+
 export abstract class Module {
   /** Training mode (batch statistics, dropout) when true; evaluation mode when false. */
   training = true;

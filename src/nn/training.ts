@@ -17,10 +17,16 @@ export interface TrainingProgress {
   batchesPerEpoch: number;
   /** (epoch·batchesPerEpoch + batch) / (epochs·batchesPerEpoch), in [0, 1): CondenseNet's `progress`. */
   fraction: number;
+  /** Where the epoch stands in the LR schedule's warm-restart cycle, when the run uses SGDR (HCGNet's DropBlock follows it). */
+  restartCycle?: { tCur: number; tI: number };
 }
 
-export function trainingProgress(epoch: number, batch: number, epochs: number, batchesPerEpoch: number): TrainingProgress {
-  return { epoch, batch, epochs, batchesPerEpoch, fraction: (epoch * batchesPerEpoch + batch) / (epochs * batchesPerEpoch) };
+export function trainingProgress(
+  epoch: number, batch: number, epochs: number, batchesPerEpoch: number, restartCycle?: { tCur: number; tI: number },
+): TrainingProgress {
+  const progress: TrainingProgress = { epoch, batch, epochs, batchesPerEpoch, fraction: (epoch * batchesPerEpoch + batch) / (epochs * batchesPerEpoch) };
+  if (restartCycle) progress.restartCycle = restartCycle;
+  return progress;
 }
 
 /**

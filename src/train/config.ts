@@ -43,6 +43,8 @@ export interface TrainConfig {
   mixupAlpha: number;
   /** Standard augmentation for the dataset (random crop + flip). */
   augment: boolean;
+  /** Train on a seeded, class-balanced subset of this many training images (quick runs; the test split stays whole). */
+  trainSubset?: number;
   seed: number;
   /** Loader worker threads (0: prepare batches in the main thread). */
   workers: number;
@@ -151,6 +153,7 @@ export function validateConfig(c: TrainConfig): void {
   check(int(c.seed, 0), `seed must be an integer >= 0, got ${c.seed}`);
   check(int(c.workers, 0), `workers must be an integer >= 0, got ${c.workers}`);
   check(int(c.threads, 1), `threads must be a positive integer, got ${c.threads}`);
+  check(int(c.trainSubset, 1), `trainSubset must be a positive integer, got ${c.trainSubset}`);
   check(int(c.evalEvery, 1), `evalEvery must be a positive integer, got ${c.evalEvery}`);
   check(int(c.numClasses, 1) && int(c.inChannels, 1) && int(c.inputSize, 1), 'numClasses, inChannels and inputSize must be positive integers');
   check(c.acbGamma === 'square' || Number.isFinite(c.acbGamma), `acbGamma must be a number or 'square', got ${String(c.acbGamma)}`);

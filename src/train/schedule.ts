@@ -26,8 +26,13 @@ export interface ScheduleOptions {
   warmupStart?: number;
 }
 
-
 export type LrSchedule = (epoch: number, iter: number) => number;
+
+/** The SGDR restart cycle an epoch falls in (undefined for schedules without restarts). */
+export function restartCycle(spec: ScheduleSpec, epoch: number): { tCur: number; tI: number } | undefined {
+  if (spec.name !== 'sgdr') return undefined;
+  return sgdrCycle(spec.repeatEvery ? epoch % spec.repeatEvery : epoch, spec.t0, spec.tmult);
+}
 
 export function buildSchedule(spec: ScheduleSpec, options: ScheduleOptions): LrSchedule {
   const { baseLr, epochs, itersPerEpoch } = options;
@@ -52,7 +57,7 @@ export function buildSchedule(spec: ScheduleSpec, options: ScheduleOptions): LrS
       const min = spec.minLr ?? 0;
       if (spec.repeatEvery !== undefined && !(Number.isInteger(spec.repeatEvery) && spec.repeatEvery >= 1)) throw new RangeError(`sgdr: repeatEvery must be a positive integer, got ${spec.repeatEvery}`);
       main = (epoch) => {
-        const { tCur, tI } = sgdrCycle(spec.repeatEvery ? epoch % spec.repeatEvery : epoch, spec.t0, spec.tmult);
+        const { tCur, tI } = restartCycle(spec, epoch)!;
         return min + (baseLr - min) * 0.5 * (1 + Math.cos((Math.PI * tCur) / tI));
       };
       break;

@@ -9,7 +9,7 @@ import { SGD } from '../engine/optim.js';
 import { getRngState, manualSeed, setNumThreads, defaultNumThreads, setRngState } from '../engine/runtime.js';
 import { tidy } from '../engine/scope.js';
 import { fromTypedArray, type Tensor } from '../engine/tensor.js';
-import { type Dataset, getDatasetSpec, type DatasetSpec } from '../data/datasets.js';
+import { balancedSubset, type Dataset, getDatasetSpec, type DatasetSpec } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
 import { hashInts, permutation, Rng } from '../data/rng.js';
 import type { TransformSpec } from '../data/transforms.js';
@@ -25,7 +25,7 @@ import { paramGroups, type NamedGroup } from './param_groups.js';
 import { trainingProgress } from '../nn/training.js';
 import { type BatchContext, recipeCallbacks, type TrainCallback } from './callbacks.js';
 import { Progress } from './progress.js';
-import { buildSchedule } from './schedule.js';
+import { buildSchedule, restartCycle } from './schedule.js';
 
 export class TrainingError extends Error {
   constructor(message: string) {
@@ -198,7 +198,8 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     throw new TrainingError(`${runDir} already holds a run: resume it (--resume ${runDir}) or choose another --run-name`);
   }
   setNumThreads(config.threads ?? defaultNumThreads());
-  const trainSet = dataSpec.load(dataDir, 'train');
+  const fullTrainSet = dataSpec.load(dataDir, 'train');
+  const trainSet = config.trainSubset === undefined ? fullTrainSet : balancedSubset(fullTrainSet, config.trainSubset, config.seed);
   const testSet = dataSpec.load(dataDir, 'test');
   if (testSet.classes.length !== trainSet.classes.length) {
     throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}`);
@@ -206,7 +207,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   if (Math.floor(trainSet.length / config.batchSize) === 0) throw new TrainingError(`batch size ${config.batchSize} is larger than the training set (${trainSet.length} images)`);
 
   const nativeSize = trainSet.kind === 'memory' ? trainSet.shape[1] : modelSpec.inputSize[1];
-  const modelOptions: Required<ModelOptions> = {
+  const modelOptions: Required<Omit<ModelOptions, 'features'>> = {
     numClasses: config.numClasses ?? trainSet.classes.length,
     inChannels: config.inChannels ?? (trainSet.kind === 'memory' ? trainSet.shape[0] : 3),
     inputSize: config.inputSize ?? nativeSize,
@@ -285,7 +286,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
         lr = schedule(epoch, index);
         optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i]!.lrMultiplier));
         const n = labels.size(0);
-        const context: BatchContext = { model, ...trainingProgress(epoch, index, config.epochs, itersPerEpoch) };
+        const context: BatchContext = { model, ...trainingProgress(epoch, index, config.epochs, itersPerEpoch, restartCycle(config.schedule, epoch)) };
         let step: { loss: number; hits: number };
         try {
           for (const callback of callbacks) callback.onBatchStart?.(context);
