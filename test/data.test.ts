@@ -10,7 +10,7 @@ import { writeMnistDir } from './helpers.js';
 import type { Worker } from 'node:worker_threads';
 
 import {
-  DataLoader, DataLoaderError, DatasetError, buildTransform, encodeIdx, loadCifar, loadImageFolder, loadMnistFormat, Rng, type Image,
+  balancedSubset, DataLoader, DataLoaderError, DatasetError, buildTransform, encodeIdx, loadCifar, loadImageFolder, loadMnistFormat, Rng, type Image,
 } from '../src/data/index.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'lc-data-'));
@@ -45,6 +45,24 @@ describe('datasets', () => {
     writeFileSync(join(dir, 't10k-images-idx3-ubyte'), Buffer.from([0, 0, 8, 3, 0, 0, 0, 5]));
     assert.throws(() => loadMnistFormat(dir, 'test'), /t10k-images-idx3-ubyte: not a valid IDX file: truncated header/);
     assert.throws(() => loadMnistFormat(join(dir, 'nope'), 'train'), /directory does not exist/);
+  });
+
+  test('balancedSubset: n/K per class, images kept with their labels, seeded; short classes filled from others', () => {
+    const dir = tmp();
+    writeMnistDir(dir, 40, 4); // image i: every pixel i, label i % 10
+    const ds = loadMnistFormat(dir, 'train');
+    const sub = balancedSubset(ds, 25, 7);
+    assert.equal(sub.length, 25);
+    const perClass = Array.from({ length: 10 }, (_, c) => [...sub.labels].filter((l) => l === c).length);
+    assert.deepEqual(perClass, [3, 3, 3, 3, 3, 2, 2, 2, 2, 2]);
+    for (let i = 0; i < sub.length; i++) assert.equal(sub.images[i * 16]! % 10, sub.labels[i], 'each image keeps its label');
+    assert.deepEqual([...balancedSubset(ds, 25, 7).images], [...sub.images], 'the same seed picks the same images');
+    assert.notDeepEqual([...balancedSubset(ds, 25, 8).images], [...sub.images]);
+    assert.equal(balancedSubset(ds, 40, 7), ds);
+    const skewed = { ...ds, labels: Int32Array.from(ds.labels, (l, i) => (i < 36 ? 0 : l)) };
+    const filled = balancedSubset(skewed, 20, 1);
+    assert.equal(filled.length, 20, 'classes with too few images leave their quota to the others');
+    assert.throws(() => balancedSubset(ds, 0, 1), /positive integer/);
   });
 
   test('CIFAR-10 binary: five training batches, test batch, planar RGB', () => {
