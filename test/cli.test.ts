@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { readOnnxMetadata } from '../src/deploy/onnx.js';
-import { writeMnistDir } from './helpers.js';
+import { writeConceptSet, writeMnistDir } from './helpers.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
@@ -55,7 +55,7 @@ describe('leanconv command', () => {
     }
   });
 
-  test('train, then eval the checkpoint; benchmark and checks report figures as JSON', () => {
+  test('train, then eval the checkpoint; export its backbone; dissect it; benchmark and checks report figures as JSON', async () => {
     const data = mkdtempSync(join(tmpdir(), 'lc-cli-'));
     writeMnistDir(data, 32, 8, 4);
     const out = mkdtempSync(join(tmpdir(), 'lc-cli-runs-'));
@@ -74,6 +74,15 @@ describe('leanconv command', () => {
     assert.match(exported.output, /last\.features\.onnx$/);
     assert.ok(exported.maxAbsDiff < 1e-4);
     assert.deepEqual((readOnnxMetadata(readFileSync(exported.output)).features as { channels: number }[]).map((f) => f.channels), [16, 32, 64]);
+    // Dissection of the last stage (the default layer) on a synthetic concept set.
+    const concepts = join(data, 'concepts');
+    await writeConceptSet(concepts);
+    const dis = leanconv('dissect', join(result.runDir, 'last.safetensors'), '--concepts', concepts, '--quantile', '0.2', '--json');
+    assert.equal(dis.code, 0, dis.stderr);
+    const dissected = JSON.parse(dis.stdout) as { layer: string; units: number; mapSize: number[]; images: number; results: { iou: number }[]; outDir: string };
+    assert.deepEqual([dissected.layer, dissected.units, dissected.mapSize, dissected.images, dissected.results.length], ['layer3', 64, [2, 2], 16, 64]);
+    assert.ok(existsSync(join(dissected.outDir, 'dissect.json')) && existsSync(join(dissected.outDir, 'units.csv')));
+    assert.match(leanconv('dissect', join(result.runDir, 'last.safetensors'), '--concepts', concepts, '--layer', 'fc').stderr, /layer 'fc' gives a 2-d output/);
     const bench = JSON.parse(leanconv('benchmark', 'cifar_quick', '--batch-size', '4', '--steps', '2', '--warmup', '1', '--json').stdout) as { train: { imagesPerSecond: number }; infer: { imagesPerSecond: number } };
     assert.ok(bench.train.imagesPerSecond > 0 && bench.infer.imagesPerSecond > 0);
     const checks = JSON.parse(leanconv('checks', '--json').stdout) as { torchVersion: string; threads: number };

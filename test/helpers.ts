@@ -1,7 +1,9 @@
 // Shared assertions for the test suite.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import sharp from 'sharp';
 
 import { encodeIdx } from '../src/data/idx.js';
 import { Rng } from '../src/data/rng.js';
@@ -71,3 +73,39 @@ export function randomizeBatchNorms(model: Module): void {
     }
   });
 }
+
+/**
+ * A synthetic concept set in Broden's layout whose answers are known (8x8 images):
+ * images 0-7 hold a red 4x4 square at the top left, segmented as object 'red-square' (label 1);
+ * images 12-15 are all green and carry the whole-image texture label 'green' (2); the rest are black.
+ */
+export async function writeConceptSet(dir: string): Promise<void> {
+  mkdirSync(join(dir, 'images'), { recursive: true });
+  const png = (rgb: Buffer, file: string): Promise<unknown> => sharp(rgb, { raw: { width: 8, height: 8, channels: 3 } }).png().toFile(join(dir, 'images', file));
+  const rows = ['image,split,ih,iw,sh,sw,object,texture'];
+  for (let i = 0; i < 16; i++) {
+    const img = Buffer.alloc(8 * 8 * 3);
+    const seg = Buffer.alloc(8 * 8 * 3);
+    for (let y = 0; y < 8; y++) {
+      for (let x = 0; x < 8; x++) {
+        const p = (y * 8 + x) * 3;
+        if (i < 8 && y < 4 && x < 4) {
+          img[p] = 255;
+          seg[p] = 1; // label 1 = R + 256·G
+        }
+        if (i >= 12) img[p + 1] = 255;
+      }
+    }
+    await png(img, `im${i}.png`);
+    let object = '';
+    if (i < 8) {
+      await png(seg, `im${i}_object.png`);
+      object = `im${i}_object.png`;
+    }
+    rows.push(`im${i}.png,train,8,8,8,8,${object},${i >= 12 ? '2' : ''}`);
+  }
+  writeFileSync(join(dir, 'index.csv'), `${rows.join('\n')}\n`);
+  writeFileSync(join(dir, 'category.csv'), 'name,first,last,count,frequency\nobject,1,1,1,8\ntexture,2,2,1,4\n');
+  writeFileSync(join(dir, 'label.csv'), 'number,name,category,frequency,coverage,syns\n1,red-square,object(8),8,0.25,\n2,"green, plain",texture(4),4,1.0,\n');
+}
+

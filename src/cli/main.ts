@@ -22,6 +22,7 @@ import { deployTrainingRun } from '../deploy/pipeline.js';
 import { inputShape, num, parse, UsageError, type OptionSpec } from './args.js';
 import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, modelArgsFrom, out, printJson } from './common.js';
 import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
+import { cmdDissect } from './dissect.js';
 import { cmdExperiment } from './experiment.js';
 import { cmdRobustness } from './robustness.js';
 import { resumeOptionsFrom, TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
@@ -43,6 +44,7 @@ commands:
   predict <model.onnx> classify images or a dataset split with ONNX Runtime
   experiment acnet|condensenet   a baseline and the paper's model with one recipe, converted, compared
   robustness <ckpt>    test accuracy under FGSM / PGD attacks of several budgets
+  dissect <ckpt>       network dissection of a layer on a Broden-layout concept dataset
   checks               engine build facts: libtorch, BLAS, oneDNN, threads, CUDA`;
 
 // --- models -------------------------------------------------------------------------------------------
@@ -240,7 +242,7 @@ function cmdChecks(argv: string[]): void {
 
 const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
   models: cmdModels, info: cmdInfo, train: cmdTrain, eval: cmdEval, benchmark: cmdBenchmark, checks: cmdChecks,
-  convert: cmdConvert, export: cmdExport, predict: cmdPredict, experiment: cmdExperiment, robustness: cmdRobustness,
+  convert: cmdConvert, export: cmdExport, predict: cmdPredict, experiment: cmdExperiment, robustness: cmdRobustness, dissect: cmdDissect,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -5,3 +5,4 @@ export { buildTransform, compose, outputShape, type Image, type Transform, type 
 export { decodeImageFile, type RawBatch } from './batch.js';
 export { Rng, hashInts, permutation } from './rng.js';
 export { encodeIdx, FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, IdxFormatError, readIdx, readMnistSplit } from './idx.js';
+export { loadConceptDataset, parseCsv, type ConceptDataset, type ConceptImage, type ConceptLabel } from './concepts.js';

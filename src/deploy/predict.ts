@@ -22,7 +22,8 @@ export async function imagesToInput(files: readonly string[], input: readonly [n
   return out;
 }
 
-function toGray(img: Image): Image {
+/** RGB to one luma channel. */
+export function toGray(img: Image): Image {
   const plane = img.height * img.width;
   const data = new Float32Array(plane);
   // ITU-R BT.601 luma, as PIL's convert('L').

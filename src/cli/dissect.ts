@@ -1,0 +1,69 @@
+// `leanconv dissect <checkpoint>`: network dissection of one layer on a Broden-layout concept dataset.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { dissect } from '../analysis/dissect.js';
+import { loadConceptDataset } from '../data/concepts.js';
+import type { TransformSpec } from '../data/transforms.js';
+import { isFeatureSource } from '../models/features.js';
+import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { num, parse, UsageError } from './args.js';
+import { HELP, out, printJson } from './common.js';
+
+export async function cmdDissect(argv: string[]): Promise<void> {
+  const opts = {
+    ...HELP, concepts: { type: 'string' as const }, layer: { type: 'string' as const }, quantile: { type: 'string' as const }, iou: { type: 'string' as const },
+    top: { type: 'string' as const }, categories: { type: 'string' as const }, limit: { type: 'string' as const }, 'batch-size': { type: 'string' as const, short: 'b' },
+    out: { type: 'string' as const, short: 'o' }, 'no-overlays': { type: 'boolean' as const }, json: { type: 'boolean' as const },
+  };
+  const { values, positionals } = parse(argv, opts, 'dissect');
+  if (values.help || positionals.length !== 1) {
+    return out(`usage: leanconv dissect <checkpoint.safetensors> --concepts DIR [--layer NAME] [--quantile 0.005] [--iou 0.04] [--top 10]
+                        [--categories object,texture] [--limit N] [--batch-size 16] [--out DIR] [--no-overlays] [--json]
+
+Network dissection as NetDissect-Lite does it. Every unit of the layer is thresholded at the top
+--quantile of its activations over the concept dataset; its maps, upsampled to the segmentation size,
+are scored by IoU against every concept; a unit with IoU >= --iou detects its best concept.
+  --concepts DIR   a concept dataset in Broden's layout: index.csv, category.csv, label.csv (c_*.csv
+                   optional), images/ with the images and the label masks (label = R + 256*G)
+  --layer NAME     the module whose spatial output is dissected (leanconv info lists modules); default:
+                   the model's last stage (HCGNet: the post-BN-ReLU output of the last hybrid block)
+  --out DIR        where dissect.json, units.csv and unit_NNNN.png (each detector's top images, dimmed
+                   outside its mask) go (default: dissect-<layer> beside the checkpoint)`);
+  }
+  if (values.concepts === undefined) throw new UsageError('--concepts DIR is required (a Broden-layout concept dataset)');
+  const path = positionals[0]!;
+  const concepts = loadConceptDataset(values.concepts as string, { categories: values.categories === undefined ? undefined : String(values.categories).split(',').map((c) => c.trim()) });
+  const { model, meta } = loadModel(path);
+  try {
+    let layer = values.layer as string | undefined;
+    if (layer === undefined) {
+      if (!isFeatureSource(model)) throw new UsageError(`${meta.model} names no default stage to dissect: pass --layer (a module path, e.g. one that \`leanconv info ${path}\` lists)`);
+      layer = model.featureTaps().taps.at(-1)!;
+    }
+    const outDir = (values.out as string | undefined) ?? join(dirname(path), `dissect-${layer}`);
+    mkdirSync(outDir, { recursive: true });
+    const extra = meta.extra as { preprocessing?: TransformSpec[] };
+    const quiet = values.json === true;
+    const result = await dissect(model, concepts, {
+      layer, inputShape: checkpointInputShape(meta), preprocessing: extra.preprocessing,
+      quantile: num(values, 'quantile', { min: 0 }), iouThreshold: num(values, 'iou', { min: 0 }), topImages: num(values, 'top', { integer: true, min: 1 }),
+      limit: num(values, 'limit', { integer: true, min: 1 }), batchSize: num(values, 'batch-size', { integer: true, min: 1 }),
+      overlays: values['no-overlays'] ? undefined : { dir: outDir },
+      onProgress: quiet ? undefined : (stage, done, total) => process.stderr.write(`\r${stage} ${done}/${total}${done === total ? '\n' : ''}`),
+    });
+    const report = { checkpoint: path, model: meta.model, concepts: concepts.dir, ...result };
+    writeFileAtomic(join(outDir, 'dissect.json'), JSON.stringify(report, null, 2));
+    const csv = ['unit,category,label,iou,detector,threshold', ...result.results.map((r) => `${r.unit},${r.category},"${r.label.replace(/"/g, '""')}",${r.iou.toFixed(6)},${r.detector},${r.threshold}`)];
+    writeFileAtomic(join(outDir, 'units.csv'), `${csv.join('\n')}\n`);
+    if (values.json) return printJson({ ...report, outDir });
+    out(`${meta.model} ${layer}: ${result.units} units, ${result.mapSize.join('x')} maps, ${result.images} images; ${result.detectors} detectors (IoU >= ${result.iouThreshold})`);
+    out(`unique detectors: ${Object.entries(result.uniqueDetectors).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    out('| unit | category | concept | IoU |\n|---:|---|---|---:|');
+    for (const r of result.results.slice(0, 10)) out(`| ${r.unit} | ${r.category || '-'} | ${r.label || '-'} | ${r.iou.toFixed(4)} |`);
+    out(`wrote ${join(outDir, 'dissect.json')}, units.csv${values['no-overlays'] ? '' : ` and ${result.detectors} unit_NNNN.png`}`);
+  } finally {
+    model.dispose();
+  }
+}
