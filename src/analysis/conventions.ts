@@ -51,6 +51,8 @@ function hcgnetCount(model: Module, input: readonly number[]): Count {
   for (const layer of profile.layers) {
     const m = model.getSubmodule(layer.name);
     const perCall = numel(layer.inputShape);
+    // The CIFAR models' final ReLU is a module here (a feature tap) but functional upstream: not counted there.
+    if (layer.name === 'relu') continue;
     if (m instanceof Conv2d) {
       const [h, w] = layer.inputShape.slice(2) as [number, number];
       const out = (size: number, axis: 0 | 1): number => Math.floor((size + 2 * m.padding[axis] - m.kernelSize[axis]) / m.stride[axis]) + 1;
