@@ -12,9 +12,8 @@ import { join } from 'node:path';
 
 import { decodeImageFile } from '../data/batch.js';
 import type { ConceptDataset, ConceptImage } from '../data/concepts.js';
-import { compose, type Image, resample, type TransformSpec } from '../data/transforms.js';
-import { Rng } from '../data/rng.js';
-import { toGray } from '../deploy/predict.js';
+import { resample, type TransformSpec } from '../data/transforms.js';
+import { imagesToInput } from '../deploy/predict.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { fromTypedArray } from '../engine/tensor.js';
@@ -84,16 +83,6 @@ interface Activations {
   w: number;
 }
 
-async function loadInput(file: string, inputShape: readonly [number, number, number], pipeline: (img: Image) => Image): Promise<Float32Array> {
-  const [channels, height, width] = inputShape;
-  let img = await decodeImageFile(file);
-  if (channels === 1) img = toGray(img);
-  if (img.height !== height || img.width !== width) img = resample(img, height, width);
-  const ready = pipeline(img);
-  if (ready.channels !== channels) throw new Error(`${file}: preprocessed to ${ready.channels} channels but the model takes ${channels}`);
-  return ready.data;
-}
-
 /** The layer's activations; the model's modules are borrowed by a tap on the layer and left as they were. */
 async function layerActivations(model: Module, data: ConceptDataset, images: readonly ConceptImage[], options: DissectOptions): Promise<Activations> {
   const backbone = new FeatureExtractor(model, { taps: [options.layer], head: [] }, options.inputShape);
@@ -106,15 +95,13 @@ async function layerActivations(model: Module, data: ConceptDataset, images: rea
 }
 
 async function activationsOf(backbone: FeatureExtractor, data: ConceptDataset, images: readonly ConceptImage[], options: DissectOptions): Promise<Activations> {
-  const pipeline = compose((options.preprocessing ?? []).filter((t) => t.name === 'normalize' || t.name === 'grayscaleToRgb'));
   const batchSize = options.batchSize ?? 16;
   const [c, h, w] = options.inputShape;
   let out: Activations | undefined;
   backbone.eval();
   for (let start = 0; start < images.length; start += batchSize) {
     const batch = images.slice(start, start + batchSize);
-    const pixels = new Float32Array(batch.length * c * h * w);
-    for (const [i, im] of batch.entries()) pixels.set(await loadInput(join(data.dir, 'images', im.image), options.inputShape, (img) => pipeline(img, new Rng(0))), i * c * h * w);
+    const pixels = await imagesToInput(batch.map((im) => join(data.dir, 'images', im.image)), options.inputShape, options.preprocessing, { stretch: true });
     noGrad(() => tidy(() => {
       const map = backbone.forward(backbone.formatInput(fromTypedArray(pixels, [batch.length, c, h, w])));
       if (map.ndim !== 4) throw new Error(`layer '${options.layer}' gives a ${map.ndim}-d output [${map.shape.join(', ')}]; dissection needs a spatial map [N, units, h, w]`);
@@ -198,6 +185,8 @@ export async function dissect(model: Module, data: ConceptDataset, options: Diss
   const labelArea = new Float64Array(nLabels);
   const unitCatArea = new Float64Array(units * nCats);
   const both = new Float64Array(units * nLabels);
+  const hit = new Float64Array(nLabels);
+  const touched = new Uint8Array(nCats);
   for (const [i, im] of images.entries()) {
     const pixelMaps: Int32Array[] = [];
     const scalars: number[] = [];
@@ -212,7 +201,8 @@ export async function dissect(model: Module, data: ConceptDataset, options: Diss
       if (!(maxima[i * units + u]! > thresholds[u]!)) continue;
       const mask = unitMask(at(i, u), h, w, im.sh, im.sw, thresholds[u]!);
       let maskArea = 0;
-      const hit = new Float64Array(nLabels);
+      hit.fill(0);
+      touched.fill(0);
       for (let p = 0; p < mask.length; p++) {
         if (!mask[p]) continue;
         maskArea++;
@@ -221,7 +211,6 @@ export async function dissect(model: Module, data: ConceptDataset, options: Diss
           if (l > 0 && l < nLabels) hit[l]++;
         }
       }
-      const touched = new Uint8Array(nCats);
       hit.forEach((n, l) => {
         if (n > 0) {
           both[u * nLabels + l] += n;

@@ -1,11 +1,17 @@
 // Preparing inputs for an exported model: image files through the model's own eval preprocessing
 // (as recorded in its metadata), and batches of a dataset split.
 import { decodeImageFile } from '../data/batch.js';
-import { compose, type Image, type TransformSpec } from '../data/transforms.js';
+import { compose, type Image, resample, type TransformSpec } from '../data/transforms.js';
 import { Rng } from '../data/rng.js';
 
-/** Pixels of image files, shaped for a model with input [C, H, W] and the given eval preprocessing. */
-export async function imagesToInput(files: readonly string[], input: readonly [number, number, number], preprocessing: readonly TransformSpec[] = []): Promise<Float32Array> {
+/**
+ * Pixels of image files, shaped for a model with input [C, H, W] and the given eval preprocessing. Images
+ * are fitted (shorter side resized, centre crop) unless `stretch`, which resizes the whole image to H x W
+ * (dissection needs every pixel to stay aligned with its segmentation).
+ */
+export async function imagesToInput(
+  files: readonly string[], input: readonly [number, number, number], preprocessing: readonly TransformSpec[] = [], options: { stretch?: boolean } = {},
+): Promise<Float32Array> {
   const [channels, height, width] = input;
   // A photo comes in at any size and in RGB: bring it to the model's channels and size first, then run
   // the recorded pipeline minus the steps that only fix the dataset's own format.
@@ -14,7 +20,9 @@ export async function imagesToInput(files: readonly string[], input: readonly [n
   for (const [i, file] of files.entries()) {
     let img = await decodeImageFile(file);
     if (channels === 1) img = toGray(img);
-    img = fit(img, height, width);
+    if (options.stretch) {
+      if (img.height !== height || img.width !== width) img = resample(img, height, width);
+    } else img = fit(img, height, width);
     const ready = pipeline(img, new Rng(0));
     if (ready.channels !== channels) throw new Error(`${file}: preprocessed to ${ready.channels} channels but the model takes ${channels}`);
     out.set(ready.data, i * channels * height * width);
@@ -22,8 +30,7 @@ export async function imagesToInput(files: readonly string[], input: readonly [n
   return out;
 }
 
-/** RGB to one luma channel. */
-export function toGray(img: Image): Image {
+function toGray(img: Image): Image {
   const plane = img.height * img.width;
   const data = new Float32Array(plane);
   // ITU-R BT.601 luma, as PIL's convert('L').

@@ -98,7 +98,7 @@ export class FeatureExtractor extends Module implements MultiOutput {
     const restore = this.taps.map((path) => watchForward(this.model.getSubmodule(path), (result) => {
       // A copy: the model may free or modify its intermediate outputs once the next module has used them.
       if (!captured.has(path)) captured.set(path, keep(result.clone()));
-      if (captured.size === this.taps.length || path === last) throw new LastTapReached();
+      if (path === last) throw new LastTapReached();
     }));
     try {
       tidy(() => this.model.forward(x));

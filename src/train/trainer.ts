@@ -282,11 +282,12 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       let correct = 0;
       let seen = 0;
       let lr = config.lr;
+      const cycle = restartCycle(config.schedule, epoch);
       for await (const { images, labels, index } of trainLoader.epoch(epoch)) {
         lr = schedule(epoch, index);
         optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i]!.lrMultiplier));
         const n = labels.size(0);
-        const context: BatchContext = { model, ...trainingProgress(epoch, index, config.epochs, itersPerEpoch, restartCycle(config.schedule, epoch)) };
+        const context: BatchContext = { model, ...trainingProgress(epoch, index, config.epochs, itersPerEpoch, cycle) };
         let step: { loss: number; hits: number };
         try {
           for (const callback of callbacks) callback.onBatchStart?.(context);
