@@ -103,15 +103,16 @@ describe('LearnedGroupConv: condensation schedule', () => {
 
   test('the lasso enters the loss through the recipe callbacks, weighted; a model without it is refused', () => {
     const model = createModel('condensenet', { args: { stages: [1, 1, 1], growth: [4, 4, 4] }, inChannels: 1 });
-    const [, lasso] = recipeCallbacks(model, { groupLasso: 1e-3 });
-    const terms = lasso!.lossTerms!({ model, ...nn.trainingProgress(0, 0, 1, 1) });
+    const [, lasso] = recipeCallbacks(model, { regularizers: { groupLasso: 1e-3 } });
+    const base = lc.scalar(2);
+    const loss = lasso!.adjustLoss!(base, { model, ...nn.trainingProgress(0, 0, 1, 1) });
     const expected = lc.tidy(() => nn.regularizerTerm(model, 'groupLasso')!.item());
-    assert.equal(terms.length, 1);
-    assert.ok(Math.abs(terms[0]!.item() - 1e-3 * expected) < 1e-6 * 1e-3 * expected);
-    terms[0]!.dispose();
+    assert.ok(Math.abs(loss.item() - 2 - 1e-3 * expected) < 1e-6 * (2 + 1e-3 * expected));
+    base.dispose();
+    loss.dispose();
     assert.deepEqual(nn.regularizerNames(model), ['groupLasso']);
     const resnet = createModel('resnet20');
-    assert.throws(() => recipeCallbacks(resnet, { groupLasso: 1e-5 }), /the model has no 'groupLasso' regulariser \(it offers none\)/);
+    assert.throws(() => recipeCallbacks(resnet, { regularizers: { groupLasso: 1e-5 } }), /the model has no 'groupLasso' regulariser \(it offers none\)/);
     model.dispose();
     resnet.dispose();
   });

@@ -1,12 +1,13 @@
 // Params and multiply-accumulates per layer, counted by running the model once on a real input: every
 // leaf module's forward is wrapped for the run to record the shapes it actually saw, so strides,
 // padding, dilation and groups are accounted for exactly as executed. A composite module with a
-// counter of its own (a learned group conv, which convolves with a masked weight rather than calling
-// its conv child) is measured as one unit.
+// counter of its own (a learned group conv or a DGConv, which convolve with a masked weight rather
+// than calling their conv child) is measured as one unit.
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { type Shape, Tensor, zeros } from '../engine/tensor.js';
 import { LearnedGroupConv } from '../blocks/condense.js';
+import { DGConv2d } from '../blocks/dgconv.js';
 import { Conv2d, Linear } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 
@@ -35,6 +36,12 @@ registerMacCounter(Linear, (m, input) => {
 registerMacCounter(LearnedGroupConv, (m, _input, output) => {
   const c = m as LearnedGroupConv;
   return output.slice(1).reduce((a, b) => a * b, 1) * c.inChannels;
+});
+
+// A DGConv executes its dense conv with the masked weight (zeros included); its deploy form counts as a group conv.
+registerMacCounter(DGConv2d, (m, _input, output) => {
+  const c = m as DGConv2d;
+  return output.slice(1).reduce((a, b) => a * b, 1) * c.inChannels * c.conv.kernelSize[0] * c.conv.kernelSize[1];
 });
 
 function counterFor(m: Module): MacCounter | undefined {

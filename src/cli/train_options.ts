@@ -38,6 +38,8 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'off-target-smoothing': { type: 'boolean' },
   mixup: { type: 'string' },
   'group-lasso': { type: 'string' },
+  'dg-budget': { type: 'string' },
+  'decay-gates': { type: 'boolean' },
   'no-augment': { type: 'boolean' },
   'num-classes': { type: 'string' },
   'in-channels': { type: 'string' },
@@ -85,6 +87,9 @@ recipe:
       --warmup EPOCHS      linear warmup
       --label-smoothing X  --mixup ALPHA   (--off-target-smoothing: the target keeps 1-X, each other class X/(K-1))
       --group-lasso L      CondenseNet's group-lasso weight on the learned group convs (ImageNet recipe 1e-5)
+      --dg-budget B        DGConv budget: while the connections ΣR of the DGConv layers exceed Σ C²/B, the loss is
+                           scaled by (ΣR·B/Σ C²)^0.02 (B = 32: the cost of 32 groups per layer); logged per epoch
+      --decay-gates        weight decay on DGConv's gates too (default: not decayed; upstream does not say)
 run:
       --seed N --workers N (loader threads) --threads N (libtorch threads)
       --channels-last      run the model in NHWC layout (faster oneDNN convolutions, e.g. CondenseNet ~1.7x)
@@ -152,11 +157,14 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
   const dataset = pick(values.dataset as string | undefined, base.dataset);
   getDatasetSpec(dataset);
   const groupLasso = num(values, 'group-lasso', { min: 0 });
+  const dgBudget = num(values, 'dg-budget', { min: 1 });
   return {
     ...base,
     model,
     modelArgs: modelArgsFrom(values) ?? base.modelArgs,
     regularizers: groupLasso === undefined ? base.regularizers : { ...base.regularizers, groupLasso },
+    budgets: dgBudget === undefined ? base.budgets : { ...base.budgets, connections: dgBudget },
+    decayGates: values['decay-gates'] ? true : base.decayGates,
     acb: values.acb ? true : base.acb,
     acbGamma: acbGammaFrom(values) ?? base.acbGamma,
     dataset,

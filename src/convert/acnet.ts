@@ -10,6 +10,7 @@
 // padding or dilation differ between the axes.
 import { ACBlock, type AcbGamma } from '../blocks/acb.js';
 import { noGrad } from '../engine/autograd.js';
+import { isReparameterizable } from '../blocks/reparam.js';
 import { BatchNorm2d, Conv2d, Identity } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
 import { tidy } from '../engine/scope.js';
@@ -61,7 +62,8 @@ export function acnetize(model: Module, options: AcnetizeOptions = {}): Module {
     const children = parent.namedChildren();
     for (const [i, [name, child]] of children.entries()) {
       const path = prefix ? `${prefix}.${name}` : name;
-      if (child instanceof ACBlock) continue;
+      // ACBlocks and other papers' training-form blocks keep their convs (a DGConv convolves with its conv's masked weight).
+      if (isReparameterizable(child)) continue;
       if (!(child instanceof Conv2d)) {
         visit(child, path);
         continue;

@@ -1,11 +1,12 @@
 // A model's form: the registered model, its ACNet training form, or the deploy form converted from
-// either (ACBs fused, learned group convs condensed). Checkpoints record the form so that the same
+// either (ACBs fused, learned group convs condensed, DGConvs turned into group convs). Checkpoints record the form so that the same
 // structure can be rebuilt before the weights are loaded.
 import type { AcbGamma } from '../blocks/acb.js';
 import { createModel, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { acnetize } from './acnet.js';
 import { assumeCondensationStage } from './condense.js';
+import { assumeDgGates } from './dgconv.js';
 import { reparameterize } from './reparameterize.js';
 
 export interface ModelForm {
@@ -18,6 +19,8 @@ export interface ModelForm {
    * the condensed widths); absent: fully condensed, the official converted models.
    */
   condenseStage?: number;
+  /** The binary gates of every DGConv2d when the deploy form was made, by path (they fix its group structure). */
+  dgGates?: Record<string, number[]>;
 }
 
 export type FormName = 'base' | 'acb' | 'deploy';
@@ -33,6 +36,7 @@ export function buildModel(name: string, options: ModelOptions = {}, form: Model
   if (form.acb) model = acnetize(model, { gamma: form.acb.gamma });
   if (form.deploy) {
     assumeCondensationStage(model, form.condenseStage);
+    if (form.dgGates) assumeDgGates(model, form.dgGates);
     model = reparameterize(model);
   }
   return model;

@@ -4,3 +4,4 @@ export { acnetize, hasTrainedBatchNorms, switchToDeploy, type AcnetizeOptions } 
 export { reparameterize, trainingFormBlocks } from './reparameterize.js';
 export { buildModel, formName, parseAcbGamma, type FormName, type ModelForm } from './form.js';
 export { assumeCondensationStage, condensationStageOf, condense, isCondensationBlock } from './condense.js';
+export { assumeDgGates, dgGatesOf } from './dgconv.js';

@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { formName } from '../convert/form.js';
 import { isExactDeploy, isReparameterizable } from '../blocks/reparam.js';
 import { condensationStageOf } from '../convert/condense.js';
+import { dgGatesOf } from '../convert/dgconv.js';
 import { reparameterize, trainingFormBlocks } from '../convert/reparameterize.js';
 import { getDatasetSpec, type Split } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
@@ -75,6 +76,7 @@ export function convertCheckpoint(path: string, output?: string): ConvertResult 
       throw new NothingToConvertError(`${path} holds the ${formName(meta.form)} form of ${meta.model}, which has no training-form blocks to convert; it can be exported as it is`);
     }
     const condenseStage = condensationStageOf(model);
+    const dgGates = dgGatesOf(model);
     model.eval();
     const x = randn([4, ...checkpointInputShape(meta)]);
     owned.push(x);
@@ -90,7 +92,7 @@ export function convertCheckpoint(path: string, output?: string): ConvertResult 
       deployed = reparameterize(deployed);
       lossy = { blocks: lossyBlocks, maxAbsDiff: maxAbsDifference(exact, run(deployed, x)) };
     }
-    const form = { ...meta.form, deploy: true, ...(condenseStage === undefined ? {} : { condenseStage }) };
+    const form = { ...meta.form, deploy: true, ...(condenseStage === undefined ? {} : { condenseStage }), ...(dgGates === undefined ? {} : { dgGates }) };
     saveCheckpoint(target, deployed, { ...meta, form, extra: { ...meta.extra, convertedFrom: basename(path), conversionMaxAbsDiff: delta, ...(lossy ? { prunedMaxAbsDiff: lossy.maxAbsDiff } : {}) } });
     return { output: target, model: meta.model, blocks: blocks.length, params: deployed.numParameters(), maxAbsDiff: delta, lossy };
   } finally {

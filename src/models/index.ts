@@ -6,6 +6,7 @@ import './wrn.js';
 import './densenet.js';
 import './condensenet.js';
 import './hcgnet.js';
+import './g_resnext.js';
 
 export {
   createModel, getModelSpec, listModels, parseModelArgs, registerModel, resolveModelOptions,
@@ -13,7 +14,8 @@ export {
 } from './registry.js';
 export { CifarQuick } from './cifar_quick.js';
 export { VGG } from './vgg.js';
-export { BasicBlock, Bottleneck, CifarResNet, ResNet } from './resnet.js';
+export { basicBlock, BasicBlock, Bottleneck, bottleneckBlock, CifarResNet, makeStage, ResNet, type BlockType, type BottleneckOptions } from './resnet.js';
+export { CifarResNeXt, GBottleneck, gBottleneckBlock } from './g_resnext.js';
 export { WideBlock, WideResNet } from './wrn.js';
 export { DenseLayer, DenseNet, denseNetConfig, makeDivisible, Transition, type DenseNetConfig } from './densenet.js';
 export { HCGNet, type HCGNetConfig } from './hcgnet.js';

@@ -46,6 +46,14 @@ export class BasicBlock extends Module {
   }
 }
 
+export interface BottleneckOptions {
+  stride?: number;
+  /** Groups of the default 3x3 conv (ResNeXt's cardinality). */
+  groups?: number;
+  /** Builds the 3x3 conv (width -> width, the block's stride) instead of a plain Conv2d (G-ResNeXt: a DGConv2d). */
+  conv3x3?: (width: number, stride: number) => Module;
+}
+
 export class Bottleneck extends Module {
   static readonly expansion = 4;
   declare readonly conv1: Module;
@@ -57,18 +65,17 @@ export class Bottleneck extends Module {
   declare readonly downsample: Module | undefined;
   private readonly relu = new ReLU();
 
-  /** torchvision v1.5: the stride sits on the 3x3 conv; width = channels * baseWidth/64 * groups. */
-  constructor(inChannels: number, channels: number, stride = 1, groups = 1, baseWidth = 64) {
+  /** torchvision v1.5: 1x1 (to width) -> 3x3 (stride here) -> 1x1 (to outChannels), each followed by BN. */
+  constructor(readonly inChannels: number, readonly width: number, readonly outChannels: number, options: BottleneckOptions = {}) {
     super();
-    const width = Math.floor(channels * (baseWidth / 64)) * groups;
-    const out = channels * Bottleneck.expansion;
+    const stride = options.stride ?? 1;
     this.addModule('conv1', new Conv2d(inChannels, width, 1, { bias: false }));
     this.addModule('bn1', new BatchNorm2d(width));
-    this.addModule('conv2', new Conv2d(width, width, 3, { stride, padding: 1, groups, bias: false }));
+    this.addModule('conv2', options.conv3x3 ? options.conv3x3(width, stride) : new Conv2d(width, width, 3, { stride, padding: 1, groups: options.groups ?? 1, bias: false }));
     this.addModule('bn2', new BatchNorm2d(width));
-    this.addModule('conv3', new Conv2d(width, out, 1, { bias: false }));
-    this.addModule('bn3', new BatchNorm2d(out));
-    if (stride !== 1 || inChannels !== out) this.addModule('downsample', projection(inChannels, out, stride));
+    this.addModule('conv3', new Conv2d(width, outChannels, 1, { bias: false }));
+    this.addModule('bn3', new BatchNorm2d(outChannels));
+    if (stride !== 1 || inChannels !== outChannels) this.addModule('downsample', projection(inChannels, outChannels, stride));
   }
 
   forward(x: Tensor): Tensor {
@@ -77,21 +84,38 @@ export class Bottleneck extends Module {
   }
 }
 
-type BlockKind = 'basic' | 'bottleneck';
+/** How a stage builds its blocks: the block for (inChannels, channels, stride) and its output expansion. */
+export interface BlockType {
+  expansion: number;
+  create(inChannels: number, channels: number, stride: number): Module;
+}
 
-function makeStage(kind: BlockKind, inChannels: number, channels: number, blocks: number, stride: number, groups = 1, baseWidth = 64): [Sequential, number] {
+export const basicBlock: BlockType = { expansion: BasicBlock.expansion, create: (cin, c, s) => new BasicBlock(cin, c, s) };
+
+/** torchvision's bottleneck width: channels·baseWidth/64 per group, times the groups. */
+export const bottleneckWidth = (channels: number, groups: number, baseWidth: number): number => Math.floor(channels * (baseWidth / 64)) * groups;
+
+/** ResNet / ResNeXt bottlenecks (groups = cardinality, baseWidth = width per group at 64 channels). */
+export function bottleneckBlock(groups = 1, baseWidth = 64): BlockType {
+  return {
+    expansion: Bottleneck.expansion,
+    create: (cin, c, s) => new Bottleneck(cin, bottleneckWidth(c, groups, baseWidth), c * Bottleneck.expansion, { stride: s, groups }),
+  };
+}
+
+/** A stage of `blocks` blocks, the first with the stride; returns it with its output channels. */
+export function makeStage(block: BlockType, inChannels: number, channels: number, blocks: number, stride: number): [Sequential, number] {
   const stage = new Sequential();
   let cin = inChannels;
   for (let i = 0; i < blocks; i++) {
-    const s = i === 0 ? stride : 1;
-    stage.append(kind === 'basic' ? new BasicBlock(cin, channels, s) : new Bottleneck(cin, channels, s, groups, baseWidth));
-    cin = channels * (kind === 'basic' ? BasicBlock.expansion : Bottleneck.expansion);
+    stage.append(block.create(cin, channels, i === 0 ? stride : 1));
+    cin = channels * block.expansion;
   }
   return [stage, cin];
 }
 
 /** Kaiming-normal (fan_out, ReLU) convs, BN gamma 1 / beta 0: torchvision's ResNet initialisation. */
-function torchvisionInit(model: Module): void {
+export function torchvisionInit(model: Module): void {
   model.apply((m) => {
     if (m instanceof Conv2d) kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu' });
     else if (m instanceof BatchNorm2d) {
@@ -121,7 +145,7 @@ export class CifarResNet extends Module implements FeatureSource {
     this.addModule('bn1', new BatchNorm2d(16));
     let c = 16;
     [16, 32, 64].forEach((width, i) => {
-      const [stage, out] = makeStage('basic', c, width, n, i === 0 ? 1 : 2);
+      const [stage, out] = makeStage(basicBlock, c, width, n, i === 0 ? 1 : 2);
       this.addModule(`layer${i + 1}`, stage);
       c = out;
     });
@@ -152,13 +176,13 @@ export class ResNet extends Module implements FeatureSource {
   private readonly avgpool = new AdaptiveAvgPool2d(1);
   private readonly flatten = new Flatten();
 
-  constructor(kind: BlockKind, layers: readonly number[], { numClasses, inChannels }: ResolvedModelOptions, groups = 1, baseWidth = 64) {
+  constructor(block: BlockType, layers: readonly number[], { numClasses, inChannels }: ResolvedModelOptions) {
     super();
     this.addModule('conv1', new Conv2d(inChannels, 64, 7, { stride: 2, padding: 3, bias: false }));
     this.addModule('bn1', new BatchNorm2d(64));
     let c = 64;
     [64, 128, 256, 512].forEach((width, i) => {
-      const [stage, out] = makeStage(kind, c, width, layers[i]!, i === 0 ? 1 : 2, groups, baseWidth);
+      const [stage, out] = makeStage(block, c, width, layers[i]!, i === 0 ? 1 : 2);
       this.addModule(`layer${i + 1}`, stage);
       c = out;
     });
@@ -184,10 +208,10 @@ for (const depth of [20, 32, 44, 56, 110]) {
   });
 }
 const imagenet = { family: 'resnet', inputSize: [3, 224, 224] as [number, number, number], defaultNumClasses: 1000, source: 'torchvision.models.resnet' };
-registerModel({ ...imagenet, name: 'resnet18', description: 'ResNet-18 (torchvision)', create: (o) => new ResNet('basic', [2, 2, 2, 2], o) });
-registerModel({ ...imagenet, name: 'resnet34', description: 'ResNet-34 (torchvision)', create: (o) => new ResNet('basic', [3, 4, 6, 3], o) });
-registerModel({ ...imagenet, name: 'resnet50', description: 'ResNet-50 v1.5 (torchvision)', create: (o) => new ResNet('bottleneck', [3, 4, 6, 3], o) });
+registerModel({ ...imagenet, name: 'resnet18', description: 'ResNet-18 (torchvision)', create: (o) => new ResNet(basicBlock, [2, 2, 2, 2], o) });
+registerModel({ ...imagenet, name: 'resnet34', description: 'ResNet-34 (torchvision)', create: (o) => new ResNet(basicBlock, [3, 4, 6, 3], o) });
+registerModel({ ...imagenet, name: 'resnet50', description: 'ResNet-50 v1.5 (torchvision)', create: (o) => new ResNet(bottleneckBlock(), [3, 4, 6, 3], o) });
 registerModel({
   ...imagenet, family: 'resnext', name: 'resnext50_32x4d', description: 'ResNeXt-50 32x4d (torchvision)',
-  create: (o) => new ResNet('bottleneck', [3, 4, 6, 3], o, 32, 4),
+  create: (o) => new ResNet(bottleneckBlock(32, 4), [3, 4, 6, 3], o),
 });

@@ -7,6 +7,6 @@ export {
 export { ModuleList, Sequential, runInOrder } from './containers.js';
 export * as init from './init.js';
 export {
-  broadcastProgress, isProgressAware, isRegularized, regularizerNames, regularizerTerm, trainingProgress,
-  type ProgressAware, type Regularized, type TrainingProgress,
+  broadcastProgress, gateParameterNames, isProgressAware, isRegularized, isStructureReporting, learnedStructures, regularizerBound,
+  regularizerNames, regularizerTerm, trainingProgress, type Gated, type ProgressAware, type Regularized, type StructureReporting, type TrainingProgress,
 } from './training.js';

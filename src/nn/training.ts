@@ -1,8 +1,9 @@
 // Protocols through which modules take part in training beyond forward/backward. The trainer knows
 // nothing of particular layers: it tells every module that wants it how far training has come, and
-// asks modules for named regulariser terms that the run's recipe weights and adds to the loss.
+// asks modules for named regulariser terms that the run's recipe weights (or budgets) into the loss.
 // (CondenseNet's learned group convs condense on progress and offer a group lasso; HCGNet's DropBlock
-// follows its schedule; DGConv offers its group-count regulariser.)
+// follows its schedule; DGConv offers its connection count, reports its learned group counts and
+// marks its gates as exempt from weight decay.)
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Module } from './module.js';
@@ -65,10 +66,19 @@ export interface Regularized {
   readonly regularizerNames: readonly string[];
   /** The unweighted term, or undefined when it is currently zero (e.g. once condensation is over). */
   regularizer(name: string): Tensor | undefined;
+  /** The term's largest possible value (DGConv: C², every channel connected); budgets are fractions of it. */
+  regularizerBound?(name: string): number;
 }
 
 export function isRegularized(m: Module): m is Module & Regularized {
   return typeof (m as Partial<Regularized>).regularizer === 'function' && Array.isArray((m as Partial<Regularized>).regularizerNames);
+}
+
+/** The sum of the modules' bounds of a named regulariser (0 when none states one). */
+export function regularizerBound(model: Module, name: string): number {
+  let total = 0;
+  for (const m of model.modules()) if (isRegularized(m) && m.regularizerNames.includes(name)) total += m.regularizerBound?.(name) ?? 0;
+  return total;
 }
 
 /** Names of the regularisers some module of the model offers, sorted. */
@@ -89,4 +99,38 @@ export function regularizerTerm(model: Module, name: string): Tensor | undefined
     }
     return total;
   });
+}
+
+/** A module whose learned structure is worth logging once per epoch (DGConv: its group count). */
+export interface StructureReporting {
+  learnedStructure(): { label: string; value: number };
+}
+
+export function isStructureReporting(m: Module): m is Module & StructureReporting {
+  return typeof (m as Partial<StructureReporting>).learnedStructure === 'function';
+}
+
+/** The learned structure of every reporting module, by path. */
+export function learnedStructures(model: Module): { path: string; label: string; value: number }[] {
+  const found: { path: string; label: string; value: number }[] = [];
+  for (const [path, m] of model.namedModules()) if (isStructureReporting(m)) found.push({ path, ...m.learnedStructure() });
+  return found;
+}
+
+/**
+ * A module with gate parameters (DGConv's `gate`): architecture choices, not weights, so weight decay
+ * leaves them alone unless a recipe asks for it.
+ */
+export interface Gated {
+  readonly gateParameterNames: readonly string[];
+}
+
+/** Full names of the model's gate parameters. */
+export function gateParameterNames(model: Module): Set<string> {
+  const names = new Set<string>();
+  for (const [path, m] of model.namedModules()) {
+    const own = (m as Partial<Gated>).gateParameterNames;
+    if (Array.isArray(own)) for (const n of own) names.add(path ? `${path}.${n}` : n);
+  }
+  return names;
 }

@@ -39,6 +39,14 @@ export interface TrainConfig {
   labelSmoothingStyle: 'uniform' | 'offTarget';
   /** Weights of regularisers the model's modules offer, added to the loss (e.g. { groupLasso: 1e-5 }). */
   regularizers: Record<string, number>;
+  /**
+   * Budgets of regularisers the model's modules offer, as divisors of the term's bound: while the term
+   * exceeds bound/divisor the loss is scaled by (term/budget)^0.02 (DGConv: { connections: 32 } asks for
+   * the cost of 32 groups per layer).
+   */
+  budgets: Record<string, number>;
+  /** Weight decay on gate parameters too (DGConv's gates); default false (upstream does not say). */
+  decayGates: boolean;
   /** Mixup Beta(alpha, alpha); 0 turns it off. */
   mixupAlpha: number;
   /** Standard augmentation for the dataset (random crop + flip). */
@@ -82,6 +90,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
   labelSmoothing: 0,
   labelSmoothingStyle: 'uniform',
   regularizers: {},
+  budgets: {},
+  decayGates: false,
   mixupAlpha: 0,
   augment: true,
   seed: 0,
@@ -148,6 +158,7 @@ export function validateConfig(c: TrainConfig): void {
   check(inRange(c.labelSmoothing, 0, 1), `labelSmoothing must be in [0, 1), got ${c.labelSmoothing}`);
   check(c.labelSmoothingStyle === undefined || ['uniform', 'offTarget'].includes(c.labelSmoothingStyle), `labelSmoothingStyle must be 'uniform' or 'offTarget', got ${String(c.labelSmoothingStyle)}`);
   for (const [name, weight] of Object.entries(c.regularizers ?? {})) check(Number.isFinite(weight) && weight >= 0, `regularizer weight ${name} must be >= 0, got ${weight}`);
+  for (const [name, divisor] of Object.entries(c.budgets ?? {})) check(Number.isFinite(divisor) && divisor >= 1, `budget divisor ${name} must be >= 1, got ${divisor}`);
   check(Number.isFinite(c.mixupAlpha) && c.mixupAlpha >= 0, `mixupAlpha must be >= 0, got ${c.mixupAlpha}`);
   check(inRange(c.warmupEpochs, 0, c.epochs, false), `warmupEpochs must be in [0, epochs=${c.epochs}], got ${c.warmupEpochs}`);
   check(int(c.seed, 0), `seed must be an integer >= 0, got ${c.seed}`);

@@ -1,9 +1,11 @@
 // Optimizer parameter groups from naming rules, as the papers' recipes need them: weight decay on or
 // off for biases and BN parameters, and a learning-rate multiplier for biases (ACNet: x2, BN beta too).
+// Gate parameters (DGConv) are exempt from weight decay unless the recipe says otherwise.
 import type { ParamGroupSpec } from '../engine/optim.js';
 import type { Tensor } from '../engine/tensor.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
+import { gateParameterNames } from '../nn/training.js';
 
 export interface ParamGroupRules {
   weightDecay: number;
@@ -11,6 +13,8 @@ export interface ParamGroupRules {
   decayBiasAndNorm?: boolean;
   /** Learning-rate multiplier for every parameter named '*.bias' (BN beta included); default 1. */
   biasLrMultiplier?: number;
+  /** Apply weight decay to gate parameters (DGConv's gates) too; default false. */
+  decayGates?: boolean;
 }
 
 export interface NamedGroup extends ParamGroupSpec {
@@ -25,12 +29,13 @@ export function paramGroups(model: Module, baseLr: number, rules: ParamGroupRule
   for (const [path, m] of model.namedModules()) {
     if (m instanceof BatchNorm2d || m instanceof BatchNorm1d) for (const [n] of m.namedParameters()) normParams.add(path ? `${path}.${n}` : n);
   }
+  const gates = gateParameterNames(model);
   const biasMult = rules.biasLrMultiplier ?? 1;
   const groups = new Map<string, NamedGroup>();
   for (const [name, p] of model.namedParameters()) {
     const isBias = name === 'bias' || name.endsWith('.bias');
     const exempt = isBias || normParams.has(name);
-    const decay = exempt && !rules.decayBiasAndNorm ? 0 : rules.weightDecay;
+    const decay = (exempt && !rules.decayBiasAndNorm) || (gates.has(name) && !rules.decayGates) ? 0 : rules.weightDecay;
     const mult = isBias ? biasMult : 1;
     const key = `${decay}/${mult}`;
     let g = groups.get(key);

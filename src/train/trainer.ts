@@ -43,6 +43,8 @@ export interface EpochRecord {
   test?: EvalResult;
   seconds: number;
   imagesPerSecond: number;
+  /** What the callbacks reported after the epoch (e.g. a budgeted regulariser's value, DGConv's groups per layer). */
+  notes?: Record<string, unknown>;
 }
 
 export interface TrainResult {
@@ -225,7 +227,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   if (config.channelsLast) model.toMemoryFormat('channelsLast');
   let callbacks: TrainCallback[];
   try {
-    callbacks = [...recipeCallbacks(model, config.regularizers), ...(hooks.callbacks ?? [])];
+    callbacks = [...recipeCallbacks(model, config), ...(hooks.callbacks ?? [])];
   } catch (err) {
     model.dispose();
     throw err;
@@ -291,8 +293,8 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
         let step: { loss: number; hits: number };
         try {
           for (const callback of callbacks) callback.onBatchStart?.(context);
-          const lossTerms = (): Tensor[] => callbacks.flatMap((c) => c.lossTerms?.(context) ?? []);
-          step = tidy(() => trainStep(model, optimizer, images, labels, config, hashInts(config.seed, epoch, index, 0x3170), lossTerms));
+          const adjustLoss = (loss: Tensor): Tensor => callbacks.reduce((l, c) => c.adjustLoss?.(l, context) ?? l, loss);
+          step = tidy(() => trainStep(model, optimizer, images, labels, config, hashInts(config.seed, epoch, index, 0x3170), adjustLoss));
         } finally {
           images.dispose();
           labels.dispose();
@@ -313,6 +315,9 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       const record: EpochRecord = { epoch: epoch + 1, lr, train: { loss: lossSum / seen, top1: correct / seen }, seconds: 0, imagesPerSecond: seen / trainSeconds };
       if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs) record.test = await evaluate(model, testLoader);
       record.seconds = (performance.now() - epochStart) / 1000;
+      const notes = callbacks.map((c) => c.onEpochEnd?.({ model, epoch: epoch + 1 })).filter((n) => n !== undefined);
+      const values = Object.assign({}, ...notes.map((n) => n.values ?? {})) as Record<string, unknown>;
+      if (Object.keys(values).length > 0) record.notes = values;
       // Log first, then checkpoint: a kill in between is repaired on resume by truncating the log.
       appendFileSync(join(runDir, 'log.jsonl'), `${JSON.stringify(record)}\n`);
       appendFileSync(join(runDir, 'log.csv'), `${csvRow(record)}\n`);
@@ -326,6 +331,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       saveCheckpoint(lastCheckpoint, model, meta, optimizer.stateDict());
       if (improved) saveCheckpoint(join(runDir, 'best.safetensors'), model, meta);
       log(formatEpoch(record, config.epochs));
+      for (const n of notes) if (n.line) log(`  ${n.line}`);
       hooks.onEpochEnd?.(record);
     }
     const final = history.at(-1)?.test;
@@ -390,8 +396,8 @@ export function mixupBatch(images: Tensor, alpha: number, seed: number): { mixed
   return { mixed, lambda, partner };
 }
 
-/** One optimisation step (inside tidy); returns the batch loss (with the callbacks' terms) and the number of top-1 hits. */
-function trainStep(model: Module, optimizer: SGD, images: Tensor, labels: Tensor, config: TrainConfig, mixSeed: number, lossTerms: () => Tensor[]): { loss: number; hits: number } {
+/** One optimisation step (inside tidy); returns the batch loss (as the callbacks shaped it) and the number of top-1 hits. */
+function trainStep(model: Module, optimizer: SGD, images: Tensor, labels: Tensor, config: TrainConfig, mixSeed: number, adjustLoss: (loss: Tensor) => Tensor): { loss: number; hits: number } {
   const ce = (logits: Tensor, target: Tensor): Tensor => F.crossEntropy(logits, target, { labelSmoothing: config.labelSmoothing, labelSmoothingStyle: config.labelSmoothingStyle });
   let loss: Tensor;
   let logits: Tensor;
@@ -404,7 +410,7 @@ function trainStep(model: Module, optimizer: SGD, images: Tensor, labels: Tensor
     logits = model.forward(model.formatInput(images));
     loss = ce(logits, labels);
   }
-  for (const term of lossTerms()) loss = loss.add(term);
+  loss = adjustLoss(loss);
   optimizer.zeroGrad();
   loss.backward();
   optimizer.step();
