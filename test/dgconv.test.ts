@@ -191,9 +191,9 @@ describe('G-ResNeXt models', () => {
     const dense = createModel('resnext20_cifar', { args: { groups: 1 } });
     const grouped = createModel('resnext20_cifar');
     const learned = createModel('g_resnext20_cifar');
-    assert.equal(learned.numParameters(), dense.numParameters() + (5 + 5 + 6 + 6 + 7 + 7), 'the dense model plus one gate per factor');
-    const threeByThree = 9 * (2 * 32 * 32 + 2 * 64 * 64 + 2 * 128 * 128);
-    assert.equal(dense.numParameters() - grouped.numParameters(), threeByThree * (1 - 1 / 8));
+    assert.equal(learned.numParameters(), dense.numParameters() + (4 + 4 + 5 + 5 + 6 + 6), 'the dense model plus one gate per factor');
+    const threeByThree = 9 * (2 * 16 * 16 + 2 * 32 * 32 + 2 * 64 * 64);
+    assert.equal(dense.numParameters() - grouped.numParameters(), threeByThree * (1 - 1 / 4), 'default: 4 groups');
     const x = lc.randn([2, 1, 28, 28]);
     for (const m of [dense, grouped, learned]) m.dispose();
     const gray = createModel('g_resnext20_cifar', { inChannels: 1 });
@@ -265,7 +265,7 @@ describe('DGConv training', () => {
     lc.manualSeed(8);
     const model = createModel('g_resnext20_cifar', { inChannels: 1, args: { blocks: [1, 1, 1] } });
     for (const m of model.modules()) if (m instanceof DGConv2d) m.setGates(Array.from({ length: m.K }, () => 1));
-    const bound = 32 ** 2 + 64 ** 2 + 128 ** 2;
+    const bound = 16 ** 2 + 32 ** 2 + 64 ** 2;
     const context = { model, ...nn.trainingProgress(0, 0, 1, 1) };
     const callback = budgetConstraint(model, 'connections', 8);
     const loss = lc.scalar(2, { requiresGrad: true });
@@ -274,15 +274,15 @@ describe('DGConv training', () => {
     shaped.backward();
     const gate = (model.getSubmodule('layer1.0.conv2') as DGConv2d).gate;
     // d/dgate [2·(ΣR/B)^0.02] = 2·0.02·(ΣR/B)^0.02 · R_l ln2 / ΣR
-    const expected = 2 * 0.02 * 8 ** 0.02 * (32 ** 2 * Math.LN2) / bound;
+    const expected = 2 * 0.02 * 8 ** 0.02 * (16 ** 2 * Math.LN2) / bound;
     assert.ok([...gate.grad!.data<'float32'>()].every((v) => Math.abs(v - expected) < 1e-6), `gate gradient ${gate.grad!.data<'float32'>()[0]} vs ${expected}`);
     for (const m of model.modules()) if (m instanceof DGConv2d) m.setGates(Array.from({ length: m.K }, (_, k) => (k < 2 ? 1 : 0)));
     const within = callback.adjustLoss!(loss, context);
     assert.equal(within, loss, 'at 4/C of dense (< 1/8 of the bound) the loss is untouched');
     const notes = callback.onEpochEnd!({ model, epoch: 1 })!;
-    assert.match(notes.line!, new RegExp(`connections: ${4 * (32 + 64 + 128)} \\(budget ${bound / 8} = ${bound}/8, within\\)`));
+    assert.match(notes.line!, new RegExp(`connections: ${4 * (16 + 32 + 64)} \\(budget ${bound / 8} = ${bound}/8, within\\)`));
     const [, , report] = recipeCallbacks(model, { budgets: { connections: 8 } });
-    assert.match(report!.onEpochEnd!({ model, epoch: 1 })!.line!, /^groups per layer: 8 16 32$/);
+    assert.match(report!.onEpochEnd!({ model, epoch: 1 })!.line!, /^groups per layer: 4 8 16$/);
     assert.throws(() => recipeCallbacks(createModel('resnet20'), { budgets: { connections: 8 } }), /the model has no 'connections' regulariser/);
     for (const t of [loss, shaped]) t.dispose();
     model.dispose();

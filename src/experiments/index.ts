@@ -1,4 +1,5 @@
 // leanconv.experiments: the papers' comparisons (baseline vs the paper's model, one recipe, converted).
 export { formatAcnetResult, runAcnetExperiment, type AcnetExperimentOptions, type AcnetExperimentResult } from './acnet.js';
 export { formatCondenseNetResult, runCondenseNetExperiment, type CondenseNetExperimentOptions, type CondenseNetExperimentResult } from './condensenet.js';
+export { formatDGConvResult, runDGConvExperiment, type DGConvExperimentOptions, type DGConvExperimentResult } from './dgconv.js';
 export { ExperimentError, type FormSummary } from './common.js';

@@ -12,8 +12,9 @@
 // Also leanconv's own CIFAR-size pair (not in the paper; small enough to train on a CPU):
 // resnext20_cifar (fixed groups) and g_resnext20_cifar (DGConv). A 3x3 stem of `width` channels, three
 // stages of `blocks` bottlenecks with widths width·(1, 2, 4) and outputs twice that, strides 1/2/2,
-// global average pooling, FC. With the defaults (width 32, blocks 2-2-2) the 3x3 convs are 32/64/128
-// channels wide (K = 5/6/7 gates) and the network is 20 layers deep.
+// global average pooling, FC. With the defaults (width 16, blocks 2-2-2) the 3x3 convs are 16/32/64
+// channels wide (K = 4/5/6 gates), the network is 20 layers deep and the fixed-group model has 4
+// groups (group widths 4/8/16).
 import { DGConv2d, groupedWeight } from '../blocks/dgconv.js';
 import type { Reparameterizable } from '../blocks/reparam.js';
 import { noGrad } from '../engine/autograd.js';
@@ -119,11 +120,11 @@ const cifar = { inputSize: [3, 32, 32] as [number, number, number], defaultNumCl
 const cifarHelp = { width: '3x3 width of the first stage (doubles per stage; outputs are twice the width)', blocks: 'bottlenecks per stage' };
 registerModel({
   ...cifar, family: 'resnext_cifar', name: 'resnext20_cifar', description: 'CIFAR-size ResNeXt-20 with a fixed group count (groups=1: the dense baseline)',
-  args: { defaults: { groups: 8, width: 32, blocks: [2, 2, 2] }, help: { groups: 'groups of every 3x3 conv', ...cifarHelp } },
+  args: { defaults: { groups: 4, width: 16, blocks: [2, 2, 2] }, help: { groups: 'groups of every 3x3 conv', ...cifarHelp } },
   create: (o) => new CifarResNeXt(o.args.groups as number, o.args.width as number, o.args.blocks as number[], o),
 });
 registerModel({
   ...cifar, family: 'g_resnext', name: 'g_resnext20_cifar', description: 'CIFAR-size G-ResNeXt-20: resnext20_cifar with DGConv 3x3s that learn their grouping',
-  args: { defaults: { width: 32, blocks: [2, 2, 2] }, help: cifarHelp },
+  args: { defaults: { width: 16, blocks: [2, 2, 2] }, help: cifarHelp },
   create: (o) => new CifarResNeXt('learned', o.args.width as number, o.args.blocks as number[], o),
 });
