@@ -1,16 +1,20 @@
 // Deployment benchmark: images/s at batch 1 and 64 of each model's forms under libtorch (leanconv's
 // engine, eager) and ONNX Runtime (onnxruntime-node CPU), all in one process with the same thread count:
 // for ACNet the baseline, the ACB training form and the fused deploy form; for CondenseNet models the
-// training form (masked dense 1x1 convs) and the converted form (gather + group conv + shuffle). Rounds
+// training form (masked dense 1x1 convs) and the converted form (gather + group conv + shuffle); for
+// G-ResNeXt models the training form (masked dense 3x3 DGConvs) and the deploy form (group convs) with
+// every layer's gates set to --dg-groups groups (interleaved, the permutation folded away). Rounds
 // interleave every (model, form, runtime, batch) cell, and the tables show medians over rounds of the
 // median batch time within a round.
-//   npm run bench:deploy -- [--rounds 5] [--reps 10] [--threads N] [--models cifar_quick,resnet20,resnet56,condensenet86] [--batches 1,64]
+//   npm run bench:deploy -- [--rounds 5] [--reps 10] [--threads N] [--models cifar_quick,resnet20,resnet56,condensenet86] [--batches 1,64] [--dg-groups 4]
 // Writes bench/results/<out>.md and <out>.json (--out, default deploy).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 
-import { buildModel, type ModelForm } from '../src/convert/index.js';
+import { profileModel } from '../src/analysis/index.js';
+import { DGConv2d } from '../src/blocks/index.js';
+import { buildModel, dgGatesOf, type ModelForm } from '../src/convert/index.js';
 import { getModelSpec } from '../src/models/index.js';
 import { exportOnnx, OnnxModel } from '../src/deploy/index.js';
 import { buildInfo, defaultNumThreads, noGrad, randn, setNumThreads, tidy, type Tensor } from '../src/engine/index.js';
@@ -20,7 +24,7 @@ const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' }, reps: { type: 'string', default: '10' }, threads: { type: 'string' },
     models: { type: 'string', default: 'cifar_quick,resnet20,resnet56,condensenet86' }, batches: { type: 'string', default: '1,64' },
-    out: { type: 'string', default: 'deploy' },
+    out: { type: 'string', default: 'deploy' }, 'dg-groups': { type: 'string', default: '4' },
   },
 });
 const rounds = Number(args.rounds);
@@ -28,6 +32,7 @@ const reps = Number(args.reps);
 const threads = Number(args.threads ?? defaultNumThreads());
 const models = args.models!.split(',');
 const batches = args.batches!.split(',').map(Number);
+const dgGroups = Number(args['dg-groups']);
 setNumThreads(threads);
 
 const ACNET_FORMS: Record<string, ModelForm> = { base: {}, acb: { acb: { gamma: 1 } }, deploy: { acb: { gamma: 1 }, deploy: true } };
@@ -35,7 +40,25 @@ const CONDENSE_FORMS: Record<string, ModelForm> = { training: {}, deploy: { depl
 const isCondenseNet = (name: string): boolean => getModelSpec(name).family === 'condensenet';
 /** Models with no training/deploy pair (HCGNet): one form, libtorch vs ONNX Runtime. */
 const isSingleForm = (name: string): boolean => getModelSpec(name).family === 'hcgnet';
-const formsOf = (name: string): Record<string, ModelForm> => (isCondenseNet(name) ? CONDENSE_FORMS : isSingleForm(name) ? { base: {} } : ACNET_FORMS);
+const isDGConv = (name: string): boolean => getModelSpec(name).family === 'g_resnext';
+
+/** The gates of every DGConv of the model set to `groups` groups: the first log2(C/groups) factors merge, so the groups interleave. */
+function dgGatesFor(name: string, groups: number): Record<string, number[]> {
+  const model = buildModel(name, {});
+  for (const m of model.modules()) {
+    if (m instanceof DGConv2d) m.setGates(Array.from({ length: m.K }, (_, k) => (k < m.K - Math.log2(groups) ? 1 : 0)));
+  }
+  const gates = dgGatesOf(model)!;
+  model.dispose();
+  return gates;
+}
+
+function formsOf(name: string): Record<string, ModelForm> {
+  if (isCondenseNet(name)) return CONDENSE_FORMS;
+  if (isSingleForm(name)) return { base: {} };
+  if (isDGConv(name)) return { training: {}, deploy: { deploy: true, dgGates: dgGatesFor(name, dgGroups) } };
+  return ACNET_FORMS;
+}
 type Runtime = 'libtorch' | 'onnxruntime';
 interface Cell { model: string; form: string; runtime: Runtime; batch: number; times: number[] }
 
@@ -56,10 +79,12 @@ async function timeIt(fn: () => Promise<void> | void, n: number): Promise<number
 
 // Build every model form once; the ACB form's BNs get non-trivial statistics so that fusion is real work.
 const engines: { cell: Omit<Cell, 'times'>; run: () => Promise<void> | void }[] = [];
+const macs = new Map<string, number>();
 const keepAlive: (Module | OnnxModel | Tensor)[] = [];
 for (const name of models) {
   for (const [form, spec] of Object.entries(formsOf(name))) {
     const model = buildModel(name, {}, spec).eval();
+    macs.set(`${name}/${form}`, profileModel(model, [3, 32, 32]).macs);
     const exported = exportOnnx(model, { inputShape: [3, 32, 32], allowTrainingForm: true });
     const session = await OnnxModel.load(exported.bytes, { threads });
     keepAlive.push(model, session);
@@ -96,7 +121,7 @@ const lines = [
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; libtorch ${info.torchVersion} (${info.blas}); onnxruntime-node CPU; ${threads} threads; input 3x32x32; images/s (median over ${rounds} interleaved rounds).`,
 ];
 const rows: unknown[] = [];
-const acnet = models.filter((m) => !isCondenseNet(m) && !isSingleForm(m));
+const acnet = models.filter((m) => !isCondenseNet(m) && !isSingleForm(m) && !isDGConv(m));
 if (acnet.length) {
   lines.push('The ONNX files of the baseline and deploy forms have their BNs folded into the convs; the ACB row under ONNX Runtime exports the three-branch training form as it is (leanconv export refuses it; this is only to show its cost).',
     '', '| model | batch | runtime | baseline | ACB training form | deploy form | deploy / baseline | deploy / ACB |', '|---|---|---|---|---|---|---|---|');
@@ -128,6 +153,22 @@ if (condense.length) {
       const ortDeploy = ips(find(model, 'deploy', 'onnxruntime', batch));
       const torchTraining = ips(find(model, 'training', 'libtorch', batch));
       lines.push(`| ${model} | ${batch} | ORT converted / libtorch training form | | | **${(ortDeploy / torchTraining).toFixed(2)}x** |`);
+    }
+  }
+}
+const dgconv = models.filter(isDGConv);
+if (dgconv.length) {
+  lines.push('', `## DGConv: training form (masked dense 3x3) vs deploy form (group convs, ${dgGroups} groups per layer)`, '',
+    'speedup = deploy / training images/s; MAC ratio = training MACs / deploy MACs; efficiency = speedup / MAC ratio (the issue asks for >= 0.7 at batch 64).', '',
+    '| model | batch | runtime | training form | deploy form | speedup | MAC ratio | efficiency |', '|---|---|---|---|---|---|---|---|');
+  for (const model of dgconv) {
+    const macRatio = macs.get(`${model}/training`)! / macs.get(`${model}/deploy`)!;
+    for (const batch of batches) {
+      for (const runtime of ['libtorch', 'onnxruntime'] as Runtime[]) {
+        const [t, d] = ['training', 'deploy'].map((f) => ips(find(model, f, runtime, batch)));
+        lines.push(`| ${model} | ${batch} | ${runtime} | ${t!.toFixed(0)} | ${d!.toFixed(0)} | ${(d! / t!).toFixed(2)} | ${macRatio.toFixed(2)} | ${(d! / t! / macRatio).toFixed(2)} |`);
+        rows.push({ model, batch, runtime, training: t, deploy: d, macRatio });
+      }
     }
   }
 }

@@ -236,6 +236,67 @@ describe('leanconv CondenseNet workflow: train, convert, export, predict, experi
   });
 });
 
+describe('leanconv DGConv workflow: train with a budget, convert, export, predict, experiment', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leanconv-dgconv-'));
+  writeMnistDir(dir, 96, 28);
+  const runs = join(dir, 'runs');
+  const tiny = ['--model-args', 'width=8,blocks=1-1-1', '-d', 'mnist', '--data-dir', dir, '-b', '32'];
+
+  test('train --dg-budget logs ΣR, the budget and the groups per layer; convert is exact and cheaper; export and predict agree', () => {
+    let r = leanconv('train', '-m', 'g_resnext20_cifar', ...tiny, '--dg-budget', '4', '-e', '2', '--out-dir', runs, '--run-name', 'dg');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /connections: \d+ \(budget 336 = 1344\/4, (over|within)\)/, 'Σ C² = 8² + 16² + 32²');
+    assert.match(r.stderr, /groups per layer: \d+ \d+ \d+/);
+    const log = readFileSync(join(runs, 'dg', 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { notes: { connections: number; structure: Record<string, number> } });
+    assert.equal(log.length, 2);
+    assert.deepEqual(Object.keys(log[1]!.notes.structure), ['layer1.0.conv2', 'layer2.0.conv2', 'layer3.0.conv2']);
+    const config = JSON.parse(readFileSync(join(runs, 'dg', 'config.json'), 'utf8')) as { budgets: Record<string, number>; decayGates: boolean };
+    assert.deepEqual([config.budgets, config.decayGates], [{ connections: 4 }, false]);
+    const ckpt = join(runs, 'dg', 'last.safetensors');
+    const trainedInfo = JSON.parse(leanconv('info', ckpt, '--json').stdout) as { params: number; macs: number; deployForm: { params: number; macs: number } };
+    r = leanconv('convert', ckpt, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const converted = JSON.parse(r.stdout) as { output: string; blocks: number; maxAbsDiff: number; params: number };
+    assert.equal(converted.blocks, 3, 'three G-ResNeXt bottlenecks');
+    assert.ok(converted.maxAbsDiff < 1e-5, `${converted.maxAbsDiff}`);
+    const info = JSON.parse(leanconv('info', converted.output, '--json').stdout) as { form: string; params: number; macs: number; deployForm?: unknown };
+    assert.equal(info.form, 'deploy');
+    assert.deepEqual([info.params, info.macs, info.deployForm], [trainedInfo.deployForm.params, trainedInfo.deployForm.macs, undefined], 'info of the training form predicted the deploy cost');
+    assert.ok(info.params < trainedInfo.params, 'fewer params than the masked dense form');
+    r = leanconv('export', converted.output, '--out', join(dir, 'dg.onnx'), '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const exported = JSON.parse(r.stdout) as { maxAbsDiff: number; ops: Record<string, number> };
+    assert.ok(exported.maxAbsDiff < 1e-4);
+    assert.equal(exported.ops.Gather, undefined, 'the permutations are folded into the neighbouring layers');
+    const evalDeploy = JSON.parse(leanconv('eval', converted.output, '--json').stdout) as { top1: number };
+    const evalTrained = JSON.parse(leanconv('eval', ckpt, '--json').stdout) as { top1: number };
+    assert.equal(evalDeploy.top1, evalTrained.top1);
+    const predicted = JSON.parse(leanconv('predict', join(dir, 'dg.onnx'), '-d', 'mnist', '--data-dir', dir, '--json').stdout) as { top1: number; count: number };
+    assert.equal(predicted.count, 96);
+    assert.ok(Math.abs(predicted.top1 - evalDeploy.top1) <= 1 / 96, `onnx ${predicted.top1} vs libtorch ${evalDeploy.top1}`);
+    r = leanconv('train', '-m', 'resnet20', '-d', 'mnist', '--data-dir', dir, '-b', '32', '--dg-budget', '4', '--out-dir', runs);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /the model has no 'connections' regulariser/);
+  });
+
+  test('experiment dgconv: dense, fixed groups and the budgeted G-ResNeXt with one recipe; the deploy form agrees on every test image', () => {
+    const r = leanconv('experiment', 'dgconv', ...tiny, '-e', '1', '--groups', '2', '--dir', join(dir, 'exp'), '--throughput-batch', '8', '-q', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as {
+      dense: { params: number }; fixed: { params: number }; dgconv: { params: number; learnedGroups: Record<string, number>; budget: number };
+      deployed: { params: number; macs: number; agreement: { count: number; samePrediction: number; maxAbsDiff: number } };
+    };
+    assert.equal(res.dgconv.params, res.dense.params + 3 + 4 + 5, 'the dense model plus the gates');
+    assert.equal(res.dense.params - res.fixed.params, 9 * (64 + 256 + 1024) / 2, 'two groups halve the 3x3 weights');
+    assert.equal(res.dgconv.budget, 1344 / 2);
+    assert.equal(Object.keys(res.dgconv.learnedGroups).length, 3);
+    assert.deepEqual([res.deployed.agreement.count, res.deployed.agreement.samePrediction], [96, 96]);
+    assert.ok(res.deployed.agreement.maxAbsDiff < 1e-5);
+    assert.match(readFileSync(join(dir, 'exp', 'results.md'), 'utf8'), /\| ResNeXt, 2 groups \|/);
+    assert.equal(leanconv('experiment', 'dgconv', '-m', 'resnet20').code, 2);
+  });
+});
+
 describe('leanconv command: rough edges a new user hits', () => {
   const data = mkdtempSync(join(tmpdir(), 'lc-cli-edges-'));
   writeMnistDir(data, 32, 8, 4);

@@ -9,6 +9,7 @@ import { formatProfile, formatReferenceCount, measureThroughput, profileModel, r
 import { DataLoader } from '../data/loader.js';
 import { getDatasetSpec } from '../data/datasets.js';
 import { buildModel, formName, type ModelForm } from '../convert/form.js';
+import { reparameterize, trainingFormBlocks } from '../convert/reparameterize.js';
 import { getModelSpec, listModels } from '../models/index.js';
 import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/checkpoint.js';
 import { DEFAULT_CONFIG } from '../train/config.js';
@@ -79,7 +80,17 @@ function cmdModels(argv: string[]): void {
  * The model a command's positional names: a checkpoint (its recorded model, form and input shape) or a
  * registry name built with --acb/--deploy/--num-classes/--in-channels/--input.
  */
-function modelFromArgument(target: string, values: Record<string, unknown>): { model: Module; name: string; form: ModelForm; shape: [number, number, number]; numClasses: number } {
+interface ModelArgument {
+  model: Module;
+  name: string;
+  form: ModelForm;
+  shape: [number, number, number];
+  numClasses: number;
+  /** A fresh model of the same structure (weights not copied). */
+  rebuild(): Module;
+}
+
+function modelFromArgument(target: string, values: Record<string, unknown>): ModelArgument {
   if (target.endsWith('.safetensors') || (existsSync(target) && statSync(target).isDirectory())) {
     const path = checkpointArgument(target);
     if (values.acb || values.deploy || values['acb-gamma'] !== undefined || values['model-args'] !== undefined) {
@@ -87,14 +98,18 @@ function modelFromArgument(target: string, values: Record<string, unknown>): { m
     }
     const { model, meta } = loadModel(path);
     const shape = inputShape(values.input as string | undefined, checkpointInputShape(meta));
-    return { model, name: meta.model, form: meta.form ?? {}, shape, numClasses: meta.modelOptions.numClasses ?? getModelSpec(meta.model).defaultNumClasses };
+    return {
+      model, name: meta.model, form: meta.form ?? {}, shape, numClasses: meta.modelOptions.numClasses ?? getModelSpec(meta.model).defaultNumClasses,
+      rebuild: () => buildModel(meta.model, meta.modelOptions, meta.form),
+    };
   }
   const spec = getModelSpec(target);
   const form = formFrom(values);
   const shape = inputShape(values.input as string | undefined, spec.inputSize, num(values, 'in-channels', { integer: true, min: 1 }));
   const numClasses = num(values, 'num-classes', { integer: true, min: 1 }) ?? spec.defaultNumClasses;
-  const model = buildModel(target, { numClasses, inChannels: shape[0], inputSize: shape[1], args: modelArgsFrom(values) }, form);
-  return { model, name: spec.name, form, shape, numClasses };
+  const options = { numClasses, inChannels: shape[0], inputSize: shape[1], args: modelArgsFrom(values) };
+  const model = buildModel(target, options, form);
+  return { model, name: spec.name, form, shape, numClasses, rebuild: () => buildModel(target, options, form) };
 }
 
 // --- info ---------------------------------------------------------------------------------------------
@@ -105,21 +120,45 @@ function cmdInfo(argv: string[]): void {
 
 Counts parameters and conv+linear multiply-accumulates (per image) by running the model on one input.
 --input is one size S (C from the model or --in-channels) or C,H,W (also CxHxW, e.g. 1x28x28).
-Models whose paper counts FLOPs its own way (CondenseNet) also get that count.
+Models whose paper counts FLOPs its own way (CondenseNet) also get that count. A training form
+(ACNet, CondenseNet, DGConv) also gets the params and MACs of the deploy form it converts to now.
 ${MODEL_ARGS_HELP}
 ${FORM_HELP}`);
   }
-  const { model, name, form, shape } = modelFromArgument(positionals[0]!, values);
+  const { model, name, form, shape, rebuild } = modelFromArgument(positionals[0]!, values);
   try {
     const profile = profileModel(model, shape);
     const convention = getModelSpec(name).flopsConvention;
     const reference = convention === undefined ? undefined : referenceCount(convention, model, shape);
-    if (values.json) return printJson({ model: name, form: formName(form), ...profile, reference, layers: values.layers ? profile.layers : undefined });
+    const deploy = deployFormCost(model, rebuild, shape);
+    if (values.json) return printJson({ model: name, form: formName(form), ...profile, reference, deployForm: deploy, layers: values.layers ? profile.layers : undefined });
     out(`${name} (${formName(form)} form)`);
     out(formatProfile(profile, { layers: Boolean(values.layers) }));
     if (reference) out(formatReferenceCount(reference));
+    if (deploy) {
+      out(`deploy form, as converted now: ${deploy.params.toLocaleString('en-US')} params, ${deploy.macs.toLocaleString('en-US')} MACs ` +
+        `(${(profile.macs / deploy.macs).toFixed(2)}x fewer MACs)`);
+    }
   } finally {
     model.dispose();
+  }
+}
+
+/**
+ * Params and MACs of a training-form model's deploy form (undefined when it has no training-form
+ * blocks). The deploy structure of CondenseNet and DGConv follows what they learned (masks, gates), so
+ * a fresh model's figures are those of its initial state.
+ */
+function deployFormCost(model: Module, rebuild: () => Module, shape: [number, number, number]): { params: number; macs: number } | undefined {
+  if (trainingFormBlocks(model).length === 0) return undefined;
+  const copy = rebuild();
+  copy.loadStateDict(model.stateDict());
+  const deployed = reparameterize(copy.eval());
+  try {
+    const p = profileModel(deployed, shape);
+    return { params: p.params, macs: p.macs };
+  } finally {
+    deployed.dispose();
   }
 }
 

@@ -83,7 +83,7 @@ export function exportOnnx(model: Module, options: OnnxExportOptions): OnnxExpor
   const blocks = trainingFormBlocks(model);
   if (blocks.length > 0 && !options.allowTrainingForm) {
     throw new ExportError(`the model is in its training form: ${blocks.length} re-parameterisable block(s) (${model.getSubmodule(blocks[0]!).constructor.name} at '${blocks[0]}'` +
-      `${blocks.length > 1 ? ', ...' : ''}) would be exported as separate branches at training-form cost. Convert it first: ` +
+      `${blocks.length > 1 ? ', ...' : ''}) would be exported at training-form cost (separate branches, masked dense weights). Convert it first: ` +
       'reparameterize(model) in code, or `leanconv convert <checkpoint>` and export the deploy checkpoint');
   }
   const graph = traceGraph(model, options.inputShape);
