@@ -97,7 +97,7 @@ export function maskGroups(mask: Float32Array, channels: number, what = 'mask'):
     if (groupOf[i] === -1) {
       if (!row.includes(i)) throw new Error(`${what}: channel ${i} is not connected to itself`);
       for (const j of row) {
-        if (groupOf[j] !== -1) throw new Error(`${what}: channels ${j} belongs to two groups`);
+        if (groupOf[j] !== -1) throw new Error(`${what}: channel ${j} belongs to two groups`);
         groupOf[j] = members.length;
       }
       members.push(row);
