@@ -8,14 +8,13 @@ import { join } from 'node:path';
 
 import { profileModel } from '../analysis/profile.js';
 import { buildModel } from '../convert/form.js';
-import { reparameterize } from '../convert/reparameterize.js';
 import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
 import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
-import { compareModels, type ModelAgreement } from '../train/metrics.js';
+import type { ModelAgreement } from '../train/metrics.js';
 import type { TrainHooks } from '../train/trainer.js';
 import { plural } from '../util/format.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { type FormSummary, pct, runOrResume, summarize, testLoader } from './common.js';
+import { deployedCopy, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from './common.js';
 
 export { ExperimentError, type FormSummary } from './common.js';
 
@@ -52,17 +51,9 @@ export async function runAcnetExperiment(options: AcnetExperimentOptions): Promi
   // The deploy form: fuse the trained ACNet model and compare it with the training form on the test set.
   // Two copies of the final ACNet weights: one stays in training form, the other is fused.
   const trained = loadModel(join(acb.runDir, 'last.safetensors'));
-  const copy = buildModel(config.model, trained.meta.modelOptions, trained.meta.form);
-  copy.loadStateDict(trained.model.stateDict());
-  const deployed = reparameterize(copy);
+  const deployed = deployedCopy(trained);
   const input = checkpointInputShape(trained.meta);
-  const loader = testLoader(config, input);
-  let agreement: ModelAgreement;
-  try {
-    agreement = await compareModels(trained.model, deployed, loader);
-  } finally {
-    await loader.close();
-  }
+  const agreement = await testSetAgreement(trained.model, deployed, config, input);
   const modelOptions = trained.meta.modelOptions;
   const cost = (form: Parameters<typeof buildModel>[2]): { params: number; macs: number } => {
     const m = buildModel(config.model, modelOptions, form);

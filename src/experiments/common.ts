@@ -3,8 +3,13 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { buildModel } from '../convert/form.js';
+import { reparameterize } from '../convert/reparameterize.js';
 import { getDatasetSpec } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
+import type { Module } from '../nn/module.js';
+import type { loadModel } from '../train/checkpoint.js';
+import { compareModels, type ModelAgreement } from '../train/metrics.js';
 import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
 import { dataTransforms, train, type TrainHooks, type TrainResult } from '../train/trainer.js';
 
@@ -76,6 +81,23 @@ export function testLoader(config: TrainConfig, input: [number, number, number])
   const spec = getDatasetSpec(config.dataset);
   const testSet = spec.load(config.dataDir ?? spec.defaultDir!, 'test');
   return new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: dataTransforms(spec, testSet, input, false).eval, workers: config.workers });
+}
+
+/** A second copy of a loaded checkpoint's model, converted to its deploy form (the loaded model stays as it is). */
+export function deployedCopy({ model, meta }: ReturnType<typeof loadModel>): Module {
+  const copy = buildModel(meta.model, meta.modelOptions, meta.form);
+  copy.loadStateDict(model.stateDict());
+  return reparameterize(copy.eval());
+}
+
+/** Runs both models over the test split of the config's dataset and compares their logits and predictions. */
+export async function testSetAgreement(a: Module, b: Module, config: TrainConfig, input: [number, number, number]): Promise<ModelAgreement> {
+  const loader = testLoader(config, input);
+  try {
+    return await compareModels(a, b, loader);
+  } finally {
+    await loader.close();
+  }
 }
 
 export const pct = (v: number | undefined): string => (v === undefined ? '-' : `${(100 * v).toFixed(2)}%`);

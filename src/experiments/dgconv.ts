@@ -9,18 +9,16 @@ import { join } from 'node:path';
 
 import { measureThroughput } from '../analysis/benchmark.js';
 import { profileModel } from '../analysis/profile.js';
-import { buildModel } from '../convert/form.js';
-import { reparameterize } from '../convert/reparameterize.js';
 import { tidy } from '../engine/scope.js';
 import type { Module } from '../nn/module.js';
 import { learnedStructures, regularizerBound, regularizerTerm } from '../nn/training.js';
 import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
 import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
-import { compareModels, type ModelAgreement } from '../train/metrics.js';
+import type { ModelAgreement } from '../train/metrics.js';
 import type { TrainHooks, TrainResult } from '../train/trainer.js';
 import { plural } from '../util/format.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { type FormSummary, pct, runOrResume, summarize, testLoader } from './common.js';
+import { deployedCopy, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from './common.js';
 
 export interface DGConvFormSummary extends FormSummary {
   /** Inference images/s (libtorch, batch `throughputBatch`). */
@@ -79,16 +77,8 @@ export async function runDGConvExperiment(options: DGConvExperimentOptions): Pro
   const load = (r: TrainResult): ReturnType<typeof loadModel> => loadModel(join(r.runDir, 'last.safetensors'));
   const [dense, fixed, trained] = [load(denseRun), load(fixedRun), load(dgRun)];
   const input = checkpointInputShape(trained.meta);
-  const copy = buildModel(trained.meta.model, trained.meta.modelOptions, trained.meta.form);
-  copy.loadStateDict(trained.model.stateDict());
-  const deployed = reparameterize(copy.eval());
-  const loader = testLoader(config, input);
-  let agreement: ModelAgreement;
-  try {
-    agreement = await compareModels(trained.model, deployed, loader);
-  } finally {
-    await loader.close();
-  }
+  const deployed = deployedCopy(trained);
+  const agreement = await testSetAgreement(trained.model, deployed, config, input);
   const numClasses = trained.meta.modelOptions.numClasses ?? 10;
   const speed = (m: Module): number => measureThroughput(m, { batchSize: throughputBatch, input, numClasses, mode: 'infer', warmup: 2, steps: 8 }).infer!.imagesPerSecond;
   const describe = (m: Module): DGConvFormSummary => {

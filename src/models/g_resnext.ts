@@ -19,13 +19,9 @@ import { DGConv2d, groupedWeight } from '../blocks/dgconv.js';
 import type { Reparameterizable } from '../blocks/reparam.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
-import { fromTypedArray, type Tensor } from '../engine/tensor.js';
-import { runInOrder, type Sequential } from '../nn/containers.js';
-import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, ReLU } from '../nn/layers.js';
-import { Module } from '../nn/module.js';
-import type { FeatureSource, FeatureTaps } from './features.js';
+import { fromTypedArray } from '../engine/tensor.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
-import { Bottleneck, type BlockType, bottleneckWidth, makeStage, ResNet, torchvisionInit } from './resnet.js';
+import { Bottleneck, type BlockType, bottleneckWidth, CifarResNet, ResNet, torchvisionInit } from './resnet.js';
 
 /** A bottleneck whose 3x3 conv is a DGConv2d (padding 1, no bias). */
 export class GBottleneck extends Bottleneck implements Reparameterizable {
@@ -74,46 +70,16 @@ registerModel({
   create: (o) => new ResNet(gBottleneckBlock(32, 8), [3, 4, 23, 3], o),
 });
 
-/** CIFAR-size ResNeXt of bottlenecks (leanconv's own; see the file comment). */
-export class CifarResNeXt extends Module implements FeatureSource {
-  declare readonly conv1: Conv2d;
-  declare readonly bn1: BatchNorm2d;
-  declare readonly layer1: Sequential;
-  declare readonly layer2: Sequential;
-  declare readonly layer3: Sequential;
-  declare readonly fc: Linear;
-  private readonly relu = new ReLU();
-  private readonly pool = new AdaptiveAvgPool2d(1);
-  private readonly flatten = new Flatten();
-
-  /** `groups`: a fixed group count for every 3x3; 'learned': DGConv 3x3s. */
-  constructor(groups: number | 'learned', width: number, blocks: readonly number[], { numClasses, inChannels }: ResolvedModelOptions) {
-    super();
-    if (blocks.length !== 3 || blocks.some((b) => !Number.isInteger(b) || b < 1)) throw new RangeError(`CifarResNeXt: blocks must be three positive integers, got [${blocks.join(', ')}]`);
-    if (groups === 'learned' && !Number.isInteger(Math.log2(width))) throw new RangeError(`g_resnext20_cifar: width must be a power of two (DGConv has one gate per factor of 2), got ${width}`);
-    const block: BlockType = {
-      expansion: 2,
-      create: (cin, c, s) => (groups === 'learned' ? new GBottleneck(cin, c, 2 * c, s) : new Bottleneck(cin, c, 2 * c, { stride: s, groups })),
-    };
-    this.addModule('conv1', new Conv2d(inChannels, width, 3, { padding: 1, bias: false }));
-    this.addModule('bn1', new BatchNorm2d(width));
-    let c = width;
-    blocks.forEach((n, i) => {
-      const [stage, out] = makeStage(block, c, width * 2 ** i, n, i === 0 ? 1 : 2);
-      this.addModule(`layer${i + 1}`, stage);
-      c = out;
-    });
-    this.addModule('fc', new Linear(c, numClasses));
-    torchvisionInit(this);
-  }
-
-  forward(x: Tensor): Tensor {
-    return runInOrder([this.conv1, this.bn1, this.relu, this.layer1, this.layer2, this.layer3, this.pool, this.flatten, this.fc], x);
-  }
-
-  featureTaps(): FeatureTaps {
-    return { taps: ['layer1', 'layer2', 'layer3'], head: ['fc'] };
-  }
+/** CIFAR-size (G-)ResNeXt (leanconv's own; see the file comment): `groups` fixed for every 3x3, or 'learned' (DGConv). */
+export function cifarResNeXt(groups: number | 'learned', width: number, blocks: readonly number[], options: ResolvedModelOptions): CifarResNet {
+  if (groups === 'learned' && !Number.isInteger(Math.log2(width))) throw new RangeError(`g_resnext20_cifar: width must be a power of two (DGConv has one gate per factor of 2), got ${width}`);
+  const block: BlockType = {
+    expansion: 2,
+    create: (cin, c, s) => (groups === 'learned' ? new GBottleneck(cin, c, 2 * c, s) : new Bottleneck(cin, c, 2 * c, { stride: s, groups })),
+  };
+  const model = new CifarResNet(block, width, [width, 2 * width, 4 * width], blocks, options);
+  torchvisionInit(model);
+  return model;
 }
 
 const cifar = { inputSize: [3, 32, 32] as [number, number, number], defaultNumClasses: 10, source: "leanconv's own CIFAR-size (G-)ResNeXt (docs/dgconv.md)" };
@@ -121,10 +87,10 @@ const cifarHelp = { width: '3x3 width of the first stage (doubles per stage; out
 registerModel({
   ...cifar, family: 'resnext_cifar', name: 'resnext20_cifar', description: 'CIFAR-size ResNeXt-20 with a fixed group count (groups=1: the dense baseline)',
   args: { defaults: { groups: 4, width: 16, blocks: [2, 2, 2] }, help: { groups: 'groups of every 3x3 conv', ...cifarHelp } },
-  create: (o) => new CifarResNeXt(o.args.groups as number, o.args.width as number, o.args.blocks as number[], o),
+  create: (o) => cifarResNeXt(o.args.groups as number, o.args.width as number, o.args.blocks as number[], o),
 });
 registerModel({
   ...cifar, family: 'g_resnext', name: 'g_resnext20_cifar', description: 'CIFAR-size G-ResNeXt-20: resnext20_cifar with DGConv 3x3s that learn their grouping',
   args: { defaults: { width: 16, blocks: [2, 2, 2] }, help: cifarHelp },
-  create: (o) => new CifarResNeXt('learned', o.args.width as number, o.args.blocks as number[], o),
+  create: (o) => cifarResNeXt('learned', o.args.width as number, o.args.blocks as number[], o),
 });

@@ -15,7 +15,7 @@ export {
 export { CifarQuick } from './cifar_quick.js';
 export { VGG } from './vgg.js';
 export { basicBlock, BasicBlock, Bottleneck, bottleneckBlock, CifarResNet, makeStage, ResNet, type BlockType, type BottleneckOptions } from './resnet.js';
-export { CifarResNeXt, GBottleneck, gBottleneckBlock } from './g_resnext.js';
+export { cifarResNeXt, GBottleneck, gBottleneckBlock } from './g_resnext.js';
 export { WideBlock, WideResNet } from './wrn.js';
 export { DenseLayer, DenseNet, denseNetConfig, makeDivisible, Transition, type DenseNetConfig } from './densenet.js';
 export { HCGNet, type HCGNetConfig } from './hcgnet.js';

@@ -125,7 +125,11 @@ export function torchvisionInit(model: Module): void {
   });
 }
 
-/** CIFAR ResNet (He et al. 2016, depth 6n+2): 3x3 stem with 16 channels, three stages 16/32/64, GAP, FC. */
+/**
+ * The CIFAR-size residual skeleton: a 3x3 stem of `stem` channels, three stages of blocks (strides 1/2/4)
+ * with the given widths and block counts, GAP, FC. CIFAR ResNet (He et al. 2016, depth 6n+2) is basic
+ * blocks with stem 16 and widths 16/32/64; leanconv's CIFAR (G-)ResNeXt uses bottlenecks.
+ */
 export class CifarResNet extends Module implements FeatureSource {
   declare readonly conv1: Module;
   declare readonly bn1: Module;
@@ -137,19 +141,27 @@ export class CifarResNet extends Module implements FeatureSource {
   private readonly pool = new AdaptiveAvgPool2d(1);
   private readonly flatten = new Flatten();
 
-  constructor(depth: number, { numClasses, inChannels }: ResolvedModelOptions) {
+  constructor(block: BlockType, stem: number, widths: readonly number[], blocks: readonly number[], { numClasses, inChannels }: ResolvedModelOptions) {
     super();
-    if ((depth - 2) % 6 !== 0) throw new RangeError(`CifarResNet: depth must be 6n+2, got ${depth}`);
-    const n = (depth - 2) / 6;
-    this.addModule('conv1', new Conv2d(inChannels, 16, 3, { padding: 1, bias: false }));
-    this.addModule('bn1', new BatchNorm2d(16));
-    let c = 16;
-    [16, 32, 64].forEach((width, i) => {
-      const [stage, out] = makeStage(basicBlock, c, width, n, i === 0 ? 1 : 2);
+    if (widths.length !== 3 || blocks.length !== 3 || blocks.some((b) => !Number.isInteger(b) || b < 1)) {
+      throw new RangeError(`CifarResNet: three stage widths and three positive block counts expected, got widths [${widths.join(', ')}], blocks [${blocks.join(', ')}]`);
+    }
+    this.addModule('conv1', new Conv2d(inChannels, stem, 3, { padding: 1, bias: false }));
+    this.addModule('bn1', new BatchNorm2d(stem));
+    let c = stem;
+    widths.forEach((width, i) => {
+      const [stage, out] = makeStage(block, c, width, blocks[i]!, i === 0 ? 1 : 2);
       this.addModule(`layer${i + 1}`, stage);
       c = out;
     });
     this.addModule('fc', new Linear(c, numClasses));
+  }
+
+  /** CIFAR ResNet-depth: 6n+2 layers, n basic blocks per stage. */
+  static ofDepth(depth: number, options: ResolvedModelOptions): CifarResNet {
+    if ((depth - 2) % 6 !== 0) throw new RangeError(`CifarResNet: depth must be 6n+2, got ${depth}`);
+    const n = (depth - 2) / 6;
+    return new CifarResNet(basicBlock, 16, [16, 32, 64], [n, n, n], options);
   }
 
   forward(x: Tensor): Tensor {
@@ -204,7 +216,7 @@ for (const depth of [20, 32, 44, 56, 110]) {
   registerModel({
     name: `resnet${depth}`, family: 'resnet_cifar', description: `CIFAR ResNet-${depth} with 1x1-conv projection shortcuts`,
     inputSize: [3, 32, 32], defaultNumClasses: 10, source: 'He et al. 2016; ACNet base_model/stagewise_resnet.py (src*)',
-    create: (o) => new CifarResNet(depth, o),
+    create: (o) => CifarResNet.ofDepth(depth, o),
   });
 }
 const imagenet = { family: 'resnet', inputSize: [3, 224, 224] as [number, number, number], defaultNumClasses: 1000, source: 'torchvision.models.resnet' };
