@@ -146,28 +146,31 @@ describe('DGConv2d', () => {
     g.dispose();
   });
 
-  test('deploy: an exactly equivalent group conv for every gate pattern (K = 4, unsorted and sorted)', () => {
+  test('deploy: an exactly equivalent group conv for every gate pattern of K = 1..4, unsorted and sorted', () => {
     lc.manualSeed(4);
-    const x = lc.randn([2, 16, 6, 5]);
     let worst = 0;
-    for (const sort of [false, true]) {
-      for (const bits of allPatterns(4)) {
-        const layer = new DGConv2d(16, 16, 3, { padding: 1, stride: 2, sort });
-        layer.setGates(bits);
-        const deployed = layer.toDeploy();
-        const groups = 2 ** (4 - bits.reduce((a, b) => a + b, 0));
-        const conv = deployed instanceof PermutedGroupConv ? deployed.conv : (deployed as nn.Conv2d);
-        assert.equal(conv.groups, groups, `gates ${bits}`);
-        assert.equal(conv.weight.numel + 16, 16 * (16 / groups) * 9 + 16);
-        if (sort) assert.ok(deployed instanceof nn.Conv2d, 'sorted groups are contiguous: no gathers');
-        const d = lc.noGrad(() => lc.tidy(() => maxAbsDiff(layer.forward(x), deployed.forward(x))));
-        worst = Math.max(worst, d);
-        layer.dispose();
-        deployed.dispose();
+    for (const K of [1, 2, 3, 4]) {
+      const C = 2 ** K;
+      const x = lc.randn([2, C, 6, 5]);
+      for (const sort of [false, true]) {
+        for (const bits of allPatterns(K)) {
+          const layer = new DGConv2d(C, C, 3, { padding: 1, stride: 2, sort });
+          layer.setGates(bits);
+          const deployed = layer.toDeploy();
+          const groups = 2 ** (K - bits.reduce((a, b) => a + b, 0));
+          const conv = deployed instanceof PermutedGroupConv ? deployed.conv : (deployed as nn.Conv2d);
+          assert.equal(conv.groups, groups, `gates ${bits}`);
+          assert.equal(conv.weight.numel, C * (C / groups) * 9);
+          if (sort) assert.ok(deployed instanceof nn.Conv2d, 'sorted groups are contiguous: no gathers');
+          const d = lc.noGrad(() => lc.tidy(() => maxAbsDiff(layer.forward(x), deployed.forward(x))));
+          worst = Math.max(worst, d);
+          layer.dispose();
+          deployed.dispose();
+        }
       }
+      x.dispose();
     }
     assert.ok(worst < 1e-5, `max |diff| ${worst}`);
-    x.dispose();
   });
 });
 
