@@ -43,6 +43,8 @@ export interface EpochRecord {
   test?: EvalResult;
   seconds: number;
   imagesPerSecond: number;
+  /** Fraction of the epoch's training time spent waiting for the loader's next batch (0: the loader always kept ahead). */
+  dataWait?: number;
   /** What the callbacks reported after the epoch (e.g. a budgeted regulariser's value, DGConv's groups per layer). */
   notes?: Record<string, unknown>;
 }
@@ -285,7 +287,10 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       let seen = 0;
       let lr = config.lr;
       const cycle = restartCycle(config.schedule, epoch);
+      let waited = 0;
+      let waitStart = performance.now();
       for await (const { images, labels, index } of trainLoader.epoch(epoch)) {
+        waited += performance.now() - waitStart;
         lr = schedule(epoch, index);
         optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i]!.lrMultiplier));
         const n = labels.size(0);
@@ -309,10 +314,13 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
           epoch: epoch + 1, epochs: config.epochs, batch: index + 1, batches: itersPerEpoch, loss: lossSum / seen, acc: correct / seen,
           imagesPerSecond: seen / ((performance.now() - epochStart) / 1000), lr, eta: (elapsed / itersDone) * (totalIters - itersDone),
         });
+        waitStart = performance.now();
       }
       progress.done();
       const trainSeconds = (performance.now() - epochStart) / 1000;
-      const record: EpochRecord = { epoch: epoch + 1, lr, train: { loss: lossSum / seen, top1: correct / seen }, seconds: 0, imagesPerSecond: seen / trainSeconds };
+      const record: EpochRecord = {
+        epoch: epoch + 1, lr, train: { loss: lossSum / seen, top1: correct / seen }, seconds: 0, imagesPerSecond: seen / trainSeconds, dataWait: waited / 1000 / trainSeconds,
+      };
       if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs) record.test = await evaluate(model, testLoader);
       record.seconds = (performance.now() - epochStart) / 1000;
       const notes = callbacks.map((c) => c.onEpochEnd?.({ model, epoch: epoch + 1 })).filter((n) => n !== undefined);
@@ -378,7 +386,8 @@ function divergenceMessage(loss: number, epoch: number, batch: number, lr: numbe
 function formatEpoch(r: EpochRecord, epochs: number): string {
   const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
   const test = r.test ? ` | test loss ${r.test.loss.toFixed(4)} top-1 ${pct(r.test.top1)} top-5 ${pct(r.test.top5)}` : '';
-  return `epoch ${r.epoch}/${epochs}: train loss ${r.train.loss.toFixed(4)} top-1 ${pct(r.train.top1)}${test} | ${r.seconds.toFixed(1)} s, ${Math.round(r.imagesPerSecond)} img/s`;
+  const wait = r.dataWait === undefined ? '' : `, data wait ${(100 * r.dataWait).toFixed(1)}%`;
+  return `epoch ${r.epoch}/${epochs}: train loss ${r.train.loss.toFixed(4)} top-1 ${pct(r.train.top1)}${test} | ${r.seconds.toFixed(1)} s, ${Math.round(r.imagesPerSecond)} img/s${wait}`;
 }
 
 /**
