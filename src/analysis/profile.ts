@@ -22,11 +22,12 @@ export function registerMacCounter(type: abstract new (...args: never[]) => Modu
 }
 
 // Conv: every output element takes (Cin/groups)*kh*kw multiply-accumulates.
-registerMacCounter(Conv2d, (m, _input, output) => {
+const convMacs: MacCounter = (m, _input, output) => {
   const c = m as Conv2d;
   const perOutput = (c.inChannels / c.groups) * c.kernelSize[0] * c.kernelSize[1];
   return (output.slice(1).reduce((a, b) => a * b, 1)) * perOutput;
-});
+};
+registerMacCounter(Conv2d, convMacs);
 registerMacCounter(Linear, (m, input) => {
   const l = m as Linear;
   const rows = input.slice(1, -1).reduce((a, b) => a * b, 1);
@@ -39,10 +40,7 @@ registerMacCounter(LearnedGroupConv, (m, _input, output) => {
 });
 
 // A DGConv executes its dense conv with the masked weight (zeros included); its deploy form counts as a group conv.
-registerMacCounter(DGConv2d, (m, _input, output) => {
-  const c = m as DGConv2d;
-  return output.slice(1).reduce((a, b) => a * b, 1) * c.inChannels * c.conv.kernelSize[0] * c.conv.kernelSize[1];
-});
+registerMacCounter(DGConv2d, (m, input, output) => convMacs((m as DGConv2d).conv, input, output));
 
 function counterFor(m: Module): MacCounter | undefined {
   for (let proto = Object.getPrototypeOf(m); proto !== null; proto = Object.getPrototypeOf(proto)) {

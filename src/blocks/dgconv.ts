@@ -25,12 +25,9 @@ import { Module } from '../nn/module.js';
 import type { Regularized, StructureReporting } from '../nn/training.js';
 import type { Reparameterizable } from './reparam.js';
 
-/** (sign(x) + 1)/2 in the forward pass, the identity in the backward pass (exact: x − x.detach() is 0). */
+/** (sign(x) + 1)/2 in the forward pass, the identity in the backward pass. */
 export function binarizeStraightThrough(gate: Tensor): Tensor {
-  return tidy(() => {
-    const binary = noGrad(() => gate.sign().add(1).div(2));
-    return gate.sub(gate.detach()).add(binary);
-  });
+  return tidy(() => F.straightThrough(noGrad(() => gate.sign().add(1).div(2)), gate));
 }
 
 /**
@@ -47,7 +44,8 @@ export function kroneckerChain(factors: readonly Tensor[]): Tensor {
       if (level.length % 2 === 1) next.push(level.at(-1)!);
       level = next;
     }
-    return level[0]!.mul(1);
+    // A single factor is returned as a copy so that the result is never the caller's own tensor.
+    return factors.length === 1 ? level[0]!.mul(1) : level[0]!;
   });
 }
 

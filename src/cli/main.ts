@@ -8,8 +8,8 @@ import { buildInfo, defaultNumThreads, setNumThreads } from '../engine/runtime.j
 import { formatProfile, formatReferenceCount, measureThroughput, profileModel, referenceCount } from '../analysis/index.js';
 import { DataLoader } from '../data/loader.js';
 import { getDatasetSpec } from '../data/datasets.js';
-import { buildModel, formName, type ModelForm } from '../convert/form.js';
-import { reparameterize, trainingFormBlocks } from '../convert/reparameterize.js';
+import { buildModel, deployedCopy, formName, type ModelForm } from '../convert/form.js';
+import { trainingFormBlocks } from '../convert/reparameterize.js';
 import { getModelSpec, listModels } from '../models/index.js';
 import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/checkpoint.js';
 import { DEFAULT_CONFIG } from '../train/config.js';
@@ -151,9 +151,7 @@ ${FORM_HELP}`);
  */
 function deployFormCost(model: Module, rebuild: () => Module, shape: [number, number, number]): { params: number; macs: number } | undefined {
   if (trainingFormBlocks(model).length === 0) return undefined;
-  const copy = rebuild();
-  copy.loadStateDict(model.stateDict());
-  const deployed = reparameterize(copy.eval());
+  const deployed = deployedCopy(model, rebuild);
   try {
     const p = profileModel(deployed, shape);
     return { params: p.params, macs: p.macs };

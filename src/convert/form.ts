@@ -42,6 +42,16 @@ export function buildModel(name: string, options: ModelOptions = {}, form: Model
   return model;
 }
 
+/**
+ * A deploy-form copy of `model`: `build()` makes a fresh model of the same structure (same name, options
+ * and form), which takes the model's weights and is converted. `model` itself is left as it is.
+ */
+export function deployedCopy(model: Module, build: () => Module): Module {
+  const copy = build();
+  copy.loadStateDict(model.stateDict());
+  return reparameterize(copy.eval());
+}
+
 /** Parses a gamma option: a number, a fraction such as '1/3', or 'square'. */
 export function parseAcbGamma(text: string): AcbGamma {
   if (text === 'square') return 'square';

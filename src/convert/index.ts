@@ -2,6 +2,6 @@
 // condensation, deploy form).
 export { acnetize, hasTrainedBatchNorms, switchToDeploy, type AcnetizeOptions } from './acnet.js';
 export { reparameterize, trainingFormBlocks } from './reparameterize.js';
-export { buildModel, formName, parseAcbGamma, type FormName, type ModelForm } from './form.js';
+export { buildModel, deployedCopy, formName, parseAcbGamma, type FormName, type ModelForm } from './form.js';
 export { assumeCondensationStage, condensationStageOf, condense, isCondensationBlock } from './condense.js';
 export { assumeDgGates, dgGatesOf } from './dgconv.js';

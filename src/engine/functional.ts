@@ -161,15 +161,16 @@ export const binaryCrossEntropyWithLogits = (logits: Tensor, target: Tensor, opt
 export const oneHot = (indices: Tensor, numClasses = -1): Tensor => new Tensor(native.oneHot(indices.handle, numClasses));
 
 /**
- * Straight-through estimator: the forward value of `forward`, the gradient of `backward`
- * (x + (f(x) - x).detach() when backward is x).
+ * Straight-through estimator: exactly the forward value of `forward`, the gradient of `backward`. Computed
+ * as (backward − backward.detach()) + forward.detach(): the first term is exactly 0, so the value is
+ * forward's to the bit (x + (f(x) − x).detach() can be off by a rounding step).
  */
 export function straightThrough(forward: Tensor, backward: Tensor): Tensor {
-  const diff = forward.sub(backward);
-  const detached = diff.detach();
-  const out = backward.add(detached);
-  diff.dispose();
-  detached.dispose();
+  const detachedBackward = backward.detach();
+  const zero = backward.sub(detachedBackward);
+  const detachedForward = forward.detach();
+  const out = zero.add(detachedForward);
+  for (const t of [detachedBackward, zero, detachedForward]) t.dispose();
   return out;
 }
 

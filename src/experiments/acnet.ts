@@ -14,7 +14,7 @@ import type { ModelAgreement } from '../train/metrics.js';
 import type { TrainHooks } from '../train/trainer.js';
 import { plural } from '../util/format.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { deployedCopy, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from './common.js';
+import { deployedCopyOf, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from './common.js';
 
 export { ExperimentError, type FormSummary } from './common.js';
 
@@ -51,7 +51,7 @@ export async function runAcnetExperiment(options: AcnetExperimentOptions): Promi
   // The deploy form: fuse the trained ACNet model and compare it with the training form on the test set.
   // Two copies of the final ACNet weights: one stays in training form, the other is fused.
   const trained = loadModel(join(acb.runDir, 'last.safetensors'));
-  const deployed = deployedCopy(trained);
+  const deployed = deployedCopyOf(trained);
   const input = checkpointInputShape(trained.meta);
   const agreement = await testSetAgreement(trained.model, deployed, config, input);
   const modelOptions = trained.meta.modelOptions;

@@ -3,8 +3,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { buildModel } from '../convert/form.js';
-import { reparameterize } from '../convert/reparameterize.js';
+import { buildModel, deployedCopy } from '../convert/form.js';
 import { getDatasetSpec } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
 import type { Module } from '../nn/module.js';
@@ -84,11 +83,8 @@ export function testLoader(config: TrainConfig, input: [number, number, number])
 }
 
 /** A second copy of a loaded checkpoint's model, converted to its deploy form (the loaded model stays as it is). */
-export function deployedCopy({ model, meta }: ReturnType<typeof loadModel>): Module {
-  const copy = buildModel(meta.model, meta.modelOptions, meta.form);
-  copy.loadStateDict(model.stateDict());
-  return reparameterize(copy.eval());
-}
+export const deployedCopyOf = ({ model, meta }: ReturnType<typeof loadModel>): Module =>
+  deployedCopy(model, () => buildModel(meta.model, meta.modelOptions, meta.form));
 
 /** Runs both models over the test split of the config's dataset and compares their logits and predictions. */
 export async function testSetAgreement(a: Module, b: Module, config: TrainConfig, input: [number, number, number]): Promise<ModelAgreement> {

@@ -18,7 +18,7 @@ import type { ModelAgreement } from '../train/metrics.js';
 import type { TrainHooks, TrainResult } from '../train/trainer.js';
 import { plural } from '../util/format.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { deployedCopy, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from './common.js';
+import { deployedCopyOf, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from './common.js';
 
 export interface DGConvFormSummary extends FormSummary {
   /** Inference images/s (libtorch, batch `throughputBatch`). */
@@ -77,7 +77,7 @@ export async function runDGConvExperiment(options: DGConvExperimentOptions): Pro
   const load = (r: TrainResult): ReturnType<typeof loadModel> => loadModel(join(r.runDir, 'last.safetensors'));
   const [dense, fixed, trained] = [load(denseRun), load(fixedRun), load(dgRun)];
   const input = checkpointInputShape(trained.meta);
-  const deployed = deployedCopy(trained);
+  const deployed = deployedCopyOf(trained);
   const agreement = await testSetAgreement(trained.model, deployed, config, input);
   const numClasses = trained.meta.modelOptions.numClasses ?? 10;
   const speed = (m: Module): number => measureThroughput(m, { batchSize: throughputBatch, input, numClasses, mode: 'infer', warmup: 2, steps: 8 }).infer!.imagesPerSecond;
