@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import * as lc from '../src/engine/index.js';
-import { assertClose } from './helpers.js';
+import { assertClose, undisposedTensors } from './helpers.js';
 
 const { tensor } = lc;
 
@@ -80,7 +80,7 @@ describe('autograd', () => {
 
 describe('tidy scopes and disposal', () => {
   test('tidy frees what it created except the result; nested results move outward', () => {
-    const before = lc.memoryStats().liveTensors;
+    const before = undisposedTensors();
     const outer = lc.tidy(() => {
       const a = lc.ones([4]);
       const inner = lc.tidy(() => {
@@ -91,13 +91,13 @@ describe('tidy scopes and disposal', () => {
       return inner.doubled.add(inner.list[0]!);
     });
     assertClose(outer, [5, 5, 5, 5]);
-    assert.equal(lc.memoryStats().liveTensors, before + 1);
+    assert.equal(undisposedTensors(), before + 1);
     outer.dispose();
-    assert.equal(lc.memoryStats().liveTensors, before);
+    assert.equal(undisposedTensors(), before);
   });
 
   test('keep exempts tensors; errors dispose everything and propagate', () => {
-    const before = lc.memoryStats().liveTensors;
+    const before = undisposedTensors();
     let kept!: lc.Tensor;
     let leaked!: lc.Tensor;
     lc.tidy(() => {
@@ -111,7 +111,7 @@ describe('tidy scopes and disposal', () => {
       lc.ones([3]);
       throw new Error('inside');
     }), /inside/);
-    assert.equal(lc.memoryStats().liveTensors, before);
+    assert.equal(undisposedTensors(), before);
     assert.equal(lc.scopeDepth(), 0);
     assert.throws(() => lc.tidy((async () => 1) as never), /cannot manage an async function/);
     assert.equal(lc.scopeDepth(), 0);

@@ -10,7 +10,7 @@ import * as lc from '../src/engine/index.js';
 import { createModel, type FeatureExtractor, type HCGNet } from '../src/models/index.js';
 import * as nn from '../src/nn/index.js';
 import { restartCycle } from '../src/train/schedule.js';
-import { maxAbsDiff, randomizeBatchNorms } from './helpers.js';
+import { maxAbsDiff, randomizeBatchNorms, undisposedTensors } from './helpers.js';
 
 const F = lc.F;
 
@@ -207,11 +207,11 @@ describe('multi-scale features (createModel(name, { features }))', () => {
     assert.deepEqual(backbone.featureInfo.map((f) => [f.channels, f.reduction]), [[120, 1], [252, 2], [414, 4]]);
     backbone.eval();
     const x = lc.randn([2, 3, 32, 40]);
-    const before = lc.memoryStats().liveTensors;
+    const before = undisposedTensors();
     lc.noGrad(() => lc.tidy(() => {
       backbone.forwardOutputs(x);
     }));
-    assert.equal(lc.memoryStats().liveTensors, before, 'the maps belong to the caller\'s scope; intermediates are freed');
+    assert.equal(undisposedTensors(), before, 'the maps belong to the caller\'s scope; intermediates are freed');
     x.dispose();
     const exported = exportOnnx(backbone, { inputShape: [3, 32, 40], metadata: { features: backbone.featureInfo } });
     const { onnx } = createRequire(import.meta.url)('onnx-proto') as typeof import('onnx-proto');

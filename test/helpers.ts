@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { encodeIdx } from '../src/data/idx.js';
 import { Rng } from '../src/data/rng.js';
 
-import { type NestedArray, noGrad, Tensor } from '../src/engine/index.js';
+import { memoryStats, type NestedArray, noGrad, Tensor } from '../src/engine/index.js';
 import { BatchNorm2d, type Module } from '../src/nn/index.js';
 
 function flatten(value: NestedArray): (number | boolean)[] {
@@ -109,3 +109,12 @@ export async function writeConceptSet(dir: string): Promise<void> {
   writeFileSync(join(dir, 'label.csv'), 'number,name,category,frequency,coverage,syns\n1,red-square,object(8),8,0.25,\n2,"green, plain",texture(4),4,1.0,\n');
 }
 
+
+/**
+ * Tensors created and never disposed, whether still alive or already collected. Leak checks compare
+ * this count rather than liveTensors, which drops whenever the collector frees another test's garbage.
+ */
+export function undisposedTensors(): number {
+  const stats = memoryStats();
+  return stats.liveTensors + stats.collectedTensors;
+}

@@ -33,6 +33,7 @@ Napi::Value WrapList(Napi::Env env, const std::vector<at::Tensor>& tensors);
 at::Tensor& Unwrap(const Napi::Value& value);  // throws if not a handle or already disposed
 void Release(Napi::Env env, Handle* handle);  // drop the reference and its memory accounting
 int64_t LiveHandleCount();
+int64_t CollectedHandleCount();
 int64_t AccountedBytes();
 
 // --- argument conversion -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ namespace leanconv {
 namespace {
 
 int64_t liveHandles = 0;
+int64_t collectedHandles = 0;  // freed by the GC safety net instead of dispose(): leaks in the caller
 int64_t accountedBytes = 0;
 int64_t pendingAdjustment = 0;  // reported to V8 in batches: one napi call per MiB of change, not per op
 
@@ -36,6 +37,7 @@ void Forget(Handle* handle) {
 // A basic finalizer: it touches no JS state, so Node runs it during garbage collection itself instead of
 // queueing it for the event loop, which a synchronous training loop never reaches.
 void Finalize(Napi::BasicEnv, Handle* handle) {
+  if (handle->tensor.defined()) ++collectedHandles;
   Forget(handle);
   delete handle;
 }
@@ -79,6 +81,7 @@ void Release(Napi::Env env, Handle* handle) {
 }
 
 int64_t LiveHandleCount() { return liveHandles; }
+int64_t CollectedHandleCount() { return collectedHandles; }
 int64_t AccountedBytes() { return accountedBytes; }
 
 // --- argument conversion -------------------------------------------------------------------------------
@@ -263,6 +266,7 @@ LC_OP(format) {
 }
 
 LC_OP(liveTensors) { return Napi::Number::New(info.Env(), static_cast<double>(LiveHandleCount())); }
+LC_OP(collectedTensors) { return Napi::Number::New(info.Env(), static_cast<double>(CollectedHandleCount())); }
 LC_OP(nativeBytes) { return Napi::Number::New(info.Env(), static_cast<double>(AccountedBytes())); }
 
 void RegisterHandle(Napi::Env env, Napi::Object exports) {
@@ -276,6 +280,7 @@ void RegisterHandle(Napi::Env env, Napi::Object exports) {
   LC_EXPORT(exports, fromBytes);
   LC_EXPORT(exports, format);
   LC_EXPORT(exports, liveTensors);
+  LC_EXPORT(exports, collectedTensors);
   LC_EXPORT(exports, nativeBytes);
 }
 

@@ -117,8 +117,19 @@ export interface MemoryStats {
   liveTensors: number;
   /** Bytes of tensor storage those handles own (as reported to V8's collector). */
   nativeBytes: number;
+  /**
+   * Tensors freed by the garbage collector rather than by dispose() or a scope, since the process
+   * started: each one is a tensor its creator forgot. liveTensors + collectedTensors changes only
+   * when code creates or disposes tensors, never when the collector happens to run, so leak checks
+   * compare that sum.
+   */
+  collectedTensors: number;
 }
-export const memoryStats = (): MemoryStats => ({ liveTensors: native.liveTensors(), nativeBytes: native.nativeBytes() });
+export const memoryStats = (): MemoryStats => ({
+  liveTensors: native.liveTensors(),
+  nativeBytes: native.nativeBytes(),
+  collectedTensors: native.collectedTensors(),
+});
 
 export interface AllocatorStats {
   /** Whether leanconv's caching allocator serves tensor storage (LEANCONV_ALLOCATOR=system turns it off). */
