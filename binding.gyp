@@ -10,7 +10,8 @@
         "native/src/shape_ops.cc",
         "native/src/math_ops.cc",
         "native/src/nn_ops.cc",
-        "native/src/autograd.cc"
+        "native/src/autograd.cc",
+        "native/src/optim_ops.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -2,7 +2,7 @@
 // engine's op observer and summed per op (convs split by groups and kernel), median over repetitions.
 // Two micro-benchmarks back the CondenseNet notes: --gather (channel gather on the 4-D tensor vs the
 // [N, C, H·W] view) and --conv (conv forward + backward, NCHW vs channels-last).
-//   node dist/bench/op-profile.js condensenet86 [--deploy] [--batch 64] [--reps 3]
+//   node dist/bench/op-profile.js condensenet86 [--deploy] [--channels-last] [--batch 64] [--reps 3]
 //   node dist/bench/op-profile.js --gather | --conv
 import { parseArgs } from 'node:util';
 
@@ -12,7 +12,7 @@ import { observeOps } from '../src/engine/trace.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { deploy: { type: 'boolean' }, batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' }, gather: { type: 'boolean' }, conv: { type: 'boolean' } },
+  options: { deploy: { type: 'boolean' }, batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' }, gather: { type: 'boolean' }, conv: { type: 'boolean' }, 'channels-last': { type: 'boolean' } },
 });
 setNumThreads(2);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -40,20 +40,27 @@ if (args.gather) {
     console.log(`[64, ${c}, ${hw}, ${hw}] gather ms: ${Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
   }
 } else if (args.conv) {
-  for (const [cin, cout, k, g, hw] of [[32, 8, 3, 4, 32], [104, 32, 1, 1, 32]] as const) {
-    const make = (layout: 'contiguous' | 'channelsLast'): (() => void) => {
-      const x = randn([64, cin, hw, hw]).contiguous(layout).requiresGrad_(true);
-      const w = randn([cout, cin / g, k, k]).contiguous(layout).requiresGrad_(true);
-      return () => tidy(() => F.conv2d(x, w, { padding: k >> 1, groups: g }).sum().backward());
+  // [in, out, kernel, groups, size, dilation]: CondenseNet's shapes, then one of each conv kind at ResNet-20 sizes.
+  const cases = [[32, 8, 3, 4, 32, 1], [104, 32, 1, 1, 32, 1], [16, 16, 3, 1, 32, 1], [64, 64, 3, 1, 8, 1], [64, 64, 1, 1, 16, 1],
+    [64, 64, 3, 4, 16, 1], [64, 64, 3, 64, 16, 1], [32, 32, 3, 1, 16, 2]] as const;
+  for (const [cin, cout, k, g, hw, dil] of cases) {
+    const make = (layout: 'contiguous' | 'channelsLast', backward: boolean): (() => void) => {
+      const x = randn([64, cin, hw, hw]).contiguous(layout).requiresGrad_(backward);
+      const w = randn([cout, cin / g, k, k]).contiguous(layout).requiresGrad_(backward);
+      const conv = () => F.conv2d(x, w, { padding: dil * (k >> 1), groups: g, dilation: dil });
+      return backward ? () => tidy(() => conv().sum().backward()) : () => tidy(() => noGrad(() => void conv()));
     };
-    const r = interleaved({ NCHW: make('contiguous'), 'channels-last': make('channelsLast') }, 9);
-    console.log(`conv ${cin}->${cout} k${k} groups ${g} ${hw}x${hw} batch 64, forward + backward ms: NCHW ${r.NCHW!.toFixed(1)}, channels-last ${r['channels-last']!.toFixed(1)}`);
+    const r = interleaved({ NCHW: make('contiguous', true), 'channels-last': make('channelsLast', true), fNCHW: make('contiguous', false), fCL: make('channelsLast', false) }, 9);
+    console.log(`conv ${cin}->${cout} k${k} groups ${g} dilation ${dil} ${hw}x${hw} batch 64: forward + backward NCHW ${r.NCHW!.toFixed(2)} ms, ` +
+      `channels-last ${r['channels-last']!.toFixed(2)} ms (${(r.NCHW! / r['channels-last']!).toFixed(2)}x); forward NCHW ${r.fNCHW!.toFixed(2)}, ` +
+      `channels-last ${r.fCL!.toFixed(2)} (${(r.fNCHW! / r.fCL!).toFixed(2)}x)`);
   }
 } else {
   const name = positionals[0] ?? 'condensenet86';
   const batch = Number(args.batch);
   const model = buildModel(name, {}, args.deploy ? { deploy: true } : {}).eval();
-  const x = randn([batch, 3, 32, 32]);
+  if (args['channels-last']) model.toMemoryFormat('channelsLast');
+  const x = model.formatInput(randn([batch, 3, 32, 32]));
   const runs: Record<string, number>[] = [];
   for (let r = 0; r < Number(args.reps) + 1; r++) {
     const totals: Record<string, number> = {};
@@ -71,6 +78,6 @@ if (args.gather) {
     if (r > 0) runs.push(totals);
   }
   const ops = Object.keys(runs[0]!).map((op) => [op, median(runs.map((t) => t[op] ?? 0))] as const).filter(([, v]) => v >= 1).sort((a, b) => b[1] - a[1]);
-  console.log(`${name}${args.deploy ? ' (deploy form)' : ''}, batch ${batch}, ms per forward by op (median of ${args.reps}):`);
+  console.log(`${name}${args.deploy ? ' (deploy form)' : ''}${args['channels-last'] ? ' channels-last' : ''}, batch ${batch}, ms per forward by op (median of ${args.reps}):`);
   for (const [op, ms] of ops) console.log(`  ${op.padEnd(24)} ${ms.toFixed(1)}`);
 }

@@ -7,7 +7,8 @@ import { describe, test } from 'node:test';
 import * as lc from '../src/engine/index.js';
 import * as nn from '../src/nn/index.js';
 import { createModel } from '../src/models/index.js';
-import { assertClose, undisposedTensors } from './helpers.js';
+import { ACBlock } from '../src/blocks/index.js';
+import { assertClose, maxAbsDiff, randomizeBatchNorms, undisposedTensors } from './helpers.js';
 
 const { tensor } = lc;
 
@@ -200,5 +201,91 @@ describe('memory format (channels-last)', () => {
     assert.deepEqual(weight.grad!.shape, weight.shape);
     for (const t of [x, laid, y0, y1, loss]) t.dispose();
     model.dispose();
+  });
+});
+
+describe('inference-time BN folding', () => {
+  const convsWithFolds = (m: nn.Module): nn.Conv2d[] => m.modules().filter((c): c is nn.Conv2d => c instanceof nn.Conv2d && c.evalCache.size > 0);
+
+  test('an eval-mode forward without gradients folds every conv -> BN pair and equals the unfolded model', () => {
+    lc.manualSeed(5);
+    const model = createModel('resnet20');
+    randomizeBatchNorms(model);
+    model.eval();
+    const x = lc.randn([4, 3, 32, 32]);
+    const plain = lc.noGrad(() => nn.withoutEvalFusion(() => model.forward(x)));
+    assert.equal(convsWithFolds(model).length, 0, 'withoutEvalFusion builds no folded kernels');
+    const folded = lc.noGrad(() => model.forward(x));
+    // ResNet-20: 19 3x3 convs and 2 projection 1x1 convs, each followed by a BN.
+    assert.equal(convsWithFolds(model).length, 21);
+    assert.ok(maxAbsDiff(plain, folded) < 1e-5, `folded output differs by ${maxAbsDiff(plain, folded)}`);
+    for (const t of [x, plain, folded]) t.dispose();
+    model.dispose();
+  });
+
+  test('the folded kernels are reused, rebuilt after an in-place weight change, and dropped in training mode', () => {
+    lc.manualSeed(6);
+    const block = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4));
+    randomizeBatchNorms(block);
+    block.eval();
+    const conv = block.getSubmodule('0') as nn.Conv2d;
+    const x = lc.randn([2, 3, 6, 6]);
+    const forward = (): lc.Tensor => lc.noGrad(() => block.forward(x));
+    const reference = (): lc.Tensor => lc.noGrad(() => nn.withoutEvalFusion(() => block.forward(x)));
+    forward().dispose();
+    const live = undisposedTensors();
+    forward().dispose();
+    assert.equal(undisposedTensors(), live, 'a second forward reuses the folded kernel (no new tensors kept)');
+
+    const version = conv.weight.version;
+    lc.noGrad(() => conv.weight.mul_(2));
+    assert.equal(conv.weight.version, version + 1, 'in-place ops bump the version');
+    const [a, b] = [forward(), reference()];
+    assert.ok(maxAbsDiff(a, b) < 1e-5, 'the fold sees the new weights');
+
+    // A state dict load (copy_) and a layout change (setData_) are in-place changes too.
+    const fresh = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4));
+    randomizeBatchNorms(fresh);
+    block.loadStateDict(fresh.stateDict());
+    const [c, d] = [forward(), reference()];
+    assert.ok(maxAbsDiff(c, d) < 1e-5, 'the fold sees loaded weights and statistics');
+    const before = conv.weight.version;
+    block.toMemoryFormat('channelsLast');
+    assert.ok(conv.weight.version > before, 'setData_ bumps the version');
+
+    block.train();
+    assert.equal(conv.evalCache.size, 0, 'training mode drops the folded kernels');
+    for (const t of [x, a, b, c, d]) t.dispose();
+    block.dispose();
+    fresh.dispose();
+  });
+
+  test('no folding while gradients are recorded: eval-mode BN parameters still get gradients', () => {
+    lc.manualSeed(7);
+    const block = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4)).eval();
+    const bn = block.getSubmodule('1') as nn.BatchNorm2d;
+    const loss = block.forward(lc.randn([2, 3, 5, 5])).square().sum();
+    loss.backward();
+    assert.ok(bn.weight!.grad !== undefined && lc.tidy(() => bn.weight!.grad!.abs().sum().item()) > 0);
+    assert.equal((block.getSubmodule('0') as nn.Conv2d).evalCache.size, 0);
+    loss.dispose();
+    block.dispose();
+  });
+
+  test('an ACB runs as its fused kernel at inference and matches its three branches', () => {
+    lc.manualSeed(8);
+    for (const padding of [1, 0]) {
+      const acb = new ACBlock(3, 5, 3, { padding, stride: 2 });
+      randomizeBatchNorms(acb);
+      acb.eval();
+      const x = lc.randn([2, 3, 9, 9]);
+      const branches = lc.noGrad(() => nn.withoutEvalFusion(() => acb.forward(x)));
+      const fused = lc.noGrad(() => acb.forward(x));
+      assert.equal(acb.evalCache.size, 1);
+      assert.deepEqual(fused.shape, branches.shape);
+      assert.ok(maxAbsDiff(fused, branches) < 1e-5, `padding ${padding}: ${maxAbsDiff(fused, branches)}`);
+      for (const t of [x, branches, fused]) t.dispose();
+      acb.dispose();
+    }
   });
 });

@@ -112,6 +112,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterMathOps(env, exports);
   RegisterNNOps(env, exports);
   RegisterAutograd(env, exports);
+  RegisterOptimOps(env, exports);
   return exports;
 }
 

@@ -99,5 +99,6 @@ void RegisterShapeOps(Napi::Env env, Napi::Object exports);
 void RegisterMathOps(Napi::Env env, Napi::Object exports);
 void RegisterNNOps(Napi::Env env, Napi::Object exports);
 void RegisterAutograd(Napi::Env env, Napi::Object exports);
+void RegisterOptimOps(Napi::Env env, Napi::Object exports);
 
 }  // namespace leanconv

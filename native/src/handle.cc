@@ -210,6 +210,8 @@ LC_OP(meta) {
 }
 
 LC_OP(strides) { return IntArray(info.Env(), T(info, 0).strides()); }
+// The autograd version counter: bumped by every in-place change (ops, optimizer steps, copy_, setData_).
+LC_OP(version) { return Napi::Number::New(info.Env(), static_cast<double>(T(info, 0)._version())); }
 LC_OP(isContiguous) { return Napi::Boolean::New(info.Env(), T(info, 0).is_contiguous()); }
 
 LC_OP(item) {
@@ -280,6 +282,7 @@ void RegisterHandle(Napi::Env env, Napi::Object exports) {
   LC_EXPORT(exports, fromBytes);
   LC_EXPORT(exports, format);
   LC_EXPORT(exports, liveTensors);
+  LC_EXPORT(exports, version);
   LC_EXPORT(exports, collectedTensors);
   LC_EXPORT(exports, nativeBytes);
 }

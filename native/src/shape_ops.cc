@@ -15,12 +15,15 @@ static at::MemoryFormat Format(const Napi::CallbackInfo& info, size_t i) {
 LC_OP(contiguous) { LC_RET(T(info, 0).contiguous(Format(info, 1))); }
 LC_OP(isContiguousAs) { return Napi::Boolean::New(info.Env(), T(info, 0).is_contiguous(Format(info, 1))); }
 // setData_(param, source): the parameter now holds source's storage and layout (same shape and dtype); its
-// identity, requires-grad flag and autograd role are kept (torch's param.data = ...).
+// identity, requires-grad flag and autograd role are kept (torch's param.data = ...). Unlike torch, the
+// version counter is bumped: values derived from the tensor (folded kernels) must see the change.
 LC_OP(setData_) {
   at::Tensor t = T(info, 0);
   const at::Tensor& src = T(info, 1);
   if (t.sizes() != src.sizes() || t.scalar_type() != src.scalar_type()) throw ArgumentError("setData_: the source must have the same shape and dtype");
-  LC_INPLACE(t.set_data(src));
+  t.set_data(src);
+  t.unsafeGetTensorImpl()->bump_version();
+  return info.Env().Undefined();
 }
 LC_OP(narrow) { LC_RET(T(info, 0).narrow(I(info, 1), I(info, 2), I(info, 3))); }
 // tensor, dim, start?, end?, step

@@ -8,6 +8,7 @@ import { tidy } from '../engine/scope.js';
 import { type Shape, Tensor, zeros } from '../engine/tensor.js';
 import { LearnedGroupConv } from '../blocks/condense.js';
 import { DGConv2d } from '../blocks/dgconv.js';
+import { withoutEvalFusion } from '../nn/fusion.js';
 import { Conv2d, Linear } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 
@@ -105,7 +106,7 @@ export function profileModel(model: Module, inputShape: readonly number[]): Mode
   const wasTraining = model.training;
   model.eval();
   try {
-    const outputShape = tidy(() => noGrad(() => [...model.forward(zeros([1, ...inputShape])).shape]));
+    const outputShape = tidy(() => noGrad(() => withoutEvalFusion(() => [...model.forward(zeros([1, ...inputShape])).shape])));
     return {
       params: model.numParameters(),
       macs: layers.reduce((s, l) => s + l.macs, 0),

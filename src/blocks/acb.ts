@@ -7,6 +7,7 @@
 // returns that single conv (with bias).
 import { noGrad } from '../engine/autograd.js';
 import type { Tensor } from '../engine/tensor.js';
+import { foldBatchNorm, foldsForInference, runFoldedConv } from '../nn/fusion.js';
 import { BatchNorm2d, Conv2d } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import type { Reparameterizable } from './reparam.js';
@@ -89,6 +90,11 @@ export class ACBlock extends Module implements Reparameterizable {
   }
 
   forward(x: Tensor): Tensor {
+    if (foldsForInference(this)) {
+      // At inference the block is its deploy conv: one kernel instead of three convs and three BNs.
+      const sources = [...this.parameters(), ...this.namedBuffers().map(([, b]) => b)];
+      return runFoldedConv(this, 'deploy', sources, () => this.fusedKernel(), this.square_conv.weight, x, this);
+    }
     const out = this.branch(this.square_conv, this.square_bn, x);
     // ver (Kx1) crops columns, hor (1xK) crops rows: the axis where the kernel is 1 wide.
     for (const [conv, bn, dim] of [[this.ver_conv, this.ver_bn, 3], [this.hor_conv, this.hor_bn, 2]] as const) {
@@ -108,28 +114,37 @@ export class ACBlock extends Module implements Reparameterizable {
     return y;
   }
 
-  /**
-   * The equivalent single KxK conv with bias, from the BNs' running statistics (the block's eval-mode
-   * function). Computed in float64, stored in the block's dtype.
-   */
-  toDeploy(): Conv2d {
-    const k = this.kernelSize;
-    const fused = new Conv2d(this.inChannels, this.outChannels, k, {
-      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, bias: true,
-    });
-    noGrad(() => {
+  /** The single KxK kernel and bias equal to the block in eval mode (float64; the caller owns them). */
+  private fusedKernel(): [Tensor, Tensor] {
+    return noGrad(() => {
       const [wSquare, bSquare] = foldBatchNorm(this.square_conv, this.square_bn);
       const [wVer, bVer] = foldBatchNorm(this.ver_conv, this.ver_bn);
       const [wHor, bHor] = foldBatchNorm(this.hor_conv, this.hor_bn);
-      const centre = Math.floor(k / 2);
+      const centre = Math.floor(this.kernelSize / 2);
       const col = wSquare.narrow(3, centre, 1);
       col.add_(wVer);
       const row = wSquare.narrow(2, centre, 1);
       row.add_(wHor);
       const bias = bSquare.add(bVer).add_(bHor);
-      fused.weight.copy_(wSquare);
+      for (const t of [bSquare, wVer, bVer, wHor, bHor, col, row]) t.dispose();
+      return [wSquare, bias];
+    });
+  }
+
+  /**
+   * The equivalent single KxK conv with bias, from the BNs' running statistics (the block's eval-mode
+   * function). Computed in float64, stored in the block's dtype.
+   */
+  toDeploy(): Conv2d {
+    const fused = new Conv2d(this.inChannels, this.outChannels, this.kernelSize, {
+      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, bias: true,
+    });
+    noGrad(() => {
+      const [weight, bias] = this.fusedKernel();
+      fused.weight.copy_(weight);
       fused.bias!.copy_(bias);
-      for (const t of [wSquare, bSquare, wVer, bVer, wHor, bHor, col, row, bias]) t.dispose();
+      weight.dispose();
+      bias.dispose();
     });
     return fused;
   }
@@ -140,29 +155,4 @@ export class ACBlock extends Module implements Reparameterizable {
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     return s;
   }
-}
-
-/**
- * A conv followed by an eval-mode BN as one kernel and bias (float64):
- * W' = W·γ/√(σ²+ε), b' = β + (b − μ)·γ/√(σ²+ε), with the BN's own ε. Caller owns the results.
- */
-export function foldBatchNorm(conv: Conv2d, bn: BatchNorm2d): [Tensor, Tensor] {
-  return noGrad(() => {
-    const mean = bn.running_mean.double();
-    const variance = bn.running_var.double();
-    const shifted = variance.add(bn.eps);
-    const std = shifted.sqrt();
-    const gamma = bn.weight ? bn.weight.double() : undefined;
-    const scale = gamma ? gamma.div(std) : std.reciprocal();
-    const weight = conv.weight.double().mul_(scale.view([-1, 1, 1, 1]));
-    const bias = conv.bias ? conv.bias.double().sub_(mean) : mean.neg();
-    bias.mul_(scale);
-    if (bn.bias) {
-      const beta = bn.bias.double();
-      bias.add_(beta);
-      beta.dispose();
-    }
-    for (const t of [mean, variance, shifted, std, gamma, scale]) t?.dispose();
-    return [weight, bias];
-  });
 }

@@ -1,5 +1,5 @@
 // leanconv.blocks: reusable building blocks of the papers (training forms and their deploy forms).
-export { ACBlock, foldBatchNorm, type ACBlockOptions, type AcbGamma } from './acb.js';
+export { ACBlock, type ACBlockOptions, type AcbGamma } from './acb.js';
 export { isReparameterizable, type Reparameterizable } from './reparam.js';
 export { CondensableLinear, CondenseConv, CondenseLinear, condensationStage, LearnedGroupConv, type CondenseConvOptions, type LearnedGroupConvOptions } from './condense.js';
 export { PreActConv } from './preact.js';

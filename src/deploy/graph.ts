@@ -8,6 +8,7 @@ import { native, type NativeHandle } from '../engine/native.js';
 import { tidy } from '../engine/scope.js';
 import { type Shape, randn, type Tensor } from '../engine/tensor.js';
 import { observeOps } from '../engine/trace.js';
+import { withoutEvalFusion } from '../nn/fusion.js';
 import { isMultiOutput, type Module, moduleOutputs } from '../nn/module.js';
 
 export type AttributeValue = number | number[] | { float: number };
@@ -317,9 +318,10 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
         if (path && isHandle(result?.handle)) rename(result.handle, path);
       });
       try {
-        observeOps(record, () => {
+        // The graph records the model as written; ONNX export folds BNs itself (foldBatchNorms).
+        observeOps(record, () => withoutEvalFusion(() => {
           outputs = moduleOutputs(model, x);
-        });
+        }));
       } finally {
         restore();
       }

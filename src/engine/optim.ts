@@ -1,5 +1,6 @@
 // Optimizers. SGD follows torch.optim.SGD's update exactly, including the first-step momentum buffer.
 import { noGrad } from './autograd.js';
+import { native, type NativeHandle } from './native.js';
 import { keep, tidy } from './scope.js';
 import { Tensor, zerosLike } from './tensor.js';
 
@@ -57,30 +58,20 @@ export class SGD {
     });
   }
 
-  /** Applies one update from the gradients currently in `.grad`; parameters without a gradient are skipped. */
+  /**
+   * Applies one update from the gradients currently in `.grad`; parameters without a gradient are
+   * skipped. Each group is updated by one native call (torch's per-parameter arithmetic, in order).
+   */
   step(): void {
-    noGrad(() => {
-      for (const group of this.paramGroups) {
-        for (const p of group.params) tidy(() => this.update(p, group));
-      }
-    });
-  }
-
-  private update(p: Tensor, g: SGDHyperParams): void {
-    let d = p.grad;
-    if (d === undefined) return;
-    if (g.weightDecay !== 0) d = d.add(p, g.weightDecay);
-    if (g.momentum !== 0) {
-      let buf = this.momentumBuffers.get(p);
-      if (buf === undefined) {
-        buf = keep(d.clone());
-        this.momentumBuffers.set(p, buf);
-      } else {
-        buf.mul_(g.momentum).add_(d, 1 - g.dampening);
-      }
-      d = g.nesterov ? d.add(buf, g.momentum) : buf;
+    for (const group of this.paramGroups) {
+      const buffers = group.params.map((p) => this.momentumBuffers.get(p)?.handle ?? null);
+      const created = native.sgdStep(
+        group.params.map((p) => p.handle), buffers, group.lr, group.momentum, group.dampening, group.weightDecay, group.nesterov,
+      ) as (NativeHandle | undefined)[];
+      created.forEach((handle, i) => {
+        if (handle !== undefined) this.momentumBuffers.set(group.params[i]!, keep(new Tensor(handle)));
+      });
     }
-    p.add_(d, -g.lr);
   }
 
   /** Clears gradients; by default drops them (like set_to_none=True), else zeroes them in place. */

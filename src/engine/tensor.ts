@@ -83,6 +83,13 @@ export class Tensor implements Disposable {
   isContiguous(format: MemoryFormat = 'contiguous'): boolean {
     return format === 'contiguous' ? native.isContiguous(this.handle) : native.isContiguousAs(this.handle, true);
   }
+  /**
+   * Counts in-place changes to this tensor's data (ops ending in _, optimizer steps, copy_, setData_):
+   * a value computed from the tensor is stale once its version differs.
+   */
+  get version(): number {
+    return native.version(this.handle);
+  }
   get isDisposed(): boolean {
     return this.disposed;
   }

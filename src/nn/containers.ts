@@ -1,5 +1,7 @@
 // Containers: Sequential runs its children in order; ModuleList only holds them.
 import { Tensor } from '../engine/tensor.js';
+import { foldablePair, foldedConvBn, foldsForInference } from './fusion.js';
+import type { Conv2d } from './layers.js';
 import { Module } from './module.js';
 
 /** Children named '0', '1', ... unless given as [name, module] pairs. */
@@ -31,11 +33,22 @@ export class Sequential extends Module {
   }
 }
 
-/** Feeds x through modules in order, disposing every intermediate (never x itself) once consumed. */
+/**
+ * Feeds x through modules in order, disposing every intermediate (never x itself) once consumed. At
+ * inference a Conv2d directly followed by a BatchNorm2d runs as one conv with the BN folded in (nn/fusion).
+ */
 export function runInOrder(modules: readonly Module[], x: Tensor): Tensor {
   let h = x;
-  for (const m of modules) {
-    const next = m.forward(h);
+  for (let i = 0; i < modules.length; i++) {
+    const m = modules[i]!;
+    const following = modules[i + 1];
+    let next: Tensor;
+    if (foldablePair(m, following) && foldsForInference(m) && foldsForInference(following)) {
+      next = foldedConvBn(m as Conv2d, following, h);
+      i++;
+    } else {
+      next = m.forward(h);
+    }
     if (h !== x && next !== h) h.dispose();
     h = next;
   }

@@ -5,6 +5,8 @@ export {
   MaxPool2d, ReLU, ReLU6, SiLU, Sigmoid, Tanh, type BatchNormOptions, type Conv2dOptions,
 } from './layers.js';
 export { ModuleList, Sequential, runInOrder } from './containers.js';
+export { EvalCache } from './eval-cache.js';
+export { foldBatchNorm, foldsForInference, runFoldedConv, withoutEvalFusion, type FoldedConvOptions } from './fusion.js';
 export * as init from './init.js';
 export {
   broadcastProgress, gateParameterNames, isProgressAware, isRegularized, isStructureReporting, learnedStructures, regularizerBound,

@@ -7,6 +7,7 @@
 import { noGrad } from '../engine/autograd.js';
 import { keep } from '../engine/scope.js';
 import { type MemoryFormat, Tensor } from '../engine/tensor.js';
+import { EvalCache } from './eval-cache.js';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -44,6 +45,8 @@ export abstract class Module {
   training = true;
   /** Layout of the 4-D parameters and buffers, and of the inputs `formatInput` prepares (see toMemoryFormat). */
   memoryFormat: MemoryFormat = 'contiguous';
+  /** Inference-time values derived from this module's tensors (folded kernels); see nn/fusion. */
+  readonly evalCache = new EvalCache();
   private readonly params = new Map<string, Tensor>();
   private readonly buffers = new Map<string, Tensor>();
   private readonly children = new Map<string, Module>();
@@ -168,7 +171,10 @@ export abstract class Module {
 
   // --- modes -----------------------------------------------------------------------------------------
   train(mode = true): this {
-    for (const m of this.modules()) m.training = mode;
+    for (const m of this.modules()) {
+      if (m.training !== mode) m.evalCache.clear();
+      m.training = mode;
+    }
     return this;
   }
 
@@ -246,6 +252,7 @@ export abstract class Module {
   /** Frees every parameter and buffer of this module tree. */
   dispose(): void {
     for (const m of this.modules()) {
+      m.evalCache.clear();
       for (const t of m.params.values()) t.dispose();
       for (const t of m.buffers.values()) t.dispose();
     }
@@ -265,7 +272,7 @@ export abstract class Module {
   }
 }
 
-const RESERVED = new Set(['training', 'memoryFormat', 'forward', 'constructor']);
+const RESERVED = new Set(['training', 'memoryFormat', 'evalCache', 'forward', 'constructor']);
 
 function checkName(name: string, owner: Module): void {
   if (name === '' || name.includes('.')) throw new TypeError(`${owner.constructor.name}: invalid member name '${name}' (no dots, not empty)`);

@@ -1,0 +1,102 @@
+// Inference-time folding. An eval-mode BatchNorm is an affine map per channel, so a conv followed by one
+// is a single conv with a scaled kernel and a bias: running it saves the BN pass over every activation.
+// Modules fold while running inference (eval mode, no gradient recorded); the folded kernels are cached
+// in the conv's evalCache and rebuilt when any source tensor changes (see eval-cache.ts). Code that needs
+// the model's ops as written (the ONNX tracer, the profiler) runs inside withoutEvalFusion().
+import { isGradEnabled, noGrad } from '../engine/autograd.js';
+import * as F from '../engine/functional.js';
+import { keep } from '../engine/scope.js';
+import type { Tensor } from '../engine/tensor.js';
+import { BatchNorm2d, Conv2d } from './layers.js';
+import type { Module } from './module.js';
+
+let disabled = (process.env.LEANCONV_EVAL_FUSION ?? '1') === '0';
+
+/** Runs fn with inference-time folding off: every module runs its own ops (tracing, profiling, debugging). */
+export function withoutEvalFusion<T>(fn: () => T): T {
+  const previous = disabled;
+  disabled = true;
+  try {
+    return fn();
+  } finally {
+    disabled = previous;
+  }
+}
+
+/** Whether m may run a folded form now: eval mode, no gradient recorded, folding not switched off. */
+export function foldsForInference(m: Module): boolean {
+  return !disabled && !m.training && !isGradEnabled();
+}
+
+/**
+ * A conv followed by an eval-mode BN as one kernel and bias (float64):
+ * W' = W·γ/√(σ²+ε), b' = β + (b − μ)·γ/√(σ²+ε), with the BN's own ε. Caller owns the results.
+ */
+export function foldBatchNorm(conv: Conv2d, bn: BatchNorm2d): [Tensor, Tensor] {
+  return noGrad(() => {
+    const mean = bn.running_mean.double();
+    const variance = bn.running_var.double();
+    const shifted = variance.add(bn.eps);
+    const std = shifted.sqrt();
+    const gamma = bn.weight ? bn.weight.double() : undefined;
+    const scale = gamma ? gamma.div(std) : std.reciprocal();
+    const weight = conv.weight.double().mul_(scale.view([-1, 1, 1, 1]));
+    const bias = conv.bias ? conv.bias.double().sub_(mean) : mean.neg();
+    bias.mul_(scale);
+    if (bn.bias) {
+      const beta = bn.bias.double();
+      bias.add_(beta);
+      beta.dispose();
+    }
+    for (const t of [mean, variance, shifted, std, gamma, scale]) t?.dispose();
+    return [weight, bias];
+  });
+}
+
+/** A folded kernel and bias in the layer's dtype and memory layout, owned by an evalCache. */
+class FoldedConv {
+  constructor(readonly weight: Tensor, readonly bias: Tensor) {}
+  dispose(): void {
+    this.weight.dispose();
+    this.bias.dispose();
+  }
+}
+
+export interface FoldedConvOptions {
+  stride: number | [number, number];
+  padding: number | [number, number];
+  dilation: number | [number, number];
+  groups: number;
+}
+
+/**
+ * Runs x through the conv that `fold` computes (a float64 kernel and bias, for instance a conv with its
+ * BN folded in), cached in owner's evalCache under key until one of `sources` changes.
+ */
+export function runFoldedConv(
+  owner: Module, key: string, sources: readonly (Tensor | undefined)[], fold: () => [Tensor, Tensor], like: Tensor, x: Tensor, options: FoldedConvOptions,
+): Tensor {
+  const folded = owner.evalCache.get(key, sources, () => noGrad(() => {
+    const [w64, b64] = fold();
+    const w = w64.to({ dtype: like.dtype });
+    const weight = owner.memoryFormat === 'channelsLast' ? w.contiguous('channelsLast') : w;
+    const bias = b64.to({ dtype: like.dtype });
+    for (const t of [w64, b64, w === weight ? undefined : w]) t?.dispose();
+    return new FoldedConv(keep(weight), keep(bias));
+  }));
+  return F.conv2d(x, folded.weight, { bias: folded.bias, stride: options.stride, padding: options.padding, dilation: options.dilation, groups: options.groups });
+}
+
+/** Whether `next` is a BN that `conv`'s output can be folded into (channel counts agree). */
+export function foldablePair(conv: Module, next: Module | undefined): next is BatchNorm2d {
+  return conv instanceof Conv2d && next instanceof BatchNorm2d && next.numFeatures === conv.outChannels && !isWatched(conv) && !isWatched(next);
+}
+
+/** A module whose forward was replaced on the instance (profiler, feature taps) must run as itself. */
+const isWatched = (m: Module): boolean => Object.prototype.hasOwnProperty.call(m, 'forward');
+
+/** conv then bn, computed as one conv with the BN folded in (cached on the conv). */
+export function foldedConvBn(conv: Conv2d, bn: BatchNorm2d, x: Tensor): Tensor {
+  const sources = [conv.weight, conv.bias, bn.weight, bn.bias, bn.running_mean, bn.running_var];
+  return runFoldedConv(conv, 'foldedBatchNorm', sources, () => foldBatchNorm(conv, bn), conv.weight, x, conv);
+}
