@@ -48,6 +48,10 @@ describe('leanconv command', () => {
     assert.match(r.stderr, /unknown option '--epoch'; did you mean --epochs/);
     r = leanconv('train', '--dataset', 'cifar-10');
     assert.match(r.stderr, /unknown dataset 'cifar-10'; did you mean: cifar10/);
+    r = leanconv('train', '--memory-format', 'nhcw');
+    assert.match(r.stderr, /unknown memory format 'nhcw'; did you mean: .*nchw/);
+    r = leanconv('benchmark', 'cifar_quick', '--channels-last', '--memory-format', 'nchw');
+    assert.match(r.stderr, /--channels-last conflicts with --memory-format nchw/);
     r = leanconv('train', '--lr', 'fast');
     assert.match(r.stderr, /--lr must be a number >= 0, got 'fast'/);
     for (const cmd of ['models', 'info', 'train', 'eval', 'benchmark', 'checks']) {
@@ -83,7 +87,10 @@ describe('leanconv command', () => {
     assert.deepEqual([dissected.layer, dissected.units, dissected.mapSize, dissected.images, dissected.results.length], ['layer3', 64, [2, 2], 16, 64]);
     assert.ok(existsSync(join(dissected.outDir, 'dissect.json')) && existsSync(join(dissected.outDir, 'units.csv')));
     assert.match(leanconv('dissect', join(result.runDir, 'last.safetensors'), '--concepts', concepts, '--layer', 'fc').stderr, /layer 'fc' gives a 2-d output/);
-    const bench = JSON.parse(leanconv('benchmark', 'cifar_quick', '--batch-size', '4', '--steps', '2', '--warmup', '1', '--json').stdout) as { train: { imagesPerSecond: number }; infer: { imagesPerSecond: number } };
+    const bench = JSON.parse(leanconv('benchmark', 'cifar_quick', '--batch-size', '4', '--steps', '2', '--warmup', '1', '--json').stdout) as { memoryFormat: string; train: { imagesPerSecond: number }; infer: { imagesPerSecond: number } };
+    assert.equal(bench.memoryFormat, 'channelsLast', 'a conv model runs channels-last by default');
+    const nchw = JSON.parse(leanconv('benchmark', 'cifar_quick', '--batch-size', '2', '--steps', '1', '--warmup', '0', '--mode', 'infer', '--memory-format', 'nchw', '--json').stdout) as { memoryFormat: string };
+    assert.equal(nchw.memoryFormat, 'contiguous');
     assert.ok(bench.train.imagesPerSecond > 0 && bench.infer.imagesPerSecond > 0);
     const checks = JSON.parse(leanconv('checks', '--json').stdout) as { torchVersion: string; threads: number };
     assert.match(checks.torchVersion, /^\d+\.\d+/);

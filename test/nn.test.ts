@@ -177,6 +177,17 @@ describe('Module', () => {
 });
 
 describe('memory format (channels-last)', () => {
+  test("'auto' picks channels-last for models with convolutions and leaves the others in NCHW", () => {
+    const convModel = createModel('cifar_quick');
+    assert.equal(nn.preferredMemoryFormat(convModel), 'channelsLast');
+    assert.equal(convModel.toMemoryFormat('auto').memoryFormat, 'channelsLast');
+    assert.ok((convModel.parameters().find((p) => p.ndim === 4)!).isContiguous('channelsLast'));
+    const mlp = new nn.Sequential(new nn.Flatten(), new nn.Linear(12, 3));
+    assert.equal(mlp.toMemoryFormat('auto').memoryFormat, 'contiguous');
+    convModel.dispose();
+    mlp.dispose();
+  });
+
   test('toMemoryFormat moves 4-D parameters and buffers in place: same values, same outputs, NCHW bytes in state dicts', () => {
     lc.manualSeed(3);
     const model = createModel('condensenet', { args: { stages: [1, 1, 1] } });

@@ -2,7 +2,9 @@
 import type { AcbGamma } from '../blocks/acb.js';
 import { parseAcbGamma, type ModelForm } from '../convert/form.js';
 import { type ModelArgs, parseModelArgs } from '../models/registry.js';
+import type { MemoryFormatChoice } from '../nn/module.js';
 import { roundNumbers } from '../util/format.js';
+import { unknownNameMessage } from '../util/suggest.js';
 import { UsageError, type OptionSpec } from './args.js';
 
 export const out = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -52,6 +54,20 @@ export function formFrom(values: Record<string, unknown>): ModelForm {
   }
   const gamma = acbGammaFrom(values) ?? 1;
   return deploy ? { acb: { gamma }, deploy: true } : { acb: { gamma } };
+}
+
+const MEMORY_FORMATS: Record<string, MemoryFormatChoice> = { auto: 'auto', nchw: 'contiguous', contiguous: 'contiguous', nhwc: 'channelsLast', 'channels-last': 'channelsLast' };
+
+/** --memory-format auto|nchw|channels-last (or the --channels-last shorthand), if given. */
+export function memoryFormatFrom(values: Record<string, unknown>): MemoryFormatChoice | undefined {
+  const raw = values['memory-format'] as string | undefined;
+  if (raw !== undefined && !(raw in MEMORY_FORMATS)) throw new UsageError(unknownNameMessage('memory format', raw, ['auto', 'nchw', 'channels-last']));
+  const chosen = raw === undefined ? undefined : MEMORY_FORMATS[raw];
+  if (values['channels-last']) {
+    if (chosen !== undefined && chosen !== 'channelsLast') throw new UsageError(`--channels-last conflicts with --memory-format ${raw}`);
+    return 'channelsLast';
+  }
+  return chosen;
 }
 
 /** The --acb-gamma value, if given. */

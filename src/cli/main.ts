@@ -21,7 +21,7 @@ import { formatSmall, plural } from '../util/format.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { deployTrainingRun } from '../deploy/pipeline.js';
 import { inputShape, num, parse, UsageError, type OptionSpec } from './args.js';
-import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, modelArgsFrom, out, printJson } from './common.js';
+import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, memoryFormatFrom, modelArgsFrom, out, printJson } from './common.js';
 import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
 import { cmdDissect } from './dissect.js';
 import { cmdExperiment } from './experiment.js';
@@ -225,6 +225,7 @@ preprocessing recorded in the checkpoint. A run directory means its last.safeten
   const input = checkpointInputShape(meta);
   const transforms = dataTransforms(spec, testSet, input, false).eval;
   const { model } = loadModel(path);
+  model.toMemoryFormat('auto');
   const loader = new DataLoader(testSet, { batchSize: num(values, 'batch-size', { integer: true, min: 1 }) ?? 500, transforms, workers: num(values, 'workers', { integer: true, min: 0 }) ?? 1 });
   try {
     const r = await evaluate(model, loader);
@@ -240,14 +241,14 @@ preprocessing recorded in the checkpoint. A run directory means its last.safeten
 function cmdBenchmark(argv: string[]): void {
   const opts: OptionSpec = {
     ...HELP, ...MODEL_SHAPE_OPTIONS, ...FORM_OPTIONS, 'batch-size': { type: 'string', short: 'b' }, mode: { type: 'string' }, steps: { type: 'string' },
-    warmup: { type: 'string' }, threads: { type: 'string' }, 'channels-last': { type: 'boolean' }, json: { type: 'boolean' },
+    warmup: { type: 'string' }, threads: { type: 'string' }, 'memory-format': { type: 'string' }, 'channels-last': { type: 'boolean' }, json: { type: 'boolean' },
   };
   const { values, positionals } = parse(argv, opts, 'benchmark');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv benchmark <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--in-channels C] [--threads N] [--channels-last] [--json]
+    return out(`usage: leanconv benchmark <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--in-channels C] [--threads N] [--memory-format auto|nchw|channels-last] [--json]
 
 Median images/s of training steps (forward + backward + SGD) and of inference batches on random data.
---channels-last runs the model and its input in NHWC layout.
+--memory-format: the model's and input's layout; auto (default) is channels-last for conv models (--channels-last: the same).
 ${MODEL_ARGS_HELP}
 ${FORM_HELP}`);
   }
@@ -255,12 +256,12 @@ ${FORM_HELP}`);
   if (!['train', 'infer', 'both'].includes(mode)) throw new UsageError(unknownNameMessage('mode', mode, ['train', 'infer', 'both']));
   setNumThreads(num(values, 'threads', { integer: true, min: 1 }) ?? defaultNumThreads());
   const { model, name, form, shape, numClasses } = modelFromArgument(positionals[0]!, values);
-  if (values['channels-last']) model.toMemoryFormat('channelsLast');
+  model.toMemoryFormat(memoryFormatFrom(values) ?? 'auto');
   try {
     const batchSize = num(values, 'batch-size', { integer: true, min: 1 }) ?? 64;
     const r = measureThroughput(model, { batchSize, input: shape, numClasses, mode: mode as 'train', steps: num(values, 'steps', { integer: true, min: 1 }), warmup: num(values, 'warmup', { integer: true, min: 0 }) });
     if (values.json) return printJson({ model: name, form: formName(form), input: shape, threads: buildInfo().threads, memoryFormat: model.memoryFormat, ...r });
-    out(`${name} (${formName(form)} form), batch ${batchSize}, input ${shape.join('x')}, ${buildInfo().threads} threads${values['channels-last'] ? ', channels-last' : ''}`);
+    out(`${name} (${formName(form)} form), batch ${batchSize}, input ${shape.join('x')}, ${buildInfo().threads} threads, ${model.memoryFormat === 'channelsLast' ? 'channels-last' : 'NCHW'}`);
     if (r.train) out(`  train: ${r.train.imagesPerSecond.toFixed(1)} img/s (${r.train.msPerStep.toFixed(1)} ms/step)`);
     if (r.infer) out(`  infer: ${r.infer.imagesPerSecond.toFixed(1)} img/s (${r.infer.msPerBatch.toFixed(1)} ms/batch)`);
   } finally {

@@ -36,7 +36,7 @@ export function summarize(result: TrainResult, lastK: number): Pick<FormSummary,
 }
 
 /** Settings that only change how a run executes, not what it computes. */
-const RUNTIME_KEYS = new Set(['runName', 'outDir', 'workers', 'threads', 'evalBatchSize', 'channelsLast']);
+const RUNTIME_KEYS = new Set(['runName', 'outDir', 'workers', 'threads', 'evalBatchSize', 'memoryFormat']);
 
 /** The recipe differences between a run directory's recorded config and the requested one. */
 function recipeDifferences(recorded: TrainConfig, requested: TrainConfig): string[] {

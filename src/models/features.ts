@@ -5,8 +5,8 @@
 // the classifier's (minus the head), so a classifier checkpoint loads into the backbone (strict: false).
 import { noGrad } from '../engine/autograd.js';
 import { keep, tidy, track, unkeep } from '../engine/scope.js';
-import { type MemoryFormat, type Shape, randn, type Tensor } from '../engine/tensor.js';
-import { type MultiOutput, Module } from '../nn/module.js';
+import { type Shape, randn, type Tensor } from '../engine/tensor.js';
+import { type MemoryFormatChoice, type MultiOutput, Module } from '../nn/module.js';
 
 /** One feature map the extractor returns. */
 export interface FeatureInfo {
@@ -129,9 +129,9 @@ export class FeatureExtractor extends Module implements MultiOutput {
     return outputs[outputs.length - 1]!;
   }
 
-  override toMemoryFormat(format: MemoryFormat): this {
+  override toMemoryFormat(format: MemoryFormatChoice): this {
     super.toMemoryFormat(format);
-    this.model.memoryFormat = format;
+    this.model.memoryFormat = this.memoryFormat;
     return this;
   }
 }

@@ -2,6 +2,7 @@
 import type { AcbGamma } from '../blocks/acb.js';
 import type { ModelForm } from '../convert/form.js';
 import type { ModelArgs } from '../models/registry.js';
+import type { MemoryFormatChoice } from '../nn/module.js';
 import type { ScheduleSpec } from './schedule.js';
 
 export interface TrainConfig {
@@ -59,10 +60,11 @@ export interface TrainConfig {
   /** libtorch threads (default: available cores). */
   threads?: number;
   /**
-   * Run the model in channels-last (NHWC) layout: parameters and batches. oneDNN's convolutions then skip
-   * their layout reorders (CondenseNet trains ~1.7x faster); the results differ only by float rounding.
+   * The model's memory layout for parameters and batches. 'auto' (default): channels-last (NHWC) for
+   * convolutional models, where oneDNN's convolutions skip their layout reorders (1.07-1.67x faster
+   * training, bench/results/memory-format.md); results differ from NCHW only by float rounding.
    */
-  channelsLast: boolean;
+  memoryFormat: MemoryFormatChoice;
   /** Parent directory of run directories. */
   outDir: string;
   /** Run directory name (default: <date>-<model>-<dataset>). */
@@ -96,7 +98,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   augment: true,
   seed: 0,
   workers: 1,
-  channelsLast: false,
+  memoryFormat: 'auto',
   outDir: 'runs',
   evalEvery: 1,
 };
@@ -137,7 +139,7 @@ export class ConfigError extends Error {
 }
 
 /** Settings a resumed run may change: how it runs and how long, never what it computes per epoch. */
-export const RESUME_OVERRIDES = ['epochs', 'workers', 'threads', 'evalBatchSize', 'channelsLast'] as const;
+export const RESUME_OVERRIDES = ['epochs', 'workers', 'threads', 'evalBatchSize', 'memoryFormat'] as const;
 
 /**
  * Checks every value of a config before anything is created (run directory, model, data), so a bad
@@ -161,6 +163,7 @@ export function validateConfig(c: TrainConfig): void {
   for (const [name, divisor] of Object.entries(c.budgets ?? {})) check(Number.isFinite(divisor) && divisor >= 1, `budget divisor ${name} must be >= 1, got ${divisor}`);
   check(Number.isFinite(c.mixupAlpha) && c.mixupAlpha >= 0, `mixupAlpha must be >= 0, got ${c.mixupAlpha}`);
   check(inRange(c.warmupEpochs, 0, c.epochs, false), `warmupEpochs must be in [0, epochs=${c.epochs}], got ${c.warmupEpochs}`);
+  check(['auto', 'contiguous', 'channelsLast'].includes(c.memoryFormat), `memoryFormat must be 'auto', 'contiguous' or 'channelsLast', got ${String(c.memoryFormat)}`);
   check(int(c.seed, 0), `seed must be an integer >= 0, got ${c.seed}`);
   check(int(c.workers, 0), `workers must be an integer >= 0, got ${c.workers}`);
   check(int(c.threads, 1), `threads must be a positive integer, got ${c.threads}`);

@@ -173,6 +173,12 @@ function resolveRun(configIn: TrainOptions): { config: TrainConfig; runDir: stri
   } catch (err) {
     throw new TrainingError(`cannot resume: ${join(r.runDir, 'config.json')} is not valid JSON (${(err as Error).message})`);
   }
+  const legacy = recorded as TrainConfig & { channelsLast?: boolean };
+  if (legacy.channelsLast !== undefined) {
+    // Runs recorded before memoryFormat replaced the channelsLast flag.
+    if (legacy.channelsLast) recorded.memoryFormat = 'channelsLast';
+    delete legacy.channelsLast;
+  }
   const kept = Object.fromEntries(given.map((k) => [k, overrides[k as keyof typeof overrides]]));
   return { config: { ...DEFAULT_CONFIG, ...recorded, ...kept }, runDir: r.runDir, resumeFrom: r.checkpoint, recordedEpochs: recorded.epochs };
 }
@@ -226,7 +232,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   manualSeed(config.seed);
   const form = configForm(config);
   const model = buildModel(config.model, modelOptions, form);
-  if (config.channelsLast) model.toMemoryFormat('channelsLast');
+  model.toMemoryFormat(config.memoryFormat);
   let callbacks: TrainCallback[];
   try {
     callbacks = [...recipeCallbacks(model, config), ...(hooks.callbacks ?? [])];
