@@ -1,5 +1,5 @@
-// One leanconv measurement for bench/train: node dist/bench/train-worker.js MODEL[+acb|+cl] BATCH WARMUP STEPS -> one JSON line
-// (+acb: the ACNet training form; +cl: the model in channels-last layout).
+// One leanconv measurement for bench/train: node dist/bench/train-worker.js MODEL[+acb|+nchw] BATCH WARMUP STEPS -> one JSON line
+// (+acb: the ACNet training form; the model runs in leanconv's default layout, 'auto', or NCHW for +nchw).
 import { readFileSync } from 'node:fs';
 
 import { measureThroughput } from '../src/analysis/index.js';
@@ -12,7 +12,7 @@ const [name, form] = arg!.split('+');
 manualSeed(0);
 const spec = getModelSpec(name!);
 const model = form === 'acb' ? acnetize(createModel(name!)) : createModel(name!);
-if (form === 'cl') model.toMemoryFormat('channelsLast');
+model.toMemoryFormat(form === 'nchw' ? 'contiguous' : 'auto');
 const r = measureThroughput(model, { batchSize: Number(batch), input: spec.inputSize, numClasses: spec.defaultNumClasses, mode: 'both', warmup: Number(warmup), steps: Number(steps) });
 const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
 console.log(JSON.stringify({ train_ms: r.train!.msPerStep, infer_ms: r.infer!.msPerBatch, peak_rss_mb: hwm }));

@@ -1,6 +1,6 @@
 // Training benchmark: images/s of training steps and inference at CIFAR size (Cifar-quick, ResNet-20/56 by
-// default; condensenet86 and condensenet86+cl, channels-last in both frameworks, on request), leanconv vs
-// PyTorch eager (Debian python3-torch, same libtorch), same threads and batch.
+// default; condensenet86, hcgnet_a1 and the +acb forms on request), leanconv vs PyTorch eager (Debian
+// python3-torch, same libtorch) in its default layout and in channels-last, same threads and batch.
 // Every (model, framework) runs in its own process so peak RSS is its own; runs alternate between the
 // frameworks over several rounds (the machines are shared and noisy) and the table shows medians.
 //   npm run bench:train -- [--rounds 5] [--batch 128] [--threads N] [--steps 10] [--warmup 3]
@@ -27,14 +27,19 @@ const env = { ...process.env, LEANCONV_THREADS: String(threads), BENCH_THREADS: 
 const argv = (m: string) => [m, args.batch!, args.warmup!, args.steps!];
 
 interface Run { train_ms: number; infer_ms: number; peak_rss_mb: number }
-const runs: Record<string, { leanconv: Run[]; torch: Run[] }> = Object.fromEntries(models.map((m) => [m, { leanconv: [], torch: [] }]));
-const run = (fw: 'leanconv' | 'torch', m: string): Run => JSON.parse(fw === 'leanconv'
+// leanconv runs as users get it (layout 'auto'); PyTorch runs with its defaults (NCHW) and with
+// channels-last applied by hand (model and input .to(memory_format=torch.channels_last)).
+const FRAMEWORKS = ['leanconv', 'torch', 'torchCl'] as const;
+type Framework = (typeof FRAMEWORKS)[number];
+const runs: Record<string, Record<Framework, Run[]>> = Object.fromEntries(models.map((m) => [m, { leanconv: [], torch: [], torchCl: [] }]));
+const run = (fw: Framework, m: string): Run => JSON.parse(fw === 'leanconv'
   ? execFileSync(process.execPath, [`${root}dist/bench/train-worker.js`, ...argv(m)], { env, encoding: 'utf8' })
-  : execFileSync('/usr/bin/python3', [`${root}bench/train_torch.py`, ...argv(m)], { env, encoding: 'utf8' })) as Run;
+  : execFileSync('/usr/bin/python3', [`${root}bench/train_torch.py`, ...argv(fw === 'torchCl' ? `${m}+cl` : m)], { env, encoding: 'utf8' })) as Run;
 
 for (let r = 0; r < rounds; r++) {
   for (const m of models) {
-    const order: ('leanconv' | 'torch')[] = r % 2 === 0 ? ['leanconv', 'torch'] : ['torch', 'leanconv'];
+    // Rotate the order so no framework always runs first (or right after another's process).
+    const order = FRAMEWORKS.map((_, i) => FRAMEWORKS[(i + r) % FRAMEWORKS.length]!);
     for (const fw of order) runs[m]![fw].push(run(fw, m));
   }
   process.stderr.write(`round ${r + 1}/${rounds} done\n`);
@@ -46,32 +51,36 @@ const median = (xs: number[]) => {
 };
 const batch = Number(args.batch);
 const rows = models.map((m) => {
-  const pick = (fw: 'leanconv' | 'torch', k: keyof Run) => median(runs[m]![fw].map((x) => x[k]));
-  const ours = { train: (1000 * batch) / pick('leanconv', 'train_ms'), infer: (1000 * batch) / pick('leanconv', 'infer_ms'), rss: pick('leanconv', 'peak_rss_mb') };
-  const theirs = { train: (1000 * batch) / pick('torch', 'train_ms'), infer: (1000 * batch) / pick('torch', 'infer_ms'), rss: pick('torch', 'peak_rss_mb') };
-  return { model: m, leanconv: ours, torch: theirs, trainRatio: ours.train / theirs.train, inferRatio: ours.infer / theirs.infer };
+  const pick = (fw: Framework) => {
+    const med = (k: keyof Run) => median(runs[m]![fw].map((x) => x[k]));
+    return { train: (1000 * batch) / med('train_ms'), infer: (1000 * batch) / med('infer_ms'), rss: med('peak_rss_mb') };
+  };
+  const [ours, torch, torchCl] = [pick('leanconv'), pick('torch'), pick('torchCl')];
+  return {
+    model: m, leanconv: ours, torch, torchCl,
+    trainRatio: ours.train / torch.train, trainRatioCl: ours.train / torchCl.train, inferRatio: ours.infer / torch.infer, inferRatioCl: ours.infer / torchCl.infer,
+  };
 });
 
 const info = buildInfo();
 const f = (v: number) => v.toFixed(0);
+const x = (v: number) => v.toFixed(2);
 const table = [
   '# Training benchmark: leanconv vs PyTorch eager (same libtorch)',
   '',
   `Command: \`npm run bench:train -- --rounds ${rounds} --batch ${batch} --threads ${threads} --steps ${args.steps} --warmup ${args.warmup} --models ${models.join(',')} --out ${args.out}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; libtorch ${info.torchVersion}; BLAS: ${info.blas}; threads: ${threads}; input 3x32x32, batch ${batch}.`,
-  `Each cell: median over ${rounds} interleaved rounds (one process per model and framework) of the median of ${args.steps} timed steps after ${args.warmup} warm-up steps.`,
-  'A training step is forward + cross-entropy + backward + SGD (momentum) update. Ratio = leanconv img/s / PyTorch img/s (>= 1.0: leanconv at least as fast).',
+  `Each cell: median over ${rounds} rounds (one process per model and framework, order rotated each round) of the median of ${args.steps} timed steps after ${args.warmup} warm-up steps.`,
+  'A training step is forward + cross-entropy + backward + SGD (momentum) update; inference is an eval-mode forward without gradients.',
+  "leanconv runs with its defaults (layout 'auto': channels-last for conv models; eval-mode BN folding). PyTorch: defaults (NCHW), and channels-last by hand (CL).",
+  'Ratio = leanconv img/s / PyTorch img/s (>= 1.0: leanconv at least as fast).',
   '',
-  '| model | train img/s leanconv | train img/s PyTorch | train ratio | infer img/s leanconv | infer img/s PyTorch | infer ratio | peak RSS leanconv | peak RSS PyTorch |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.model} | ${f(r.leanconv.train)} | ${f(r.torch.train)} | ${r.trainRatio.toFixed(2)} | ${f(r.leanconv.infer)} | ${f(r.torch.infer)} | ${r.inferRatio.toFixed(2)} | ${f(r.leanconv.rss)} MB | ${f(r.torch.rss)} MB |`),
+  '| model | train leanconv | train PyTorch | train PyTorch CL | ratio | ratio vs CL | infer leanconv | infer PyTorch | infer PyTorch CL | ratio | ratio vs CL | peak RSS leanconv | peak RSS PyTorch |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.model} | ${f(r.leanconv.train)} | ${f(r.torch.train)} | ${f(r.torchCl.train)} | ${x(r.trainRatio)} | ${x(r.trainRatioCl)} | ` +
+    `${f(r.leanconv.infer)} | ${f(r.torch.infer)} | ${f(r.torchCl.infer)} | ${x(r.inferRatio)} | ${x(r.inferRatioCl)} | ${f(r.leanconv.rss)} MB | ${f(r.torch.rss)} MB |`),
   '',
-  // A '+cl' row runs both frameworks in channels-last; against the plain row's PyTorch it shows what
-  // leanconv's --channels-last gains over the reference code as its users run it (NCHW).
-  ...rows.filter((r) => r.model.endsWith('+cl') && rows.some((p) => p.model === r.model.slice(0, -3))).map((r) => {
-    const plain = rows.find((p) => p.model === r.model.slice(0, -3))!;
-    return `${r.model.slice(0, -3)}: leanconv channels-last vs PyTorch default layout: training ${(r.leanconv.train / plain.torch.train).toFixed(2)}x, inference ${(r.leanconv.infer / plain.torch.infer).toFixed(2)}x.`;
-  }),
+  'img/s in every throughput column.',
   '',
 ];
 mkdirSync(`${root}bench/results`, { recursive: true });
