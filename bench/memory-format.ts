@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { F, manualSeed, noGrad, randint, randn, setNumThreads, tidy } from '../src/engine/index.js';
 import { SGD } from '../src/engine/optim.js';
 import { createModel, getModelSpec } from '../src/models/index.js';
+import { withoutEvalFusion } from '../src/nn/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,7 +23,7 @@ const batch = Number(args.batch);
 const reps = Number(args.reps);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
-function variant(name: string, layout: 'contiguous' | 'channelsLast'): { train: () => void; infer: () => void } {
+function variant(name: string, layout: 'contiguous' | 'channelsLast'): { train: () => void; infer: () => void; unfolded: () => void } {
   manualSeed(0);
   const spec = getModelSpec(name);
   const model = createModel(name).toMemoryFormat(layout);
@@ -38,23 +39,28 @@ function variant(name: string, layout: 'contiguous' | 'channelsLast'): { train: 
       opt.step();
     }),
     infer: () => tidy(() => noGrad(() => void model.eval().forward(x))),
+    unfolded: () => tidy(() => noGrad(() => withoutEvalFusion(() => void model.eval().forward(x)))),
   };
 }
 
 const rows = args.models!.split(',').map((name) => {
   const variants = { nchw: variant(name, 'contiguous'), cl: variant(name, 'channelsLast') };
   const times: Record<string, number[]> = {};
-  for (let r = 0; r < reps + 2; r++) {
-    for (const [layout, v] of Object.entries(variants)) {
-      for (const mode of ['train', 'infer'] as const) {
-        const t = performance.now();
-        v[mode]();
-        if (r >= 2) (times[`${layout} ${mode}`] ??= []).push(performance.now() - t);
+  // Training steps first, then inference: switching to training mode drops the folded kernels, which
+  // serving never does, so interleaving the two would time a rebuild on every inference step.
+  for (const modes of [['train'], ['infer', 'unfolded']] as const) {
+    for (let r = 0; r < reps + 2; r++) {
+      for (const [layout, v] of Object.entries(variants)) {
+        for (const mode of modes) {
+          const t = performance.now();
+          v[mode]();
+          if (r >= 2) (times[`${layout} ${mode}`] ??= []).push(performance.now() - t);
+        }
       }
     }
   }
   const ms = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
-  const row = { model: name, trainNchw: ms['nchw train']!, trainCl: ms['cl train']!, inferNchw: ms['nchw infer']!, inferCl: ms['cl infer']! };
+  const row = { model: name, trainNchw: ms['nchw train']!, trainCl: ms['cl train']!, inferNchw: ms['nchw unfolded']!, inferCl: ms['cl unfolded']!, inferClFolded: ms['cl infer']! };
   process.stderr.write(`${name} done\n`);
   return row;
 });
@@ -64,12 +70,13 @@ const table = [
   '',
   `Command: \`node dist/bench/memory-format.js --models ${args.models} --batch ${batch} --reps ${reps} --threads ${args.threads} --out ${args.out}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; threads ${args.threads}; batch ${batch}.`,
-  `Each cell: median of ${reps} steps after 2 warm-up rounds, the two layouts' steps interleaved. Speedup = NCHW time / channels-last time.`,
+  `Each cell: median of ${reps} steps after 2 warm-up rounds, all variants' steps interleaved. Speedup = NCHW time / channels-last time.`,
+  'Inference columns without BN folding compare the layouts alone; the last two show what eval-mode folding (conv -> BN, ACB) adds on top of channels-last.',
   '',
-  '| model | train NCHW | train channels-last | speedup | infer NCHW | infer channels-last | speedup |',
-  '|---|---:|---:|---:|---:|---:|---:|',
+  '| model | train NCHW | train channels-last | speedup | infer NCHW | infer channels-last | speedup | infer channels-last + folding | folding speedup |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map((r) => `| ${r.model} | ${r.trainNchw.toFixed(1)} ms | ${r.trainCl.toFixed(1)} ms | ${(r.trainNchw / r.trainCl).toFixed(2)}x | ` +
-    `${r.inferNchw.toFixed(1)} ms | ${r.inferCl.toFixed(1)} ms | ${(r.inferNchw / r.inferCl).toFixed(2)}x |`),
+    `${r.inferNchw.toFixed(1)} ms | ${r.inferCl.toFixed(1)} ms | ${(r.inferNchw / r.inferCl).toFixed(2)}x | ${r.inferClFolded.toFixed(1)} ms | ${(r.inferCl / r.inferClFolded).toFixed(2)}x |`),
   '',
 ];
 const root = new URL('../../', import.meta.url).pathname;

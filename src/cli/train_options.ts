@@ -93,7 +93,7 @@ recipe:
       --decay-gates        weight decay on DGConv's gates too (default: not decayed; upstream does not say)
 run:
       --seed N --workers N (loader threads) --threads N (libtorch threads)
-      --memory-format F    auto (default: channels-last for conv models, 1.07-1.67x faster training), nchw,
+      --memory-format F    auto (default: channels-last for conv models, 1.03-1.63x faster training), nchw,
                            or channels-last (--channels-last for short); results differ only by float rounding
       --out-dir DIR (default ${DEFAULT_CONFIG.outDir}) --run-name NAME --eval-every N
       --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it; it keeps

@@ -61,7 +61,7 @@ export interface TrainConfig {
   threads?: number;
   /**
    * The model's memory layout for parameters and batches. 'auto' (default): channels-last (NHWC) for
-   * convolutional models, where oneDNN's convolutions skip their layout reorders (1.07-1.67x faster
+   * convolutional models, where oneDNN's convolutions skip their layout reorders (1.03-1.63x faster
    * training, bench/results/memory-format.md); results differ from NCHW only by float rounding.
    */
   memoryFormat: MemoryFormatChoice;
