@@ -3,16 +3,20 @@
 // Two micro-benchmarks back the CondenseNet notes: --gather (channel gather on the 4-D tensor vs the
 // [N, C, H·W] view) and --conv (conv forward + backward, NCHW vs channels-last).
 //   node dist/bench/op-profile.js condensenet86 [--deploy] [--channels-last] [--batch 64] [--reps 3]
-//   node dist/bench/op-profile.js --gather | --conv
+//   node dist/bench/op-profile.js --gather | --conv | --fold | --sgd
+// --fold: a conv with a folded BN (conv + bias) vs conv then eval-mode BN; --sgd: SGD's per-parameter
+// ops from JS vs the one-call native step (SGD.step).
 import { parseArgs } from 'node:util';
 
 import { buildModel } from '../src/convert/index.js';
-import { arange, cat, F, noGrad, randn, randperm, setNumThreads, tidy } from '../src/engine/index.js';
+import { arange, cat, F, keep, noGrad, ones, randn, randperm, setNumThreads, type Tensor, tidy, zeros } from '../src/engine/index.js';
+import { SGD } from '../src/engine/optim.js';
+import { createModel } from '../src/models/index.js';
 import { observeOps } from '../src/engine/trace.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { deploy: { type: 'boolean' }, batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' }, gather: { type: 'boolean' }, conv: { type: 'boolean' }, 'channels-last': { type: 'boolean' } },
+  options: { deploy: { type: 'boolean' }, batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' }, gather: { type: 'boolean' }, conv: { type: 'boolean' }, fold: { type: 'boolean' }, sgd: { type: 'boolean' }, 'channels-last': { type: 'boolean' } },
 });
 setNumThreads(2);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -54,6 +58,39 @@ if (args.gather) {
     console.log(`conv ${cin}->${cout} k${k} groups ${g} dilation ${dil} ${hw}x${hw} batch 64: forward + backward NCHW ${r.NCHW!.toFixed(2)} ms, ` +
       `channels-last ${r['channels-last']!.toFixed(2)} ms (${(r.NCHW! / r['channels-last']!).toFixed(2)}x); forward NCHW ${r.fNCHW!.toFixed(2)}, ` +
       `channels-last ${r.fCL!.toFixed(2)} (${(r.fNCHW! / r.fCL!).toFixed(2)}x)`);
+  }
+} else if (args.fold) {
+  for (const layout of ['contiguous', 'channelsLast'] as const) {
+    const x = randn([32, 16, 32, 32]).contiguous(layout);
+    const w = randn([16, 16, 3, 3]).contiguous(layout);
+    const [bias, mean, variance] = [randn([16]), zeros([16]), ones([16])];
+    const r = interleaved({
+      'conv + bias': () => tidy(() => noGrad(() => void F.conv2d(x, w, { padding: 1, bias }))),
+      'conv then BN': () => tidy(() => noGrad(() => void F.batchNorm(F.conv2d(x, w, { padding: 1 }), mean, variance, { training: false }))),
+    }, 40);
+    console.log(`conv 16->16 3x3 32x32 batch 32, ${layout}: conv + bias ${r['conv + bias']!.toFixed(3)} ms, conv then BN ${r['conv then BN']!.toFixed(3)} ms ` +
+      `(${(r['conv then BN']! / r['conv + bias']!).toFixed(2)}x)`);
+  }
+} else if (args.sgd) {
+  for (const name of ['resnet20', 'resnet56']) {
+    const params = createModel(name).parameters();
+    for (const p of params) p.grad = randn(p.shape);
+    const fused = new SGD(params, { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 });
+    const buffers = new Map<Tensor, Tensor>();
+    // SGD's update as separate engine ops per parameter (what SGD.step did before sgdStep).
+    const perOp = (): void => noGrad(() => {
+      for (const p of params) {
+        tidy(() => {
+          const d = p.grad!.add(p, 5e-4);
+          let buf = buffers.get(p);
+          if (buf === undefined) buffers.set(p, (buf = keep(d.clone())));
+          else buf.mul_(0.9).add_(d, 1);
+          p.add_(buf, -0.1);
+        });
+      }
+    });
+    const r = interleaved({ perOp, fused: () => fused.step() }, 60);
+    console.log(`${name} (${params.length} parameters), SGD step: per-op ${r.perOp!.toFixed(3)} ms, one native call ${r.fused!.toFixed(3)} ms`);
   }
 } else {
   const name = positionals[0] ?? 'condensenet86';

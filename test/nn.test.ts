@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import * as lc from '../src/engine/index.js';
+import { observeOps } from '../src/engine/trace.js';
 import * as nn from '../src/nn/index.js';
 import { createModel } from '../src/models/index.js';
 import { ACBlock } from '../src/blocks/index.js';
@@ -243,14 +244,21 @@ describe('inference-time BN folding', () => {
     const x = lc.randn([2, 3, 6, 6]);
     const forward = (): lc.Tensor => lc.noGrad(() => block.forward(x));
     const reference = (): lc.Tensor => lc.noGrad(() => nn.withoutEvalFusion(() => block.forward(x)));
-    forward().dispose();
+    // Folding takes a square root of the BN variance; a forward that reuses the cached kernel takes none.
+    const folds = (): number => {
+      let n = 0;
+      observeOps((op) => void (n += op === 'sqrt' ? 1 : 0), () => forward().dispose());
+      return n;
+    };
+    assert.equal(folds(), 1, 'the first forward folds');
     const live = undisposedTensors();
-    forward().dispose();
-    assert.equal(undisposedTensors(), live, 'a second forward reuses the folded kernel (no new tensors kept)');
+    assert.equal(folds(), 0, 'a second forward reuses the folded kernel');
+    assert.equal(undisposedTensors(), live, 'and keeps no new tensors');
 
     const version = conv.weight.version;
     lc.noGrad(() => conv.weight.mul_(2));
     assert.equal(conv.weight.version, version + 1, 'in-place ops bump the version');
+    assert.equal(folds(), 1, 'a changed weight is folded again');
     const [a, b] = [forward(), reference()];
     assert.ok(maxAbsDiff(a, b) < 1e-5, 'the fold sees the new weights');
 

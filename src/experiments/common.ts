@@ -35,8 +35,8 @@ export function summarize(result: TrainResult, lastK: number): Pick<FormSummary,
   };
 }
 
-/** Settings that only change how a run executes, not what it computes. */
-const RUNTIME_KEYS = new Set(['runName', 'outDir', 'workers', 'threads', 'evalBatchSize', 'memoryFormat']);
+/** Settings that only change how a run executes, not what it computes (channelsLast: runs recorded before memoryFormat). */
+const RUNTIME_KEYS = new Set(['runName', 'outDir', 'workers', 'threads', 'evalBatchSize', 'memoryFormat', 'channelsLast']);
 
 /** The recipe differences between a run directory's recorded config and the requested one. */
 function recipeDifferences(recorded: TrainConfig, requested: TrainConfig): string[] {

@@ -2,17 +2,12 @@
 // fused into one kernel) and reuses across batches. An entry is rebuilt when any tensor it was derived
 // from is replaced or changed in place (the engine's version counter), and all entries are dropped when
 // the module goes back to training mode, whose updates (BN running statistics) libtorch does not count.
-import { keep } from '../engine/scope.js';
-import { Tensor } from '../engine/tensor.js';
-
-export interface Disposable {
-  dispose(): void;
-}
+import type { Tensor } from '../engine/tensor.js';
 
 interface Entry {
   sources: readonly (Tensor | undefined)[];
   versions: number[];
-  value: Disposable;
+  value: { dispose(): void };
 }
 
 const versionOf = (t: Tensor | undefined): number => (t === undefined ? -1 : t.version);
@@ -22,10 +17,10 @@ export class EvalCache {
 
   /**
    * The value stored under key, or build()'s result when there is none or `sources` changed since.
-   * The cache owns the value until it drops it: a Tensor value is exempted from enclosing scopes here;
-   * a value holding tensors must keep() them itself (module parameters already are).
+   * The cache owns the value until it drops it (dispose()), so build() must keep() the tensors in it:
+   * no enclosing scope may free them.
    */
-  get<T extends Disposable>(key: string, sources: readonly (Tensor | undefined)[], build: () => T): T {
+  get<T extends { dispose(): void }>(key: string, sources: readonly (Tensor | undefined)[], build: () => T): T {
     const entry = this.entries.get(key);
     if (entry && entry.sources.length === sources.length && sources.every((t, i) => t === entry.sources[i] && versionOf(t) === entry.versions[i])) {
       return entry.value as T;
@@ -33,7 +28,6 @@ export class EvalCache {
     entry?.value.dispose();
     this.entries.delete(key);
     const value = build();
-    if (value instanceof Tensor) keep(value);
     this.entries.set(key, { sources: [...sources], versions: sources.map(versionOf), value });
     return value;
   }
