@@ -263,4 +263,5 @@ def main():
     print(json.dumps({'train_ms': train_ms, 'infer_ms': infer_ms, 'peak_rss_mb': hwm / 1024}))
 
 
-main()
+if __name__ == '__main__':
+    main()

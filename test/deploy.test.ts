@@ -145,6 +145,7 @@ describe('ONNX export: every op the exporter accepts matches libtorch under onnx
     { name: 'non-global adaptive average pooling', op: 'AveragePool', input: [3, 8, 8], model: () => seq(new nn.AdaptiveAvgPool2d(2), new nn.Flatten(), new nn.Linear(12, 5)) },
     { name: 'Dropout (eval: identity)', op: 'Gemm', input: [3, 4, 4], model: () => seq(new nn.Flatten(), new nn.Dropout(0.5), new nn.Linear(48, 6)) },
     { name: 'grouped and dilated conv', op: 'Conv', input: [4, 9, 9], model: () => seq(new nn.Conv2d(4, 8, 3, { groups: 2, dilation: 2, padding: 2 }), new nn.Conv2d(8, 8, 3, { groups: 8, stride: 2 })) },
+    { name: 'batch norm with its ReLU in one call (F.batchNorm relu)', op: 'Relu', input: [3, 5, 5], model: () => new OpCase(3, (m, x) => lc.tidy(() => lc.F.batchNorm(x, m.offset.flatten().mul(0.1), m.scale.flatten(), { relu: true }))) },
     { name: 'ceil-mode max pooling', op: 'MaxPool', input: [2, 7, 7], model: () => seq(new nn.MaxPool2d({ kernelSize: 2, stride: 2, ceilMode: true })) },
     { name: 'average pooling: padding with and without count_include_pad, ceil mode', op: 'AveragePool', input: [2, 7, 7], model: () => new OpCase(2, (_m, x) => lc.tidy(() => {
       const a = lc.F.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: true });

@@ -216,6 +216,38 @@ describe('memory format (channels-last)', () => {
   });
 });
 
+describe('BN -> ReLU fusion (runInOrder)', () => {
+  test('a training step through conv -> BN -> ReLU runs BN and ReLU as one op, with the same outputs and gradients', () => {
+    const run = (fused: boolean) => {
+      lc.manualSeed(9);
+      const block = new nn.Sequential(new nn.Conv2d(3, 12, 3, { padding: 1 }), new nn.BatchNorm2d(12), new nn.ReLU(), new nn.Conv2d(12, 2, 1)).toMemoryFormat('channelsLast');
+      const x = lc.randn([4, 3, 6, 6]).contiguous('channelsLast');
+      let relus = 0;
+      const out = observeOps((op) => void (relus += op.startsWith('relu') ? 1 : 0), () => (fused ? block.forward(x) : nn.withoutEvalFusion(() => block.forward(x))));
+      out.square().sum().backward();
+      const bn = block.getSubmodule('1') as nn.BatchNorm2d;
+      return { out, relus, grad: bn.weight!.grad!, conv: (block.getSubmodule('0') as nn.Conv2d).weight.grad!, mean: bn.running_mean };
+    };
+    const fused = run(true);
+    const plain = run(false);
+    assert.equal(fused.relus, 0, 'no separate ReLU op when fused');
+    assert.equal(plain.relus, 1);
+    assert.ok(maxAbsDiff(fused.out, plain.out) < 1e-6);
+    assert.ok(maxAbsDiff(fused.grad, plain.grad) < 1e-5 && maxAbsDiff(fused.conv, plain.conv) < 1e-4);
+    assert.ok(maxAbsDiff(fused.mean, plain.mean) < 1e-6);
+  });
+
+  test('a ReLU with a forward of its own (a hook, a feature tap) is not fused away', () => {
+    const relu = new nn.ReLU();
+    let seen = 0;
+    const original = relu.forward.bind(relu);
+    relu.forward = (x: lc.Tensor) => { seen++; return original(x); };
+    const block = new nn.Sequential(new nn.BatchNorm2d(3), relu);
+    block.forward(lc.randn([2, 3, 4, 4]).contiguous('channelsLast'));
+    assert.equal(seen, 1);
+  });
+});
+
 describe('inference-time BN folding', () => {
   const convsWithFolds = (m: nn.Module): nn.Conv2d[] => m.modules().filter((c): c is nn.Conv2d => c instanceof nn.Conv2d && c.evalCache.size > 0);
 

@@ -1,5 +1,6 @@
 // Neural-network functional ops: convolution, normalisation, pooling, activations and losses.
 #include "common.h"
+#include "kernels.h"
 
 namespace leanconv {
 
@@ -11,11 +12,30 @@ LC_OP(conv2d) {
 // input, weight, bias?
 LC_OP(linear) { LC_RET(at::linear(T(info, 0), T(info, 1), OptT(info, 2))); }
 
-// input, weight?, bias?, runningMean?, runningVar?, training, momentum, eps
+// input, weight?, bias?, runningMean?, runningVar?, training, momentum, eps, relu?
 // In training mode the running statistics are updated in place, as torch.nn.functional.batch_norm does.
+// relu: apply ReLU to the result (one pass with leanconv's channels-last kernel, else a second op).
 LC_OP(batchNorm) {
-  LC_RET(at::batch_norm(T(info, 0), OptT(info, 1), OptT(info, 2), OptT(info, 3), OptT(info, 4), B(info, 5), D(info, 6),
-                        D(info, 7), /*cudnn_enabled=*/true));
+  const at::Tensor& input = T(info, 0);
+  const bool training = B(info, 5), relu = !IsMissing(info, 8) && B(info, 8);
+  const auto weight = OptT(info, 1), bias = OptT(info, 2), runningMean = OptT(info, 3), runningVar = OptT(info, 4);
+  if (ChannelsLastBatchNormApplies(input, training)) {
+    LC_RET(ChannelsLastBatchNorm(input, weight.value_or(at::Tensor()), bias.value_or(at::Tensor()),
+                                 runningMean.value_or(at::Tensor()), runningVar.value_or(at::Tensor()), D(info, 6),
+                                 D(info, 7), relu));
+  }
+  at::Tensor out = at::batch_norm(input, weight, bias, runningMean, runningVar, training, D(info, 6), D(info, 7),
+                                  /*cudnn_enabled=*/true);
+  LC_RET(relu ? at::relu_(out) : out);
+}
+
+// name, enabled?: switches one of leanconv's own kernels (kernels.h) on or off; returns whether it was on.
+LC_OP(nativeKernel) {
+  const std::string name = Str(info, 0);
+  if (name != "channelsLastBatchNorm") throw ArgumentError("unknown kernel '" + name + "' (known: channelsLastBatchNorm)");
+  const bool was = ChannelsLastBatchNormEnabled();
+  if (!IsMissing(info, 1)) SetChannelsLastBatchNormEnabled(B(info, 1));
+  return Napi::Boolean::New(info.Env(), was);
 }
 
 // input, kernel[2], stride[2], padding[2], dilation[2], ceilMode
@@ -69,6 +89,7 @@ void RegisterNNOps(Napi::Env env, Napi::Object exports) {
   LC_EXPORT(exports, conv2d);
   LC_EXPORT(exports, linear);
   LC_EXPORT(exports, batchNorm);
+  LC_EXPORT(exports, nativeKernel);
   LC_EXPORT(exports, maxPool2d);
   LC_EXPORT(exports, avgPool2d);
   LC_EXPORT(exports, adaptiveAvgPool2d);

@@ -185,13 +185,14 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
         return;
       }
       case 'batchNorm': {
-        const [, w, b, mean, variance, training, , eps] = args as [unknown, NativeHandle | undefined, NativeHandle | undefined, NativeHandle | undefined, NativeHandle | undefined, boolean, number, number];
+        const [, w, b, mean, variance, training, , eps, relu] = args as [unknown, NativeHandle | undefined, NativeHandle | undefined, NativeHandle | undefined, NativeHandle | undefined, boolean, number, number, boolean | undefined];
         if (training) throw new ExportError('a BatchNorm ran in training mode; call model.eval() before exporting');
         if (!mean || !variance) throw new ExportError('a BatchNorm without running statistics cannot be exported');
         const c = shapeOf(mean)[0]!;
         const scale = w ? nameOf(w, op) : constant(new Float32Array(c).fill(1), [c]);
         const shift = b ? nameOf(b, op) : constant(new Float32Array(c), [c]);
         emit('BatchNormalization', [inputName(), scale, shift, nameOf(mean, op), nameOf(variance, op)], target, { epsilon: { float: eps } });
+        if (relu === true) emit('Relu', [nameOf(target, op)], target, {}, values.get(target)!.storage);
         return;
       }
       case 'linear': {

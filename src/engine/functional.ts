@@ -48,16 +48,21 @@ export interface BatchNormOptions {
   training?: boolean;
   momentum?: number;
   eps?: number;
+  /** Apply ReLU to the result: one pass in leanconv's channels-last training kernel, else a second op. */
+  relu?: boolean;
 }
 
-/** Batch normalisation over dim 1 for 2-D to 5-D input; updates the running stats in place when training. */
+/**
+ * Batch normalisation over dim 1 for 2-D to 5-D input; updates the running stats in place when training.
+ * Training-mode float32 CPU input in channels-last layout runs leanconv's own kernel (`nativeKernel`).
+ */
 export function batchNorm(input: Tensor, runningMean: Tensor | undefined, runningVar: Tensor | undefined, options: BatchNormOptions = {}): Tensor {
   const training = options.training ?? false;
   if (!training && (runningMean === undefined || runningVar === undefined)) {
     throw new TypeError('batchNorm: running statistics are required in eval mode');
   }
   return new Tensor(native.batchNorm(input.handle, options.weight?.handle, options.bias?.handle, runningMean?.handle, runningVar?.handle,
-    training, options.momentum ?? 0.1, options.eps ?? 1e-5));
+    training, options.momentum ?? 0.1, options.eps ?? 1e-5, options.relu ?? false));
 }
 
 export interface MaxPool2dOptions {

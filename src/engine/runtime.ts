@@ -108,6 +108,19 @@ export function buildInfo(): BuildInfo {
   };
 }
 
+/**
+ * leanconv's own CPU kernels, used where libtorch 1.13's are measured to be slow (bench/op-profile.js --bn):
+ * - channelsLastBatchNorm: training-mode BatchNorm (+ ReLU) on channels-last float32 input.
+ */
+export type NativeKernel = 'channelsLastBatchNorm';
+/**
+ * Turns one of leanconv's kernels on or off for the process (all are on unless an environment variable such as
+ * LEANCONV_NATIVE_BATCHNORM=0 says otherwise) and returns whether it was on; without `enabled`, only asks.
+ */
+export function nativeKernel(name: NativeKernel, enabled?: boolean): boolean {
+  return native.nativeKernel(name, enabled) as boolean;
+}
+
 let cuda: boolean | undefined;
 /** Whether the linked libtorch can use a CUDA device (fixed for the process, so asked once). */
 export const cudaIsAvailable = (): boolean => (cuda ??= native.buildInfo().cuda as boolean);

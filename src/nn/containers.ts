@@ -1,6 +1,6 @@
 // Containers: Sequential runs its children in order; ModuleList only holds them.
 import { Tensor } from '../engine/tensor.js';
-import { foldablePair, foldedConvBn, foldsForInference } from './fusion.js';
+import { foldablePair, foldedConvBn, foldsForInference, fusableBnRelu } from './fusion.js';
 import type { Conv2d } from './layers.js';
 import { Module } from './module.js';
 
@@ -35,7 +35,8 @@ export class Sequential extends Module {
 
 /**
  * Feeds x through modules in order, disposing every intermediate (never x itself) once consumed. At
- * inference a Conv2d directly followed by a BatchNorm2d runs as one conv with the BN folded in (nn/fusion).
+ * inference a Conv2d directly followed by a BatchNorm2d runs as one conv with the BN folded in, and a
+ * BatchNorm2d directly followed by a ReLU runs as one pass (nn/fusion).
  */
 export function runInOrder(modules: readonly Module[], x: Tensor): Tensor {
   let h = x;
@@ -45,6 +46,9 @@ export function runInOrder(modules: readonly Module[], x: Tensor): Tensor {
     let next: Tensor;
     if (foldablePair(m, following) && foldsForInference(m) && foldsForInference(following)) {
       next = foldedConvBn(m as Conv2d, following, h);
+      i++;
+    } else if (fusableBnRelu(m, following)) {
+      next = m.forwardRelu(h);
       i++;
     } else {
       next = m.forward(h);

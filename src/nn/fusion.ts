@@ -1,18 +1,20 @@
 // Inference-time folding. An eval-mode BatchNorm is an affine map per channel, so a conv followed by one
 // is a single conv with a scaled kernel and a bias: running it saves the BN pass over every activation.
 // Modules fold while running inference (eval mode, no gradient recorded); the folded kernels are cached
-// in the conv's evalCache and rebuilt when any source tensor changes (see eval-cache.ts). Code that needs
-// the model's ops as written (the ONNX tracer, the profiler) runs inside withoutEvalFusion().
+// in the conv's evalCache and rebuilt when any source tensor changes (see eval-cache.ts). A BN directly
+// followed by a ReLU runs as one pass, in training too (the engine's channels-last kernel applies the
+// ReLU as it writes). Code that needs the model's ops as written (the ONNX tracer, the profiler) runs
+// inside withoutEvalFusion().
 import { isGradEnabled, noGrad } from '../engine/autograd.js';
 import * as F from '../engine/functional.js';
 import { keep } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
-import { BatchNorm2d, Conv2d } from './layers.js';
+import { BatchNorm2d, Conv2d, ReLU } from './layers.js';
 import type { Module } from './module.js';
 
 let disabled = (process.env.LEANCONV_EVAL_FUSION ?? '1') === '0';
 
-/** Runs fn with inference-time folding off: every module runs its own ops (tracing, profiling, debugging). */
+/** Runs fn with folding and fusion off: every module runs its own ops (tracing, profiling, debugging). */
 export function withoutEvalFusion<T>(fn: () => T): T {
   const previous = disabled;
   disabled = true;
@@ -90,6 +92,14 @@ export function runFoldedConv(
 /** Whether `next` is a BN that `conv`'s output can be folded into (channel counts agree). */
 export function foldablePair(conv: Module, next: Module | undefined): next is BatchNorm2d {
   return conv instanceof Conv2d && next instanceof BatchNorm2d && next.numFeatures === conv.outChannels && !isWatched(conv) && !isWatched(next);
+}
+
+/**
+ * Whether `bn` then `next` can run as one BN + ReLU pass (BatchNorm.forwardRelu), in training and at
+ * inference alike; off inside withoutEvalFusion, so that traced graphs keep one node per module.
+ */
+export function fusableBnRelu(bn: Module, next: Module | undefined): bn is BatchNorm2d {
+  return !disabled && bn instanceof BatchNorm2d && next instanceof ReLU && !isWatched(bn) && !isWatched(next);
 }
 
 /** A module whose forward was replaced on the instance (profiler, feature taps) must run as itself. */

@@ -95,6 +95,15 @@ abstract class BatchNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.normalize(x, false);
+  }
+
+  /** forward then ReLU, in one pass where the engine's kernel allows it (runInOrder uses it for BN -> ReLU). */
+  forwardRelu(x: Tensor): Tensor {
+    return this.normalize(x, true);
+  }
+
+  private normalize(x: Tensor, relu: boolean): Tensor {
     if (!this.inputDims.includes(x.ndim)) {
       throw new RangeError(`${this.constructor.name}: expected a ${this.inputDims.join('-d or ')}-d input, got shape [${x.shape.join(', ')}]`);
     }
@@ -105,7 +114,7 @@ abstract class BatchNorm extends Module {
     }
     if (this.training) this.num_batches_tracked.add_(1);
     return F.batchNorm(x, this.running_mean, this.running_var, {
-      weight: this.weight, bias: this.bias, training: this.training, momentum: this.momentum, eps: this.eps,
+      weight: this.weight, bias: this.bias, training: this.training, momentum: this.momentum, eps: this.eps, relu,
     });
   }
 

@@ -1,0 +1,101 @@
+// What leanconv's own kernels (engine nativeKernel) buy over libtorch's: the same model, batch and layout
+// (leanconv's defaults: channels-last for conv models) in one process, training steps with the kernel on
+// and off interleaved (the machines are shared and noisy), medians; then the batch-norm shapes alone.
+//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--batch 64] [--reps 8] [--threads 2] [--out kernels]
+// Writes bench/results/<out>.md and <out>.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+
+import { F, manualSeed, nativeKernel, ones, rand, randint, randn, setNumThreads, tidy, zeros } from '../src/engine/index.js';
+import { SGD } from '../src/engine/optim.js';
+import { createModel, getModelSpec } from '../src/models/index.js';
+
+const { values: args } = parseArgs({
+  options: {
+    models: { type: 'string', default: 'cifar_quick,resnet20,resnext20_cifar,hcgnet_a1,densenet_bc_100,condensenet86' },
+    batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '8' }, threads: { type: 'string', default: '2' }, out: { type: 'string', default: 'kernels' },
+  },
+});
+setNumThreads(Number(args.threads));
+const batch = Number(args.batch);
+const reps = Number(args.reps);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const KERNEL = 'channelsLastBatchNorm';
+
+/** Median ms of each variant, its runs interleaved with the others' after three warm-up rounds. */
+function interleaved(variants: Record<string, { on: boolean; run: () => void }>, n: number): Record<string, number> {
+  const times: Record<string, number[]> = {};
+  for (let r = 0; r < n + 3; r++) {
+    for (const [name, v] of Object.entries(variants)) {
+      nativeKernel(KERNEL, v.on);
+      const t = performance.now();
+      v.run();
+      if (r >= 3) (times[name] ??= []).push(performance.now() - t);
+    }
+  }
+  nativeKernel(KERNEL, true);
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
+function trainStep(name: string): () => void {
+  manualSeed(0);
+  const spec = getModelSpec(name);
+  const model = createModel(name).toMemoryFormat('auto').train();
+  const x = model.formatInput(randn([batch, ...spec.inputSize]));
+  const y = randint(0, spec.defaultNumClasses, [batch]);
+  const opt = new SGD(model.parameters(), { lr: 1e-4, momentum: 0.9 });
+  return () => tidy(() => {
+    const loss = F.crossEntropy(model.forward(x), y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+  });
+}
+
+const models = args.models!.split(',').map((name) => {
+  // Two model instances so that each variant keeps its own state; both start from the same weights.
+  const ms = interleaved({ libtorch: { on: false, run: trainStep(name) }, leanconv: { on: true, run: trainStep(name) } }, reps);
+  process.stderr.write(`${name} done\n`);
+  return { model: name, libtorchMs: ms.libtorch!, leanconvMs: ms.leanconv! };
+});
+
+// [N, C, H, W]: HCGNet-A1 / DenseNet widths at each stage, ResNet-20's, and wide layers.
+const shapes = [[64, 12, 32, 32], [64, 48, 32, 32], [64, 120, 32, 32], [64, 24, 16, 16], [64, 189, 16, 16], [64, 36, 8, 8], [64, 300, 8, 8], [128, 16, 32, 32], [128, 64, 8, 8]];
+const batchNorm = shapes.map(([n, c, h, w]) => {
+  const x = randn([n!, c!, h!, w!]).contiguous('channelsLast');
+  const g = randn([n!, c!, h!, w!]).contiguous('channelsLast');
+  const weight = rand([c!]).requiresGrad_(true);
+  const bias = randn([c!]).requiresGrad_(true);
+  const step = () => tidy(() => {
+    const input = x.detach().requiresGrad_(true);
+    F.batchNorm(input, zeros([c!]), ones([c!]), { weight, bias, training: true }).backward(g);
+  });
+  const ms = interleaved({ libtorch: { on: false, run: step }, leanconv: { on: true, run: step } }, 3 * reps);
+  return { shape: [n!, c!, h!, w!], libtorchMs: ms.libtorch!, leanconvMs: ms.leanconv! };
+});
+
+const command = `node dist/bench/kernels.js --models ${args.models} --batch ${batch} --reps ${reps} --threads ${args.threads} --out ${args.out}`;
+const lines = [
+  "# leanconv's own kernels vs libtorch's (same process)",
+  '',
+  `Command: \`${command}\``,
+  `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; threads ${args.threads}.`,
+  `Kernel: ${KERNEL} (training-mode BatchNorm on channels-last input). Models run with leanconv's defaults (channels-last for conv models).`,
+  `Cells: median of ${reps} training steps (forward, loss, backward, SGD) at batch ${batch} after 3 warm-up rounds, the two variants interleaved. Speedup = libtorch / leanconv.`,
+  '',
+  '| model | step, libtorch BN | step, leanconv BN | speedup |',
+  '|---|---:|---:|---:|',
+  ...models.map((r) => `| ${r.model} | ${r.libtorchMs.toFixed(1)} ms | ${r.leanconvMs.toFixed(1)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
+  '',
+  `BatchNorm2d alone, training forward + backward, channels-last, median of ${3 * reps}:`,
+  '',
+  '| input [N, C, H, W] | libtorch | leanconv | speedup |',
+  '|---|---:|---:|---:|',
+  ...batchNorm.map((r) => `| [${r.shape.join(', ')}] | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
+  '',
+];
+process.stdout.write(lines.join('\n'));
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(`bench/results/${args.out}.md`, lines.join('\n'));
+writeFileSync(`bench/results/${args.out}.json`, JSON.stringify({ command, date: new Date().toISOString(), threads: Number(args.threads), batch, models, batchNorm }, null, 2) + '\n');

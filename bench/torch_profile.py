@@ -1,0 +1,77 @@
+"""Where PyTorch spends a training step of one bench model (the same libtorch kernels leanconv calls).
+
+    python3 bench/torch_profile.py hcgnet_a1 [--batch 64] [--channels-last]
+
+Prints the autograd profiler's top ops over two steps, then every Conv2d timed alone (forward + backward with an
+input gradient, and forward only), grouped by kernel, groups, channels, dilation and spatial size.
+"""
+import argparse
+import collections
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train_torch import MODELS  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument('model')
+parser.add_argument('--batch', type=int, default=64)
+parser.add_argument('--channels-last', action='store_true')
+parser.add_argument('--threads', type=int, default=2)
+args = parser.parse_args()
+torch.set_num_threads(args.threads)
+fmt = torch.channels_last if args.channels_last else torch.contiguous_format
+model = MODELS[args.model]().to(memory_format=fmt)
+x = torch.randn(args.batch, 3, 32, 32).contiguous(memory_format=fmt)
+y = torch.randint(0, 10, (args.batch,))
+opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+
+def step():
+    opt.zero_grad()
+    torch.nn.functional.cross_entropy(model(x), y).backward()
+    opt.step()
+
+
+for _ in range(2):
+    step()
+with torch.autograd.profiler.profile() as prof:
+    for _ in range(2):
+        step()
+print(prof.key_averages().table(sort_by='self_cpu_time_total', row_limit=15))
+
+convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
+shapes = {}
+hooks = [c.register_forward_hook(lambda m, i, o: shapes.__setitem__(m, i[0].shape)) for c in convs]
+model(x)
+for h in hooks:
+    h.remove()
+totals = collections.defaultdict(lambda: [0, 0.0, 0.0])
+for conv in convs:
+    s = shapes[conv]
+    key = (conv.kernel_size[0], conv.groups, conv.in_channels, conv.out_channels, conv.dilation[0], s[2])
+    xi = torch.randn(s).contiguous(memory_format=fmt).requires_grad_()
+
+    def both():
+        conv(xi).sum().backward()
+
+    both()
+    t = time.perf_counter()
+    for _ in range(3):
+        both()
+    fb = (time.perf_counter() - t) / 3
+    with torch.no_grad():
+        t = time.perf_counter()
+        for _ in range(3):
+            conv(xi)
+        f = (time.perf_counter() - t) / 3
+    row = totals[key]
+    row[0] += 1
+    row[1] += fb
+    row[2] += f
+print('conv kind (all layers of the kind, batch %d, %s): count, forward + backward ms, forward ms' % (args.batch, 'channels-last' if args.channels_last else 'NCHW'))
+for (k, g, cin, cout, dil, hw), (n, fb, f) in sorted(totals.items(), key=lambda kv: -kv[1][1]):
+    print('  k%d groups %d %d->%d dilation %d %dx%d: %d, %.1f, %.1f' % (k, g, cin, cout, dil, hw, hw, n, fb * 1e3, f * 1e3))

@@ -1,0 +1,22 @@
+// leanconv's own CPU kernels, for the cases where libtorch 1.13's are measured to be slow. They are plain
+// ATen code (no N-API) with their own autograd nodes, chosen by the ops in nn_ops.cc; every one has a
+// switch so that benchmarks and tests can compare it with libtorch's kernel in the same process.
+#pragma once
+
+#include <ATen/ATen.h>
+
+namespace leanconv {
+
+// Training-mode BatchNorm2d on a channels-last float32 CPU input, optionally followed by ReLU, as one
+// forward and one backward pass pair. libtorch 1.13's channels-last batch norm is several times slower
+// than its NCHW one for the narrow layers of DenseNet-style models (12-48 channels); this kernel keeps
+// the layout and reads the data twice per direction whatever the width. Same results as at::batch_norm
+// within float rounding; running statistics are updated in place (unbiased variance), as libtorch does.
+bool ChannelsLastBatchNormApplies(const at::Tensor& input, bool training);
+at::Tensor ChannelsLastBatchNorm(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
+                                 const at::Tensor& runningMean, const at::Tensor& runningVar, double momentum,
+                                 double eps, bool relu);
+void SetChannelsLastBatchNormEnabled(bool enabled);
+bool ChannelsLastBatchNormEnabled();
+
+}  // namespace leanconv
