@@ -10,3 +10,4 @@ export * as training from './train/index.js';
 export * as blocks from './blocks/index.js';
 export * as convert from './convert/index.js';
 export * as deploy from './deploy/index.js';
+export * as interop from './interop/index.js';

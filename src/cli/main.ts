@@ -23,6 +23,7 @@ import { deployTrainingRun } from '../deploy/pipeline.js';
 import { inputShape, num, parse, UsageError, type OptionSpec } from './args.js';
 import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, memoryFormatFrom, modelArgsFrom, out, printJson } from './common.js';
 import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
+import { cmdImport } from './import.js';
 import { cmdDissect } from './dissect.js';
 import { cmdExperiment } from './experiment.js';
 import { cmdRobustness } from './robustness.js';
@@ -40,6 +41,7 @@ commands:
   train                train a model (default: ${DEFAULT_CONFIG.model} on ${DEFAULT_CONFIG.dataset}), evaluate, checkpoint
   eval <checkpoint>    evaluate a checkpoint on a dataset's test split
   benchmark <model>    training and inference images/s
+  import <weights.pth> a PyTorch state dict (official weights) into a leanconv checkpoint, read without executing it
   convert <checkpoint> convert a training-form (ACNet, CondenseNet) checkpoint into its deploy form
   export <checkpoint>  write an ONNX model of a deploy-form checkpoint
   predict <model.onnx> classify images or a dataset split with ONNX Runtime
@@ -281,6 +283,7 @@ function cmdChecks(argv: string[]): void {
 const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
   models: cmdModels, info: cmdInfo, train: cmdTrain, eval: cmdEval, benchmark: cmdBenchmark, checks: cmdChecks,
   convert: cmdConvert, export: cmdExport, predict: cmdPredict, experiment: cmdExperiment, robustness: cmdRobustness, dissect: cmdDissect,
+  import: cmdImport,
 };
 
 export async function main(argv: string[]): Promise<number> {

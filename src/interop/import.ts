@@ -1,0 +1,124 @@
+// Brings weights published for the papers' official code (PyTorch .pth / .pth.tar files) into a leanconv
+// checkpoint that eval, convert and export understand. leanconv's paper models use the official
+// state-dict names and its baselines torchvision's, so importing is: read the file safely (torch-file.ts),
+// find the state dict inside the training wrapper, drop DDP's 'module.' prefix, infer the class count
+// from the classifier, and check every name and shape against the model before writing anything.
+import { readFileSync } from 'node:fs';
+
+import { fromBytes } from '../engine/tensor.js';
+import type { Tensor } from '../engine/tensor.js';
+import { buildModel, type ModelForm } from '../convert/form.js';
+import { getModelSpec, type ModelOptions } from '../models/index.js';
+import { Linear } from '../nn/layers.js';
+import type { Module } from '../nn/module.js';
+import { saveCheckpoint } from '../train/checkpoint.js';
+import { readTorchFile, StoredTensor } from './torch-file.js';
+
+export class ImportError extends Error {
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`);
+    this.name = 'ImportError';
+  }
+}
+
+/** Keys under which training scripts keep the model's state dict (official HCGNet: 'net'; most: 'state_dict'). */
+export const STATE_DICT_KEYS = ['state_dict', 'net', 'model', 'model_state_dict', 'state'] as const;
+
+const isStateDict = (v: unknown): v is Map<string, unknown> =>
+  v instanceof Map && v.size > 0 && [...v.values()].every((t) => t instanceof StoredTensor) && [...v.keys()].every((k) => typeof k === 'string');
+
+/** The state dict inside a loaded file, and where it was found ('' for the top level). */
+export function findStateDict(file: string, value: unknown): { state: Map<string, StoredTensor>; path: string } {
+  if (isStateDict(value)) return { state: value as Map<string, StoredTensor>, path: '' };
+  if (value instanceof Map) {
+    for (const key of STATE_DICT_KEYS) {
+      const inner = value.get(key);
+      if (isStateDict(inner)) return { state: inner as Map<string, StoredTensor>, path: key };
+    }
+    const keys = [...value.keys()].map(String).slice(0, 12).join(', ');
+    throw new ImportError(file, `no state dict found: the top-level dict has keys [${keys}] and none of ${STATE_DICT_KEYS.map((k) => `'${k}'`).join(', ')} holds a dict of tensors`);
+  }
+  throw new ImportError(file, 'no state dict found: the file does not hold a dict');
+}
+
+/** Drops the 'module.' prefix DistributedDataParallel / DataParallel put on every name. */
+export function stripDataParallelPrefix(state: Map<string, StoredTensor>): Map<string, StoredTensor> {
+  const keys = [...state.keys()];
+  if (!keys.every((k) => k.startsWith('module.'))) return state;
+  return new Map(keys.map((k) => [k.slice('module.'.length), state.get(k)!]));
+}
+
+/** The state-dict name of the model's last Linear weight (the classifier), if any. */
+function classifierWeight(model: Module): string | undefined {
+  let found: string | undefined;
+  for (const [name, m] of model.namedModules()) if (m instanceof Linear) found = name === '' ? 'weight' : `${name}.weight`;
+  return found;
+}
+
+export interface ImportOptions {
+  model: string;
+  modelOptions?: ModelOptions;
+  form?: ModelForm;
+}
+
+export interface ImportResult {
+  model: Module;
+  modelOptions: ModelOptions;
+  /** Where the state dict was in the file ('' at the top level, else e.g. 'state_dict'). */
+  foundAt: string;
+  strippedPrefix: boolean;
+  tensors: number;
+}
+
+/**
+ * Reads a .pth / .pth.tar file and loads its weights into a new model (strictly: every name and shape must
+ * match). The class count is taken from the classifier unless modelOptions.numClasses is given.
+ */
+export function importTorchWeights(file: string, options: ImportOptions): ImportResult {
+  const spec = getModelSpec(options.model);
+  const bytes = new Uint8Array(readFileSync(file));
+  const { state: found, path } = findStateDict(file, readTorchFile(file, bytes));
+  const state = stripDataParallelPrefix(found);
+  const modelOptions: ModelOptions = { ...options.modelOptions };
+  let model = buildModel(spec.name, modelOptions, options.form);
+  const classifier = classifierWeight(model);
+  const stored = classifier !== undefined ? state.get(classifier) : undefined;
+  if (modelOptions.numClasses === undefined && stored !== undefined && stored.shape[0] !== model.stateDict()[classifier!]!.shape[0]) {
+    model.dispose();
+    modelOptions.numClasses = stored.shape[0]!;
+    model = buildModel(spec.name, modelOptions, options.form);
+  }
+  const expected = model.stateDict();
+  const missing = Object.keys(expected).filter((k) => !state.has(k));
+  const unexpected = [...state.keys()].filter((k) => !(k in expected));
+  const mismatched = Object.keys(expected).filter((k) => state.has(k) && state.get(k)!.shape.join(',') !== expected[k]!.shape.join(','))
+    .map((k) => `${k}: file [${state.get(k)!.shape.join(', ')}], model [${expected[k]!.shape.join(', ')}]`);
+  if (missing.length + unexpected.length + mismatched.length > 0) {
+    model.dispose();
+    const list = (what: string, xs: string[]): string => (xs.length ? `\n  ${what} (${xs.length}): ${xs.slice(0, 8).join(', ')}${xs.length > 8 ? ', ...' : ''}` : '');
+    throw new ImportError(file, `its weights do not fit '${spec.name}'${list('missing from the file', missing)}${list('not in the model', unexpected)}${list('shape differs', mismatched)}`);
+  }
+  const tensors: Record<string, Tensor> = {};
+  try {
+    for (const [k, t] of state) {
+      const raw = fromBytes(t.bytes, t.dtype, t.shape);
+      const want = expected[k]!.dtype;
+      tensors[k] = raw.dtype === want ? raw : raw.to({ dtype: want });
+      if (tensors[k] !== raw) raw.dispose();
+    }
+    model.loadStateDict(tensors);
+  } finally {
+    for (const t of Object.values(tensors)) t.dispose();
+  }
+  return { model, modelOptions, foundAt: path, strippedPrefix: found !== state, tensors: state.size };
+}
+
+/** importTorchWeights, then a leanconv checkpoint at `out` recording where the weights came from. */
+export function importToCheckpoint(file: string, out: string, options: ImportOptions): ImportResult {
+  const result = importTorchWeights(file, options);
+  saveCheckpoint(out, result.model, {
+    model: getModelSpec(options.model).name, modelOptions: result.modelOptions, form: options.form, epoch: 0,
+    extra: { importedFrom: file, foundAt: result.foundAt || '(top level)', strippedPrefix: result.strippedPrefix },
+  });
+  return result;
+}

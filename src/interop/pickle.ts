@@ -1,0 +1,205 @@
+// A restricted reader of Python pickles (protocols 0-5, the opcodes torch.save writes). Nothing in the
+// file is ever executed: a GLOBAL opcode names a Python callable, and the reader resolves it through
+// the caller's allowlist (`resolveGlobal`), refusing any other name with an error that gives it. This is
+// what makes reading a downloaded checkpoint safe, where Python's pickle.load would run whatever the
+// file asks for (os.system included).
+//
+// Python values map to: None → null, bool → boolean, int → number (bigint beyond 2^53), float → number,
+// str → string, bytes → Uint8Array, list and tuple → array, dict → Map. Objects built by allowed callables
+// are whatever the resolver's functions return.
+
+export class UnpicklingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnpicklingError';
+  }
+}
+
+/** A callable the allowlist lets a pickle call (REDUCE / NEWOBJ) with its positional arguments. */
+export type PyCallable = (args: unknown[]) => unknown;
+
+export interface UnpickleOptions {
+  /** Resolves `module.name` (GLOBAL / STACK_GLOBAL); must throw for anything not on the allowlist. */
+  resolveGlobal: (module: string, name: string) => unknown;
+  /** Resolves a persistent id (BINPERSID): torch's tensor storages. */
+  persistentLoad?: (pid: unknown) => unknown;
+  /** Applies BUILD state to an object; the default accepts only an empty state or a dict on a Map. */
+  build?: (obj: unknown, state: unknown) => unknown;
+}
+
+const MARK = Symbol('mark');
+
+/** Reads one pickle starting at `offset`; returns its value and the offset after its STOP opcode. */
+export function unpickle(bytes: Uint8Array, options: UnpickleOptions, offset = 0): { value: unknown; end: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const stack: unknown[] = [];
+  const memo = new Map<number, unknown>();
+  let pos = offset;
+
+  const fail = (what: string): never => {
+    throw new UnpicklingError(`${what} (pickle byte ${pos})`);
+  };
+  const need = (n: number): number => {
+    if (n < 0 || pos + n > bytes.length) fail('truncated pickle');
+    const at = pos;
+    pos += n;
+    return at;
+  };
+  const u8 = (): number => bytes[need(1)]!;
+  const u16 = (): number => view.getUint16(need(2), true);
+  const u32 = (): number => view.getUint32(need(4), true);
+  const i32 = (): number => view.getInt32(need(4), true);
+  const u64 = (): number => {
+    const v = view.getBigUint64(need(8), true);
+    if (v > BigInt(bytes.length)) fail('length beyond the end of the file');
+    return Number(v);
+  };
+  const raw = (n: number): Uint8Array => bytes.subarray(need(n), pos);
+  const text = (n: number): string => {
+    try {
+      return decoder.decode(raw(n));
+    } catch {
+      return fail('invalid UTF-8 in a string');
+    }
+  };
+  const line = (): string => {
+    const end = bytes.indexOf(0x0a, pos);
+    if (end < 0) fail('truncated pickle (no end of line)');
+    const s = new TextDecoder('latin1').decode(bytes.subarray(pos, end));
+    pos = end + 1;
+    return s;
+  };
+  const pop = (): unknown => {
+    if (stack.length === 0) fail('stack underflow');
+    return stack.pop();
+  };
+  const top = (): unknown => {
+    if (stack.length === 0) fail('stack underflow');
+    return stack[stack.length - 1];
+  };
+  const popMark = (): unknown[] => {
+    const i = stack.lastIndexOf(MARK);
+    if (i < 0) fail('no MARK on the stack');
+    const items = stack.splice(i);
+    items.shift();
+    return items;
+  };
+  /** Little-endian two's-complement integer of n bytes (LONG1 / LONG4). */
+  const long = (n: number): number | bigint => {
+    const b = raw(n);
+    let v = 0n;
+    for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+    if (n > 0 && b[n - 1]! & 0x80) v -= 1n << BigInt(8 * n);
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  };
+  const call = (fn: unknown, args: unknown): unknown => {
+    if (typeof fn !== 'function') fail('a pickle called something that is not an allowed callable');
+    if (!Array.isArray(args)) fail('call arguments are not a tuple');
+    return (fn as PyCallable)(args as unknown[]);
+  };
+  const setItems = (dict: unknown, items: unknown[]): void => {
+    if (!(dict instanceof Map)) fail('SETITEMS on something that is not a dict');
+    if (items.length % 2 !== 0) fail('SETITEMS with an odd number of items');
+    for (let i = 0; i < items.length; i += 2) (dict as Map<unknown, unknown>).set(items[i], items[i + 1]);
+  };
+  const appendItems = (list: unknown, items: unknown[]): void => {
+    if (!Array.isArray(list)) fail('APPENDS on something that is not a list');
+    (list as unknown[]).push(...items);
+  };
+  const defaultBuild = (obj: unknown, state: unknown): unknown => {
+    if (state instanceof Map && obj instanceof Map) {
+      for (const [k, v] of state) obj.set(k, v);
+      return obj;
+    }
+    if (state === null || (state instanceof Map && state.size === 0)) return obj;
+    return fail('BUILD with object state is not supported');
+  };
+
+  for (;;) {
+    const op = u8();
+    switch (op) {
+      case 0x80: u8(); break; // PROTO
+      case 0x95: pos += 8; break; // FRAME: a length hint
+      case 0x2e: return { value: pop(), end: pos }; // STOP '.'
+      case 0x28: stack.push(MARK); break; // MARK '('
+      case 0x30: pop(); break; // POP '0'
+      case 0x31: popMark(); break; // POP_MARK '1'
+      case 0x32: stack.push(top()); break; // DUP '2'
+      case 0x4e: stack.push(null); break; // NONE 'N'
+      case 0x88: stack.push(true); break; // NEWTRUE
+      case 0x89: stack.push(false); break; // NEWFALSE
+      case 0x4b: stack.push(u8()); break; // BININT1 'K'
+      case 0x4d: stack.push(u16()); break; // BININT2 'M'
+      case 0x4a: stack.push(i32()); break; // BININT 'J'
+      case 0x8a: stack.push(long(u8())); break; // LONG1
+      case 0x8b: stack.push(long(u32())); break; // LONG4
+      case 0x49: { // INT 'I' (protocol 0; "01"/"00" are True/False)
+        const s = line();
+        stack.push(s === '01' ? true : s === '00' ? false : Number.parseInt(s, 10));
+        break;
+      }
+      case 0x4c: stack.push(Number.parseInt(line().replace(/L$/, ''), 10)); break; // LONG 'L'
+      case 0x46: stack.push(Number.parseFloat(line())); break; // FLOAT 'F'
+      case 0x47: stack.push(view.getFloat64(need(8), false)); break; // BINFLOAT 'G' (big-endian)
+      case 0x58: stack.push(text(u32())); break; // BINUNICODE 'X'
+      case 0x8c: stack.push(text(u8())); break; // SHORT_BINUNICODE
+      case 0x8d: stack.push(text(u64())); break; // BINUNICODE8
+      case 0x54: stack.push(new TextDecoder('latin1').decode(raw(i32()))); break; // BINSTRING 'T' (Python 2 str)
+      case 0x55: stack.push(new TextDecoder('latin1').decode(raw(u8()))); break; // SHORT_BINSTRING 'U'
+      case 0x42: stack.push(raw(u32()).slice()); break; // BINBYTES 'B'
+      case 0x43: stack.push(raw(u8()).slice()); break; // SHORT_BINBYTES 'C'
+      case 0x8e: stack.push(raw(u64()).slice()); break; // BINBYTES8
+      case 0x5d: stack.push([]); break; // EMPTY_LIST ']'
+      case 0x29: stack.push([]); break; // EMPTY_TUPLE ')'
+      case 0x7d: stack.push(new Map()); break; // EMPTY_DICT '}'
+      case 0x74: stack.push(popMark()); break; // TUPLE 't'
+      case 0x6c: stack.push(popMark()); break; // LIST 'l'
+      case 0x85: stack.push([pop()]); break; // TUPLE1
+      case 0x86: { const b = pop(); stack.push([pop(), b]); break; } // TUPLE2
+      case 0x87: { const c = pop(); const b = pop(); stack.push([pop(), b, c]); break; } // TUPLE3
+      case 0x64: { const d = new Map(); setItems(d, popMark()); stack.push(d); break; } // DICT 'd'
+      case 0x61: { const v = pop(); appendItems(top(), [v]); break; } // APPEND 'a'
+      case 0x65: { const items = popMark(); appendItems(top(), items); break; } // APPENDS 'e'
+      case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM 's'
+      case 0x75: { const items = popMark(); setItems(top(), items); break; } // SETITEMS 'u'
+      case 0x71: memo.set(u8(), top()); break; // BINPUT 'q'
+      case 0x72: memo.set(u32(), top()); break; // LONG_BINPUT 'r'
+      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
+      case 0x70: memo.set(Number.parseInt(line(), 10), top()); break; // PUT 'p'
+      case 0x68: case 0x6a: case 0x67: { // BINGET 'h', LONG_BINGET 'j', GET 'g'
+        const key = op === 0x68 ? u8() : op === 0x6a ? u32() : Number.parseInt(line(), 10);
+        if (!memo.has(key)) fail(`memo key ${key} is not defined`);
+        stack.push(memo.get(key));
+        break;
+      }
+      case 0x63: { // GLOBAL 'c': "module\nname\n"
+        const module = line();
+        stack.push(options.resolveGlobal(module, line()));
+        break;
+      }
+      case 0x93: { // STACK_GLOBAL
+        const name = pop();
+        const module = pop();
+        if (typeof module !== 'string' || typeof name !== 'string') fail('STACK_GLOBAL needs two strings');
+        stack.push(options.resolveGlobal(module as string, name as string));
+        break;
+      }
+      case 0x52: { const args = pop(); stack.push(call(pop(), args)); break; } // REDUCE 'R'
+      case 0x81: { const args = pop(); stack.push(call(pop(), args)); break; } // NEWOBJ (cls.__new__(cls, *args))
+      case 0x62: { // BUILD 'b'
+        const state = pop();
+        const obj = pop();
+        stack.push((options.build ?? defaultBuild)(obj, state));
+        break;
+      }
+      case 0x51: { // BINPERSID 'Q'
+        if (!options.persistentLoad) fail('the pickle refers to external data (persistent id) and none is expected here');
+        stack.push(options.persistentLoad!(pop()));
+        break;
+      }
+      default:
+        fail(`unsupported pickle opcode 0x${op.toString(16).padStart(2, '0')}`);
+    }
+  }
+}

@@ -1,0 +1,202 @@
+// Reads PyTorch's torch.save files without Python and without executing them: the zip format of
+// PyTorch >= 1.6 (archive/data.pkl plus one entry per storage) and the legacy format before it (a
+// sequence of pickles followed by the raw storages). The pickle is read by the restricted reader
+// (pickle.ts) with an allowlist of exactly the globals a state dict needs; tensors come back as plain
+// byte arrays (StoredTensor) so that nothing is allocated in the engine for what the caller drops.
+import { unzipSync } from 'fflate';
+
+import { type DType, ITEM_SIZE } from '../engine/dtype.js';
+import { type PyCallable, unpickle, UnpicklingError } from './pickle.js';
+
+/** A tensor as stored in the file: dtype, shape and its bytes in row-major order (little-endian). */
+export class StoredTensor {
+  constructor(readonly dtype: DType, readonly shape: number[], public bytes: Uint8Array) {}
+  get numel(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+}
+
+export class TorchFileError extends Error {
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`);
+    this.name = 'TorchFileError';
+  }
+}
+
+/** torch's legacy typed storage classes, as the pickle names them, and their element types. */
+const STORAGE_TYPES: Record<string, DType> = {
+  FloatStorage: 'float32', DoubleStorage: 'float64', HalfStorage: 'float16', BFloat16Storage: 'bfloat16',
+  LongStorage: 'int64', IntStorage: 'int32', ShortStorage: 'int16', CharStorage: 'int8', ByteStorage: 'uint8', BoolStorage: 'bool',
+};
+
+class StorageType {
+  constructor(readonly dtype: DType) {}
+}
+
+/** A storage's bytes once the persistent id is resolved. */
+class Storage {
+  constructor(readonly dtype: DType, public bytes: Uint8Array) {}
+}
+
+/** Copies the strided view (offset, size, stride in elements) of a storage into row-major bytes. */
+function gather(storage: Storage, offset: number, size: number[], stride: number[]): Uint8Array {
+  const item = ITEM_SIZE[storage.dtype];
+  const numel = size.reduce((a, b) => a * b, 1);
+  const out = new Uint8Array(numel * item);
+  if (numel === 0) return out;
+  let extent = offset;
+  for (let d = 0; d < size.length; d++) extent += (size[d]! - 1) * stride[d]!;
+  if ((extent + 1) * item > storage.bytes.length) throw new UnpicklingError(`a tensor of shape [${size.join(', ')}] reaches past the end of its storage`);
+  const contiguous = size.every((_, d) => size[d] === 1 || stride[d] === size.slice(d + 1).reduce((a, b) => a * b, 1));
+  if (contiguous) {
+    out.set(storage.bytes.subarray(offset * item, (offset + numel) * item));
+    return out;
+  }
+  const index = new Array<number>(size.length).fill(0);
+  for (let i = 0; i < numel; i++) {
+    let at = offset;
+    for (let d = 0; d < size.length; d++) at += index[d]! * stride[d]!;
+    out.set(storage.bytes.subarray(at * item, (at + 1) * item), i * item);
+    for (let d = size.length - 1; d >= 0; d--) {
+      if (++index[d]! < size[d]!) break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+const isIntList = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => Number.isInteger(x));
+
+function rebuildTensor(args: unknown[]): StoredTensor {
+  const [storage, offset, size, stride] = args;
+  if (!(storage instanceof Storage) || !Number.isInteger(offset) || !isIntList(size) || !isIntList(stride) || size.length !== stride.length) {
+    throw new UnpicklingError('malformed tensor record (_rebuild_tensor_v2 arguments)');
+  }
+  return new StoredTensor(storage.dtype, size, gather(storage, offset as number, size, stride));
+}
+
+/**
+ * The only Python names a state-dict pickle may use. Anything else (os.system, builtins.eval, a pickled
+ * nn.Module class, numpy objects) is refused with its name.
+ */
+function resolveGlobal(module: string, name: string): unknown {
+  const full = `${module}.${name}`;
+  if (full === 'collections.OrderedDict') {
+    return ((args: unknown[]) => new Map(Array.isArray(args[0]) ? (args[0] as [unknown, unknown][]) : [])) satisfies PyCallable;
+  }
+  if (full === 'torch._utils._rebuild_tensor_v2' || full === 'torch._utils._rebuild_tensor') return rebuildTensor satisfies PyCallable;
+  if (full === 'torch._utils._rebuild_parameter') return ((args: unknown[]) => args[0]) satisfies PyCallable;
+  if (module === 'torch' && name in STORAGE_TYPES) return new StorageType(STORAGE_TYPES[name]!);
+  const hint = module.startsWith('torch.nn') || module.startsWith('__main__') || /^models?\b/.test(module)
+    ? ' (the file holds a pickled model object, not a state dict: in Python, torch.save(model.state_dict(), path) and import that)'
+    : '';
+  throw new UnpicklingError(`refused to load the Python global '${full}': a state-dict file needs only OrderedDict, tensor rebuild functions and storage types${hint}`);
+}
+
+/** Builds the allowed objects: an OrderedDict may carry its items as BUILD state; tensors ignore theirs. */
+function build(obj: unknown, state: unknown): unknown {
+  if (obj instanceof Map && state instanceof Map) {
+    for (const [k, v] of state) obj.set(k, v);
+    return obj;
+  }
+  if (state === null || state instanceof Map || Array.isArray(state)) return obj;
+  throw new UnpicklingError('unexpected object state (BUILD)');
+}
+
+function storageFromPid(pid: unknown, load: (key: string, dtype: DType, numel: number) => Uint8Array): Storage {
+  if (!Array.isArray(pid) || pid[0] !== 'storage' || !(pid[1] instanceof StorageType) || typeof pid[2] !== 'string' || !Number.isInteger(pid[4])) {
+    throw new UnpicklingError(`unknown persistent id ${JSON.stringify(Array.isArray(pid) ? pid.map((x) => (x instanceof StorageType ? x.dtype : x)) : pid)}`);
+  }
+  const dtype = (pid[1] as StorageType).dtype;
+  return new Storage(dtype, load(pid[2] as string, dtype, pid[4] as number));
+}
+
+/** The zip format (PyTorch >= 1.6): <archive>/data.pkl and <archive>/data/<key> per storage. */
+function readZip(file: string, bytes: Uint8Array): unknown {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes);
+  } catch (err) {
+    throw new TorchFileError(file, `not a readable zip archive (${(err as Error).message})`);
+  }
+  const pkl = Object.keys(entries).find((name) => name.endsWith('/data.pkl') || name === 'data.pkl');
+  if (pkl === undefined) throw new TorchFileError(file, 'a zip archive without data.pkl: not a file written by torch.save');
+  const root = pkl.slice(0, pkl.length - 'data.pkl'.length);
+  const order = entries[`${root}byteorder`];
+  if (order !== undefined && new TextDecoder().decode(order).trim() !== 'little') throw new TorchFileError(file, 'big-endian tensors are not supported');
+  const storages = new Map<string, Storage>();
+  const persistentLoad = (pid: unknown): Storage => storageFromPid(pid, (key, dtype, numel) => {
+    const data = entries[`${root}data/${key}`];
+    if (data === undefined) throw new UnpicklingError(`storage '${key}' is missing from the archive`);
+    if (data.length < numel * ITEM_SIZE[dtype]) throw new UnpicklingError(`storage '${key}' holds ${data.length} bytes, fewer than its ${numel} ${dtype} elements`);
+    return data;
+  });
+  const cached = (pid: unknown): Storage => {
+    const key = Array.isArray(pid) ? String(pid[2]) : '';
+    let s = storages.get(key);
+    if (!s) storages.set(key, (s = persistentLoad(pid)));
+    return s;
+  };
+  return unpickle(entries[pkl]!, { resolveGlobal, persistentLoad: cached, build }).value;
+}
+
+/**
+ * The legacy format (torch.save before 1.6): pickles of a magic number, the protocol version and system
+ * info, then the object, then the list of storage keys, then each storage as an 8-byte element count
+ * followed by its bytes, in that order. The storages come after the object, so tensors are gathered last.
+ */
+function readLegacy(bytes: Uint8Array): unknown {
+  const plain = { resolveGlobal };
+  const magic = unpickle(bytes, plain, 0);
+  if (magic.value !== 0x1950a86a20f9469cfc6cn) throw new UnpicklingError('not a torch.save file (bad magic number)');
+  const protocol = unpickle(bytes, plain, magic.end);
+  if (protocol.value !== 1001) throw new UnpicklingError(`unsupported legacy protocol version ${String(protocol.value)}`);
+  const sysInfo = unpickle(bytes, plain, protocol.end);
+  if (sysInfo.value instanceof Map && sysInfo.value.get('little_endian') === false) throw new UnpicklingError('big-endian tensors are not supported');
+  const storages = new Map<string, Storage>();
+  const persistentLoad = (pid: unknown): Storage => {
+    const storage = storageFromPid(pid, () => new Uint8Array(0));
+    const key = String((pid as unknown[])[2]);
+    if (!storages.has(key)) storages.set(key, storage);
+    return storages.get(key)!;
+  };
+  const tensors: [StoredTensor, unknown[]][] = [];
+  const deferredRebuild: PyCallable = (args) => {
+    const [storage, , size] = args;
+    if (!(storage instanceof Storage) || !isIntList(size)) throw new UnpicklingError('malformed tensor record (_rebuild_tensor arguments)');
+    const t = new StoredTensor(storage.dtype, size, new Uint8Array(0));
+    tensors.push([t, args]);
+    return t;
+  };
+  const resolveDeferred = (module: string, name: string): unknown =>
+    module === 'torch._utils' && (name === '_rebuild_tensor_v2' || name === '_rebuild_tensor') ? deferredRebuild : resolveGlobal(module, name);
+  const main = unpickle(bytes, { resolveGlobal: resolveDeferred, persistentLoad, build }, sysInfo.end);
+  const keys = unpickle(bytes, plain, main.end);
+  if (!Array.isArray(keys.value)) throw new UnpicklingError('malformed legacy file: no storage key list');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = keys.end;
+  for (const key of keys.value as unknown[]) {
+    const storage = storages.get(String(key));
+    if (pos + 8 > bytes.length) throw new UnpicklingError(`truncated file: storage '${String(key)}' is missing`);
+    const numel = Number(view.getBigInt64(pos, true));
+    const size = numel * ITEM_SIZE[storage?.dtype ?? 'uint8'];
+    pos += 8;
+    if (numel < 0 || pos + size > bytes.length) throw new UnpicklingError(`truncated file: storage '${String(key)}' needs ${size} bytes`);
+    if (storage) storage.bytes = bytes.subarray(pos, pos + size);
+    pos += size;
+  }
+  for (const [t, args] of tensors) t.bytes = rebuildTensor(args).bytes;
+  return main.value;
+}
+
+/** Reads a torch.save file (zip or legacy) into plain values: Maps, arrays, numbers, strings, StoredTensors. */
+export function readTorchFile(file: string, bytes: Uint8Array): unknown {
+  try {
+    if (bytes[0] === 0x50 && bytes[1] === 0x4b) return readZip(file, bytes); // 'PK': a zip archive
+    if (bytes[0] === 0x80) return readLegacy(bytes);
+  } catch (err) {
+    if (err instanceof UnpicklingError) throw new TorchFileError(file, err.message);
+    throw err;
+  }
+  throw new TorchFileError(file, 'not a PyTorch checkpoint (neither the zip format nor the legacy pickle format)');
+}
