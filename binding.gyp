@@ -12,7 +12,8 @@
         "native/src/nn_ops.cc",
         "native/src/autograd.cc",
         "native/src/optim_ops.cc",
-        "native/src/batch_norm_channels_last.cc"
+        "native/src/batch_norm_channels_last.cc",
+        "native/src/dilated_depthwise_conv.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

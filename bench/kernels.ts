@@ -1,19 +1,21 @@
 // What leanconv's own kernels (engine nativeKernel) buy over libtorch's: the same model, batch and layout
-// (leanconv's defaults: channels-last for conv models) in one process, training steps with the kernel on
-// and off interleaved (the machines are shared and noisy), medians; then the batch-norm shapes alone.
-//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--batch 64] [--reps 8] [--threads 2] [--out kernels]
+// (leanconv's defaults: channels-last for conv models) in one process, training steps with each kernel on
+// and off interleaved (the machines are shared and noisy), medians; then each kernel's shapes alone.
+//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--kernels channelsLastBatchNorm,dilatedDepthwiseConv]
+//                              [--batch 64] [--reps 8] [--threads 2] [--out kernels]
 // Writes bench/results/<out>.md and <out>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 
-import { F, manualSeed, nativeKernel, ones, rand, randint, randn, setNumThreads, tidy, zeros } from '../src/engine/index.js';
+import { F, manualSeed, nativeKernel, type NativeKernel, ones, rand, randint, randn, setNumThreads, tidy, zeros } from '../src/engine/index.js';
 import { SGD } from '../src/engine/optim.js';
 import { createModel, getModelSpec } from '../src/models/index.js';
 
 const { values: args } = parseArgs({
   options: {
-    models: { type: 'string', default: 'cifar_quick,resnet20,resnext20_cifar,hcgnet_a1,densenet_bc_100,condensenet86' },
+    models: { type: 'string', default: 'cifar_quick,resnet20,hcgnet_a1,densenet_bc_100,condensenet86' },
+    kernels: { type: 'string', default: 'channelsLastBatchNorm,dilatedDepthwiseConv' },
     batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '8' }, threads: { type: 'string', default: '2' }, out: { type: 'string', default: 'kernels' },
   },
 });
@@ -21,20 +23,20 @@ setNumThreads(Number(args.threads));
 const batch = Number(args.batch);
 const reps = Number(args.reps);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-const KERNEL = 'channelsLastBatchNorm';
+const KERNELS = args.kernels!.split(',') as NativeKernel[];
 
-/** Median ms of each variant, its runs interleaved with the others' after three warm-up rounds. */
-function interleaved(variants: Record<string, { on: boolean; run: () => void }>, n: number): Record<string, number> {
+/** Median ms of each variant (one kernel on or off, the others on), runs interleaved after three warm-up rounds. */
+function interleaved(kernel: NativeKernel, variants: Record<string, { on: boolean; run: () => void }>, n: number): Record<string, number> {
   const times: Record<string, number[]> = {};
   for (let r = 0; r < n + 3; r++) {
     for (const [name, v] of Object.entries(variants)) {
-      nativeKernel(KERNEL, v.on);
+      nativeKernel(kernel, v.on);
       const t = performance.now();
       v.run();
       if (r >= 3) (times[name] ??= []).push(performance.now() - t);
     }
   }
-  nativeKernel(KERNEL, true);
+  nativeKernel(kernel, true);
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 }
 
@@ -53,12 +55,12 @@ function trainStep(name: string): () => void {
   });
 }
 
-const models = args.models!.split(',').map((name) => {
+const models = args.models!.split(',').flatMap((name) => KERNELS.map((kernel) => {
   // Two model instances so that each variant keeps its own state; both start from the same weights.
-  const ms = interleaved({ libtorch: { on: false, run: trainStep(name) }, leanconv: { on: true, run: trainStep(name) } }, reps);
-  process.stderr.write(`${name} done\n`);
-  return { model: name, libtorchMs: ms.libtorch!, leanconvMs: ms.leanconv! };
-});
+  const ms = interleaved(kernel, { libtorch: { on: false, run: trainStep(name) }, leanconv: { on: true, run: trainStep(name) } }, reps);
+  process.stderr.write(`${name} ${kernel} done\n`);
+  return { model: name, kernel, libtorchMs: ms.libtorch!, leanconvMs: ms.leanconv! };
+}));
 
 // [N, C, H, W]: HCGNet-A1 / DenseNet widths at each stage, ResNet-20's, and wide layers.
 const shapes = [[64, 12, 32, 32], [64, 48, 32, 32], [64, 120, 32, 32], [64, 24, 16, 16], [64, 189, 16, 16], [64, 36, 8, 8], [64, 300, 8, 8], [128, 16, 32, 32], [128, 64, 8, 8]];
@@ -71,22 +73,36 @@ const batchNorm = shapes.map(([n, c, h, w]) => {
     const input = x.detach().requiresGrad_(true);
     F.batchNorm(input, zeros([c!]), ones([c!]), { weight, bias, training: true }).backward(g);
   });
-  const ms = interleaved({ libtorch: { on: false, run: step }, leanconv: { on: true, run: step } }, 3 * reps);
+  const ms = interleaved('channelsLastBatchNorm', { libtorch: { on: false, run: step }, leanconv: { on: true, run: step } }, 3 * reps);
   return { shape: [n!, c!, h!, w!], libtorchMs: ms.libtorch!, leanconvMs: ms.leanconv! };
 });
 
-const command = `node dist/bench/kernels.js --models ${args.models} --batch ${batch} --reps ${reps} --threads ${args.threads} --out ${args.out}`;
+// HCGNet-A1's dilated depthwise convs (3x3, dilation 2, padding 2) at each stage, forward + backward.
+const dilatedShapes = [[64, 12, 32, 32], [64, 24, 16, 16], [64, 36, 8, 8], [64, 60, 16, 16]];
+const dilatedConv = dilatedShapes.map(([n, c, h, w]) => {
+  const x = randn([n!, c!, h!, w!]).contiguous('channelsLast');
+  const weight = randn([c!, 1, 3, 3]).requiresGrad_(true);
+  const g = randn([n!, c!, h!, w!]).contiguous('channelsLast');
+  const step = () => tidy(() => {
+    const input = x.detach().requiresGrad_(true);
+    F.conv2d(input, weight, { padding: 2, dilation: 2, groups: c! }).backward(g);
+  });
+  const ms = interleaved('dilatedDepthwiseConv', { libtorch: { on: false, run: step }, leanconv: { on: true, run: step } }, 3 * reps);
+  return { shape: [n!, c!, h!, w!], libtorchMs: ms.libtorch!, leanconvMs: ms.leanconv! };
+});
+
+const command = `node dist/bench/kernels.js --models ${args.models} --kernels ${args.kernels} --batch ${batch} --reps ${reps} --threads ${args.threads} --out ${args.out}`;
 const lines = [
   "# leanconv's own kernels vs libtorch's (same process)",
   '',
   `Command: \`${command}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; threads ${args.threads}.`,
-  `Kernel: ${KERNEL} (training-mode BatchNorm on channels-last input). Models run with leanconv's defaults (channels-last for conv models).`,
-  `Cells: median of ${reps} training steps (forward, loss, backward, SGD) at batch ${batch} after 3 warm-up rounds, the two variants interleaved. Speedup = libtorch / leanconv.`,
+  "Kernels: channelsLastBatchNorm (training-mode BatchNorm on channels-last input), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient). Models run with leanconv's defaults (channels-last for conv models).",
+  `Cells: median of ${reps} training steps (forward, loss, backward, SGD) at batch ${batch} after 3 warm-up rounds, with one kernel switched off (libtorch's) or on, the other kernels on, the two variants interleaved. Speedup = libtorch / leanconv.`,
   '',
-  '| model | step, libtorch BN | step, leanconv BN | speedup |',
-  '|---|---:|---:|---:|',
-  ...models.map((r) => `| ${r.model} | ${r.libtorchMs.toFixed(1)} ms | ${r.leanconvMs.toFixed(1)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
+  '| model | kernel | step, libtorch | step, leanconv kernel | speedup |',
+  '|---|---|---:|---:|---:|',
+  ...models.map((r) => `| ${r.model} | ${r.kernel} | ${r.libtorchMs.toFixed(1)} ms | ${r.leanconvMs.toFixed(1)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
   '',
   `BatchNorm2d alone, training forward + backward, channels-last, median of ${3 * reps}:`,
   '',
@@ -94,8 +110,14 @@ const lines = [
   '|---|---:|---:|---:|',
   ...batchNorm.map((r) => `| [${r.shape.join(', ')}] | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
   '',
+  `Depthwise 3x3 conv, dilation 2, padding 2, forward + backward (input and weight gradients), channels-last, median of ${3 * reps}:`,
+  '',
+  '| input [N, C, H, W] | libtorch | leanconv | speedup |',
+  '|---|---:|---:|---:|',
+  ...dilatedConv.map((r) => `| [${r.shape.join(', ')}] | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
+  '',
 ];
 process.stdout.write(lines.join('\n'));
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(`bench/results/${args.out}.md`, lines.join('\n'));
-writeFileSync(`bench/results/${args.out}.json`, JSON.stringify({ command, date: new Date().toISOString(), threads: Number(args.threads), batch, models, batchNorm }, null, 2) + '\n');
+writeFileSync(`bench/results/${args.out}.json`, JSON.stringify({ command, date: new Date().toISOString(), threads: Number(args.threads), batch, models, batchNorm, dilatedConv }, null, 2) + '\n');

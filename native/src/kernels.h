@@ -19,4 +19,14 @@ at::Tensor ChannelsLastBatchNorm(const at::Tensor& input, const at::Tensor& weig
 void SetChannelsLastBatchNormEnabled(bool enabled);
 bool ChannelsLastBatchNormEnabled();
 
+// A dilated depthwise conv (stride 1, channels-last float32, gradient recorded for the weight) whose weight
+// gradient is computed as an undilated one over the d·d phases of input and output gradient; forward and
+// input gradient are libtorch's. Applies only when every phase has the same size.
+bool DilatedDepthwiseConvApplies(const at::Tensor& input, const at::Tensor& weight, at::IntArrayRef stride,
+                                 at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups);
+at::Tensor DilatedDepthwiseConv(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
+                                int64_t padding, int64_t dilation);
+void SetDilatedDepthwiseConvEnabled(bool enabled);
+bool DilatedDepthwiseConvEnabled();
+
 }  // namespace leanconv

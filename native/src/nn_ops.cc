@@ -6,7 +6,15 @@ namespace leanconv {
 
 // input, weight, bias?, stride[2], padding[2], dilation[2], groups
 LC_OP(conv2d) {
-  LC_RET(at::conv2d(T(info, 0), T(info, 1), OptT(info, 2), IList(info, 3), IList(info, 4), IList(info, 5), I(info, 6)));
+  const at::Tensor& input = T(info, 0);
+  const at::Tensor& weight = T(info, 1);
+  const auto bias = OptT(info, 2);
+  const auto stride = IList(info, 3), padding = IList(info, 4), dilation = IList(info, 5);
+  const int64_t groups = I(info, 6);
+  if (DilatedDepthwiseConvApplies(input, weight, stride, padding, dilation, groups)) {
+    LC_RET(DilatedDepthwiseConv(input, weight, bias.value_or(at::Tensor()), padding[0], dilation[0]));
+  }
+  LC_RET(at::conv2d(input, weight, bias, stride, padding, dilation, groups));
 }
 
 // input, weight, bias?
@@ -32,9 +40,17 @@ LC_OP(batchNorm) {
 // name, enabled?: switches one of leanconv's own kernels (kernels.h) on or off; returns whether it was on.
 LC_OP(nativeKernel) {
   const std::string name = Str(info, 0);
-  if (name != "channelsLastBatchNorm") throw ArgumentError("unknown kernel '" + name + "' (known: channelsLastBatchNorm)");
-  const bool was = ChannelsLastBatchNormEnabled();
-  if (!IsMissing(info, 1)) SetChannelsLastBatchNormEnabled(B(info, 1));
+  bool (*get)();
+  void (*set)(bool);
+  if (name == "channelsLastBatchNorm") {
+    get = ChannelsLastBatchNormEnabled, set = SetChannelsLastBatchNormEnabled;
+  } else if (name == "dilatedDepthwiseConv") {
+    get = DilatedDepthwiseConvEnabled, set = SetDilatedDepthwiseConvEnabled;
+  } else {
+    throw ArgumentError("unknown kernel '" + name + "' (known: channelsLastBatchNorm, dilatedDepthwiseConv)");
+  }
+  const bool was = get();
+  if (!IsMissing(info, 1)) set(B(info, 1));
   return Napi::Boolean::New(info.Env(), was);
 }
 

@@ -111,11 +111,12 @@ export function buildInfo(): BuildInfo {
 /**
  * leanconv's own CPU kernels, used where libtorch 1.13's are measured to be slow (bench/op-profile.js --bn):
  * - channelsLastBatchNorm: training-mode BatchNorm (+ ReLU) on channels-last float32 input.
+ * - dilatedDepthwiseConv: the weight gradient of a dilated depthwise conv, as an undilated one over phases.
  */
-export type NativeKernel = 'channelsLastBatchNorm';
+export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv';
 /**
  * Turns one of leanconv's kernels on or off for the process (all are on unless an environment variable such as
- * LEANCONV_NATIVE_BATCHNORM=0 says otherwise) and returns whether it was on; without `enabled`, only asks.
+ * LEANCONV_NATIVE_BATCHNORM=0 or LEANCONV_NATIVE_DILATED_CONV=0 says otherwise) and returns whether it was on; without `enabled`, only asks.
  */
 export function nativeKernel(name: NativeKernel, enabled?: boolean): boolean {
   return native.nativeKernel(name, enabled) as boolean;
