@@ -11,3 +11,4 @@ export * as blocks from './blocks/index.js';
 export * as convert from './convert/index.js';
 export * as deploy from './deploy/index.js';
 export * as interop from './interop/index.js';
+export * as report from './report/index.js';

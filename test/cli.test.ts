@@ -159,6 +159,12 @@ describe('leanconv ACNet workflow: train --acb, convert, export, predict, experi
     assert.equal(res.deploy.agreement.samePrediction, 192);
     assert.ok(res.deploy.agreement.maxAbsDiff < 1e-4);
     assert.ok(readdirSync(join(dir, 'exp')).includes('results.md'));
+    // The report overlays both runs, the ACNet form first (the one evaluated on the test set).
+    const report = (JSON.parse(r.stdout) as { report: string }).report;
+    assert.equal(report, join(dir, 'exp', 'report', 'index.html'));
+    const page = readFileSync(report, 'utf8');
+    assert.ok(page.indexOf('<td>acb</td>') > 0 && page.indexOf('<td>acb</td>') < page.indexOf('<td>base</td>'), 'both runs, ACNet first');
+    assert.match(page, /Test set: acb/);
     // A rerun with another recipe is refused, naming the difference; --force trains afresh under the new label.
     const args = ['experiment', 'acnet', '-m', 'cifar_quick', '-d', 'mnist', '--data-dir', dir, '-e', '1', '-b', '32', '--dir', join(dir, 'exp'), '-q'];
     const rerun = leanconv(...args);

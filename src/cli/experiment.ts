@@ -2,6 +2,8 @@
 // converted to the deploy form, compared in one table.
 import { join } from 'node:path';
 
+import { writeReport } from '../report/index.js';
+
 import { formatAcnetResult, runAcnetExperiment } from '../experiments/acnet.js';
 import { formatCondenseNetResult, runCondenseNetExperiment } from '../experiments/condensenet.js';
 import { formatDGConvResult, runDGConvExperiment } from '../experiments/dgconv.js';
@@ -69,9 +71,10 @@ export async function cmdExperiment(argv: string[]): Promise<void> {
       baseline: { model: (baseline as string | undefined) ?? 'densenet_bc_100', modelArgs: modelArgsFrom({ 'model-args': baselineArgs }) },
       throughputBatch: num(values, 'throughput-batch', { integer: true, min: 1 }),
     });
-    if (values.json) return printJson(result);
+    const report = await writeExperimentReport(dir, result);
+    if (values.json) return printJson({ ...result, report });
     out(formatCondenseNetResult(result));
-    out(`\nresults: ${join(dir, 'results.md')}`);
+    out(`\nresults: ${join(dir, 'results.md')}\nreport: ${report}`);
     return;
   }
   if (baseline !== undefined || baselineArgs !== undefined) throw new UsageError('--baseline and --baseline-args apply to experiment condensenet');
@@ -83,15 +86,26 @@ export async function cmdExperiment(argv: string[]): Promise<void> {
       config, dir, lastK, force: Boolean(force), hooks, groups: num(values, 'groups', { integer: true, min: 2 }),
       throughputBatch: num(values, 'throughput-batch', { integer: true, min: 1 }),
     });
-    if (values.json) return printJson(result);
+    const report = await writeExperimentReport(dir, result);
+    if (values.json) return printJson({ ...result, report });
     out(formatDGConvResult(result));
-    out(`\nresults: ${join(dir, 'results.md')}`);
+    out(`\nresults: ${join(dir, 'results.md')}\nreport: ${report}`);
     return;
   }
   const config = trainConfigFrom({ preset: 'acnet', ...trainValues, acb: trainValues['acb-gamma'] !== undefined ? true : undefined });
   const dir = (values.dir as string | undefined) ?? join(config.outDir!, `acnet-${config.model}-${config.dataset}`);
   const result = await runAcnetExperiment({ config, dir, lastK, force: Boolean(force), hooks });
-  if (values.json) return printJson(result);
+  const report = await writeExperimentReport(dir, result);
+  if (values.json) return printJson({ ...result, report });
   out(formatAcnetResult(result));
-  out(`\nresults: ${join(dir, 'results.md')}`);
+  out(`\nresults: ${join(dir, 'results.md')}\nreport: ${report}`);
+}
+
+/**
+ * The experiment's runs in one report (DIR/report/index.html): the paper's form first (it is evaluated for the
+ * confusion matrix and misclassified images), then the baselines, curves overlaid.
+ */
+async function writeExperimentReport(dir: string, result: object): Promise<string> {
+  const runDirs = [...new Set(Object.values(result).map((v) => (v as { runDir?: unknown } | null)?.runDir).filter((d): d is string => typeof d === 'string'))].reverse();
+  return (await writeReport(runDirs, { outDir: join(dir, 'report') })).html;
 }

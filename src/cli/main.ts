@@ -24,6 +24,7 @@ import { inputShape, num, parse, UsageError, type OptionSpec } from './args.js';
 import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, memoryFormatFrom, modelArgsFrom, out, printJson } from './common.js';
 import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
 import { cmdImport } from './import.js';
+import { cmdReport } from './report.js';
 import { cmdDissect } from './dissect.js';
 import { cmdExperiment } from './experiment.js';
 import { cmdRobustness } from './robustness.js';
@@ -48,6 +49,7 @@ commands:
   experiment acnet|condensenet   a baseline and the paper's model with one recipe, converted, compared
   robustness <ckpt>    test accuracy under FGSM / PGD attacks of several budgets
   dissect <ckpt>       network dissection of a layer on a Broden-layout concept dataset
+  report <run-dir...>  HTML report: curves (runs overlaid), confusion matrix, per-class accuracy, misclassified images
   checks               engine build facts: libtorch, BLAS, oneDNN, threads, CUDA`;
 
 // --- models -------------------------------------------------------------------------------------------
@@ -283,7 +285,7 @@ function cmdChecks(argv: string[]): void {
 const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
   models: cmdModels, info: cmdInfo, train: cmdTrain, eval: cmdEval, benchmark: cmdBenchmark, checks: cmdChecks,
   convert: cmdConvert, export: cmdExport, predict: cmdPredict, experiment: cmdExperiment, robustness: cmdRobustness, dissect: cmdDissect,
-  import: cmdImport,
+  import: cmdImport, report: cmdReport,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -27,8 +27,9 @@ function load(): NativeAddon {
   const path = join(root, 'build', 'Release', 'leanconv_native.node');
   if (!existsSync(path)) {
     throw new Error(
-      `leanconv: native addon not built (${path} is missing). Run \`npm run build:native\` ` +
-        '(needs: sudo apt-get install -y libtorch-dev libopenblas0-openmp).',
+      `leanconv: native addon not built (${path} is missing). In a checkout, run \`npm run build:native\`; where ` +
+        'leanconv is a dependency, npm 11 skips its install script until allowed: `npm install-scripts approve leanconv` ' +
+        'then `npm rebuild leanconv` (needs: sudo apt-get install -y libtorch-dev libopenblas0-openmp).',
     );
   }
   try {

@@ -155,6 +155,9 @@ function readLegacy(bytes: Uint8Array): unknown {
   if (sysInfo.value instanceof Map && sysInfo.value.get('little_endian') === false) throw new UnpicklingError('big-endian tensors are not supported');
   const storages = new Map<string, Storage>();
   const persistentLoad = (pid: unknown): Storage => {
+    // ('storage', type, key, location, size, view_metadata): a view into another storage (old torch) would need
+    // an offset into its root; refuse it rather than read the wrong bytes.
+    if (Array.isArray(pid) && pid.length > 5 && pid[5] !== null) throw new UnpicklingError('storage views (view_metadata) in legacy files are not supported');
     const storage = storageFromPid(pid, () => new Uint8Array(0));
     const key = String((pid as unknown[])[2]);
     if (!storages.has(key)) storages.set(key, storage);

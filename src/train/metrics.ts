@@ -102,3 +102,27 @@ export async function compareModels(a: Module, b: Module, loader: DataLoader): P
   r.top1 = [hitsA / r.count, hitsB / r.count];
   return r;
 }
+
+/** Each sample's top-1 class, in the loader's order (an unshuffled loader: dataset order). */
+export async function predictClasses(model: Module, loader: DataLoader): Promise<Int32Array> {
+  const wasTraining = model.training;
+  model.eval();
+  const out = new Int32Array(loader.dataset.length);
+  let at = 0;
+  try {
+    await forEachBatch(loader, (images) => {
+      const top = model.forward(model.formatInput(images)).argmax(1).toArray() as number[];
+      for (const c of top) out[at++] = Number(c);
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  return out;
+}
+
+/** counts[true][predicted] over all samples. */
+export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number): number[][] {
+  const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < labels.length; i++) m[labels[i]!]![predicted[i]!]! += 1;
+  return m;
+}

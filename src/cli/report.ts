@@ -1,0 +1,29 @@
+// `leanconv report`: an HTML page with SVG charts for one or more run directories (src/report).
+import { join } from 'node:path';
+
+import { writeReport } from '../report/index.js';
+import { num, parse } from './args.js';
+import { HELP, out, printJson } from './common.js';
+
+export async function cmdReport(argv: string[]): Promise<void> {
+  const opts = {
+    ...HELP, out: { type: 'string' as const, short: 'o' }, 'data-dir': { type: 'string' as const }, misclassified: { type: 'string' as const },
+    'curves-only': { type: 'boolean' as const }, json: { type: 'boolean' as const },
+  };
+  const { values, positionals } = parse(argv, opts, 'report');
+  if (values.help || positionals.length === 0) {
+    return out(`usage: leanconv report <run-dir> [<run-dir> ...] [--out DIR] [--data-dir DIR] [--misclassified N] [--curves-only] [--json]
+
+Writes DIR/index.html (default: <first run>/report) with SVG charts: loss, top-1 accuracy and learning
+rate per epoch, the runs overlaid (baseline vs ACNet, say). The first run's checkpoint (best, else last)
+is then evaluated on its test split: confusion matrix, per-class accuracy, and the first N misclassified
+test images (default 40) with predicted and true labels. --curves-only skips the evaluation.`);
+  }
+  const outDir = (values.out as string | undefined) ?? join(positionals[0]!, 'report');
+  const r = await writeReport(positionals, {
+    outDir, dataDir: values['data-dir'] as string | undefined, misclassified: num(values, 'misclassified', { integer: true, min: 0 }), curvesOnly: values['curves-only'] === true,
+  });
+  if (values.json) return printJson(r);
+  const ev = r.evaluation ? `; ${r.evaluation.run}: top-1 ${(100 * r.evaluation.top1).toFixed(2)}%, ${r.evaluation.misclassified} misclassified` : '';
+  out(`wrote ${r.html} (${r.files.length} files)${ev}`);
+}
