@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages leanconv needs: libtorch (compute engine), OpenBLAS (libtorch's BLAS through
-# Debian's alternatives; the reference BLAS it would otherwise use is 35-45x slower) and Fashion-MNIST.
+# Debian's alternatives; the reference BLAS it would otherwise use is 35-45x slower), Fashion-MNIST, and
+# Chromium (the browser the tests drive, through playwright-core, to check `leanconv serve`'s page).
 # Extra packages can be named as arguments (bench/ uses python3-torch as its reference).
 set -euo pipefail
 SUDO=""
@@ -8,3 +9,4 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q libtorch-dev libopenblas0-openmp dataset-fashion-mnist "$@"
+$SUDO apt-get install -y -q --no-install-recommends chromium

@@ -39,3 +39,5 @@ node "$root/node_modules/typescript/bin/tsc" -p .
 node out/use.js
 npx --no-install leanconv --version
 npx --no-install leanconv info resnet20 --json | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const r=JSON.parse(s);if(r.params!==272474)throw new Error('params '+r.params);console.log('package-check: npx leanconv OK (resnet20: '+r.params+' params)')})"
+test -f node_modules/leanconv/dist/web/app.js && test -f node_modules/onnxruntime-web/dist/ort.all.min.mjs || { echo "package-check: the serve page or onnxruntime-web is missing"; exit 1; }
+echo "package-check: serve page shipped"

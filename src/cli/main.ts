@@ -25,6 +25,7 @@ import { FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_O
 import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
 import { cmdImport } from './import.js';
 import { cmdReport } from './report.js';
+import { cmdServe } from './serve.js';
 import { cmdDissect } from './dissect.js';
 import { cmdExperiment } from './experiment.js';
 import { cmdRobustness } from './robustness.js';
@@ -45,6 +46,7 @@ commands:
   import <weights.pth> a PyTorch state dict (official weights) into a leanconv checkpoint, read without executing it
   convert <checkpoint> convert a training-form (ACNet, CondenseNet) checkpoint into its deploy form
   export <checkpoint>  write an ONNX model of a deploy-form checkpoint
+  serve <run-dir|onnx>  the exported model in a local web page (onnxruntime-web: WebGPU or wasm)
   predict <model.onnx> classify images or a dataset split with ONNX Runtime
   experiment acnet|condensenet   a baseline and the paper's model with one recipe, converted, compared
   robustness <ckpt>    test accuracy under FGSM / PGD attacks of several budgets
@@ -285,7 +287,7 @@ function cmdChecks(argv: string[]): void {
 const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
   models: cmdModels, info: cmdInfo, train: cmdTrain, eval: cmdEval, benchmark: cmdBenchmark, checks: cmdChecks,
   convert: cmdConvert, export: cmdExport, predict: cmdPredict, experiment: cmdExperiment, robustness: cmdRobustness, dissect: cmdDissect,
-  import: cmdImport, report: cmdReport,
+  import: cmdImport, report: cmdReport, serve: cmdServe,
 };
 
 export async function main(argv: string[]): Promise<number> {

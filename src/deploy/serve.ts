@@ -1,0 +1,108 @@
+// `leanconv serve`: a local web page that runs an exported model in the browser with onnxruntime-web. The
+// server only hands out files: the page (dist/web, bundled from web/ by esbuild), onnxruntime-web's own
+// scripts and wasm binaries, the model and its metadata. Inference happens in the browser. Responses carry
+// COOP/COEP headers so the page is cross-origin isolated and ONNX Runtime's wasm backend may use threads.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { readOnnxMetadata } from './onnx.js';
+
+export class ServeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServeError';
+  }
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
+  '.json': 'application/json', '.onnx': 'application/octet-stream', '.map': 'application/json',
+};
+
+/** The model file a `serve` argument names: an .onnx file, or a run directory's model.onnx. */
+export function modelFileOf(target: string): string {
+  if (!existsSync(target)) throw new ServeError(`${target}: no such file or directory`);
+  if (statSync(target).isDirectory()) {
+    const file = join(target, 'model.onnx');
+    if (!existsSync(file)) throw new ServeError(`${target} has no model.onnx: export it first (leanconv export ${join(target, 'last.safetensors')} --out ${file})`);
+    return file;
+  }
+  return target;
+}
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+export interface ServeOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Starts the page's server for one model; resolves once it listens. */
+export async function serveModel(target: string, options: ServeOptions = {}): Promise<RunningServer> {
+  const modelFile = modelFileOf(target);
+  const model = new Uint8Array(readFileSync(modelFile));
+  let metadata: Record<string, unknown>;
+  try {
+    metadata = readOnnxMetadata(model);
+  } catch (err) {
+    throw new ServeError(`${modelFile}: not an ONNX model (${(err as Error).message})`);
+  }
+  if (!Array.isArray(metadata.input)) throw new ServeError(`${modelFile}: no input shape in its metadata (export it with leanconv export)`);
+  const meta = JSON.stringify({ file: basename(modelFile), ...metadata });
+  const web = join(packageRoot(), 'dist', 'web');
+  if (!existsSync(join(web, 'app.js'))) throw new ServeError(`${web}/app.js is missing: build the page with npm run build`);
+  const ortDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
+
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let body: Uint8Array | string | undefined;
+    let type = 'application/octet-stream';
+    if (path === '/' || path === '/index.html') [body, type] = [readFileSync(join(web, 'index.html')), TYPES['.html']!];
+    else if (path === '/app.js') [body, type] = [readFileSync(join(web, 'app.js')), TYPES['.js']!];
+    else if (path === '/meta.json') [body, type] = [meta, TYPES['.json']!];
+    else if (path === '/model.onnx') body = model;
+    else if (/^\/ort\/[A-Za-z0-9._-]+$/.test(path)) {
+      // Only file names, no separators: nothing outside onnxruntime-web's dist folder can be named.
+      const file = join(ortDir, path.slice('/ort/'.length));
+      if (existsSync(file)) [body, type] = [readFileSync(file), TYPES[file.slice(file.lastIndexOf('.'))] ?? type];
+    }
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    if (body === undefined) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${path}`);
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': type, 'Cache-Control': 'no-cache',
+      'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
+    }).end(body);
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new ServeError(err.code === 'EADDRINUSE' ? `port ${options.port} is in use (--port)` : err.message)));
+    server.listen(options.port ?? 8080, host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    server,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
