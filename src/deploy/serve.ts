@@ -35,7 +35,10 @@ export function modelFileOf(target: string): string {
 
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  while (!existsSync(join(dir, 'package.json'))) {
+    if (dirname(dir) === dir) throw new ServeError('cannot locate the leanconv package root (no package.json above the module)');
+    dir = dirname(dir);
+  }
   return dir;
 }
 

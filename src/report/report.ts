@@ -3,7 +3,7 @@
 // matrix, per-class accuracy and a grid of misclassified images come from evaluating the first run's
 // checkpoint on the test split it was trained on.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 import { type Dataset, getDatasetSpec } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
@@ -184,7 +184,7 @@ export async function writeReport(runDirs: string[], options: ReportOptions): Pr
     const perClassChart = write('per-class.svg', await renderSvg(perClassSpec('Per-class accuracy', ev.classes, perClass)));
     evaluation = { run: ev.run, top1: correct / ev.labels.length, misclassified: wrong.length };
     evaluationHtml = `<h2>Test set: ${escape(ev.run)}</h2>
-<p>${escape(relative(options.outDir, ev.checkpoint) || ev.checkpoint)} on the ${escape(ev.dataset)} test split: top-1 ${(100 * evaluation.top1).toFixed(2)}%, ${wrong.length} of ${ev.labels.length} images misclassified.</p>
+<p>${escape(resolve(ev.checkpoint))} on the ${escape(ev.dataset)} test split: top-1 ${(100 * evaluation.top1).toFixed(2)}%, ${wrong.length} of ${ev.labels.length} images misclassified.</p>
 <div class="charts"><img src="${confusion}" alt="confusion matrix"><img src="${perClassChart}" alt="per-class accuracy"></div>
 <h3>Misclassified (first ${shown.length} in test-set order): predicted in bold</h3>
 <div class="grid">${figures.join('')}</div>`;
