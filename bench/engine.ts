@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { buildInfo, defaultNumThreads } from '../src/engine/index.js';
+import { median } from './common.js';
 
 const { values: args } = parseArgs({
   options: { rounds: { type: 'string', default: '5' }, threads: { type: 'string' }, reps: { type: 'string', default: '10' } },
@@ -36,7 +37,6 @@ for (let r = 0; r < rounds; r++) {
   process.stderr.write(`round ${r + 1}/${rounds} done\n`);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const names = Object.keys(runs.leanconv[0]!);
 const rows = names.map((name) => {
   const ours = median(runs.leanconv.map((r) => r[name]!));

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { F, manualSeed, nativeKernel, type NativeKernel, ones, rand, randint, randn, setNumThreads, tidy, zeros } from '../src/engine/index.js';
 import { SGD } from '../src/engine/optim.js';
 import { createModel, getModelSpec } from '../src/models/index.js';
+import { interleaved } from './common.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,22 +23,15 @@ const { values: args } = parseArgs({
 setNumThreads(Number(args.threads));
 const batch = Number(args.batch);
 const reps = Number(args.reps);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const KERNELS = args.kernels!.split(',') as NativeKernel[];
 
-/** Median ms of each variant (one kernel on or off, the others on), runs interleaved after three warm-up rounds. */
-function interleaved(kernel: NativeKernel, variants: Record<string, { on: boolean; run: () => void }>, n: number): Record<string, number> {
-  const times: Record<string, number[]> = {};
-  for (let r = 0; r < n + 3; r++) {
-    for (const [name, v] of Object.entries(variants)) {
-      nativeKernel(kernel, v.on);
-      const t = performance.now();
-      v.run();
-      if (r >= 3) (times[name] ??= []).push(performance.now() - t);
-    }
+/** Median ms with one kernel switched off (libtorch's) and on (leanconv's), the other kernels on. */
+function compare(kernel: NativeKernel, off: () => void, on: () => void, reps: number): { libtorch: number; leanconv: number } {
+  try {
+    return interleaved({ libtorch: off, leanconv: on }, { reps, warmup: 3, before: (v) => void nativeKernel(kernel, v === 'leanconv') });
+  } finally {
+    nativeKernel(kernel, true);
   }
-  nativeKernel(kernel, true);
-  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 }
 
 function trainStep(name: string): () => void {
@@ -57,9 +51,9 @@ function trainStep(name: string): () => void {
 
 const models = args.models!.split(',').flatMap((name) => KERNELS.map((kernel) => {
   // Two model instances so that each variant keeps its own state; both start from the same weights.
-  const ms = interleaved(kernel, { libtorch: { on: false, run: trainStep(name) }, leanconv: { on: true, run: trainStep(name) } }, reps);
+  const ms = compare(kernel, trainStep(name), trainStep(name), reps);
   process.stderr.write(`${name} ${kernel} done\n`);
-  return { model: name, kernel, libtorchMs: ms.libtorch!, leanconvMs: ms.leanconv! };
+  return { model: name, kernel, libtorchMs: ms.libtorch, leanconvMs: ms.leanconv };
 }));
 
 // [N, C, H, W]: HCGNet-A1 / DenseNet widths at each stage, ResNet-20's, and wide layers.
@@ -73,8 +67,8 @@ const batchNorm = shapes.map(([n, c, h, w]) => {
     const input = x.detach().requiresGrad_(true);
     F.batchNorm(input, zeros([c!]), ones([c!]), { weight, bias, training: true }).backward(g);
   });
-  const ms = interleaved('channelsLastBatchNorm', { libtorch: { on: false, run: step }, leanconv: { on: true, run: step } }, 3 * reps);
-  return { shape: [n!, c!, h!, w!], libtorchMs: ms.libtorch!, leanconvMs: ms.leanconv! };
+  const ms = compare('channelsLastBatchNorm', step, step, 3 * reps);
+  return { shape: [n!, c!, h!, w!], libtorchMs: ms.libtorch, leanconvMs: ms.leanconv };
 });
 
 // HCGNet-A1's dilated depthwise convs (3x3, dilation 2, padding 2) at each stage, forward + backward.
@@ -87,8 +81,8 @@ const dilatedConv = dilatedShapes.map(([n, c, h, w]) => {
     const input = x.detach().requiresGrad_(true);
     F.conv2d(input, weight, { padding: 2, dilation: 2, groups: c! }).backward(g);
   });
-  const ms = interleaved('dilatedDepthwiseConv', { libtorch: { on: false, run: step }, leanconv: { on: true, run: step } }, 3 * reps);
-  return { shape: [n!, c!, h!, w!], libtorchMs: ms.libtorch!, leanconvMs: ms.leanconv! };
+  const ms = compare('dilatedDepthwiseConv', step, step, 3 * reps);
+  return { shape: [n!, c!, h!, w!], libtorchMs: ms.libtorch, leanconvMs: ms.leanconv };
 });
 
 const command = `node dist/bench/kernels.js --models ${args.models} --kernels ${args.kernels} --batch ${batch} --reps ${reps} --threads ${args.threads} --out ${args.out}`;

@@ -11,6 +11,7 @@ import { F, manualSeed, noGrad, randint, randn, setNumThreads, tidy } from '../s
 import { SGD } from '../src/engine/optim.js';
 import { createModel, getModelSpec } from '../src/models/index.js';
 import { withoutEvalFusion } from '../src/nn/index.js';
+import { interleaved } from './common.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -21,7 +22,6 @@ const { values: args } = parseArgs({
 setNumThreads(Number(args.threads));
 const batch = Number(args.batch);
 const reps = Number(args.reps);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 function variant(name: string, layout: 'contiguous' | 'channelsLast'): { train: () => void; infer: () => void; unfolded: () => void } {
   manualSeed(0);
@@ -45,21 +45,13 @@ function variant(name: string, layout: 'contiguous' | 'channelsLast'): { train: 
 
 const rows = args.models!.split(',').map((name) => {
   const variants = { nchw: variant(name, 'contiguous'), cl: variant(name, 'channelsLast') };
-  const times: Record<string, number[]> = {};
   // Training steps first, then inference: switching to training mode drops the folded kernels, which
   // serving never does, so interleaving the two would time a rebuild on every inference step.
+  const ms: Record<string, number> = {};
   for (const modes of [['train'], ['infer', 'unfolded']] as const) {
-    for (let r = 0; r < reps + 2; r++) {
-      for (const [layout, v] of Object.entries(variants)) {
-        for (const mode of modes) {
-          const t = performance.now();
-          v[mode]();
-          if (r >= 2) (times[`${layout} ${mode}`] ??= []).push(performance.now() - t);
-        }
-      }
-    }
+    const runs = Object.fromEntries(Object.entries(variants).flatMap(([layout, v]) => modes.map((mode) => [`${layout} ${mode}`, v[mode]])));
+    Object.assign(ms, interleaved(runs, { reps, warmup: 2 }));
   }
-  const ms = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
   const row = { model: name, trainNchw: ms['nchw train']!, trainCl: ms['cl train']!, inferNchw: ms['nchw unfolded']!, inferCl: ms['cl unfolded']!, inferClFolded: ms['cl infer']! };
   process.stderr.write(`${name} done\n`);
   return row;

@@ -13,31 +13,21 @@ import { arange, cat, F, keep, noGrad, ones, randn, randperm, setNumThreads, typ
 import { SGD } from '../src/engine/optim.js';
 import { createModel } from '../src/models/index.js';
 import { observeOps } from '../src/engine/trace.js';
+import { interleaved, median } from './common.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
   options: { deploy: { type: 'boolean' }, batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' }, gather: { type: 'boolean' }, conv: { type: 'boolean' }, fold: { type: 'boolean' }, sgd: { type: 'boolean' }, 'channels-last': { type: 'boolean' } },
 });
 setNumThreads(2);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-/** Median ms of fn over interleaved repetitions of all the variants. */
-function interleaved(variants: Record<string, () => void>, reps = 15): Record<string, number> {
-  const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-  for (let r = 0; r < reps; r++) {
-    for (const [k, fn] of Object.entries(variants)) {
-      const t = performance.now();
-      fn();
-      if (r >= 2) times[k]!.push(performance.now() - t);
-    }
-  }
-  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
-}
+/** Median ms of each variant over `total` interleaved rounds, the first two untimed. */
+const timed = (variants: Record<string, () => void>, total = 15): Record<string, number> => interleaved(variants, { reps: total - 2, warmup: 2 });
 
 if (args.gather) {
   for (const [c, hw] of [[64, 32], [256, 16], [640, 8]] as const) {
     const x = randn([64, c, hw, hw]);
     const index = cat([arange(c / 2), randperm(c).narrow(0, 0, c / 2).sort().values]);
-    const r = interleaved({
+    const r = timed({
       '4-D indexSelect': () => tidy(() => void x.indexSelect(1, index)),
       '[N, C, H·W] view': () => tidy(() => void x.reshape([64, c, hw * hw]).indexSelect(1, index)),
     });
@@ -54,7 +44,7 @@ if (args.gather) {
       const conv = () => F.conv2d(x, w, { padding: dil * (k >> 1), groups: g, dilation: dil });
       return backward ? () => tidy(() => conv().sum().backward()) : () => tidy(() => noGrad(() => void conv()));
     };
-    const r = interleaved({ NCHW: make('contiguous', true), 'channels-last': make('channelsLast', true), fNCHW: make('contiguous', false), fCL: make('channelsLast', false) }, 9);
+    const r = timed({ NCHW: make('contiguous', true), 'channels-last': make('channelsLast', true), fNCHW: make('contiguous', false), fCL: make('channelsLast', false) }, 9);
     console.log(`conv ${cin}->${cout} k${k} groups ${g} dilation ${dil} ${hw}x${hw} batch 64: forward + backward NCHW ${r.NCHW!.toFixed(2)} ms, ` +
       `channels-last ${r['channels-last']!.toFixed(2)} ms (${(r.NCHW! / r['channels-last']!).toFixed(2)}x); forward NCHW ${r.fNCHW!.toFixed(2)}, ` +
       `channels-last ${r.fCL!.toFixed(2)} (${(r.fNCHW! / r.fCL!).toFixed(2)}x)`);
@@ -64,7 +54,7 @@ if (args.gather) {
     const x = randn([32, 16, 32, 32]).contiguous(layout);
     const w = randn([16, 16, 3, 3]).contiguous(layout);
     const [bias, mean, variance] = [randn([16]), zeros([16]), ones([16])];
-    const r = interleaved({
+    const r = timed({
       'conv + bias': () => tidy(() => noGrad(() => void F.conv2d(x, w, { padding: 1, bias }))),
       'conv then BN': () => tidy(() => noGrad(() => void F.batchNorm(F.conv2d(x, w, { padding: 1 }), mean, variance, { training: false }))),
     }, 40);
@@ -89,7 +79,7 @@ if (args.gather) {
         });
       }
     });
-    const r = interleaved({ perOp, fused: () => fused.step() }, 60);
+    const r = timed({ perOp, fused: () => fused.step() }, 60);
     console.log(`${name} (${params.length} parameters), SGD step: per-op ${r.perOp!.toFixed(3)} ms, one native call ${r.fused!.toFixed(3)} ms`);
   }
 } else {

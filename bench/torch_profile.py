@@ -1,9 +1,12 @@
 """Where PyTorch spends a training step of one bench model (the same libtorch kernels leanconv calls).
 
     python3 bench/torch_profile.py hcgnet_a1 [--batch 64] [--channels-last]
+    python3 bench/torch_profile.py --kernels
 
 Prints the autograd profiler's top ops over two steps, then every Conv2d timed alone (forward + backward with an
 input gradient, and forward only), grouped by kernel, groups, channels, dilation and spatial size.
+--kernels instead times the two libtorch cases leanconv has its own kernels for (native/src/kernels.h): batch norm
+forward + backward on a narrow layer in both layouts, and a depthwise conv's weight gradient with and without dilation.
 """
 import argparse
 import collections
@@ -17,12 +20,41 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from train_torch import MODELS  # noqa: E402
 
 parser = argparse.ArgumentParser()
-parser.add_argument('model')
+parser.add_argument('model', nargs='?')
+parser.add_argument('--kernels', action='store_true')
 parser.add_argument('--batch', type=int, default=64)
 parser.add_argument('--channels-last', action='store_true')
 parser.add_argument('--threads', type=int, default=2)
 args = parser.parse_args()
 torch.set_num_threads(args.threads)
+
+
+def median_ms(fn, reps=15):
+    for _ in range(3):
+        fn()
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return sorted(times)[reps // 2] * 1e3
+
+
+if args.kernels:
+    shape = (64, 12, 32, 32)
+    for name, fmt in (('NCHW', torch.contiguous_format), ('channels-last', torch.channels_last)):
+        x = torch.randn(shape).contiguous(memory_format=fmt).requires_grad_()
+        g = torch.randn(shape).contiguous(memory_format=fmt)
+        w, b = torch.rand(12, requires_grad=True), torch.randn(12, requires_grad=True)
+        ms = median_ms(lambda: torch.nn.functional.batch_norm(x, torch.zeros(12), torch.ones(12), w, b, True).backward(g))
+        print('batch norm %s forward + backward %s: %.2f ms' % (list(shape), name, ms))
+    x = torch.randn(shape).contiguous(memory_format=torch.channels_last)
+    g = torch.randn(shape).contiguous(memory_format=torch.channels_last)
+    w = torch.randn(12, 1, 3, 3)
+    for d in (1, 2):
+        ms = median_ms(lambda: torch.ops.aten.convolution_backward(g, x, w, None, [1, 1], [d, d], [d, d], False, [0, 0], 12, [False, True, False]))
+        print('depthwise 3x3 conv %s channels-last, dilation %d: weight gradient %.2f ms' % (list(shape), d, ms))
+    sys.exit(0)
 fmt = torch.channels_last if args.channels_last else torch.contiguous_format
 model = MODELS[args.model]().to(memory_format=fmt)
 x = torch.randn(args.batch, 3, 32, 32).contiguous(memory_format=fmt)

@@ -235,8 +235,8 @@ struct ChannelsLastBatchNormFunction : public torch::autograd::Function<Channels
       runningVar.mul_(1 - momentum).add_(ToTensor(unbiased, runningVar), momentum);
     }
     ctx->save_for_backward({input, weight, relu ? output : at::Tensor()});
-    ctx->saved_data["mean"] = ToTensor(mean, at::empty({}, at::kDouble));
-    ctx->saved_data["invStd"] = ToTensor(invStd, at::empty({}, at::kDouble));
+    ctx->saved_data["mean"] = mean;
+    ctx->saved_data["invStd"] = invStd;
     ctx->saved_data["relu"] = relu;
     return output;
   }
@@ -251,8 +251,8 @@ struct ChannelsLastBatchNormFunction : public torch::autograd::Function<Channels
     const at::Tensor gradOut = gradOutputs[0].contiguous(at::MemoryFormat::ChannelsLast);
     const int64_t C = input.size(1), M = input.numel() / C;
     const Layout layout(M, C);
-    const std::vector<double> mean = PerChannel(ctx->saved_data["mean"].toTensor(), C, 0.0);
-    const std::vector<double> invStd = PerChannel(ctx->saved_data["invStd"].toTensor(), C, 1.0);
+    const std::vector<double> mean = ctx->saved_data["mean"].toDoubleVector();
+    const std::vector<double> invStd = ctx->saved_data["invStd"].toDoubleVector();
     const std::vector<double> w = PerChannel(weight, C, 1.0);
     const float* x = input.data_ptr<float>();
     const float* g = gradOut.data_ptr<float>();

@@ -3,6 +3,8 @@ import type { AcbGamma } from '../blocks/acb.js';
 import { parseAcbGamma, type ModelForm } from '../convert/form.js';
 import { type ModelArgs, parseModelArgs } from '../models/registry.js';
 import type { MemoryFormatChoice } from '../nn/module.js';
+import type { CheckpointMeta } from '../train/checkpoint.js';
+import { checkpointTestData, TestDataError, type CheckpointTestData } from '../train/test-data.js';
 import { roundNumbers } from '../util/format.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { UsageError, type OptionSpec } from './args.js';
@@ -78,5 +80,15 @@ export function acbGammaFrom(values: Record<string, unknown>): AcbGamma | undefi
     return parseAcbGamma(String(raw));
   } catch (err) {
     throw new UsageError(`--acb-gamma: ${(err as Error).message}`);
+  }
+}
+
+/** The checkpoint's test split with its preprocessing; --dataset and --data-dir override what it records. */
+export function checkpointTestDataFrom(path: string, meta: CheckpointMeta, values: Record<string, unknown>): CheckpointTestData {
+  try {
+    return checkpointTestData(path, meta, { dataset: values.dataset as string | undefined, dataDir: values['data-dir'] as string | undefined });
+  } catch (err) {
+    if (err instanceof TestDataError) throw new UsageError(`${err.message}; pass ${err.missing === 'dataset' ? '--dataset' : '--data-dir'}`);
+    throw err;
   }
 }

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 
 import { writeReport } from '../report/index.js';
-import { num, parse } from './args.js';
+import { TestDataError } from '../train/test-data.js';
+import { num, parse, UsageError } from './args.js';
 import { HELP, out, printJson } from './common.js';
 
 export async function cmdReport(argv: string[]): Promise<void> {
@@ -20,9 +21,15 @@ is then evaluated on its test split: confusion matrix, per-class accuracy, and t
 test images (default 40) with predicted and true labels. --curves-only skips the evaluation.`);
   }
   const outDir = (values.out as string | undefined) ?? join(positionals[0]!, 'report');
-  const r = await writeReport(positionals, {
-    outDir, dataDir: values['data-dir'] as string | undefined, misclassified: num(values, 'misclassified', { integer: true, min: 0 }), curvesOnly: values['curves-only'] === true,
-  });
+  let r;
+  try {
+    r = await writeReport(positionals, {
+      outDir, dataDir: values['data-dir'] as string | undefined, misclassified: num(values, 'misclassified', { integer: true, min: 0 }), curvesOnly: values['curves-only'] === true,
+    });
+  } catch (err) {
+    if (err instanceof TestDataError && err.missing === 'dataDir') throw new UsageError(`${err.message}; pass --data-dir`);
+    throw err;
+  }
   if (values.json) return printJson(r);
   const ev = r.evaluation ? `; ${r.evaluation.run}: top-1 ${(100 * r.evaluation.top1).toFixed(2)}%, ${r.evaluation.misclassified} misclassified` : '';
   out(`wrote ${r.html} (${r.files.length} files)${ev}`);

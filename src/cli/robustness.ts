@@ -1,13 +1,11 @@
 // `leanconv robustness <checkpoint>`: accuracy under FGSM or PGD attacks on a dataset's test split.
 import { robustness, type Normalization } from '../analysis/robustness.js';
-import { getDatasetSpec } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
 import type { TransformSpec } from '../data/transforms.js';
 import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/checkpoint.js';
-import { dataTransforms } from '../train/trainer.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, parse, UsageError } from './args.js';
-import { HELP, out, printJson } from './common.js';
+import { checkpointTestDataFrom, HELP, out, printJson } from './common.js';
 
 const DEFAULT_EPSILONS = [0, 0.001, 0.002, 0.003, 0.004, 0.005];
 
@@ -35,15 +33,8 @@ convention, used by HCGNet's FGSM table). An image the model already gets wrong 
   if (epsilons.some((e) => !(e >= 0 && e <= 1))) throw new UsageError(`--eps: budgets are pixel units in [0, 1], got ${epsilons.join(',')}`);
   const path = positionals[0]!;
   const meta = readCheckpointMeta(path);
-  const extra = meta.extra as { dataset?: string; dataDir?: string };
-  const datasetName = (values.dataset as string | undefined) ?? extra.dataset;
-  if (datasetName === undefined) throw new UsageError(`${path} does not record its dataset; pass --dataset`);
-  const spec = getDatasetSpec(datasetName);
-  const dir = (values['data-dir'] as string | undefined) ?? (datasetName === extra.dataset ? extra.dataDir : undefined) ?? spec.defaultDir;
-  if (dir === undefined) throw new UsageError(`dataset '${datasetName}' needs --data-dir`);
-  const testSet = spec.load(dir, 'test');
+  const { dataset: datasetName, testSet, transforms } = checkpointTestDataFrom(path, meta, values);
   // The attack works on pixels: the loader stops before normalisation, which the model applies after the perturbation.
-  const transforms = dataTransforms(spec, testSet, checkpointInputShape(meta), false).eval;
   const normalize = transforms.find((t): t is Extract<TransformSpec, { name: 'normalize' }> => t.name === 'normalize');
   const channels = checkpointInputShape(meta)[0];
   const normalization: Normalization = normalize ?? { mean: Array(channels).fill(0), std: Array(channels).fill(1) };

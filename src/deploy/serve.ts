@@ -6,8 +6,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
+import { packageRoot } from '../util/package-root.js';
 import { readOnnxMetadata } from './onnx.js';
 
 export class ServeError extends Error {
@@ -31,15 +31,6 @@ export function modelFileOf(target: string): string {
     return file;
   }
   return target;
-}
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    if (dirname(dir) === dir) throw new ServeError('cannot locate the leanconv package root (no package.json above the module)');
-    dir = dirname(dir);
-  }
-  return dir;
 }
 
 export interface ServeOptions {

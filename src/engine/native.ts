@@ -1,8 +1,9 @@
 // Loads the native addon. Everything in the addon is internal: the typed API lives in tensor.ts and friends.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+import { packageRoot } from '../util/package-root.js';
 
 /** An opaque reference to one native at::Tensor (a napi external). */
 export type NativeHandle = { readonly __nativeTensorHandle: unique symbol };
@@ -12,19 +13,8 @@ export type NativeHandle = { readonly __nativeTensorHandle: unique symbol };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type NativeAddon = Record<string, any> & { dtypeCodes: Record<string, number> };
 
-function findPackageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('leanconv: cannot locate the package root');
-    dir = parent;
-  }
-  return dir;
-}
-
 function load(): NativeAddon {
-  const root = findPackageRoot();
-  const path = join(root, 'build', 'Release', 'leanconv_native.node');
+  const path = join(packageRoot(), 'build', 'Release', 'leanconv_native.node');
   if (!existsSync(path)) {
     throw new Error(
       `leanconv: native addon not built (${path} is missing). In a checkout, run \`npm run build:native\`; where ` +

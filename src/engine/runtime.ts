@@ -109,7 +109,8 @@ export function buildInfo(): BuildInfo {
 }
 
 /**
- * leanconv's own CPU kernels, used where libtorch 1.13's are measured to be slow (bench/op-profile.js --bn):
+ * leanconv's own CPU kernels, used where libtorch 1.13's are measured to be slow (bench/torch_profile.py --kernels;
+ * their gains: node dist/bench/kernels.js):
  * - channelsLastBatchNorm: training-mode BatchNorm (+ ReLU) on channels-last float32 input.
  * - dilatedDepthwiseConv: the weight gradient of a dilated depthwise conv, as an undilated one over phases.
  */

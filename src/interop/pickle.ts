@@ -23,7 +23,7 @@ export interface UnpickleOptions {
   resolveGlobal: (module: string, name: string) => unknown;
   /** Resolves a persistent id (BINPERSID): torch's tensor storages. */
   persistentLoad?: (pid: unknown) => unknown;
-  /** Applies BUILD state to an object; the default accepts only an empty state or a dict on a Map. */
+  /** Applies BUILD state to an object; the default merges a dict into a Map and ignores plain-data state elsewhere. */
   build?: (obj: unknown, state: unknown) => unknown;
 }
 
@@ -107,12 +107,14 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions, offset = 0
     if (!Array.isArray(list)) fail('APPENDS on something that is not a list');
     (list as unknown[]).push(...items);
   };
+  // A dict's state (an OrderedDict's items) is merged in; other objects keep their state as plain data they
+  // ignore (a tensor's Python attributes); anything else is refused.
   const defaultBuild = (obj: unknown, state: unknown): unknown => {
     if (state instanceof Map && obj instanceof Map) {
       for (const [k, v] of state) obj.set(k, v);
       return obj;
     }
-    if (state === null || (state instanceof Map && state.size === 0)) return obj;
+    if (state === null || state instanceof Map || Array.isArray(state)) return obj;
     return fail('BUILD with object state is not supported');
   };
 

@@ -93,16 +93,6 @@ function resolveGlobal(module: string, name: string): unknown {
   throw new UnpicklingError(`refused to load the Python global '${full}': a state-dict file needs only OrderedDict, tensor rebuild functions and storage types${hint}`);
 }
 
-/** Builds the allowed objects: an OrderedDict may carry its items as BUILD state; tensors ignore theirs. */
-function build(obj: unknown, state: unknown): unknown {
-  if (obj instanceof Map && state instanceof Map) {
-    for (const [k, v] of state) obj.set(k, v);
-    return obj;
-  }
-  if (state === null || state instanceof Map || Array.isArray(state)) return obj;
-  throw new UnpicklingError('unexpected object state (BUILD)');
-}
-
 function storageFromPid(pid: unknown, load: (key: string, dtype: DType, numel: number) => Uint8Array): Storage {
   if (!Array.isArray(pid) || pid[0] !== 'storage' || !(pid[1] instanceof StorageType) || typeof pid[2] !== 'string' || !Number.isInteger(pid[4])) {
     throw new UnpicklingError(`unknown persistent id ${JSON.stringify(Array.isArray(pid) ? pid.map((x) => (x instanceof StorageType ? x.dtype : x)) : pid)}`);
@@ -124,20 +114,14 @@ function readZip(file: string, bytes: Uint8Array): unknown {
   const root = pkl.slice(0, pkl.length - 'data.pkl'.length);
   const order = entries[`${root}byteorder`];
   if (order !== undefined && new TextDecoder().decode(order).trim() !== 'little') throw new TorchFileError(file, 'big-endian tensors are not supported');
-  const storages = new Map<string, Storage>();
+  // Each storage's bytes are its archive entry; tensors sharing a storage see the same entry.
   const persistentLoad = (pid: unknown): Storage => storageFromPid(pid, (key, dtype, numel) => {
     const data = entries[`${root}data/${key}`];
     if (data === undefined) throw new UnpicklingError(`storage '${key}' is missing from the archive`);
     if (data.length < numel * ITEM_SIZE[dtype]) throw new UnpicklingError(`storage '${key}' holds ${data.length} bytes, fewer than its ${numel} ${dtype} elements`);
     return data;
   });
-  const cached = (pid: unknown): Storage => {
-    const key = Array.isArray(pid) ? String(pid[2]) : '';
-    let s = storages.get(key);
-    if (!s) storages.set(key, (s = persistentLoad(pid)));
-    return s;
-  };
-  return unpickle(entries[pkl]!, { resolveGlobal, persistentLoad: cached, build }).value;
+  return unpickle(entries[pkl]!, { resolveGlobal, persistentLoad }).value;
 }
 
 /**
@@ -173,7 +157,7 @@ function readLegacy(bytes: Uint8Array): unknown {
   };
   const resolveDeferred = (module: string, name: string): unknown =>
     module === 'torch._utils' && (name === '_rebuild_tensor_v2' || name === '_rebuild_tensor') ? deferredRebuild : resolveGlobal(module, name);
-  const main = unpickle(bytes, { resolveGlobal: resolveDeferred, persistentLoad, build }, sysInfo.end);
+  const main = unpickle(bytes, { resolveGlobal: resolveDeferred, persistentLoad }, sysInfo.end);
   const keys = unpickle(bytes, plain, main.end);
   if (!Array.isArray(keys.value)) throw new UnpicklingError('malformed legacy file: no storage key list');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -5,11 +5,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
-import { type Dataset, getDatasetSpec } from '../data/datasets.js';
+import type { Dataset } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
-import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/checkpoint.js';
+import { loadModel, readCheckpointMeta } from '../train/checkpoint.js';
 import { confusionMatrix, predictClasses } from '../train/metrics.js';
-import { dataTransforms } from '../train/trainer.js';
+import { checkpointTestData } from '../train/test-data.js';
 import { confusionSpec, curveSpec, type EpochPoint, perClassSpec, renderSvg } from './charts.js';
 
 export class ReportError extends Error {
@@ -75,19 +75,13 @@ export function runCheckpoint(dir: string): string | undefined {
 
 /** Evaluates a checkpoint on the test split it was trained on, keeping every prediction. */
 export async function evaluateForReport(run: RunLog, checkpoint: string, dataDir?: string): Promise<{ evaluation: Evaluation; dataset: Dataset }> {
-  const meta = readCheckpointMeta(checkpoint);
-  const extra = meta.extra as { dataset?: string; dataDir?: string };
-  if (extra.dataset === undefined) throw new ReportError(`${checkpoint} does not record its dataset`);
-  const spec = getDatasetSpec(extra.dataset);
-  const dir = dataDir ?? extra.dataDir ?? spec.defaultDir;
-  if (dir === undefined) throw new ReportError(`dataset '${extra.dataset}' of ${checkpoint} needs --data-dir`);
-  const testSet = spec.load(dir, 'test');
+  const { dataset, testSet, transforms } = checkpointTestData(checkpoint, readCheckpointMeta(checkpoint), { dataDir });
   const { model } = loadModel(checkpoint);
   model.toMemoryFormat('auto');
-  const loader = new DataLoader(testSet, { batchSize: 500, transforms: dataTransforms(spec, testSet, checkpointInputShape(meta), false).eval });
+  const loader = new DataLoader(testSet, { batchSize: 500, transforms });
   try {
     const predicted = await predictClasses(model, loader);
-    return { evaluation: { run: run.name, checkpoint, dataset: extra.dataset, classes: testSet.classes, labels: testSet.labels, predicted }, dataset: testSet };
+    return { evaluation: { run: run.name, checkpoint, dataset, classes: testSet.classes, labels: testSet.labels, predicted }, dataset: testSet };
   } finally {
     await loader.close();
     model.dispose();
@@ -97,11 +91,14 @@ export async function evaluateForReport(run: RunLog, checkpoint: string, dataDir
 /** A dataset image as a PNG, scaled up (nearest neighbour) to at least 84 pixels high. */
 async function imagePng(dataset: Dataset, index: number): Promise<Buffer> {
   const sharp = ((await import('sharp')) as unknown as { default: typeof import('sharp') }).default;
-  const base = dataset.kind === 'memory'
-    ? sharp(Buffer.from(dataset.images.subarray(index * dataset.shape.reduce((a, b) => a * b, 1), (index + 1) * dataset.shape.reduce((a, b) => a * b, 1))), {
-      raw: { width: dataset.shape[2], height: dataset.shape[1], channels: dataset.shape[0] as 1 | 3 },
-    })
-    : sharp(dataset.files[index]!);
+  let base;
+  if (dataset.kind === 'memory') {
+    const [channels, height, width] = dataset.shape;
+    const size = channels * height * width;
+    base = sharp(Buffer.from(dataset.images.subarray(index * size, (index + 1) * size)), { raw: { width, height, channels: channels as 1 | 3 } });
+  } else {
+    base = sharp(dataset.files[index]!);
+  }
   return base.resize({ height: 84, kernel: 'nearest', withoutEnlargement: false }).png().toBuffer();
 }
 
