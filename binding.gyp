@@ -13,18 +13,19 @@
         "native/src/autograd.cc",
         "native/src/optim_ops.cc",
         "native/src/batch_norm_channels_last.cc",
-        "native/src/dilated_depthwise_conv.cc"
+        "native/src/dilated_depthwise_conv.cc",
+        "native/src/distributed.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "/usr/include/torch/csrc/api/include"
+        "<!@(node scripts/libtorch.cjs includes)"
       ],
-      "defines": ["NAPI_EXPERIMENTAL", "NAPI_CPP_EXCEPTIONS"],
+      "defines": ["NAPI_EXPERIMENTAL", "NAPI_CPP_EXCEPTIONS", "<!@(node scripts/libtorch.cjs defines)"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
       "cflags_cc": ["-std=c++17", "-O3", "-fopenmp", "-fexceptions", "-frtti", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
       "ldflags": ["-fopenmp"],
-      "libraries": ["-ltorch", "-ltorch_cpu", "-lc10"]
+      "libraries": ["<!@(node scripts/libtorch.cjs libraries)"]
     }
   ]
 }

@@ -2,23 +2,32 @@
 // A missing libtorch is reported in one line that says what to install, not pages of compiler errors.
 const fs = require('node:fs');
 const { spawnSync } = require('node:child_process');
+const { locate } = require('./libtorch.cjs');
 
-const header = '/usr/include/torch/csrc/api/include/torch/version.h';
-const libs = ['libtorch.so', 'libtorch_cpu.so', 'libc10.so'];
-const libDirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib'];
-
+let where;
+try {
+  where = locate();
+} catch (err) {
+  console.error(`leanconv: ${err.message}`);
+  process.exit(1);
+}
 const missing = [];
-if (!fs.existsSync(header)) missing.push(header);
-for (const lib of libs) {
-  if (!libDirs.some((d) => fs.existsSync(`${d}/${lib}`))) missing.push(lib);
+if (!fs.existsSync(where.versionHeader)) missing.push(where.versionHeader);
+for (const lib of ['libtorch.so', 'libtorch_cpu.so', 'libc10.so']) {
+  if (where.libDir === undefined || !fs.existsSync(`${where.libDir}/${lib}`)) missing.push(lib);
 }
 if (missing.length > 0) {
   console.error(
     `leanconv: libtorch not found (missing ${missing.join(', ')}). ` +
-      'Install it with: sudo apt-get install -y libtorch-dev libopenblas0-openmp',
+      (where.kind === 'debian'
+        ? 'Install it with: sudo apt-get install -y libtorch-dev libopenblas0-openmp libgloo-dev'
+        : `LIBTORCH=${process.env.LIBTORCH} does not point at a complete libtorch`),
   );
   process.exit(1);
 }
+const version = /TORCH_VERSION\s*\\?\s*"([^"]+)"/.exec(fs.readFileSync(where.versionHeader, 'utf8'))?.[1] ?? 'unknown version';
+console.error(`leanconv: building the addon against ${where.kind === 'debian' ? "Debian's libtorch" : where.root} ${version}` +
+  `${where.cuda ? ' (CUDA)' : ' (CPU)'}${where.gloo ? ', Gloo' : ', no Gloo: distributed training unavailable'}`);
 
 // Build against the headers of the running Node when they are installed (Debian's nodejs ships them),
 // so that no header download is needed on an offline machine.

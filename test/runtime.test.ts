@@ -44,5 +44,8 @@ describe('runtime', () => {
     assert.equal(info.threads, lc.getNumThreads());
     assert.notEqual(info.blas, 'unknown', `BLAS not detected: ${info.blasPath}`);
     assert.match(info.config, /PyTorch built with/);
+    assert.match(info.libtorchPath ?? '', /\/libtorch_cpu\.so/, 'the loaded libtorch is named');
+    if (!info.cuda) assert.deepEqual([info.cudnn, info.cudaDevices], [false, 0]);
+    assert.equal(info.gloo, true, 'built with Gloo (libgloo-dev): distributed training on CPU');
   });
 });

@@ -1,5 +1,6 @@
 // Module entry point and process-wide engine settings: allocator tuning, threads, seeds, build facts.
 #include <ATen/Parallel.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <malloc.h>
 #include <torch/version.h>
 
@@ -73,6 +74,13 @@ LC_OP(buildInfo) {
   out.Set("parallelInfo", Napi::String::New(env, at::get_parallel_info()));
   out.Set("mkldnn", Napi::Boolean::New(env, at::hasMKLDNN()));
   out.Set("cuda", Napi::Boolean::New(env, at::hasCUDA()));
+  out.Set("cudnn", Napi::Boolean::New(env, at::hasCUDA() && at::detail::getCUDAHooks().hasCuDNN()));
+  out.Set("cudaDevices", Napi::Number::New(env, at::hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0));
+#ifdef LEANCONV_WITH_GLOO
+  out.Set("gloo", Napi::Boolean::New(env, true));
+#else
+  out.Set("gloo", Napi::Boolean::New(env, false));
+#endif
   out.Set("threads", Napi::Number::New(env, at::get_num_threads()));
   return out;
 }
@@ -113,6 +121,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterNNOps(env, exports);
   RegisterAutograd(env, exports);
   RegisterOptimOps(env, exports);
+  RegisterDistributed(env, exports);
   return exports;
 }
 

@@ -47,7 +47,12 @@ class CachingCPUAllocator final : public c10::Allocator {
 
   // Every block carries a 64-byte header holding its mapped size (0: a small malloc'd block), so one
   // raw deleter frees both kinds and data == context, as oneDNN's raw_allocate/raw_deallocate require.
+#if LEANCONV_TORCH_AT_LEAST(2, 3)
+  // libtorch 2.3 made allocate non-const and added copy_data.
+  c10::DataPtr allocate(size_t nbytes) override {
+#else
   c10::DataPtr allocate(size_t nbytes) const override {
+#endif
     if (nbytes < kLargeBlock) {
       char* base = static_cast<char*>(c10::alloc_cpu(nbytes + kHeader));
       *reinterpret_cast<size_t*>(base) = 0;
@@ -72,6 +77,10 @@ class CachingCPUAllocator final : public c10::Allocator {
   }
 
   c10::DeleterFnPtr raw_deleter() const override { return &Deallocate; }
+
+#if LEANCONV_TORCH_AT_LEAST(2, 3)
+  void copy_data(void* dest, const void* src, std::size_t count) const override { std::memcpy(dest, src, count); }
+#endif
 
   static void Deallocate(void* data) {
     char* base = static_cast<char*>(data) - kHeader;

@@ -6,12 +6,18 @@
 #pragma once
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>  // not reached through ATen.h in libtorch 2.x
 #include <napi.h>
+#include <torch/version.h>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+// One source tree for libtorch 1.13 (Debian) and 2.x (pytorch.org builds, PyTorch wheels).
+#define LEANCONV_TORCH_AT_LEAST(major, minor) \
+  (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
 
 namespace leanconv {
 
@@ -100,5 +106,6 @@ void RegisterMathOps(Napi::Env env, Napi::Object exports);
 void RegisterNNOps(Napi::Env env, Napi::Object exports);
 void RegisterAutograd(Napi::Env env, Napi::Object exports);
 void RegisterOptimOps(Napi::Env env, Napi::Object exports);
+void RegisterDistributed(Napi::Env env, Napi::Object exports);
 
 }  // namespace leanconv

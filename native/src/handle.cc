@@ -53,8 +53,12 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
   if (!tensor.defined()) return env.Undefined();
   auto* handle = new Handle{std::move(tensor), 0};
   // Views share their base's storage; count only tensors that own fresh storage so the collector
-  // sees roughly the native bytes that collecting this wrapper could free.
-  if (!handle->tensor.is_view()) handle->accountedBytes = static_cast<int64_t>(handle->tensor.nbytes());
+  // sees roughly the native bytes that collecting this wrapper could free. Device memory is left out:
+  // it does not press on V8's heap, and reporting it made V8 run several full collections per CUDA
+  // training step (issue 15's measurement); deterministic disposal frees it.
+  if (!handle->tensor.is_view() && handle->tensor.device().is_cpu()) {
+    handle->accountedBytes = static_cast<int64_t>(handle->tensor.nbytes());
+  }
   ++liveHandles;
   accountedBytes += handle->accountedBytes;
   pendingAdjustment += handle->accountedBytes;

@@ -14,7 +14,10 @@ import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/ch
 import { DEFAULT_CONFIG } from '../train/config.js';
 import { evaluate } from '../train/metrics.js';
 import { Progress } from '../train/progress.js';
-import { train, type RunSetup } from '../train/trainer.js';
+import { currentWorld } from '../train/data_parallel.js';
+import { train, type RunSetup, type TrainOptions } from '../train/trainer.js';
+import { destroyProcessGroup, initProcessGroup, processGroupFromEnv } from '../engine/distributed.js';
+import { LAUNCH_OPTIONS, launchOptionsFrom, launchWorkers, withoutLaunchOptions } from './launch.js';
 import type { Module } from '../nn/module.js';
 import { formatSmall, plural } from '../util/format.js';
 import { unknownNameMessage } from '../util/suggest.js';
@@ -167,12 +170,31 @@ function deployFormCost(model: Module, rebuild: () => Module, shape: [number, nu
 
 // --- train --------------------------------------------------------------------------------------------
 async function cmdTrain(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, TRAIN_OPTIONS, 'train');
+  const { values, positionals } = parse(argv, { ...TRAIN_OPTIONS, ...LAUNCH_OPTIONS }, 'train');
   if (values.help) return out(TRAIN_HELP);
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (the model is given with --model)`);
   const quiet = Boolean(values.quiet);
-  const progress = new Progress(process.stderr, 15, !quiet);
-  const options = values.resume !== undefined ? resumeOptionsFrom(values) : trainConfigFrom(values);
+  const runValues = Object.fromEntries(Object.entries(values).filter(([k]) => !(k in LAUNCH_OPTIONS)));
+  const options = values.resume !== undefined ? resumeOptionsFrom(runValues) : trainConfigFrom(runValues);
+  const launch = launchOptionsFrom(values);
+  if (launch !== undefined) {
+    // The launcher only starts workers (each rechecks everything); its own errors are usage errors.
+    const code = await launchWorkers('train', withoutLaunchOptions(argv), launch, (line) => void (quiet || process.stderr.write(`${line}\n`)));
+    if (code !== 0) throw new Error('a worker failed (its error is above); a run with a checkpoint resumes with --resume RUN_DIR and the same --nproc');
+    return;
+  }
+  const group = processGroupFromEnv();
+  if (group !== undefined) initProcessGroup(group);
+  try {
+    await trainHere(options, values, quiet);
+  } finally {
+    if (group !== undefined) destroyProcessGroup();
+  }
+}
+
+/** One process's part of `leanconv train` (the whole run, or one rank of a data-parallel run: rank 0 reports). */
+async function trainHere(options: TrainOptions, values: Record<string, unknown>, quiet: boolean): Promise<void> {
+  const progress = new Progress(process.stderr, 15, !quiet && currentWorld().isMain);
   const banner = ({ config: c, startEpoch }: RunSetup): void => {
     if (startEpoch > 0) return;
     const info = buildInfo();
@@ -180,6 +202,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
       `libtorch ${info.torchVersion}, ${c.threads ?? defaultNumThreads()} threads, ${info.blas}`);
   };
   const result = await train(options, { progress, onStart: banner });
+  if (!currentWorld().isMain) return;
   const log = (line: string): void => void (quiet || process.stderr.write(`${line}\n`));
   const deployment = values.export ? await deployTrainingRun(result.runDir, log) : undefined;
   if (values.json) return printJson({ ...result, deployment });

@@ -7,6 +7,7 @@ import type { ScheduleSpec } from '../train/schedule.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, UsageError, type OptionSpec } from './args.js';
 import { acbGammaFrom, HELP, memoryFormatFrom, modelArgsFrom } from './common.js';
+import { LAUNCH_HELP } from './launch.js';
 
 export const TRAIN_OPTIONS: OptionSpec = {
   ...HELP,
@@ -52,6 +53,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'out-dir': { type: 'string' },
   'run-name': { type: 'string' },
   'eval-every': { type: 'string' },
+  'sync-bn': { type: 'boolean' },
   'train-subset': { type: 'string' },
   resume: { type: 'string' },
   export: { type: 'boolean' },
@@ -101,7 +103,8 @@ run:
                            schedule is recomputed over the new length), --workers, --threads, --eval-batch-size
       --export             after training: convert a training form (ACNet, CondenseNet) to its deploy form, export <run>/model.onnx,
                            check it against libtorch and report its test accuracy under ONNX Runtime
-  -q, --quiet              no progress output; --json prints the result as JSON`;
+  -q, --quiet              no progress output; --json prints the result as JSON
+${LAUNCH_HELP}`;
 
 function scheduleFrom(values: Record<string, unknown>, base: ScheduleSpec): ScheduleSpec {
   const name = (values.schedule as string | undefined) ?? base.name;
@@ -197,6 +200,7 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     outDir: pick(values['out-dir'] as string | undefined, base.outDir),
     runName: values['run-name'] as string | undefined,
     evalEvery: pick(num(values, 'eval-every', { integer: true, min: 1 }), base.evalEvery),
+    syncBatchNorm: values['sync-bn'] ? true : base.syncBatchNorm,
   };
 }
 

@@ -20,6 +20,13 @@ export interface LoaderOptions {
   workers?: number;
   /** Batches requested ahead of the one being consumed (default 3). */
   prefetch?: number;
+  /**
+   * Data-parallel sharding: every batch of the unsharded order is cut into `worldSize` contiguous parts
+   * and this loader yields part `rank` (a part that comes out empty, in a short last batch, is skipped).
+   * Samples keep the augmentation seeds of their place in the global order, so N ranks together see
+   * exactly the batches one unsharded loader would.
+   */
+  shard?: { rank: number; worldSize: number };
 }
 
 export interface Batch {
@@ -49,6 +56,7 @@ export class DataLoader {
   readonly dropLast: boolean;
   readonly seed: number;
   readonly transforms: TransformSpec[];
+  readonly shard: { rank: number; worldSize: number };
   private readonly transform: Transform;
   private readonly prefetch: number;
   private readonly workers: Worker[] = [];
@@ -65,6 +73,11 @@ export class DataLoader {
     this.dropLast = options.dropLast ?? false;
     this.seed = options.seed ?? 0;
     this.transforms = options.transforms ?? [];
+    this.shard = options.shard ?? { rank: 0, worldSize: 1 };
+    const { rank, worldSize } = this.shard;
+    if (!Number.isInteger(worldSize) || worldSize < 1 || !Number.isInteger(rank) || rank < 0 || rank >= worldSize) {
+      throw new RangeError(`DataLoader: shard rank must be an integer in [0, worldSize), got rank ${rank} of ${worldSize}`);
+    }
     this.transform = compose(this.transforms);
     this.prefetch = Math.max(1, options.prefetch ?? 3);
     if (dataset.length === 0) throw new RangeError(`DataLoader: dataset '${dataset.name}' is empty`);
@@ -72,7 +85,7 @@ export class DataLoader {
     for (let i = 0; i < workers; i++) this.workers.push(this.startWorker());
   }
 
-  /** Batches per epoch. */
+  /** Batches per epoch (of the unsharded order: every rank steps through the same count). */
   get length(): number {
     const n = this.dataset.length / this.batchSize;
     return this.dropLast ? Math.floor(n) : Math.ceil(n);
@@ -111,8 +124,11 @@ export class DataLoader {
   }
 
   private request(order: Uint32Array, epoch: number, batch: number): BatchRequest {
-    const start = batch * this.batchSize;
-    const end = Math.min(start + this.batchSize, order.length);
+    const first = batch * this.batchSize;
+    const size = Math.min(this.batchSize, order.length - first);
+    const { rank, worldSize } = this.shard;
+    const start = first + Math.floor((size * rank) / worldSize);
+    const end = first + Math.floor((size * (rank + 1)) / worldSize);
     const indices = Array.from(order.subarray(start, end));
     const seeds = indices.map((_, k) => hashInts(this.seed, epoch, start + k));
     return { indices, seeds };
@@ -133,11 +149,12 @@ export class DataLoader {
   async *epoch(epoch = 0, startBatch = 0): AsyncGenerator<Batch> {
     const order = this.order(epoch);
     const total = this.length;
-    const queue: Promise<RawBatch>[] = [];
+    const queue: Promise<RawBatch | undefined>[] = [];
     let requested = startBatch;
     const fill = (): void => {
       while (queue.length < this.prefetch && requested < total) {
-        const batch = this.fetch(this.request(order, epoch, requested++));
+        const request = this.request(order, epoch, requested++);
+        const batch = request.indices.length === 0 ? Promise.resolve(undefined) : this.fetch(request);
         // A batch may fail before its turn comes: it is reported when it is consumed, not as unhandled.
         batch.catch(() => undefined);
         queue.push(batch);
@@ -148,6 +165,7 @@ export class DataLoader {
       for (let index = startBatch; index < total; index++) {
         const raw = await queue.shift()!;
         fill();
+        if (raw === undefined) continue;
         const labels64 = BigInt64Array.from(raw.labels, (v) => BigInt(v));
         yield { images: fromTypedArray(raw.data, raw.shape), labels: fromTypedArray(labels64, [raw.labels.length]), index };
       }

@@ -19,3 +19,7 @@ export {
   type AllocatorStats, type BuildInfo, type MemoryStats, type NativeKernel,
 } from './runtime.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
+export {
+  DistributedError, GradientReducer, allGather, allReduce, allReduceNumbers, allReduceSum, barrier, broadcast, destroyProcessGroup,
+  initProcessGroup, processGroup, processGroupFromEnv, type ProcessGroupOptions, type ReduceOp,
+} from './distributed.js';

@@ -56,12 +56,19 @@ export function setRngState(bytes: Uint8Array): void {
 
 export interface BuildInfo {
   torchVersion: string;
+  /** The libtorch library file this process loaded (Debian's, or an external LIBTORCH build's). */
+  libtorchPath?: string;
   /** The BLAS library actually mapped into this process (Debian switches it through alternatives). */
   blas: string;
   blasPath?: string;
   mkldnn: boolean;
   openmp: boolean;
   cuda: boolean;
+  cudnn: boolean;
+  /** CUDA devices libtorch sees (0 without CUDA). */
+  cudaDevices: number;
+  /** The addon was built with c10d's Gloo backend (distributed training on CPU). */
+  gloo: boolean;
   threads: number;
   cpuCapability?: string;
   /** libtorch's own at::show_config() text. */
@@ -82,7 +89,9 @@ function mappedLibrary(pattern: RegExp): string | undefined {
 }
 
 export function buildInfo(): BuildInfo {
-  const raw = native.buildInfo() as { torchVersion: string; config: string; parallelInfo: string; mkldnn: boolean; cuda: boolean; threads: number };
+  const raw = native.buildInfo() as {
+    torchVersion: string; config: string; parallelInfo: string; mkldnn: boolean; cuda: boolean; cudnn: boolean; cudaDevices: number; gloo: boolean; threads: number;
+  };
   // libblas.so.3 is an alternatives link: resolve which implementation the loader actually mapped.
   const blasPath = mappedLibrary(/\/(libopenblas[^/]*\.so|openblas[^/]*\/libblas\.so|blas\/libblas\.so|libmkl_rt|libblis)/);
   let blas = 'unknown';
@@ -97,11 +106,15 @@ export function buildInfo(): BuildInfo {
   const capability = /CPU capability usage: (\S+)/.exec(raw.config)?.[1];
   return {
     torchVersion: raw.torchVersion,
+    libtorchPath: mappedLibrary(/\/libtorch_cpu\.so/),
     blas,
     blasPath,
     mkldnn: raw.mkldnn,
     openmp: /OpenMP/.test(raw.parallelInfo),
     cuda: raw.cuda,
+    cudnn: raw.cudnn,
+    cudaDevices: raw.cudaDevices,
+    gloo: raw.gloo,
     threads: raw.threads,
     cpuCapability: capability,
     config: raw.config,

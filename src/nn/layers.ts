@@ -70,7 +70,7 @@ export interface BatchNormOptions {
 }
 
 /** Batch normalisation over dim 1; the running statistics are buffers, as PyTorch's. */
-abstract class BatchNorm extends Module {
+export abstract class BatchNorm extends Module {
   declare readonly weight: Tensor | undefined;
   declare readonly bias: Tensor | undefined;
   declare readonly running_mean: Tensor;
@@ -103,7 +103,15 @@ abstract class BatchNorm extends Module {
     return this.normalize(x, true);
   }
 
-  private normalize(x: Tensor, relu: boolean): Tensor {
+  protected normalize(x: Tensor, relu: boolean): Tensor {
+    this.checkInput(x);
+    if (this.training) this.num_batches_tracked.add_(1);
+    return F.batchNorm(x, this.running_mean, this.running_var, {
+      weight: this.weight, bias: this.bias, training: this.training, momentum: this.momentum, eps: this.eps, relu,
+    });
+  }
+
+  protected checkInput(x: Tensor): void {
     if (!this.inputDims.includes(x.ndim)) {
       throw new RangeError(`${this.constructor.name}: expected a ${this.inputDims.join('-d or ')}-d input, got shape [${x.shape.join(', ')}]`);
     }
@@ -112,10 +120,6 @@ abstract class BatchNorm extends Module {
       throw new RangeError(`${this.constructor.name}: training mode needs more than one value per channel, got input [${x.shape.join(', ')}] ` +
         '(a batch of 1 through a layer that normalises pooled vectors); use a batch of at least 2, or eval()');
     }
-    if (this.training) this.num_batches_tracked.add_(1);
-    return F.batchNorm(x, this.running_mean, this.running_var, {
-      weight: this.weight, bias: this.bias, training: this.training, momentum: this.momentum, eps: this.eps, relu,
-    });
   }
 
   override extraRepr(): string {

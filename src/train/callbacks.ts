@@ -2,8 +2,8 @@
 // training. The trainer calls them at fixed points of its loop; it knows nothing of what they do.
 // Built in: module progress (every ProgressAware module learns where training stands: CondenseNet's
 // condensation, DropBlock schedules), weighted regularisers offered by modules (group lasso), budget
-// constraints on a regulariser (DGConv's connection count) and the per-epoch report of learned
-// structures (DGConv's group counts).
+// constraints on a regulariser (DGConv's connection count), the per-epoch report of learned
+// structures (DGConv's group counts) and data-parallel training (data_parallel.ts).
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Module } from '../nn/module.js';
@@ -34,8 +34,12 @@ export interface TrainCallback {
    * step's tidy scope after the forward pass, so new tensors may be graph nodes and are freed with the step.
    */
   adjustLoss?(loss: Tensor, context: BatchContext): Tensor;
+  /** After an epoch's training, before the model is evaluated (e.g. align buffers across ranks). */
+  beforeEvaluate?(context: EpochContext): void;
   /** After an epoch's training and evaluation, before its record is written. */
   onEpochEnd?(context: EpochContext): EpochNotes | undefined;
+  /** When training ends (finished or failed): release what the callback holds. */
+  close?(): void;
 }
 
 /** Tells every ProgressAware module of the model where training stands, before each batch. */

@@ -23,6 +23,7 @@ export interface TrainConfig {
   /** Default: the dataset's built-in directory (Fashion-MNIST). */
   dataDir?: string;
   epochs: number;
+  /** Images per optimisation step: all ranks together in data-parallel runs (each takes batchSize / ranks). */
   batchSize: number;
   evalBatchSize: number;
   lr: number;
@@ -71,6 +72,11 @@ export interface TrainConfig {
   runName?: string;
   /** Evaluate every N epochs (and always after the last). */
   evalEvery: number;
+  /**
+   * In data-parallel runs, normalise with the statistics of the global batch (SyncBatchNorm) instead of
+   * each rank's share; no effect in a single process.
+   */
+  syncBatchNorm: boolean;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
@@ -101,6 +107,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   memoryFormat: 'auto',
   outDir: 'runs',
   evalEvery: 1,
+  syncBatchNorm: false,
 };
 
 /** Recipes of the reference implementations (see docs); a preset sets these, explicit options override. */

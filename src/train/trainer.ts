@@ -14,6 +14,9 @@ import { DataLoader } from '../data/loader.js';
 import { hashInts, permutation, Rng } from '../data/rng.js';
 import type { TransformSpec } from '../data/transforms.js';
 import { buildModel, formName, type ModelForm } from '../convert/form.js';
+import { allReduceNumbers, processGroup } from '../engine/distributed.js';
+import { convertSyncBatchNorm } from '../nn/sync_batchnorm.js';
+import { currentWorld, dataParallel } from './data_parallel.js';
 import { getModelSpec, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { formatSmall, plural } from '../util/format.js';
@@ -194,9 +197,11 @@ export type TrainOptions = Partial<TrainConfig> & {
  * checkpoint removes the directory it created, so its name can be used again.
  */
 export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
-  const progress = hooks.progress ?? new Progress();
-  const log = hooks.log ?? ((line: string) => progress.line(line));
   const started = performance.now();
+  // Data-parallel runs: every rank trains, rank 0 alone prints and writes the run directory.
+  const world = currentWorld();
+  const progress = world.isMain ? hooks.progress ?? new Progress() : new Progress(process.stderr, 15, false);
+  const log = world.isMain ? hooks.log ?? ((line: string) => progress.line(line)) : () => undefined;
 
   const { config, runDir, resumeFrom, recordedEpochs } = resolveRun(configIn);
   validateConfig(config);
@@ -204,7 +209,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   const dataSpec = getDatasetSpec(config.dataset);
   const dataDir = config.dataDir ?? dataSpec.defaultDir;
   if (dataDir === undefined) throw new TrainingError(`dataset '${config.dataset}' needs a directory (--data-dir)`);
-  if (resumeFrom === undefined && existsSync(join(runDir, 'config.json'))) {
+  if (world.isMain && resumeFrom === undefined && existsSync(join(runDir, 'config.json'))) {
     throw new TrainingError(`${runDir} already holds a run: resume it (--resume ${runDir}) or choose another --run-name`);
   }
   setNumThreads(config.threads ?? defaultNumThreads());
@@ -215,6 +220,9 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}`);
   }
   if (Math.floor(trainSet.length / config.batchSize) === 0) throw new TrainingError(`batch size ${config.batchSize} is larger than the training set (${trainSet.length} images)`);
+  if (config.batchSize % world.worldSize !== 0) {
+    throw new TrainingError(`batch size ${config.batchSize} is the global batch of ${world.worldSize} processes, so it must be divisible by ${world.worldSize}`);
+  }
 
   const nativeSize = trainSet.kind === 'memory' ? trainSet.shape[1] : modelSpec.inputSize[1];
   const modelOptions: Required<Omit<ModelOptions, 'features'>> = {
@@ -233,9 +241,11 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   const form = configForm(config);
   const model = buildModel(config.model, modelOptions, form);
   model.toMemoryFormat(config.memoryFormat);
+  if (config.syncBatchNorm && world.worldSize > 1) convertSyncBatchNorm(model);
   let callbacks: TrainCallback[];
   try {
-    callbacks = [...recipeCallbacks(model, config), ...(hooks.callbacks ?? [])];
+    const parallel = world.worldSize > 1 ? [dataParallel(model)] : [];
+    callbacks = [...parallel, ...recipeCallbacks(model, config), ...(hooks.callbacks ?? [])];
   } catch (err) {
     model.dispose();
     throw err;
@@ -253,8 +263,9 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       throw err;
     }
   }
-  const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, workers: config.workers });
-  const testLoader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: pipelines.eval, workers: config.workers });
+  const shard = { rank: world.rank, worldSize: world.worldSize };
+  const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, workers: config.workers, shard });
+  const testLoader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: pipelines.eval, workers: config.workers, shard });
   const itersPerEpoch = trainLoader.length;
   const schedule = buildSchedule(config.schedule, { baseLr: config.lr, epochs: config.epochs, itersPerEpoch, warmupEpochs: config.warmupEpochs });
 
@@ -266,20 +277,22 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       const recorded = recordedEpochs ?? config.epochs;
       if (config.epochs < startEpoch) throw new TrainingError(`${runDir} has already trained ${plural(startEpoch, 'epoch')}; --epochs ${config.epochs} would shorten it`);
       hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length });
-      if (config.epochs !== recorded) {
+      if (config.epochs !== recorded && world.isMain) {
         writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
         log(`extending ${runDir} from ${plural(recorded, 'epoch')} to ${config.epochs}: the ${config.schedule.name} schedule now spans ${plural(config.epochs, 'epoch')}` +
           ` (epoch ${startEpoch + 1} starts at lr ${formatSmall(schedule(startEpoch, 0))})`);
       }
-      history = truncateLogs(runDir, startEpoch);
+      history = world.isMain ? truncateLogs(runDir, startEpoch) : [];
       if (startEpoch < config.epochs) log(`resuming ${runDir} after epoch ${startEpoch}/${config.epochs}`);
     } else {
       hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length });
-      mkdirSync(runDir, { recursive: true });
-      createdRunDir = true;
-      writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-      history = truncateLogs(runDir, 0);
-      log(`run directory: ${runDir}`);
+      if (world.isMain) {
+        mkdirSync(runDir, { recursive: true });
+        createdRunDir = true;
+        writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+      }
+      history = world.isMain ? truncateLogs(runDir, 0) : [];
+      log(`run directory: ${runDir}${world.worldSize > 1 ? ` (${world.worldSize} processes, ${config.batchSize / world.worldSize} images each per step)` : ''}`);
     }
 
     const totalIters = (config.epochs - startEpoch) * itersPerEpoch;
@@ -293,6 +306,9 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       let seen = 0;
       let lr = config.lr;
       const cycle = restartCycle(config.schedule, epoch);
+      // Ranks draw different random numbers (dropout, DropBlock) from streams fixed by (seed, epoch, rank),
+      // so a resumed data-parallel run continues exactly without each rank's generator state.
+      if (world.worldSize > 1) manualSeed(hashInts(config.seed, epoch, world.rank, 0xd15));
       let waited = 0;
       let waitStart = performance.now();
       for await (const { images, labels, index } of trainLoader.epoch(epoch)) {
@@ -318,37 +334,44 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
         const elapsed = (performance.now() - runStart) / 1000;
         progress.update({
           epoch: epoch + 1, epochs: config.epochs, batch: index + 1, batches: itersPerEpoch, loss: lossSum / seen, acc: correct / seen,
-          imagesPerSecond: seen / ((performance.now() - epochStart) / 1000), lr, eta: (elapsed / itersDone) * (totalIters - itersDone),
+          imagesPerSecond: (seen * world.worldSize) / ((performance.now() - epochStart) / 1000), lr, eta: (elapsed / itersDone) * (totalIters - itersDone),
         });
         waitStart = performance.now();
       }
       progress.done();
       const trainSeconds = (performance.now() - epochStart) / 1000;
+      [lossSum, correct, seen] = allReduceNumbers([lossSum, correct, seen]);
+      const [slowestWait] = allReduceNumbers([waited], 'max');
       const record: EpochRecord = {
-        epoch: epoch + 1, lr, train: { loss: lossSum / seen, top1: correct / seen }, seconds: 0, imagesPerSecond: seen / trainSeconds, dataWait: waited / 1000 / trainSeconds,
+        epoch: epoch + 1, lr, train: { loss: lossSum / seen, top1: correct / seen }, seconds: 0, imagesPerSecond: seen / trainSeconds, dataWait: slowestWait! / 1000 / trainSeconds,
       };
-      if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs) record.test = await evaluate(model, testLoader);
+      if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs) {
+        for (const callback of callbacks) callback.beforeEvaluate?.({ model, epoch: epoch + 1 });
+        record.test = combineEvaluations(await evaluate(model, testLoader));
+      }
       record.seconds = (performance.now() - epochStart) / 1000;
       const notes = callbacks.map((c) => c.onEpochEnd?.({ model, epoch: epoch + 1 })).filter((n) => n !== undefined);
       const values = Object.assign({}, ...notes.map((n) => n.values ?? {})) as Record<string, unknown>;
       if (Object.keys(values).length > 0) record.notes = values;
-      // Log first, then checkpoint: a kill in between is repaired on resume by truncating the log.
-      appendFileSync(join(runDir, 'log.jsonl'), `${JSON.stringify(record)}\n`);
-      appendFileSync(join(runDir, 'log.csv'), `${csvRow(record)}\n`);
       history.push(record);
       const improved = record.test !== undefined && record.test.top1 > bestTop1;
       if (improved) bestTop1 = record.test!.top1;
-      const meta = {
-        model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
-        extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, input, preprocessing: pipelines.eval, metrics: record },
-      };
-      saveCheckpoint(lastCheckpoint, model, meta, optimizer.stateDict());
-      if (improved) saveCheckpoint(join(runDir, 'best.safetensors'), model, meta);
+      if (world.isMain) {
+        // Log first, then checkpoint: a kill in between is repaired on resume by truncating the log.
+        appendFileSync(join(runDir, 'log.jsonl'), `${JSON.stringify(record)}\n`);
+        appendFileSync(join(runDir, 'log.csv'), `${csvRow(record)}\n`);
+        const meta = {
+          model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
+          extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, input, preprocessing: pipelines.eval, metrics: record, worldSize: world.worldSize },
+        };
+        saveCheckpoint(lastCheckpoint, model, meta, optimizer.stateDict());
+        if (improved) saveCheckpoint(join(runDir, 'best.safetensors'), model, meta);
+      }
       log(formatEpoch(record, config.epochs));
       for (const n of notes) if (n.line) log(`  ${n.line}`);
       hooks.onEpochEnd?.(record);
     }
-    const final = history.at(-1)?.test;
+    const final = world.isMain ? history.at(-1)?.test : history.at(-1)?.test ?? { loss: NaN, top1: NaN, top5: NaN, count: 0, imagesPerSecond: 0 };
     if (final === undefined) throw new TrainingError(`${runDir}: the log has no test figures for its last epoch (${config.epochs})`);
     if (startEpoch === config.epochs) log(`${runDir} had already finished its ${plural(config.epochs, 'epoch')}: nothing to train`);
     return { runDir, epochs: config.epochs, trainedEpochs: config.epochs - startEpoch, final, bestTop1, history, seconds: (performance.now() - started) / 1000 };
@@ -356,11 +379,23 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     if (createdRunDir && !existsSync(lastCheckpoint)) rmSync(runDir, { recursive: true, force: true });
     throw err;
   } finally {
+    for (const callback of callbacks) callback.close?.();
     await trainLoader.close();
     await testLoader.close();
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** One evaluation from every rank's share of the test set (sums of per-rank figures; unchanged in a single process). */
+function combineEvaluations(local: EvalResult): EvalResult {
+  if (processGroup() === undefined) return local;
+  const n = local.count;
+  const total = (mean: number): number => (n === 0 ? 0 : mean * n);
+  const seconds = n === 0 ? 0 : n / local.imagesPerSecond;
+  const [loss, top1, top5, count] = allReduceNumbers([total(local.loss), total(local.top1), total(local.top5), n]);
+  const [slowest] = allReduceNumbers([seconds], 'max');
+  return { loss: loss! / count!, top1: top1! / count!, top5: top5! / count!, count: count!, imagesPerSecond: count! / slowest! };
 }
 
 /** Loads a resumed run's checkpoint into the model and optimizer after checking it belongs to that run. */

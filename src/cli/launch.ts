@@ -1,0 +1,138 @@
+// `leanconv train --nproc N`: starts N worker processes of the same command, as torchrun does, with the
+// environment c10d's rendezvous reads (RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR,
+// MASTER_PORT). Across machines, the same command runs on each with --nnodes and its --node-rank.
+// If one worker fails, the others are stopped and the launch fails naming it: no half-dead run waits
+// for a collective that cannot complete.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+import { num, UsageError, type OptionSpec } from './args.js';
+
+export const LAUNCH_OPTIONS: OptionSpec = {
+  nproc: { type: 'string' },
+  nnodes: { type: 'string' },
+  'node-rank': { type: 'string' },
+  'master-addr': { type: 'string' },
+  'master-port': { type: 'string' },
+  'dist-timeout': { type: 'string' },
+};
+
+export const LAUNCH_HELP = `data-parallel (c10d, Gloo; --batch-size is the global batch, split over the processes):
+      --nproc N            train with N worker processes on this machine (each gets cores/N threads)
+      --nnodes M --node-rank R --master-addr HOST --master-port P
+                           span M machines: run the same command on each, R = 0..M-1; HOST:P is node 0's
+      --dist-timeout S     bound on the rendezvous and every collective (default 300 s)
+      --sync-bn            BatchNorm with the global batch's statistics (SyncBatchNorm)`;
+
+export interface LaunchOptions {
+  nproc: number;
+  nnodes: number;
+  nodeRank: number;
+  masterAddr: string;
+  masterPort?: number;
+  timeoutSeconds?: number;
+}
+
+/** The launch the options ask for, or undefined for a plain single-process run. */
+export function launchOptionsFrom(values: Record<string, unknown>): LaunchOptions | undefined {
+  const nproc = num(values, 'nproc', { integer: true, min: 1 });
+  const nnodes = num(values, 'nnodes', { integer: true, min: 1 });
+  const nodeRank = num(values, 'node-rank', { integer: true, min: 0 });
+  const masterPort = num(values, 'master-port', { integer: true, min: 1 });
+  const timeoutSeconds = num(values, 'dist-timeout', { min: 1 });
+  const masterAddr = values['master-addr'] as string | undefined;
+  if (nproc === undefined && nnodes === undefined) {
+    const stray = ['node-rank', 'master-addr', 'master-port', 'dist-timeout'].filter((k) => values[k] !== undefined);
+    if (stray.length) throw new UsageError(`${stray.map((k) => `--${k}`).join(', ')} only apply with --nproc or --nnodes`);
+    return undefined;
+  }
+  const nodes = nnodes ?? 1;
+  if (masterPort !== undefined && masterPort > 65535) throw new UsageError(`--master-port must be in 1..65535, got ${masterPort}`);
+  if ((nodeRank ?? 0) >= nodes) throw new UsageError(`--node-rank ${nodeRank} is out of range for --nnodes ${nodes} (0..${nodes - 1})`);
+  if (nodes > 1 && (masterAddr === undefined || masterPort === undefined)) {
+    throw new UsageError('--nnodes > 1 needs --master-addr and --master-port (node 0\'s address and a free port on it), the same on every node');
+  }
+  return { nproc: nproc ?? 1, nnodes: nodes, nodeRank: nodeRank ?? 0, masterAddr: masterAddr ?? '127.0.0.1', masterPort, timeoutSeconds };
+}
+
+/** argv without the launch options (what each worker runs). */
+export function withoutLaunchOptions(argv: readonly string[]): string[] {
+  const names = new Set(Object.keys(LAUNCH_OPTIONS).map((k) => `--${k}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (names.has(arg)) i++;
+    else if (!names.has(arg.split('=')[0]!)) out.push(arg);
+  }
+  return out;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const describeExit = (code: number | null, signal: NodeJS.Signals | null): string =>
+  signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
+
+/**
+ * Runs `leanconv <command> <args>` in `nproc` workers of this node and waits for them. Resolves to
+ * the exit code: 0 when every worker succeeded, else the first failure's (others are stopped).
+ */
+export async function launchWorkers(command: string, args: readonly string[], options: LaunchOptions, log: (line: string) => void): Promise<number> {
+  const port = options.masterPort ?? (await freePort());
+  const worldSize = options.nnodes * options.nproc;
+  const cli = fileURLToPath(new URL('./main.js', import.meta.url));
+  const threads = process.env.LEANCONV_THREADS || String(Math.max(1, Math.floor(availableParallelism() / options.nproc)));
+  const workers: ChildProcess[] = [];
+  for (let local = 0; local < options.nproc; local++) {
+    const rank = options.nodeRank * options.nproc + local;
+    workers.push(spawn(process.execPath, [...process.execArgv, cli, command, ...args], {
+      stdio: 'inherit',
+      env: {
+        ...process.env, RANK: String(rank), LOCAL_RANK: String(local), WORLD_SIZE: String(worldSize), LOCAL_WORLD_SIZE: String(options.nproc),
+        MASTER_ADDR: options.masterAddr, MASTER_PORT: String(port), LEANCONV_THREADS: threads,
+        ...(options.timeoutSeconds !== undefined ? { LEANCONV_DIST_TIMEOUT: String(options.timeoutSeconds) } : {}),
+      },
+    }));
+  }
+  const ranks = workers.map((w, local) => `rank ${options.nodeRank * options.nproc + local}: pid ${w.pid}`).join(', ');
+  log(`leanconv: ${worldSize} workers (${options.nnodes > 1 ? `node ${options.nodeRank} of ${options.nnodes}, ` : ''}rendezvous ${options.masterAddr}:${port}, ${threads} threads each; ${ranks})`);
+
+  let failure: { code: number; message: string } | undefined;
+  const stopOthers = (): void => {
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGTERM');
+    setTimeout(() => { for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL'); }, 10_000).unref();
+  };
+  const forward = (signal: NodeJS.Signals): void => {
+    failure ??= { code: 130, message: `interrupted (${signal})` };
+    stopOthers();
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  try {
+    await Promise.all(workers.map((w, local) => new Promise<void>((resolve) => {
+      w.once('exit', (code, signal) => {
+        if ((code !== 0 || signal !== null) && failure === undefined) {
+          const rank = options.nodeRank * options.nproc + local;
+          failure = { code: code === null || code === 0 ? 1 : code, message: `rank ${rank} (pid ${w.pid}) ${describeExit(code, signal)}; stopping the other workers` };
+          log(`leanconv: ${failure.message}`);
+          stopOthers();
+        }
+        resolve();
+      });
+    })));
+  } finally {
+    process.off('SIGINT', forward);
+    process.off('SIGTERM', forward);
+  }
+  return failure?.code ?? 0;
+}
