@@ -5,11 +5,16 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import * as lc from '../src/engine/index.js';
+import h5wasm from 'h5wasm/node';
+
+import { buildModel, deployedCopy, type ModelForm } from '../src/convert/form.js';
+import { importAcnetHdf5, readHdf5Datasets } from '../src/interop/acnet-hdf5.js';
 import { importToCheckpoint, importTorchWeights } from '../src/interop/import.js';
 import { unpickle } from '../src/interop/pickle.js';
 import { readTorchFile, StoredTensor } from '../src/interop/torch-file.js';
 import { createModel } from '../src/models/index.js';
 import { loadModel } from '../src/train/checkpoint.js';
+import { assertClose, maxAbsDiff } from './helpers.js';
 
 // Files made by scripts/fixtures/torch_checkpoints.py with PyTorch (see its docstring for what each holds).
 const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures');
@@ -100,10 +105,10 @@ describe('reading torch.save files without executing them', () => {
     assert.throws(() => importTorchWeights(fixture('resnet20-ddp.pth'), { model: 'resnet20', modelOptions: { numClasses: 7 } }), /shape differs \(2\): fc\.weight: file \[10, 64\], model \[7, 64\]/);
   });
 
-  test('import writes a checkpoint that loadModel (eval, convert, export) reads back', () => {
+  test('import writes a checkpoint that loadModel (eval, convert, export) reads back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lc-import-'));
     const out = join(dir, 'resnet20.safetensors');
-    importToCheckpoint(fixture('resnet20-legacy.pth'), out, { model: 'resnet20' }).model.dispose();
+    (await importToCheckpoint(fixture('resnet20-legacy.pth'), out, { model: 'resnet20' })).model.dispose();
     const { model, meta } = loadModel(out);
     assert.equal(meta.model, 'resnet20');
     assert.equal(meta.modelOptions.numClasses, 100);
@@ -121,6 +126,84 @@ function legacyHeaderLength(bytes: Uint8Array): number {
   return end;
 }
 
+describe("ACNet's HDF5 weight files", () => {
+  // Names and shapes of the official models in their three builds, listed by the official code itself
+  // (scripts/fixtures/acnet_hdf5.py), and a Cifar-quick saved and converted by the official pipeline.
+  const officialKeys = JSON.parse(readFileSync(fixture('acnet-keys.json'), 'utf8')) as Record<string, Record<string, [string, number[]][]>>;
+  const counterparts: Record<string, string> = { cfqkbnc: 'cifar_quick', src56: 'resnet56', vc: 'vgg16_cifar', wrnc16plain: 'wrn16_8' };
+  const forms: Record<string, ModelForm> = { base: {}, acb: { acb: { gamma: 1 } }, deploy: { acb: { gamma: 1 }, deploy: true } };
+
+  test('every official model, in every build, maps name for name and shape for shape onto its leanconv counterpart', async () => {
+    for (const [official, builds] of Object.entries(officialKeys)) {
+      for (const [build, keys] of Object.entries(builds)) {
+        // An HDF5 file holding exactly the official names and shapes (zeros; only the mapping is under test).
+        const dir = mkdtempSync(join(tmpdir(), 'lc-acnet-'));
+        const file = join(dir, `${official}-${build}.hdf5`);
+        await writeHdf5(file, keys);
+        const r = await importAcnetHdf5(file, { model: counterparts[official]! });
+        assert.deepEqual(r.form, forms[build], `${official} ${build}: form read off the names`);
+        assert.equal(r.tensors, keys.length);
+        assert.equal(Object.keys(r.model.stateDict()).length, keys.length, `${official} ${build}: every leanconv tensor came from the file`);
+        r.model.dispose();
+      }
+    }
+  });
+
+  test("the official ACB-form file, imported and converted by leanconv, equals the official converter's deploy file and the official deploy model's outputs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-acnet-'));
+    const trained = join(dir, 'acb.safetensors');
+    const r = await importToCheckpoint(fixture('acnet-cfqk-acb.hdf5'), trained, { model: 'cifar_quick' });
+    assert.deepEqual(r.form, { acb: { gamma: 1 } });
+    // The values land where the official names say: ACNet's conv2.acb.ver_conv is leanconv's features.4.ver_conv.
+    const stored = await readHdf5Datasets(fixture('acnet-cfqk-acb.hdf5'));
+    const ver = stored.get('conv2.acb.ver_conv.weight')!;
+    assert.deepEqual([...r.model.stateDict()['features.4.ver_conv.weight']!.data()], [...new Float32Array(ver.bytes.buffer, ver.bytes.byteOffset, ver.numel)]);
+    const deployed = deployedCopy(r.model, () => buildModel('cifar_quick', r.modelOptions, r.form));
+    r.model.dispose();
+    const official = await importAcnetHdf5(fixture('acnet-cfqk-deploy.hdf5'), { model: 'cifar_quick' });
+    assert.deepEqual(official.form, { acb: { gamma: 1 }, deploy: true });
+    const ours = deployed.stateDict();
+    for (const [k, t] of Object.entries(official.model.stateDict())) {
+      const scale = Math.max(1, t.abs().max().item());
+      assert.ok(maxAbsDiff(ours[k]!, t) <= 1e-5 * scale, `${k}: leanconv's fusion differs from ACNet's convert_acnet_weights`);
+    }
+    const probe = JSON.parse(readFileSync(fixture('acnet-cfqk-probe.json'), 'utf8')) as { logits: number[][] };
+    const x = lc.linspace(-1, 1, 2 * 3 * 32 * 32).reshape([2, 3, 32, 32]);
+    official.model.eval();
+    assertClose(lc.noGrad(() => official.model.forward(x)), probe.logits, 1e-5, 'the official deploy model on the probe input');
+    official.model.dispose();
+    deployed.dispose();
+  });
+
+  test('a baseline file imports into the base form; wrong models and broken files are refused with the reason', async () => {
+    const base = await importAcnetHdf5(fixture('acnet-cfqk-base.hdf5'), { model: 'cifar_quick' });
+    assert.deepEqual(base.form, {});
+    base.model.dispose();
+    await assert.rejects(importAcnetHdf5(fixture('acnet-cfqk-base.hdf5'), { model: 'resnet20' }), /'resnet20' has none \(cifar_quick \(ACNet's cfqkbnc\)/);
+    await assert.rejects(importAcnetHdf5(fixture('acnet-cfqk-base.hdf5'), { model: 'vgg16_cifar' }), /names are not those of ACNet's vc/);
+    const dir = mkdtempSync(join(tmpdir(), 'lc-acnet-'));
+    const truncated = join(dir, 'truncated.hdf5');
+    writeFileSync(truncated, readFileSync(fixture('acnet-cfqk-base.hdf5')).subarray(0, 4096));
+    await assert.rejects(importToCheckpoint(truncated, join(dir, 'x.safetensors'), { model: 'cifar_quick' }), /truncated\.hdf5: (a damaged or truncated HDF5 file|not a readable HDF5 file)/);
+    assert.ok(!existsSync(join(dir, 'x.safetensors')));
+  });
+});
+
+/** An HDF5 file with one zero-filled float32 (int64 for counters) dataset per name, as ACNet writes them. */
+async function writeHdf5(file: string, keys: [string, number[]][]): Promise<void> {
+  await h5wasm.ready;
+  const f = new h5wasm.File(file, 'w');
+  try {
+    for (const [name, shape] of keys) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const counter = name.endsWith('num_batches_tracked');
+      f.create_dataset({ name: name.replace(/\//g, '+'), data: counter ? new BigInt64Array(Math.max(n, 1)) : new Float32Array(n), shape, dtype: counter ? '<q' : '<f' });
+    }
+  } finally {
+    f.close();
+  }
+}
+
 describe('leanconv import (CLI)', () => {
   test('writes a checkpoint and reports what it found; --model is required', async () => {
     const { spawnSync } = await import('node:child_process');
@@ -134,5 +217,24 @@ describe('leanconv import (CLI)', () => {
     const usage = spawnSync(process.execPath, [cli, 'import', fixture('resnet20-ddp.pth')], { encoding: 'utf8' });
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /--model is required/);
+  });
+
+  test("an ACNet training-form file imports, converts to the deploy form and exports: import -> convert -> predict", async () => {
+    const { spawnSync } = await import('node:child_process');
+    const cli = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
+    const dir = mkdtempSync(join(tmpdir(), 'lc-import-'));
+    const run = (...args: string[]): string => {
+      const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${args.join(' ')}:\n${r.stderr}`);
+      return r.stdout;
+    };
+    const report = JSON.parse(run('import', fixture('acnet-cfqk-acb.hdf5'), '--model', 'cifar_quick', '--out', join(dir, 'acb.safetensors'), '--json')) as { foundAt: string; tensors: number };
+    assert.deepEqual([report.foundAt, report.tensors], ['ACNet cfqkbnc', 58]);
+    run('convert', join(dir, 'acb.safetensors'), '--out', join(dir, 'deploy.safetensors'));
+    const { model, meta } = loadModel(join(dir, 'deploy.safetensors'));
+    assert.equal(meta.form?.deploy, true);
+    const probe = JSON.parse(readFileSync(fixture('acnet-cfqk-probe.json'), 'utf8')) as { logits: number[][] };
+    assertClose(lc.noGrad(() => model.eval().forward(lc.linspace(-1, 1, 6144).reshape([2, 3, 32, 32]))), probe.logits, 1e-4, "leanconv's converted model vs the official deploy model");
+    model.dispose();
   });
 });

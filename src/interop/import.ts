@@ -1,9 +1,9 @@
-// Brings weights published for the papers' official code (PyTorch .pth / .pth.tar files) into a leanconv
+// Brings weights published for the papers' official code (PyTorch .pth / .pth.tar files, ACNet's HDF5) into a leanconv
 // checkpoint that eval, convert and export understand. leanconv's paper models use the official
 // state-dict names and its baselines torchvision's, so importing is: read the file safely (torch-file.ts),
 // find the state dict inside the training wrapper, drop DDP's 'module.' prefix, infer the class count
 // from the classifier, and check every name and shape against the model before writing anything.
-import { readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 
 import { fromBytes } from '../engine/tensor.js';
 import type { Tensor } from '../engine/tensor.js';
@@ -12,6 +12,7 @@ import { getModelSpec, type ModelOptions } from '../models/index.js';
 import { Linear } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
 import { saveCheckpoint } from '../train/checkpoint.js';
+import { importAcnetHdf5 } from './acnet-hdf5.js';
 import { readTorchFile, StoredTensor } from './torch-file.js';
 
 export class ImportError extends Error {
@@ -64,6 +65,8 @@ export interface ImportOptions {
 export interface ImportResult {
   model: Module;
   modelOptions: ModelOptions;
+  /** The form the weights were in, when the file says (ACNet's HDF5: base, ACB training or deploy). */
+  form?: ModelForm;
   /** Where the state dict was in the file ('' at the top level, else e.g. 'state_dict'). */
   foundAt: string;
   strippedPrefix: boolean;
@@ -75,10 +78,19 @@ export interface ImportResult {
  * match). The class count is taken from the classifier unless modelOptions.numClasses is given.
  */
 export function importTorchWeights(file: string, options: ImportOptions): ImportResult {
-  const spec = getModelSpec(options.model);
   const bytes = new Uint8Array(readFileSync(file));
   const { state: found, path } = findStateDict(file, readTorchFile(file, bytes));
   const state = stripDataParallelPrefix(found);
+  const model = loadStoredState(file, state, options);
+  return { ...model, foundAt: path, strippedPrefix: found !== state, tensors: state.size };
+}
+
+/**
+ * A new model (options.model in options.form) holding `state`, checked strictly: every name and shape must
+ * match. The class count is taken from the classifier unless modelOptions.numClasses is given.
+ */
+export function loadStoredState(file: string, state: Map<string, StoredTensor>, options: ImportOptions): { model: Module; modelOptions: ModelOptions } {
+  const spec = getModelSpec(options.model);
   const modelOptions: ModelOptions = { ...options.modelOptions };
   let model = buildModel(spec.name, modelOptions, options.form);
   const classifier = classifierWeight(model);
@@ -107,17 +119,38 @@ export function importTorchWeights(file: string, options: ImportOptions): Import
       if (tensors[k] !== raw) raw.dispose();
     }
     model.loadStateDict(tensors);
+  } catch (err) {
+    model.dispose();
+    throw err;
   } finally {
     for (const t of Object.values(tensors)) t.dispose();
   }
-  return { model, modelOptions, foundAt: path, strippedPrefix: found !== state, tensors: state.size };
+  return { model, modelOptions };
 }
 
-/** importTorchWeights, then a leanconv checkpoint at `out` recording where the weights came from. */
-export function importToCheckpoint(file: string, out: string, options: ImportOptions): ImportResult {
-  const result = importTorchWeights(file, options);
+/** Whether a file is HDF5 (ACNet's weight format), by its signature. */
+function isHdf5(file: string): boolean {
+  const head = Buffer.alloc(8);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 8, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.equals(HDF5_SIGNATURE);
+}
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Imports a weight file into a leanconv checkpoint at `out`: PyTorch files (importTorchWeights), or ACNet's
+ * HDF5 files (acnet-hdf5.ts: official names mapped, the form read off the names). The checkpoint records
+ * where the weights came from.
+ */
+export async function importToCheckpoint(file: string, out: string, options: ImportOptions): Promise<ImportResult> {
+  if (!existsSync(file)) throw new ImportError(file, 'no such file');
+  const result = isHdf5(file) ? await importAcnetHdf5(file, options) : importTorchWeights(file, options);
   saveCheckpoint(out, result.model, {
-    model: getModelSpec(options.model).name, modelOptions: result.modelOptions, form: options.form, epoch: 0,
+    model: getModelSpec(options.model).name, modelOptions: result.modelOptions, form: result.form ?? options.form, epoch: 0,
     extra: { importedFrom: file, foundAt: result.foundAt || '(top level)', strippedPrefix: result.strippedPrefix },
   });
   return result;

@@ -1,0 +1,161 @@
+// ACNet's weight files (DingXiaoH/ACNet): HDF5 with one dataset per state-dict entry of the official
+// model ('/' written as '+'), plus an optional 'deps' array of layer widths. The official models name
+// their layers after the ACNet builder (`stage1.block0.conv1.conv.weight`, an ACB under `.acb.` when a
+// ReLU follows it, `fused_conv` after conversion); leanconv's counterparts use torchvision-style names
+// (`layer1.0.conv1.weight`). This module maps one onto the other, unit by unit, and reads the form (base,
+// ACB training, deploy) off the names, so a file from any stage of ACNet's pipeline imports as it is.
+import h5wasm from 'h5wasm/node';
+
+import type { DType } from '../engine/dtype.js';
+import type { ModelForm } from '../convert/form.js';
+import { getModelSpec } from '../models/index.js';
+import { ImportError, type ImportOptions, type ImportResult, loadStoredState } from './import.js';
+import { StoredTensor } from './torch-file.js';
+
+/**
+ * One layer of an official model and where it lives in leanconv's. A conv unit (conv + BN, or BN + conv
+ * in pre-activation nets) maps its conv to `conv` (an ACB there in the training form, a biased conv in the
+ * deploy form) and its BN to `bn`; a whole unit (Linear, a lone BN) maps name for name.
+ */
+type Unit = { acnet: string; conv: string; bn?: string } | { acnet: string; whole: string };
+
+const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);
+
+/** leanconv model -> the official model it corresponds to, and their units. */
+const ACNET_MODELS: Record<string, { official: string; units: () => Unit[] }> = {
+  cifar_quick: {
+    official: 'cfqkbnc',
+    units: () => [
+      ...[0, 4, 8].map((at, i) => ({ acnet: `conv${i + 1}`, conv: `features.${at}`, bn: `features.${at + 1}` })),
+      { acnet: 'fc1', whole: 'classifier.1' }, { acnet: 'fc2', whole: 'classifier.3' },
+    ],
+  },
+  vgg16_cifar: {
+    official: 'vc',
+    units: () => [
+      ...[0, 3, 7, 10, 14, 17, 20, 24, 27, 30, 34, 37, 40].map((at, i) => ({ acnet: `stem.conv${i + 1}`, conv: `features.${at}`, bn: `features.${at + 1}` })),
+      { acnet: 'linear1', whole: 'classifier.1' }, { acnet: 'linear2', whole: 'classifier.3' },
+    ],
+  },
+  resnet56: {
+    official: 'src56',
+    units: () => [
+      { acnet: 'stage1.conv1', conv: 'conv1', bn: 'bn1' },
+      ...range(3, 1).flatMap((s) => [
+        ...(s > 1 ? [{ acnet: `stage${s}.projection`, conv: `layer${s}.0.downsample.0`, bn: `layer${s}.0.downsample.1` }] : []),
+        ...range(9).flatMap((b) => [1, 2].map((c) => ({ acnet: `stage${s}.block${b}.conv${c}`, conv: `layer${s}.${b}.conv${c}`, bn: `layer${s}.${b}.bn${c}` }))),
+      ]),
+      { acnet: 'linear', whole: 'fc' },
+    ],
+  },
+  wrn16_8: {
+    official: 'wrnc16plain',
+    units: () => [
+      { acnet: 'conv1', conv: 'conv1' },
+      ...range(3, 1).flatMap((s) => range(2, 1).flatMap((b) => (b === 1 ? ['proj', 'conv1', 'conv2'] : ['conv1', 'conv2']).map((layer) => {
+        const path = `stage${s}.block${b}.${layer}`;
+        return { acnet: path, conv: `${path}.conv`, bn: `${path}.bn` };
+      }))),
+      { acnet: 'last_bn', whole: 'last_bn' }, { acnet: 'linear', whole: 'linear' },
+    ],
+  },
+};
+
+/** The leanconv name of an official one, or undefined when no unit claims it. */
+function translate(name: string, units: readonly Unit[]): string | undefined {
+  for (const unit of units) {
+    if (!name.startsWith(`${unit.acnet}.`)) continue;
+    const rest = name.slice(unit.acnet.length + 1);
+    if ('whole' in unit) return `${unit.whole}.${rest}`;
+    // A ReLU after the ACB puts it one level down ('.acb.'); a bare ACB, or a BN -> ReLU -> ACB, does not.
+    const branch = /^(?:acb\.)?((?:square|ver|hor)_(?:conv|bn)\..+)$/.exec(rest);
+    if (branch) return `${unit.conv}.${branch[1]}`;
+    const fused = /^(?:acb\.)?fused_conv\.(weight|bias)$/.exec(rest);
+    if (fused) return `${unit.conv}.${fused[1]}`;
+    const conv = /^conv\.(weight|bias)$/.exec(rest) ?? /^(weight|bias)$/.exec(rest);
+    if (conv) return `${unit.conv}.${conv[1]}`;
+    const bn = /^bn\.(.+)$/.exec(rest);
+    if (bn && unit.bn !== undefined) return `${unit.bn}.${bn[1]}`;
+  }
+  return undefined;
+}
+
+const HDF5_DTYPES: Record<string, DType> = { '<f': 'float32', '<d': 'float64', '<e': 'float16', '<q': 'int64', '<i': 'int32', '<h': 'int16', '<b': 'int8', '<B': 'uint8', '|b1': 'bool' };
+
+/** A dataset's value as a typed array: h5wasm gives scalars (BN's num_batches_tracked) as plain numbers. */
+function scalarAsArray(value: unknown, dtype: DType): ArrayBufferView {
+  if (ArrayBuffer.isView(value)) return value;
+  if (dtype === 'int64') return BigInt64Array.of(BigInt(value as number | bigint));
+  if (dtype === 'float64') return Float64Array.of(Number(value));
+  if (dtype === 'float32') return Float32Array.of(Number(value));
+  if (dtype === 'int32') return Int32Array.of(Number(value));
+  throw new TypeError(`a scalar HDF5 dataset of type ${dtype} is not supported`);
+}
+
+/** Every top-level dataset of an HDF5 file by its name ('+' read back as '/', as ACNet's read_hdf5 does). */
+export async function readHdf5Datasets(file: string): Promise<Map<string, StoredTensor>> {
+  await h5wasm.ready;
+  let f: InstanceType<typeof h5wasm.File>;
+  try {
+    f = new h5wasm.File(file, 'r');
+  } catch (err) {
+    throw new ImportError(file, `not a readable HDF5 file (${(err as Error).message})`);
+  }
+  try {
+    const out = new Map<string, StoredTensor>();
+    for (const key of f.keys()) {
+      const item = f.get(key);
+      if (!(item instanceof h5wasm.Dataset)) throw new ImportError(file, `'${key}' is a group, not a dataset (ACNet's files are flat)`);
+      const dtype = HDF5_DTYPES[String(item.dtype)];
+      if (dtype === undefined) throw new ImportError(file, `'${key}' has the HDF5 type ${JSON.stringify(item.dtype)}, which is not a tensor type leanconv reads`);
+      const value = scalarAsArray(item.value, dtype);
+      const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
+      out.set(key.replace(/\+/g, '/'), new StoredTensor(dtype, [...(item.shape ?? [])], bytes));
+    }
+    return out;
+  } catch (err) {
+    if (err instanceof ImportError) throw err;
+    // h5wasm reports a damaged file (truncated, corrupt) from deep inside the HDF5 library.
+    throw new ImportError(file, `a damaged or truncated HDF5 file (${err instanceof Error ? err.message : String(err)})`);
+  } finally {
+    try {
+      f.close();
+    } catch {
+      // closing a damaged file can fail too; the error above says what is wrong
+    }
+  }
+}
+
+/** The form an official state dict is in: ACB branches mean the training form, fused convs the deploy form. */
+function formOf(names: readonly string[]): ModelForm {
+  if (names.some((n) => /(^|\.)square_conv\.weight$/.test(n))) return { acb: { gamma: 1 } };
+  if (names.some((n) => /(^|\.)fused_conv\.weight$/.test(n))) return { acb: { gamma: 1 }, deploy: true };
+  return {};
+}
+
+/** Reads an ACNet HDF5 weight file into a new leanconv model (strict names and shapes, as every import). */
+export async function importAcnetHdf5(file: string, options: ImportOptions): Promise<ImportResult> {
+  const name = getModelSpec(options.model).name;
+  const mapping = ACNET_MODELS[name];
+  if (mapping === undefined) {
+    const known = Object.entries(ACNET_MODELS).map(([k, v]) => `${k} (ACNet's ${v.official})`).join(', ');
+    throw new ImportError(file, `an ACNet HDF5 file needs a model with an ACNet counterpart; '${name}' has none (${known})`);
+  }
+  const datasets = await readHdf5Datasets(file);
+  datasets.delete('deps'); // ACNet's layer widths; the shape check below catches widths that differ
+  const units = mapping.units();
+  const state = new Map<string, StoredTensor>();
+  const unknown: string[] = [];
+  for (const [official, tensor] of datasets) {
+    const ours = translate(official, units);
+    if (ours === undefined) unknown.push(official);
+    else state.set(ours, tensor);
+  }
+  if (unknown.length > 0) {
+    throw new ImportError(file, `${unknown.length} names are not those of ACNet's ${mapping.official} (the official model '${name}' corresponds to): ` +
+      `${unknown.slice(0, 6).join(', ')}${unknown.length > 6 ? ', ...' : ''}`);
+  }
+  const form = formOf([...datasets.keys()]);
+  const loaded = loadStoredState(file, state, { ...options, form });
+  return { ...loaded, form, foundAt: `ACNet ${mapping.official}`, strippedPrefix: false, tensors: datasets.size };
+}
