@@ -4,7 +4,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { buildInfo, defaultNumThreads, setNumThreads } from '../engine/runtime.js';
+import { buildInfo, defaultNumThreads, deviceProblem, setNumThreads } from '../engine/runtime.js';
+import type { Device } from '../engine/tensor.js';
 import { formatProfile, formatReferenceCount, measureThroughput, profileModel, referenceCount } from '../analysis/index.js';
 import { DataLoader } from '../data/loader.js';
 import { buildModel, deployedCopy, formName, type ModelForm } from '../convert/form.js';
@@ -228,23 +229,27 @@ function checkpointArgument(target: string): string {
 }
 
 async function cmdEval(argv: string[]): Promise<void> {
-  const opts: OptionSpec = { ...HELP, dataset: { type: 'string', short: 'd' }, 'data-dir': { type: 'string' }, 'batch-size': { type: 'string', short: 'b' }, workers: { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' } };
+  const opts: OptionSpec = { ...HELP, dataset: { type: 'string', short: 'd' }, 'data-dir': { type: 'string' }, 'batch-size': { type: 'string', short: 'b' }, workers: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' } };
   const { values, positionals } = parse(argv, opts, 'eval');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv eval <checkpoint.safetensors | run-dir> [--dataset NAME] [--data-dir DIR] [--batch-size N] [--workers N] [--threads N] [--json]
+    return out(`usage: leanconv eval <checkpoint.safetensors | run-dir> [--dataset NAME] [--data-dir DIR] [--batch-size N] [--workers N] [--threads N] [--device D] [--json]
 
 Evaluates on the test split of the dataset the checkpoint was trained on (or --dataset), with the
 preprocessing recorded in the checkpoint. A run directory means its last.safetensors.
   --batch-size N   images per batch (default 500)
   --workers N      loader worker threads (default 1; 0: prepare batches in the main thread)
-  --threads N      libtorch threads (default: LEANCONV_THREADS or the available cores)`);
+  --threads N      libtorch threads (default: LEANCONV_THREADS or the available cores)
+  --device D       cpu (default), cuda or cuda:N`);
   }
+  const device = (values.device as Device | undefined) ?? 'cpu';
+  const problem = deviceProblem(device);
+  if (problem !== undefined) throw new UsageError(`--device: ${problem}`);
   setNumThreads(num(values, 'threads', { integer: true, min: 1 }) ?? defaultNumThreads());
   const path = checkpointArgument(positionals[0]!);
   const meta = readCheckpointMeta(path);
   const { dataset: datasetName, testSet, transforms } = checkpointTestDataFrom(path, meta, values);
   const { model } = loadModel(path);
-  model.toMemoryFormat('auto');
+  model.toMemoryFormat('auto').to(device);
   const loader = new DataLoader(testSet, { batchSize: num(values, 'batch-size', { integer: true, min: 1 }) ?? 500, transforms, workers: num(values, 'workers', { integer: true, min: 0 }) ?? 1 });
   try {
     const r = await evaluate(model, loader);

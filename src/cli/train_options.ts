@@ -8,6 +8,7 @@ import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, UsageError, type OptionSpec } from './args.js';
 import { acbGammaFrom, HELP, memoryFormatFrom, modelArgsFrom } from './common.js';
 import { LAUNCH_HELP } from './launch.js';
+import type { Device } from '../engine/tensor.js';
 
 export const TRAIN_OPTIONS: OptionSpec = {
   ...HELP,
@@ -54,6 +55,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'run-name': { type: 'string' },
   'eval-every': { type: 'string' },
   'sync-bn': { type: 'boolean' },
+  device: { type: 'string' },
   'train-subset': { type: 'string' },
   resume: { type: 'string' },
   export: { type: 'boolean' },
@@ -95,12 +97,13 @@ recipe:
       --decay-gates        weight decay on DGConv's gates too (default: not decayed; upstream does not say)
 run:
       --seed N --workers N (loader threads) --threads N (libtorch threads)
+      --device D           cpu (default), cuda or cuda:N (needs a CUDA build of libtorch: leanconv checks)
       --memory-format F    auto (default: channels-last for conv models, 1.03-1.63x faster training), nchw,
                            or channels-last (--channels-last for short); results differ only by float rounding
       --out-dir DIR (default ${DEFAULT_CONFIG.outDir}) --run-name NAME --eval-every N
       --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it; it keeps
                            its recorded recipe and takes only --epochs (larger: extend the run; the LR
-                           schedule is recomputed over the new length), --workers, --threads, --eval-batch-size
+                           schedule is recomputed over the new length), --workers, --threads, --eval-batch-size, --device
       --export             after training: convert a training form (ACNet, CondenseNet) to its deploy form, export <run>/model.onnx,
                            check it against libtorch and report its test accuracy under ONNX Runtime
   -q, --quiet              no progress output; --json prints the result as JSON
@@ -130,6 +133,7 @@ function scheduleFrom(values: Record<string, unknown>, base: ScheduleSpec): Sche
 /** The train options a resumed run accepts (the rest of its recipe is in its config.json). */
 const RESUME_OPTIONS: Record<string, (typeof RESUME_OVERRIDES)[number]> = {
   epochs: 'epochs', workers: 'workers', threads: 'threads', 'eval-batch-size': 'evalBatchSize', 'memory-format': 'memoryFormat', 'channels-last': 'memoryFormat',
+  device: 'device',
 };
 /** Options about this invocation's output, not the run. */
 const OUTPUT_OPTIONS = new Set(['resume', 'quiet', 'json', 'export', 'help']);
@@ -148,6 +152,7 @@ export function resumeOptionsFrom(values: Record<string, unknown>): TrainOptions
     threads: num(values, 'threads', { integer: true, min: 1 }),
     evalBatchSize: num(values, 'eval-batch-size', { integer: true, min: 1 }),
     memoryFormat: memoryFormatFrom(values),
+    device: values.device as Device | undefined,
   };
 }
 
@@ -201,6 +206,7 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     runName: values['run-name'] as string | undefined,
     evalEvery: pick(num(values, 'eval-every', { integer: true, min: 1 }), base.evalEvery),
     syncBatchNorm: values['sync-bn'] ? true : base.syncBatchNorm,
+    device: (values.device as Device | undefined) ?? base.device,
   };
 }
 

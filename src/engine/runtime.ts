@@ -140,6 +140,22 @@ let cuda: boolean | undefined;
 /** Whether the linked libtorch can use a CUDA device (fixed for the process, so asked once). */
 export const cudaIsAvailable = (): boolean => (cuda ??= native.buildInfo().cuda as boolean);
 
+/**
+ * Checks that a device name can be used here: 'cpu', or 'cuda' / 'cuda:N' with a CUDA libtorch and a
+ * device N. Returns the problem in words, or undefined when it is usable.
+ */
+export function deviceProblem(device: string): string | undefined {
+  const m = /^(cpu|cuda)(?::(\d+))?$/.exec(device);
+  if (m === null || (m[1] === 'cpu' && m[2] !== undefined)) return `'${device}' is not a device name (cpu, cuda or cuda:N)`;
+  if (m[1] === 'cpu') return undefined;
+  if (!cudaIsAvailable()) {
+    return `device '${device}' needs a CUDA build of libtorch, and this one has none (leanconv checks); build the addon against one with LIBTORCH=/path/to/libtorch or LIBTORCH=python`;
+  }
+  const count = native.buildInfo().cudaDevices as number;
+  const index = Number(m[2] ?? 0);
+  return index < count ? undefined : `device '${device}' does not exist: libtorch sees ${count} CUDA device${count === 1 ? '' : 's'}`;
+}
+
 export interface MemoryStats {
   /** Tensor handles created and not yet disposed or collected. */
   liveTensors: number;

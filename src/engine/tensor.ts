@@ -159,7 +159,11 @@ export class Tensor implements Disposable {
   /** A dense tensor (this one's data when it already is) in NCHW order, or NHWC order for 'channelsLast' (4-D). */
   contiguous(format: MemoryFormat = 'contiguous'): Tensor { return new Tensor(native.contiguous(this.handle, format === 'channelsLast')); }
   /** Makes this tensor hold `source`'s data and layout (same shape and dtype), keeping its identity and autograd role. */
-  setData_(source: Tensor): this { native.setData_(this.handle, source.handle); return this; }
+  setData_(source: Tensor): this {
+    native.setData_(this.handle, source.handle);
+    this.cachedDevice = undefined; // the source may live on another device (Module.to)
+    return this;
+  }
   copy_(source: Tensor): this { native.copy_(this.handle, source.handle); return this; }
   zero_(): this { native.zero_(this.handle); return this; }
   fill_(value: number | boolean): this { native.fill_(this.handle, value); return this; }

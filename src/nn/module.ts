@@ -6,7 +6,7 @@
 // owns. Composite modules release their intermediates as soon as they are consumed.
 import { noGrad } from '../engine/autograd.js';
 import { keep } from '../engine/scope.js';
-import { type MemoryFormat, Tensor } from '../engine/tensor.js';
+import { type Device, type MemoryFormat, Tensor } from '../engine/tensor.js';
 import { EvalCache } from './eval-cache.js';
 
 export type StateDict = Record<string, Tensor>;
@@ -201,6 +201,28 @@ export abstract class Module {
     });
     for (const m of this.modules()) m.memoryFormat = format;
     return this;
+  }
+
+  /**
+   * Moves every parameter and buffer to `device`, in place (the tensors keep their identity, so an
+   * optimizer built on them keeps working; its state is created on the new device). Memory layouts are kept.
+   */
+  to(device: Device): this {
+    noGrad(() => {
+      for (const t of [...this.parameters(), ...this.namedBuffers().map(([, b]) => b)]) {
+        if (t.device === device) continue;
+        const moved = t.to({ device });
+        t.setData_(moved);
+        moved.dispose();
+      }
+    });
+    for (const m of this.modules()) m.evalCache.clear();
+    return this;
+  }
+
+  /** The device of the model's parameters (of its buffers when it has none; 'cpu' for an empty model). */
+  get device(): Device {
+    return this.parameters()[0]?.device ?? this.namedBuffers()[0]?.[1].device ?? 'cpu';
   }
 
   /** The input in this model's memory format: x itself when it already is, else a new tensor the caller owns. */

@@ -4,6 +4,8 @@ import type { ModelForm } from '../convert/form.js';
 import type { ModelArgs } from '../models/registry.js';
 import type { MemoryFormatChoice } from '../nn/module.js';
 import type { ScheduleSpec } from './schedule.js';
+import { deviceProblem } from '../engine/runtime.js';
+import type { Device } from '../engine/tensor.js';
 
 export interface TrainConfig {
   model: string;
@@ -77,6 +79,8 @@ export interface TrainConfig {
    * each rank's share; no effect in a single process.
    */
   syncBatchNorm: boolean;
+  /** Where the model trains: 'cpu' (default), 'cuda' or 'cuda:N' (needs a CUDA build of libtorch). */
+  device: Device;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
@@ -108,6 +112,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   outDir: 'runs',
   evalEvery: 1,
   syncBatchNorm: false,
+  device: 'cpu',
 };
 
 /** Recipes of the reference implementations (see docs); a preset sets these, explicit options override. */
@@ -146,7 +151,7 @@ export class ConfigError extends Error {
 }
 
 /** Settings a resumed run may change: how it runs and how long, never what it computes per epoch. */
-export const RESUME_OVERRIDES = ['epochs', 'workers', 'threads', 'evalBatchSize', 'memoryFormat'] as const;
+export const RESUME_OVERRIDES = ['epochs', 'workers', 'threads', 'evalBatchSize', 'memoryFormat', 'device'] as const;
 
 /**
  * Checks every value of a config before anything is created (run directory, model, data), so a bad
@@ -176,6 +181,8 @@ export function validateConfig(c: TrainConfig): void {
   check(int(c.threads, 1), `threads must be a positive integer, got ${c.threads}`);
   check(int(c.trainSubset, 1), `trainSubset must be a positive integer, got ${c.trainSubset}`);
   check(int(c.evalEvery, 1), `evalEvery must be a positive integer, got ${c.evalEvery}`);
+  const device = deviceProblem(c.device ?? 'cpu');
+  check(device === undefined, `device: ${device}`);
   check(int(c.numClasses, 1) && int(c.inChannels, 1) && int(c.inputSize, 1), 'numClasses, inChannels and inputSize must be positive integers');
   check(c.acbGamma === 'square' || Number.isFinite(c.acbGamma), `acbGamma must be a number or 'square', got ${String(c.acbGamma)}`);
   const s = c.schedule;

@@ -2,7 +2,7 @@
 import { noGrad } from '../engine/autograd.js';
 import * as F from '../engine/functional.js';
 import { tidy } from '../engine/scope.js';
-import type { Tensor } from '../engine/tensor.js';
+import type { Device, Tensor } from '../engine/tensor.js';
 import type { DataLoader } from '../data/loader.js';
 import type { Module } from '../nn/module.js';
 
@@ -16,12 +16,22 @@ export function topkCorrect(logits: Tensor, labels: Tensor, ks: readonly number[
   });
 }
 
+/** The batch on `device` (the loader delivers CPU tensors; moved ones replace them). */
+export function batchOn<B extends { images: Tensor; labels: Tensor }>(device: Device, batch: B): B {
+  if (device === 'cpu') return batch;
+  const moved = { ...batch, images: batch.images.to({ device }), labels: batch.labels.to({ device }) };
+  batch.images.dispose();
+  batch.labels.dispose();
+  return moved;
+}
+
 /**
  * Runs `fn` on every batch of one pass of the loader, without gradients, inside a tensor scope; the
  * batch is released even when `fn` throws.
  */
-async function forEachBatch(loader: DataLoader, fn: (images: Tensor, labels: Tensor) => void): Promise<void> {
-  for await (const { images, labels } of loader.epoch(0)) {
+async function forEachBatch(loader: DataLoader, fn: (images: Tensor, labels: Tensor) => void, device: Device = 'cpu'): Promise<void> {
+  for await (const batch of loader.epoch(0)) {
+    const { images, labels } = batchOn(device, batch);
     try {
       tidy(() => noGrad(() => fn(images, labels)));
     } finally {
@@ -58,7 +68,7 @@ export async function evaluate(model: Module, loader: DataLoader, onBatch?: (don
       c5 += b!;
       count += labels.size(0);
       onBatch?.(count, loader.dataset.length);
-    });
+    }, model.device);
   } finally {
     model.train(wasTraining);
   }
@@ -113,7 +123,7 @@ export async function predictClasses(model: Module, loader: DataLoader): Promise
     await forEachBatch(loader, (images) => {
       const top = model.forward(model.formatInput(images)).argmax(1).toArray() as number[];
       for (const c of top) out[at++] = Number(c);
-    });
+    }, model.device);
   } finally {
     model.train(wasTraining);
   }

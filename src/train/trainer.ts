@@ -23,7 +23,7 @@ import { formatSmall, plural } from '../util/format.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { configForm, DEFAULT_CONFIG, RESUME_OVERRIDES, type TrainConfig, validateConfig } from './config.js';
-import { evaluate, topkCorrect, type EvalResult } from './metrics.js';
+import { batchOn, evaluate, topkCorrect, type EvalResult } from './metrics.js';
 import { paramGroups, type NamedGroup } from './param_groups.js';
 import { trainingProgress } from '../nn/training.js';
 import { type BatchContext, recipeCallbacks, type TrainCallback } from './callbacks.js';
@@ -242,6 +242,11 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   const model = buildModel(config.model, modelOptions, form);
   model.toMemoryFormat(config.memoryFormat);
   if (config.syncBatchNorm && world.worldSize > 1) convertSyncBatchNorm(model);
+  if (world.worldSize > 1 && config.device !== 'cpu') {
+    model.dispose();
+    throw new TrainingError(`data-parallel training on ${config.device} needs c10d's NCCL backend, which this build does not have yet; train on cpu or in one process`);
+  }
+  model.to(config.device);
   let callbacks: TrainCallback[];
   try {
     const parallel = world.worldSize > 1 ? [dataParallel(model)] : [];
@@ -311,8 +316,9 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       if (world.worldSize > 1) manualSeed(hashInts(config.seed, epoch, world.rank, 0xd15));
       let waited = 0;
       let waitStart = performance.now();
-      for await (const { images, labels, index } of trainLoader.epoch(epoch)) {
+      for await (const batch of trainLoader.epoch(epoch)) {
         waited += performance.now() - waitStart;
+        const { images, labels, index } = batchOn(config.device, batch);
         lr = schedule(epoch, index);
         optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i]!.lrMultiplier));
         const n = labels.size(0);
@@ -439,7 +445,7 @@ export function mixupBatch(images: Tensor, alpha: number, seed: number): { mixed
   const rng = new Rng(seed);
   const lambda = rng.beta(alpha);
   const perm = permutation(images.size(0), rng.int(2 ** 31));
-  const partner = fromTypedArray(BigInt64Array.from(perm, (v) => BigInt(v)), [perm.length]);
+  const partner = fromTypedArray(BigInt64Array.from(perm, (v) => BigInt(v)), [perm.length], { device: images.device });
   const shuffled = images.indexSelect(0, partner);
   const mixed = images.mul(lambda).add_(shuffled, 1 - lambda);
   shuffled.dispose();
