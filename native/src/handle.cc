@@ -1,6 +1,9 @@
 // Tensor handles (napi externals owning one at::Tensor reference), argument conversion, and the
 // functions that inspect or move a tensor's data as a whole.
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -12,17 +15,58 @@ namespace {
 
 int64_t liveHandles = 0;
 int64_t collectedHandles = 0;  // freed by the GC safety net instead of dispose(): leaks in the caller
-int64_t accountedBytes = 0;
-int64_t pendingAdjustment = 0;  // reported to V8 in batches: one napi call per MiB of change, not per op
+int64_t accountedBytes = 0;    // bytes of storage the live handles own
+int64_t reportedBytes = 0;     // what V8 has been told (AdjustExternalMemory)
+int64_t collectedBytes = 0;    // freed by finalizers since the last report: V8's collection did free them
+std::chrono::steady_clock::time_point lowSince{};  // since when the live bytes stayed well below the report
+bool low = false;
 
-// Reports the batched change to V8. Only called from ordinary JS calls: V8 must not be re-entered from
-// inside a garbage collection, where the finalizers below run.
+constexpr int64_t kMiB = int64_t{1} << 20;
+constexpr int64_t kSlack = 64 * kMiB;              // a drop this large may be lasting: report it ...
+constexpr auto kSettle = std::chrono::seconds(5);  // ... once it has lasted this long
+
+// What V8 is told about native memory, so that the collector is a backstop for forgotten tensors, not
+// a participant in every training step. V8 starts a full collection whenever the external memory it
+// was told about grows 64 MB past its level at the last collection. A training step creates its
+// activations and disposes them again, so reporting every rise and fall made V8 collect several times
+// per step (issue 12: about 4 full mark-compacts per ResNet-20 step at batch 128). Instead:
+// - growth beyond what V8 already knows is reported (in MiB batches), so undisposed tensors still
+//   raise pressure and get collected;
+// - memory the collector's finalizers freed is reported as freed, so a leak cannot ratchet the level up;
+// - memory freed by dispose() is reported only once it has stayed freed for kSettle: the next step
+//   would reach the same peak again within that time.
+// Only called from ordinary JS calls: V8 must not be re-entered from inside a garbage collection.
+// LEANCONV_EXTERNAL_MEMORY=eager restores the old policy (every change reported), for comparisons.
+const bool kEagerReports = [] {
+  const char* env = std::getenv("LEANCONV_EXTERNAL_MEMORY");
+  return env != nullptr && std::string(env) == "eager";
+}();
+
 void FlushExternalMemory(Napi::BasicEnv env) {
-  if (pendingAdjustment > (1 << 20) || pendingAdjustment < -(1 << 20)) {
-    int64_t delta = pendingAdjustment;
-    pendingAdjustment = 0;
-    Napi::MemoryManagement::AdjustExternalMemory(env, delta);
+  int64_t delta = 0;
+  if (kEagerReports) {
+    if (accountedBytes > reportedBytes + kMiB || accountedBytes < reportedBytes - kMiB) delta = accountedBytes - reportedBytes;
+  } else if (accountedBytes > reportedBytes + kMiB) {
+    delta = accountedBytes - reportedBytes;
+  } else if (collectedBytes > kMiB) {
+    delta = -std::min(collectedBytes, std::max<int64_t>(reportedBytes - accountedBytes, 0));
+  } else if (accountedBytes < reportedBytes - kSlack) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!low) {
+      low = true;
+      lowSince = now;
+    } else if (now - lowSince > kSettle) {
+      delta = accountedBytes - reportedBytes;
+    }
+  } else {
+    low = false;
   }
+  if (delta == 0 && collectedBytes <= kMiB) return;
+  collectedBytes = 0;
+  if (delta == 0) return;
+  low = false;
+  reportedBytes += delta;
+  Napi::MemoryManagement::AdjustExternalMemory(env, delta);
 }
 
 void Forget(Handle* handle) {
@@ -30,14 +74,16 @@ void Forget(Handle* handle) {
   handle->tensor.reset();
   --liveHandles;
   accountedBytes -= handle->accountedBytes;
-  pendingAdjustment -= handle->accountedBytes;
   handle->accountedBytes = 0;
 }
 
 // A basic finalizer: it touches no JS state, so Node runs it during garbage collection itself instead of
 // queueing it for the event loop, which a synchronous training loop never reaches.
 void Finalize(Napi::BasicEnv, Handle* handle) {
-  if (handle->tensor.defined()) ++collectedHandles;
+  if (handle->tensor.defined()) {
+    ++collectedHandles;
+    collectedBytes += handle->accountedBytes;
+  }
   Forget(handle);
   delete handle;
 }
@@ -61,7 +107,6 @@ Napi::Value Wrap(Napi::Env env, at::Tensor tensor) {
   }
   ++liveHandles;
   accountedBytes += handle->accountedBytes;
-  pendingAdjustment += handle->accountedBytes;
   auto external = Napi::External<Handle>::New(env, handle, Finalize);
   FlushExternalMemory(env);
   return external;
@@ -274,6 +319,7 @@ LC_OP(format) {
 LC_OP(liveTensors) { return Napi::Number::New(info.Env(), static_cast<double>(LiveHandleCount())); }
 LC_OP(collectedTensors) { return Napi::Number::New(info.Env(), static_cast<double>(CollectedHandleCount())); }
 LC_OP(nativeBytes) { return Napi::Number::New(info.Env(), static_cast<double>(AccountedBytes())); }
+LC_OP(reportedExternalBytes) { return Napi::Number::New(info.Env(), static_cast<double>(reportedBytes)); }
 
 void RegisterHandle(Napi::Env env, Napi::Object exports) {
   LC_EXPORT(exports, dispose);
@@ -289,6 +335,7 @@ void RegisterHandle(Napi::Env env, Napi::Object exports) {
   LC_EXPORT(exports, version);
   LC_EXPORT(exports, collectedTensors);
   LC_EXPORT(exports, nativeBytes);
+  LC_EXPORT(exports, reportedExternalBytes);
 }
 
 }  // namespace leanconv

@@ -91,6 +91,7 @@ function collective<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
+    if (err instanceof TypeError) throw err; // a bad argument, not a communication failure
     throw new DistributedError((err as Error).message);
   }
 }

@@ -159,8 +159,14 @@ export function deviceProblem(device: string): string | undefined {
 export interface MemoryStats {
   /** Tensor handles created and not yet disposed or collected. */
   liveTensors: number;
-  /** Bytes of tensor storage those handles own (as reported to V8's collector). */
+  /** Bytes of CPU tensor storage those handles own. */
   nativeBytes: number;
+  /**
+   * What V8 has been told (external memory): growth at once, memory the collector freed at once, memory
+   * freed by dispose() only after it stayed freed for 5 s, so a training step's rise and fall does not
+   * make V8 collect (LEANCONV_EXTERNAL_MEMORY=eager reports every change).
+   */
+  reportedBytes: number;
   /**
    * Tensors freed by the garbage collector rather than by dispose() or a scope, since the process
    * started: each one is a tensor its creator forgot. liveTensors + collectedTensors changes only
@@ -172,6 +178,7 @@ export interface MemoryStats {
 export const memoryStats = (): MemoryStats => ({
   liveTensors: native.liveTensors(),
   nativeBytes: native.nativeBytes(),
+  reportedBytes: native.reportedExternalBytes(),
   collectedTensors: native.collectedTensors(),
 });
 

@@ -3,6 +3,7 @@
 // while backward runs (engine/distributed GradientReducer), buffers (BN running statistics) follow rank
 // 0's before every batch and before evaluation. It plugs into the trainer as an ordinary callback.
 import { broadcast, GradientReducer, processGroup } from '../engine/distributed.js';
+import type { Tensor } from '../engine/tensor.js';
 import type { Module } from '../nn/module.js';
 import type { TrainCallback } from './callbacks.js';
 
@@ -25,7 +26,7 @@ export function currentWorld(): { rank: number; worldSize: number; isMain: boole
  */
 export function dataParallel(model: Module, options: DataParallelOptions = {}): TrainCallback {
   if (processGroup() === undefined) throw new Error('dataParallel: no process group (initProcessGroup first)');
-  const buffers = (): ReturnType<Module['namedBuffers']>[number][1][] => model.namedBuffers().map(([, b]) => b);
+  const buffers = (): Tensor[] => model.namedBuffers().map(([, b]) => b);
   broadcast([...model.parameters(), ...buffers()], 0);
   const trainable = model.parameters().filter((p) => p.requiresGrad);
   const reducer = new GradientReducer(trainable, { bucketMB: options.bucketMB });
