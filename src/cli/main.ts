@@ -179,7 +179,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
   const options = values.resume !== undefined ? resumeOptionsFrom(runValues) : trainConfigFrom(runValues);
   const launch = launchOptionsFrom(values);
   if (launch !== undefined) {
-    // The launcher only starts workers (each rechecks everything); its own errors are usage errors.
+    // The options were checked above; the launcher only starts the workers, and each worker trains its share.
     const code = await launchWorkers('train', withoutLaunchOptions(argv), launch, (line) => void (quiet || process.stderr.write(`${line}\n`)));
     if (code !== 0) throw new Error('a worker failed (its error is above); a run with a checkpoint resumes with --resume RUN_DIR and the same --nproc');
     return;
