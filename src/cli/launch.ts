@@ -107,13 +107,16 @@ export async function launchWorkers(command: string, args: readonly string[], op
   const ranks = workers.map((w, local) => `rank ${options.nodeRank * options.nproc + local}: pid ${w.pid}`).join(', ');
   log(`leanconv: ${worldSize} workers (${options.nnodes > 1 ? `node ${options.nodeRank} of ${options.nnodes}, ` : ''}rendezvous ${options.masterAddr}:${port}, ${threads} threads each; ${ranks})`);
 
-  let failure: { code: number; message: string } | undefined;
+  // Every failed worker, in the order the launcher saw them exit. A worker killed by a signal is the likely
+  // cause (the others then fail on the lost connection), so it is the one named.
+  const failures: { rank: number; pid?: number; code: number | null; signal: NodeJS.Signals | null }[] = [];
+  let interrupted: NodeJS.Signals | undefined;
   const stopOthers = (): void => {
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGTERM');
     setTimeout(() => { for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL'); }, 10_000).unref();
   };
   const forward = (signal: NodeJS.Signals): void => {
-    failure ??= { code: 130, message: `interrupted (${signal})` };
+    interrupted ??= signal;
     stopOthers();
   };
   process.on('SIGINT', forward);
@@ -121,11 +124,9 @@ export async function launchWorkers(command: string, args: readonly string[], op
   try {
     await Promise.all(workers.map((w, local) => new Promise<void>((resolve) => {
       w.once('exit', (code, signal) => {
-        if ((code !== 0 || signal !== null) && failure === undefined) {
-          const rank = options.nodeRank * options.nproc + local;
-          failure = { code: code === null || code === 0 ? 1 : code, message: `rank ${rank} (pid ${w.pid}) ${describeExit(code, signal)}; stopping the other workers` };
-          log(`leanconv: ${failure.message}`);
-          stopOthers();
+        if (code !== 0 || signal !== null) {
+          if (failures.length === 0 && interrupted === undefined) stopOthers();
+          failures.push({ rank: options.nodeRank * options.nproc + local, pid: w.pid, code, signal });
         }
         resolve();
       });
@@ -134,5 +135,12 @@ export async function launchWorkers(command: string, args: readonly string[], op
     process.off('SIGINT', forward);
     process.off('SIGTERM', forward);
   }
-  return failure?.code ?? 0;
+  if (interrupted !== undefined) {
+    log(`leanconv: interrupted (${interrupted}); the workers were stopped`);
+    return 130;
+  }
+  const cause = failures.find((f) => f.signal !== null && f.signal !== 'SIGTERM') ?? failures[0];
+  if (cause === undefined) return 0;
+  log(`leanconv: rank ${cause.rank} (pid ${cause.pid}) ${describeExit(cause.code, cause.signal)}; the other workers were stopped`);
+  return cause.code === null || cause.code === 0 ? 1 : cause.code;
 }
