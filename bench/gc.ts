@@ -3,7 +3,7 @@
 // eager one (LEANCONV_EXTERNAL_MEMORY=eager: every change reported) on ResNet-20 training steps, in
 // separate processes, interleaved rounds, medians.
 //
-// node dist/bench/gc.js [--rounds 5] [--steps 30] [--batch 128] [--model resnet20]
+// node dist/bench/gc.js [--rounds 5] [--steps 30] [--batch 128] [--model resnet20] [--out gc]  (writes bench/results/<out>.md)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '30' },
     batch: { type: 'string', default: '128' },
     model: { type: 'string', default: 'resnet20' },
+    out: { type: 'string', default: 'gc' },
     worker: { type: 'boolean', default: false },
   },
 });
@@ -79,7 +80,7 @@ function parent(): void {
     const perStep = (f: (x: Sample) => number): string => (median(s.map(f)) / Number(values.steps)).toFixed(2);
     return `| ${name === 'eager' ? 'every change reported (eager)' : 'leanconv (growth; collected; lasting drops)'} | ${median(s.map((x) => x.msPerStep)).toFixed(1)} | ${perStep((x) => x.major)} | ${perStep((x) => x.minor)} | ${perStep((x) => x.gcMs)} |`;
   };
-  const command = `node dist/bench/gc.js --rounds ${rounds} --steps ${values.steps} --batch ${values.batch} --model ${values.model}`;
+  const command = `node dist/bench/gc.js --rounds ${rounds} --steps ${values.steps} --batch ${values.batch} --model ${values.model} --out ${values.out}`;
   const report = [
     '# Garbage collections per training step', '',
     `\`${command}\`, ${new Date().toISOString().slice(0, 10)}: ${values.model} training steps (batch ${values.batch}, 3x32x32, SGD), medians of ${rounds} interleaved rounds in separate processes.`, '',
@@ -87,8 +88,8 @@ function parent(): void {
     `ms/step per round: eager ${samples.eager.map((x) => x.msPerStep.toFixed(0)).join(', ')}; leanconv ${samples.leanconv.map((x) => x.msPerStep.toFixed(0)).join(', ')}`, '',
   ].join('\n');
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/gc.md', report);
-  process.stdout.write(`${report}written to bench/results/gc.md\n`);
+  writeFileSync(`bench/results/${values.out}.md`, report);
+  process.stdout.write(`${report}written to bench/results/${values.out}.md\n`);
 }
 
 if (values.worker) await worker();

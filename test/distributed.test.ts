@@ -172,6 +172,7 @@ describe('leanconv train --nproc', () => {
     const parallel = await run([CLI, ...common, '-e', '2', '--run-name', 'ddp', '--nproc', '2', '--sync-bn']).done;
     assert.equal(parallel.code, 0, parallel.stderr);
     const distance = relativeDistance(join(runs, 'single', 'last.safetensors'), join(runs, 'ddp', 'last.safetensors'));
+    console.log(`1 process vs 2 processes with SyncBN: relative distance ${distance.toExponential(2)}`);
     // Float reduction order alone: channels-last vs NCHW in one process differ by ~7e-7 here.
     assert.ok(distance < 1e-5, `relative distance ${distance}`);
     const log = readFileSync(join(runs, 'ddp', 'log.jsonl'), 'utf8').trim().split('\n');
@@ -199,6 +200,7 @@ describe('leanconv train --nproc', () => {
     const resumed = await run([CLI, 'train', '--resume', join(runs, 'killed'), '--nproc', '2', '-q']).done;
     assert.equal(resumed.code, 0, resumed.stderr);
     const distance = relativeDistance(join(runs, 'whole', 'last.safetensors'), checkpoint);
+    console.log(`killed and resumed vs uninterrupted: relative distance ${distance.toExponential(2)}`);
     assert.ok(distance < 1e-6, `resumed run differs from the uninterrupted one by ${distance}`);
     assert.equal(readFileSync(join(runs, 'killed', 'log.jsonl'), 'utf8').trim().split('\n').length, 3);
   });

@@ -87,9 +87,8 @@ void Coalesced(std::vector<at::Tensor>& tensors, Collective&& collective) {
   }
 }
 
-void AllReduceInPlace(at::Tensor& t, c10d::ReduceOp op) {
-  std::vector<at::Tensor> one{t};
-  Coalesced(one, [&](std::vector<at::Tensor>& buffer) {
+void AllReduceInPlace(std::vector<at::Tensor>& tensors, c10d::ReduceOp op) {
+  Coalesced(tensors, [&](std::vector<at::Tensor>& buffer) {
     c10d::AllreduceOptions options;
     options.reduceOp = op;
     Wait(Group().allreduce(buffer, options));
@@ -151,12 +150,7 @@ LC_OP(processGroupInfo) {
 // tensors[], op: reduces in place across ranks.
 LC_OP(allReduce) {
   auto tensors = TList(info, 0);
-  const auto op = ParseReduceOp(Str(info, 1));
-  Coalesced(tensors, [&](std::vector<at::Tensor>& buffer) {
-    c10d::AllreduceOptions options;
-    options.reduceOp = op;
-    Wait(Group().allreduce(buffer, options));
-  });
+  AllReduceInPlace(tensors, ParseReduceOp(Str(info, 1)));
   return info.Env().Undefined();
 }
 
@@ -193,14 +187,14 @@ LC_OP(barrier) {
 // output gradients: what SyncBatchNorm needs for its batch statistics.
 struct AllReduceSumFunction : public torch::autograd::Function<AllReduceSumFunction> {
   static at::Tensor forward(torch::autograd::AutogradContext*, const at::Tensor& input) {
-    at::Tensor out = input.contiguous().clone();
+    std::vector<at::Tensor> out{input.clone()};
     AllReduceInPlace(out, c10d::ReduceOp::SUM);
-    return out;
+    return out[0];
   }
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext*, torch::autograd::variable_list grads) {
-    at::Tensor g = grads[0].contiguous().clone();
+    std::vector<at::Tensor> g{grads[0].clone()};
     AllReduceInPlace(g, c10d::ReduceOp::SUM);
-    return {g};
+    return g;
   }
 };
 

@@ -61,8 +61,7 @@ void FlushExternalMemory(Napi::BasicEnv env) {
   } else {
     low = false;
   }
-  if (delta == 0 && collectedBytes <= kMiB) return;
-  collectedBytes = 0;
+  if (delta != 0 || collectedBytes > kMiB) collectedBytes = 0;  // reported, or already below what V8 knows
   if (delta == 0) return;
   low = false;
   reportedBytes += delta;

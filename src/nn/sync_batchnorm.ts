@@ -14,24 +14,22 @@ import type { Module } from './module.js';
  * (sum and count, then the centred sum of squares: no E[x²] − E[x]² cancellation). Backward flows
  * through both reductions, so each rank's input gradient is the one the global batch would give.
  */
-function globalMoments(x: Tensor): { mean: Tensor; variance: Tensor; count: number } {
+function globalMoments(x: Tensor, shape: number[]): { centred: Tensor; mean: Tensor; variance: Tensor; count: number } {
   const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
   const channels = x.size(1);
-  const localCount = x.numel / channels;
-  const packed = allReduceSum(cat([x.sum(dims), full([1], localCount, { dtype: x.dtype })]));
+  const packed = allReduceSum(cat([x.sum(dims), full([1], x.numel / channels, { dtype: x.dtype })]));
   const count = packed.narrow(0, channels, 1).item();
   const mean = packed.narrow(0, 0, channels).div(count);
-  const shape = [1, channels, ...Array.from({ length: x.ndim - 2 }, () => 1)];
   const centred = x.sub(mean.view(shape));
   const variance = allReduceSum(centred.mul(centred).sum(dims)).div(count);
-  return { mean, variance, count };
+  return { centred, mean, variance, count };
 }
 
 function syncNormalize(bn: BatchNorm, x: Tensor, relu: boolean): Tensor {
-  const { mean, variance, count } = globalMoments(x);
-  const channels = x.size(1);
-  const shape = [1, channels, ...Array.from({ length: x.ndim - 2 }, () => 1)];
-  let y = x.sub(mean.view(shape)).mul(variance.add(bn.eps).rsqrt().view(shape));
+  // Per-channel vectors broadcast as [1, C, 1, ...].
+  const shape = [1, x.size(1), ...Array.from({ length: x.ndim - 2 }, () => 1)];
+  const { centred, mean, variance, count } = globalMoments(x, shape);
+  let y = centred.mul(variance.add(bn.eps).rsqrt().view(shape));
   if (bn.weight) y = y.mul(bn.weight.view(shape));
   if (bn.bias) y = y.add(bn.bias.view(shape));
   noGrad(() => {

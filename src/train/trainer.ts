@@ -377,7 +377,8 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       for (const n of notes) if (n.line) log(`  ${n.line}`);
       hooks.onEpochEnd?.(record);
     }
-    const final = world.isMain ? history.at(-1)?.test : history.at(-1)?.test ?? { loss: NaN, top1: NaN, top5: NaN, count: 0, imagesPerSecond: 0 };
+    // Other ranks keep no log: a resumed, finished run has no figures there, and rank 0 reports them.
+    const final = history.at(-1)?.test ?? (world.isMain ? undefined : { loss: NaN, top1: NaN, top5: NaN, count: 0, imagesPerSecond: 0 });
     if (final === undefined) throw new TrainingError(`${runDir}: the log has no test figures for its last epoch (${config.epochs})`);
     if (startEpoch === config.epochs) log(`${runDir} had already finished its ${plural(config.epochs, 'epoch')}: nothing to train`);
     return { runDir, epochs: config.epochs, trainedEpochs: config.epochs - startEpoch, final, bestTop1, history, seconds: (performance.now() - started) / 1000 };
