@@ -91,6 +91,30 @@ test('varying batch sizes do not fragment memory: the caching allocator bounds i
   assert.equal(lc.allocatorStats().cachedBytes, 0);
 });
 
+test('a repeated step that needs blocks of different sizes at different times stops mapping memory', () => {
+  // Blocks are reused by exact size. A step that frees a large block and then needs a smaller one holds
+  // both sizes' blocks at different times: with the cache bounded by the peak bytes in use, one of them
+  // was given back and mapped again on every step (page faults each time). Untouched empty tensors map
+  // address space without faulting pages in, so the sizes can exceed the 1 GiB floor cheaply.
+  const GiB = 2 ** 30;
+  const step = () => {
+    lc.empty([(1.25 * GiB) / 4]).dispose();
+    lc.empty([(0.5 * GiB) / 4]).dispose();
+  };
+  step();
+  step();
+  const before = lc.allocatorStats();
+  for (let i = 0; i < 5; i++) step();
+  const after = lc.allocatorStats();
+  console.log(`alternating 1.25/0.5 GiB: mapped ${after.mappedBlocks - before.mappedBlocks}, unmapped ${after.unmappedBlocks - before.unmappedBlocks} blocks in 5 steps; cache limit ${(after.cacheLimitBytes / GiB).toFixed(2)} GiB`);
+  assert.equal(after.mappedBlocks - before.mappedBlocks, 0, 'every block came from the cache');
+  assert.equal(after.unmappedBlocks - before.unmappedBlocks, 0);
+  // The cache may exceed the peak in use, but by at most half of it.
+  assert.ok(after.cacheLimitBytes <= Math.max(GiB, 1.5 * after.peakInUseBytes));
+  assert.ok(after.cachedBytes <= after.cacheLimitBytes);
+  lc.emptyCache();
+});
+
 test('disposed memory that will be needed again does not make V8 collect: the collector stays out of the loop', async () => {
   // A training step's activations rise and fall. Reporting the fall at once made every next rise a
   // "growth" that triggered a full collection; now V8 only hears about growth past what it knows.

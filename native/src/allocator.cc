@@ -6,9 +6,15 @@
 // This allocator gives each large block its own mapping (no heap fragmentation) and keeps freed blocks
 // in per-size free lists for reuse (no page faults in steady state), with a bound on cached bytes.
 // The bound follows the working set: a training step frees about its peak working set at its end, and
-// the next step needs all of it again, so the cache holds max(1 GiB, peak bytes in use). A fixed 1 GiB
-// made CondenseNet-86 (2.1 GB working set at batch 64) flush and re-fault its blocks every step:
-// 1.6-1.8x slower steps, measured. A block that does not fit under the bound is unmapped on its own.
+// the next step needs all of it again. A fixed 1 GiB made CondenseNet-86 (2.1 GB working set at batch
+// 64) flush and re-fault its blocks every step: 1.6-1.8x slower steps, measured. Blocks are reused by
+// exact size class, so the peak bytes in use are not enough either: a step that frees a 14 MB block
+// early and needs a 7 MB one later holds both classes' blocks at different times, and a cache bounded
+// by the peak dropped 30-46 blocks per step and mapped them again (about 88,000 page faults per
+// HCGNet-A1 step, 11-12% of the step for HCGNet-A1, DenseNet-BC-100 and CondenseNet-86, measured). So
+// the bound is the step's demand, Σ over size classes of (most blocks of that class in use at once) x
+// size, capped at 1.5x the peak bytes in use, and at least 1 GiB. A block that does not fit under the
+// bound is unmapped on its own.
 // Sizes are rounded up to quarter-power-of-two steps, so at most 25% of a block is slack.
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/impl/alloc_cpu.h>
@@ -62,14 +68,20 @@ class CachingCPUAllocator final : public c10::Allocator {
     char* base = nullptr;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto it = free_.find(size);
-      if (it != free_.end() && !it->second.empty()) {
-        base = static_cast<char*>(it->second.back());
-        it->second.pop_back();
+      SizeClass& cls = classes_[size];
+      if (!cls.free.empty()) {
+        base = static_cast<char*>(cls.free.back());
+        cls.free.pop_back();
         cached_ -= size;
+      } else {
+        ++mappedBlocks_;
       }
       inUse_ += size;
       peakInUse_ = std::max(peakInUse_, inUse_);
+      if (++cls.inUse > cls.peakInUse) {
+        ++cls.peakInUse;
+        demand_ += size;
+      }
     }
     if (base == nullptr) base = Map(size);
     *reinterpret_cast<size_t*>(base) = size;
@@ -102,11 +114,11 @@ class CachingCPUAllocator final : public c10::Allocator {
   }
 
   struct Stats {
-    size_t inUse, cached, limit;
+    size_t inUse, cached, limit, peak, mapped, unmapped;
   };
   Stats GetStats() {
     std::lock_guard<std::mutex> lock(mutex_);
-    return {inUse_, cached_, Limit()};
+    return {inUse_, cached_, Limit(), peakInUse_, mappedBlocks_, unmappedBlocks_};
   }
 
  private:
@@ -118,6 +130,7 @@ class CachingCPUAllocator final : public c10::Allocator {
       if (p == MAP_FAILED) {
         std::lock_guard<std::mutex> lock(mutex_);
         inUse_ -= size;
+        --classes_[size].inUse;
         TORCH_CHECK(false, "out of memory: could not allocate ", size, " bytes for a tensor");
       }
     }
@@ -128,29 +141,41 @@ class CachingCPUAllocator final : public c10::Allocator {
     size_t size = *reinterpret_cast<size_t*>(base);
     std::lock_guard<std::mutex> lock(mutex_);
     inUse_ -= size;
+    SizeClass& cls = classes_[size];
+    --cls.inUse;
     if (cached_ + size > Limit()) {
+      ++unmappedBlocks_;
       munmap(base, size);
       return;
     }
-    free_[size].push_back(base);
+    cls.free.push_back(base);
     cached_ += size;
   }
 
-  size_t Limit() const { return followPeak_ ? std::max(limit_, peakInUse_) : limit_; }
+  // What a repeated step needs cached, capped at 1.5x the peak so that a workload whose sizes keep
+  // changing cannot grow the cache without bound.
+  size_t Limit() const { return followPeak_ ? std::max(limit_, std::min(demand_, peakInUse_ + peakInUse_ / 2)) : limit_; }
 
   void ReleaseCachedLocked() {
-    for (auto& [size, blocks] : free_) {
-      for (void* b : blocks) munmap(b, size);
-      blocks.clear();
+    for (auto& [size, cls] : classes_) {
+      for (void* b : cls.free) munmap(b, size);
+      cls.free.clear();
     }
     cached_ = 0;
   }
 
   mutable std::mutex mutex_;
-  mutable std::unordered_map<size_t, std::vector<void*>> free_;
+  struct SizeClass {
+    std::vector<void*> free;  // cached blocks
+    size_t inUse = 0;         // blocks handed out now
+    size_t peakInUse = 0;     // most blocks ever handed out at once
+  };
+  mutable std::unordered_map<size_t, SizeClass> classes_;
+  mutable size_t demand_ = 0;  // Σ peakInUse·size over the classes: what a repeated step needs mapped
   mutable size_t cached_ = 0;
   mutable size_t inUse_ = 0;
   mutable size_t peakInUse_ = 0;
+  mutable size_t mappedBlocks_ = 0, unmappedBlocks_ = 0;  // since load: cache misses, and blocks given back
   size_t limit_ = size_t{1} << 30;  // cached (free) bytes kept for reuse, at least; LEANCONV_ALLOCATOR_CACHE_MB fixes it
   bool followPeak_ = true;
 };
@@ -162,6 +187,9 @@ LC_OP(allocatorStats) {
   out.Set("inUseBytes", Napi::Number::New(env, static_cast<double>(stats.inUse)));
   out.Set("cachedBytes", Napi::Number::New(env, static_cast<double>(stats.cached)));
   out.Set("cacheLimitBytes", Napi::Number::New(env, static_cast<double>(stats.limit)));
+  out.Set("peakInUseBytes", Napi::Number::New(env, static_cast<double>(stats.peak)));
+  out.Set("mappedBlocks", Napi::Number::New(env, static_cast<double>(stats.mapped)));
+  out.Set("unmappedBlocks", Napi::Number::New(env, static_cast<double>(stats.unmapped)));
   return out;
 }
 

@@ -189,7 +189,17 @@ export interface AllocatorStats {
   inUseBytes: number;
   /** Bytes of freed large blocks kept for reuse (bounded by cacheLimitBytes; LEANCONV_ALLOCATOR_CACHE_MB). */
   cachedBytes: number;
+  /**
+   * At least 1 GiB; above that, what a repeated step needs cached (the most blocks of each size in use at
+   * once, summed), at most 1.5x peakInUseBytes.
+   */
   cacheLimitBytes: number;
+  /** Most bytes of large blocks in use at once since the addon loaded. */
+  peakInUseBytes: number;
+  /** Large blocks mapped from the operating system since load: cache misses. Flat in a steady training loop. */
+  mappedBlocks: number;
+  /** Freed large blocks given back to the operating system because the cache was full. */
+  unmappedBlocks: number;
 }
 export const allocatorStats = (): AllocatorStats => ({ caching: native.cachingAllocator as boolean, ...native.allocatorStats() });
 /** Returns cached free blocks to the operating system. */
