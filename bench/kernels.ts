@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 
-import { F, manualSeed, nativeKernel, type NativeKernel, ones, rand, randint, randn, setNumThreads, tidy, zeros } from '../src/engine/index.js';
+import { F, manualSeed, nativeKernel, type NativeKernel, noGrad, ones, rand, randint, randn, setNumThreads, tidy, zeros } from '../src/engine/index.js';
 import { SGD } from '../src/engine/optim.js';
 import { createModel, getModelSpec } from '../src/models/index.js';
 import { interleaved } from './common.js';
@@ -49,11 +49,21 @@ function trainStep(name: string): () => void {
   });
 }
 
-const models = args.models!.split(',').flatMap((name) => KERNELS.map((kernel) => {
+function inferStep(name: string): () => void {
+  manualSeed(0);
+  const spec = getModelSpec(name);
+  const model = createModel(name).toMemoryFormat('auto').eval();
+  const x = model.formatInput(randn([batch, ...spec.inputSize]));
+  return () => tidy(() => noGrad(() => void model.forward(x)));
+}
+
+const models = args.models!.split(',').flatMap((name) => KERNELS.flatMap((kernel) => {
   // Two model instances so that each variant keeps its own state; both start from the same weights.
-  const ms = compare(kernel, trainStep(name), trainStep(name), reps);
+  const rows = [{ mode: 'train', ...compare(kernel, trainStep(name), trainStep(name), reps) }];
+  // The batch-norm kernel also runs at inference (eval mode, no gradient); the dilated conv's is a gradient.
+  if (kernel === 'channelsLastBatchNorm') rows.push({ mode: 'infer', ...compare(kernel, inferStep(name), inferStep(name), reps) });
   process.stderr.write(`${name} ${kernel} done\n`);
-  return { model: name, kernel, libtorchMs: ms.libtorch, leanconvMs: ms.leanconv };
+  return rows.map((ms) => ({ model: name, kernel, mode: ms.mode, libtorchMs: ms.libtorch, leanconvMs: ms.leanconv }));
 }));
 
 // [N, C, H, W]: HCGNet-A1 / DenseNet widths at each stage, ResNet-20's, and wide layers.
@@ -68,7 +78,11 @@ const batchNorm = shapes.map(([n, c, h, w]) => {
     F.batchNorm(input, zeros([c!]), ones([c!]), { weight, bias, training: true }).backward(g);
   });
   const ms = compare('channelsLastBatchNorm', step, step, 3 * reps);
-  return { shape: [n!, c!, h!, w!], libtorchMs: ms.libtorch, leanconvMs: ms.leanconv };
+  const runningMean = randn([c!]);
+  const runningVar = rand([c!]).add(0.5);
+  const infer = () => tidy(() => noGrad(() => void F.batchNorm(x, runningMean, runningVar, { weight, bias, relu: true })));
+  const evalMs = compare('channelsLastBatchNorm', infer, infer, 3 * reps);
+  return { shape: [n!, c!, h!, w!], libtorchMs: ms.libtorch, leanconvMs: ms.leanconv, evalLibtorchMs: evalMs.libtorch, evalLeanconvMs: evalMs.leanconv };
 });
 
 // HCGNet-A1's dilated depthwise convs (3x3, dilation 2, padding 2) at each stage, forward + backward.
@@ -91,18 +105,18 @@ const lines = [
   '',
   `Command: \`${command}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; threads ${args.threads}.`,
-  "Kernels: channelsLastBatchNorm (training-mode BatchNorm on channels-last input), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient). Models run with leanconv's defaults (channels-last for conv models).",
-  `Cells: median of ${reps} training steps (forward, loss, backward, SGD) at batch ${batch} after 3 warm-up rounds, with one kernel switched off (libtorch's) or on, the other kernels on, the two variants interleaved. Speedup = libtorch / leanconv.`,
+  "Kernels: channelsLastBatchNorm (BatchNorm on channels-last input: training mode, and eval mode without gradients), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient). Models run with leanconv's defaults (channels-last for conv models).",
+  `Cells: median of ${reps} training steps (forward, loss, backward, SGD) or eval-mode forwards without gradients (infer) at batch ${batch} after 3 warm-up rounds, with one kernel switched off (libtorch's) or on, the other kernels on, the two variants interleaved. Speedup = libtorch / leanconv.`,
   '',
-  '| model | kernel | step, libtorch | step, leanconv kernel | speedup |',
-  '|---|---|---:|---:|---:|',
-  ...models.map((r) => `| ${r.model} | ${r.kernel} | ${r.libtorchMs.toFixed(1)} ms | ${r.leanconvMs.toFixed(1)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
+  '| model | kernel | mode | step, libtorch | step, leanconv kernel | speedup |',
+  '|---|---|---|---:|---:|---:|',
+  ...models.map((r) => `| ${r.model} | ${r.kernel} | ${r.mode} | ${r.libtorchMs.toFixed(1)} ms | ${r.leanconvMs.toFixed(1)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
   '',
-  `BatchNorm2d alone, training forward + backward, channels-last, median of ${3 * reps}:`,
+  `BatchNorm2d alone, channels-last, median of ${3 * reps}: training forward + backward, and eval-mode BN + ReLU without gradients:`,
   '',
-  '| input [N, C, H, W] | libtorch | leanconv | speedup |',
-  '|---|---:|---:|---:|',
-  ...batchNorm.map((r) => `| [${r.shape.join(', ')}] | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
+  '| input [N, C, H, W] | training, libtorch | training, leanconv | speedup | eval + ReLU, libtorch | eval + ReLU, leanconv | speedup |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+  ...batchNorm.map((r) => `| [${r.shape.join(', ')}] | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x | ${r.evalLibtorchMs.toFixed(2)} ms | ${r.evalLeanconvMs.toFixed(2)} ms | ${(r.evalLibtorchMs / r.evalLeanconvMs).toFixed(2)}x |`),
   '',
   `Depthwise 3x3 conv, dilation 2, padding 2, forward + backward (input and weight gradients), channels-last, median of ${3 * reps}:`,
   '',

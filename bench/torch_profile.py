@@ -1,12 +1,12 @@
 """Where PyTorch spends a training step of one bench model (the same libtorch kernels leanconv calls).
 
-    python3 bench/torch_profile.py hcgnet_a1 [--batch 64] [--channels-last]
+    python3 bench/torch_profile.py hcgnet_a1 [--batch 64] [--channels-last] [--infer]
     python3 bench/torch_profile.py --kernels
 
-Prints the autograd profiler's top ops over two steps, then every Conv2d timed alone (forward + backward with an
+Prints the autograd profiler's top ops over two steps (--infer: two eval-mode forwards), then every Conv2d timed alone (forward + backward with an
 input gradient, and forward only), grouped by kernel, groups, channels, dilation and spatial size.
---kernels instead times the two libtorch cases leanconv has its own kernels for (native/src/kernels.h): batch norm
-forward + backward on a narrow layer in both layouts, and a depthwise conv's weight gradient with and without dilation.
+--kernels instead times the libtorch cases leanconv has its own kernels for (native/src/kernels.h): batch norm
+forward + backward (and eval-mode BN + ReLU) on a narrow layer in both layouts, and a depthwise conv's weight gradient with and without dilation.
 """
 import argparse
 import collections
@@ -24,6 +24,7 @@ parser.add_argument('model', nargs='?')
 parser.add_argument('--kernels', action='store_true')
 parser.add_argument('--batch', type=int, default=64)
 parser.add_argument('--channels-last', action='store_true')
+parser.add_argument('--infer', action='store_true', help='profile eval-mode forwards without gradients instead of training steps')
 parser.add_argument('--threads', type=int, default=2)
 args = parser.parse_args()
 torch.set_num_threads(args.threads)
@@ -48,6 +49,10 @@ if args.kernels:
         w, b = torch.rand(12, requires_grad=True), torch.randn(12, requires_grad=True)
         ms = median_ms(lambda: torch.nn.functional.batch_norm(x, torch.zeros(12), torch.ones(12), w, b, True).backward(g))
         print('batch norm %s forward + backward %s: %.2f ms' % (list(shape), name, ms))
+        with torch.no_grad():
+            xe = x.detach()
+            ms = median_ms(lambda: torch.relu_(torch.nn.functional.batch_norm(xe, torch.zeros(12), torch.ones(12), w, b, False)))
+        print('batch norm + ReLU %s eval, no gradient, %s: %.2f ms' % (list(shape), name, ms))
     x = torch.randn(shape).contiguous(memory_format=torch.channels_last)
     g = torch.randn(shape).contiguous(memory_format=torch.channels_last)
     w = torch.randn(12, 1, 3, 3)
@@ -68,12 +73,20 @@ def step():
     opt.step()
 
 
+if args.infer:
+    model.eval()
+
+    def step():
+        with torch.no_grad():
+            model(x)
 for _ in range(2):
     step()
 with torch.autograd.profiler.profile() as prof:
     for _ in range(2):
         step()
 print(prof.key_averages().table(sort_by='self_cpu_time_total', row_limit=15))
+if args.infer:
+    sys.exit(0)
 
 convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
 shapes = {}

@@ -185,6 +185,46 @@ describe('batch norm', () => {
     assert.ok(maxAbsDiff(ours.db!.double(), b64.grad!) < 1e-5);
   });
 
+  test("eval mode without gradients: leanconv's one-pass kernel gives libtorch's outputs", () => {
+    for (const shape of [[3, 12, 5, 7], [4, 70, 3, 3]]) {
+      lc.manualSeed(3);
+      const c = shape[1]!;
+      const x = lc.randn(shape).mul(3).add(5).contiguous('channelsLast');
+      const runningMean = lc.randn([c]).add(5);
+      const runningVar = lc.rand([c]).mul(9).add(0.5);
+      for (const affine of [true, false]) {
+        for (const relu of [false, true]) {
+          const options = { weight: affine ? lc.linspace(-1.5, 1.5, c) : undefined, bias: affine ? lc.linspace(-1, 1, c) : undefined, eps: 1e-3, relu };
+          const run = (useKernel: boolean) => {
+            const previous = lc.nativeKernel('channelsLastBatchNorm', useKernel);
+            try {
+              const before = lc.nativeKernelRuns('channelsLastBatchNorm');
+              const y = F.batchNorm(x, runningMean, runningVar, options);
+              return { y, ran: lc.nativeKernelRuns('channelsLastBatchNorm') - before };
+            } finally {
+              lc.nativeKernel('channelsLastBatchNorm', previous);
+            }
+          };
+          const ours = run(true);
+          const theirs = run(false);
+          const what = `[${shape.join(', ')}] affine=${affine} relu=${relu}`;
+          assert.equal(ours.ran, 1, `${what}: leanconv's kernel ran`);
+          assert.equal(theirs.ran, 0);
+          assert.ok(ours.y.isContiguous('channelsLast'), `${what}: layout kept`);
+          assert.ok(maxAbsDiff(ours.y, theirs.y) < 1e-5, `${what}: output`);
+        }
+      }
+    }
+    // A gradient to record (eval-mode BN in an attack or in fine-tuning) leaves the op to libtorch's autograd.
+    const x = lc.randn([2, 3, 4, 4]).contiguous('channelsLast').requiresGrad_(true);
+    const before = lc.nativeKernelRuns('channelsLastBatchNorm');
+    const y = F.batchNorm(x, lc.zeros([3]), lc.ones([3]), { relu: true });
+    assert.equal(lc.nativeKernelRuns('channelsLastBatchNorm'), before);
+    assert.ok(y.gradFn !== undefined);
+    lc.noGrad(() => F.batchNorm(x, lc.zeros([3]), lc.ones([3])));
+    assert.equal(lc.nativeKernelRuns('channelsLastBatchNorm'), before + 1, 'without gradient recording it is ours again');
+  });
+
   test('inputs the channels-last kernel does not take go to libtorch: NCHW, float64, eval mode, 1x1 maps', () => {
     const cases: [string, lc.Tensor, boolean][] = [
       ['NCHW', lc.randn([4, 3, 5, 5]), true],

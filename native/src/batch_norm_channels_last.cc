@@ -23,6 +23,7 @@ std::atomic<bool> gEnabled{[] {
   const char* env = std::getenv("LEANCONV_NATIVE_BATCHNORM");
   return env == nullptr || std::strcmp(env, "0") != 0;
 }()};
+std::atomic<int64_t> gRuns{0};
 
 // How rows are cut into units of k rows and into one chunk per thread.
 struct Layout {
@@ -281,10 +282,43 @@ struct ChannelsLastBatchNormFunction : public torch::autograd::Function<Channels
 
 }  // namespace
 
+namespace {
+// A float32 CPU tensor whose layout is channels-last and not also NCHW (those go to libtorch's NCHW path).
+bool ChannelsLastOnly(const at::Tensor& input) {
+  return input.dim() == 4 && input.device().is_cpu() && input.scalar_type() == at::kFloat &&
+         input.is_contiguous(at::MemoryFormat::ChannelsLast) && !input.is_contiguous();
+}
+}  // namespace
+
 bool ChannelsLastBatchNormApplies(const at::Tensor& input, bool training) {
-  return gEnabled.load() && training && input.dim() == 4 && input.device().is_cpu() &&
-         input.scalar_type() == at::kFloat && input.is_contiguous(at::MemoryFormat::ChannelsLast) &&
-         !input.is_contiguous() && input.numel() / input.size(1) > 1;
+  return gEnabled.load() && training && ChannelsLastOnly(input) && input.numel() / input.size(1) > 1;
+}
+
+bool ChannelsLastBatchNormInferenceApplies(const at::Tensor& input, bool training, const at::Tensor& weight,
+                                           const at::Tensor& bias, const at::Tensor& runningMean,
+                                           const at::Tensor& runningVar) {
+  if (!gEnabled.load() || training || !ChannelsLastOnly(input) || !Present(runningMean) || !Present(runningVar)) return false;
+  // With a gradient to record, libtorch's op builds the autograd graph.
+  const auto records = [](const at::Tensor& t) { return t.defined() && t.requires_grad(); };
+  return !(at::GradMode::is_enabled() && (records(input) || records(weight) || records(bias)));
+}
+
+at::Tensor ChannelsLastBatchNormInference(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
+                                          const at::Tensor& runningMean, const at::Tensor& runningVar, double eps,
+                                          bool relu) {
+  ++gRuns;
+  const int64_t C = input.size(1), M = input.numel() / C;
+  const Layout layout(M, C);
+  const std::vector<double> w = PerChannel(weight, C, 1.0), b = PerChannel(bias, C, 0.0);
+  const std::vector<double> mean = PerChannel(runningMean, C, 0.0), var = PerChannel(runningVar, C, 1.0);
+  std::vector<double> scale(C), shift(C);
+  for (int64_t c = 0; c < C; ++c) {
+    scale[c] = w[c] / std::sqrt(var[c] + eps);
+    shift[c] = b[c] - mean[c] * scale[c];
+  }
+  at::Tensor output = at::empty_like(input, at::MemoryFormat::ChannelsLast);
+  Affine(input.data_ptr<float>(), output.data_ptr<float>(), layout, Repeat(layout, scale), Repeat(layout, shift), relu);
+  return output;
 }
 
 at::Tensor ChannelsLastBatchNorm(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
@@ -292,6 +326,7 @@ at::Tensor ChannelsLastBatchNorm(const at::Tensor& input, const at::Tensor& weig
                                  double eps, bool relu) {
   // libtorch 1.13's custom functions cannot take undefined tensors (it reads every input's device), so an
   // absent weight, bias or running statistic travels as an empty tensor and is treated as absent.
+  ++gRuns;
   const auto orEmpty = [&](const at::Tensor& t) { return t.defined() ? t : at::empty({0}, input.options()); };
   return ChannelsLastBatchNormFunction::apply(input, orEmpty(weight), orEmpty(bias), orEmpty(runningMean),
                                               orEmpty(runningVar), momentum, eps, relu);
@@ -299,5 +334,6 @@ at::Tensor ChannelsLastBatchNorm(const at::Tensor& input, const at::Tensor& weig
 
 void SetChannelsLastBatchNormEnabled(bool enabled) { gEnabled.store(enabled); }
 bool ChannelsLastBatchNormEnabled() { return gEnabled.load(); }
+int64_t ChannelsLastBatchNormRuns() { return gRuns.load(); }
 
 }  // namespace leanconv

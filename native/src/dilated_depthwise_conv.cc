@@ -20,6 +20,7 @@ std::atomic<bool> gEnabled{[] {
   const char* env = std::getenv("LEANCONV_NATIVE_DILATED_CONV");
   return env == nullptr || std::strcmp(env, "0") != 0;
 }()};
+std::atomic<int64_t> gRuns{0};
 
 // [N, C, d·h, d·w] -> [d·d·N, C, h, w]: phase (i, j) holds rows i, i+d, ... and columns j, j+d, ...
 at::Tensor Phases(const at::Tensor& t, int64_t d) {
@@ -82,11 +83,13 @@ bool DilatedDepthwiseConvApplies(const at::Tensor& input, const at::Tensor& weig
 
 at::Tensor DilatedDepthwiseConv(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
                                 int64_t padding, int64_t dilation) {
+  ++gRuns;
   const at::Tensor b = bias.defined() ? bias : at::empty({0}, input.options());
   return DilatedDepthwiseConvFunction::apply(input, weight, b, padding, dilation);
 }
 
 void SetDilatedDepthwiseConvEnabled(bool enabled) { gEnabled.store(enabled); }
 bool DilatedDepthwiseConvEnabled() { return gEnabled.load(); }
+int64_t DilatedDepthwiseConvRuns() { return gRuns.load(); }
 
 }  // namespace leanconv

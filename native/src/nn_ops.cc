@@ -32,27 +32,39 @@ LC_OP(batchNorm) {
                                  runningMean.value_or(at::Tensor()), runningVar.value_or(at::Tensor()), D(info, 6),
                                  D(info, 7), relu));
   }
+  if (ChannelsLastBatchNormInferenceApplies(input, training, weight.value_or(at::Tensor()), bias.value_or(at::Tensor()),
+                                            runningMean.value_or(at::Tensor()), runningVar.value_or(at::Tensor()))) {
+    LC_RET(ChannelsLastBatchNormInference(input, weight.value_or(at::Tensor()), bias.value_or(at::Tensor()),
+                                          *runningMean, *runningVar, D(info, 7), relu));
+  }
   at::Tensor out = at::batch_norm(input, weight, bias, runningMean, runningVar, training, D(info, 6), D(info, 7),
                                   /*cudnn_enabled=*/true);
   LC_RET(relu ? at::relu_(out) : out);
 }
 
+namespace {
+struct KernelSwitch {
+  bool (*enabled)();
+  void (*setEnabled)(bool);
+  int64_t (*runs)();
+};
+KernelSwitch KernelNamed(const std::string& name) {
+  if (name == "channelsLastBatchNorm") return {ChannelsLastBatchNormEnabled, SetChannelsLastBatchNormEnabled, ChannelsLastBatchNormRuns};
+  if (name == "dilatedDepthwiseConv") return {DilatedDepthwiseConvEnabled, SetDilatedDepthwiseConvEnabled, DilatedDepthwiseConvRuns};
+  throw ArgumentError("unknown kernel '" + name + "' (known: channelsLastBatchNorm, dilatedDepthwiseConv)");
+}
+}  // namespace
+
 // name, enabled?: switches one of leanconv's own kernels (kernels.h) on or off; returns whether it was on.
 LC_OP(nativeKernel) {
-  const std::string name = Str(info, 0);
-  bool (*get)();
-  void (*set)(bool);
-  if (name == "channelsLastBatchNorm") {
-    get = ChannelsLastBatchNormEnabled, set = SetChannelsLastBatchNormEnabled;
-  } else if (name == "dilatedDepthwiseConv") {
-    get = DilatedDepthwiseConvEnabled, set = SetDilatedDepthwiseConvEnabled;
-  } else {
-    throw ArgumentError("unknown kernel '" + name + "' (known: channelsLastBatchNorm, dilatedDepthwiseConv)");
-  }
-  const bool was = get();
-  if (!IsMissing(info, 1)) set(B(info, 1));
+  const KernelSwitch kernel = KernelNamed(Str(info, 0));
+  const bool was = kernel.enabled();
+  if (!IsMissing(info, 1)) kernel.setEnabled(B(info, 1));
   return Napi::Boolean::New(info.Env(), was);
 }
+
+// name: how many calls ran that kernel since load.
+LC_OP(nativeKernelRuns) { return Napi::Number::New(info.Env(), static_cast<double>(KernelNamed(Str(info, 0)).runs())); }
 
 // input, kernel[2], stride[2], padding[2], dilation[2], ceilMode
 LC_OP(maxPool2d) {
@@ -106,6 +118,7 @@ void RegisterNNOps(Napi::Env env, Napi::Object exports) {
   LC_EXPORT(exports, linear);
   LC_EXPORT(exports, batchNorm);
   LC_EXPORT(exports, nativeKernel);
+  LC_EXPORT(exports, nativeKernelRuns);
   LC_EXPORT(exports, maxPool2d);
   LC_EXPORT(exports, avgPool2d);
   LC_EXPORT(exports, adaptiveAvgPool2d);

@@ -48,13 +48,14 @@ export interface BatchNormOptions {
   training?: boolean;
   momentum?: number;
   eps?: number;
-  /** Apply ReLU to the result: one pass in leanconv's channels-last training kernel, else a second op. */
+  /** Apply ReLU to the result: one pass in leanconv's channels-last kernel, else a second op. */
   relu?: boolean;
 }
 
 /**
  * Batch normalisation over dim 1 for 2-D to 5-D input; updates the running stats in place when training.
- * Training-mode float32 CPU input in channels-last layout runs leanconv's own kernel (`nativeKernel`).
+ * Float32 CPU input in channels-last layout runs leanconv's own kernel (`nativeKernel`) in training mode, and in
+ * eval mode when no gradient is recorded.
  */
 export function batchNorm(input: Tensor, runningMean: Tensor | undefined, runningVar: Tensor | undefined, options: BatchNormOptions = {}): Tensor {
   const training = options.training ?? false;

@@ -124,7 +124,8 @@ export function buildInfo(): BuildInfo {
 /**
  * leanconv's own CPU kernels, used where libtorch 1.13's are measured to be slow (bench/torch_profile.py --kernels;
  * their gains: node dist/bench/kernels.js):
- * - channelsLastBatchNorm: training-mode BatchNorm (+ ReLU) on channels-last float32 input.
+ * - channelsLastBatchNorm: BatchNorm (+ ReLU) on channels-last float32 input: in training mode, and in eval mode
+ *   when no gradient is recorded (one pass with the running statistics).
  * - dilatedDepthwiseConv: the weight gradient of a dilated depthwise conv, as an undilated one over phases.
  */
 export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv';
@@ -134,6 +135,10 @@ export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv';
  */
 export function nativeKernel(name: NativeKernel, enabled?: boolean): boolean {
   return native.nativeKernel(name, enabled) as boolean;
+}
+/** How many calls ran one of leanconv's kernels since the addon loaded (to check that a model uses it). */
+export function nativeKernelRuns(name: NativeKernel): number {
+  return native.nativeKernelRuns(name) as number;
 }
 
 let cuda: boolean | undefined;
