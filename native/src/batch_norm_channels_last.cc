@@ -280,14 +280,12 @@ struct ChannelsLastBatchNormFunction : public torch::autograd::Function<Channels
   }
 };
 
-}  // namespace
-
-namespace {
 // A float32 CPU tensor whose layout is channels-last and not also NCHW (those go to libtorch's NCHW path).
 bool ChannelsLastOnly(const at::Tensor& input) {
   return input.dim() == 4 && input.device().is_cpu() && input.scalar_type() == at::kFloat &&
          input.is_contiguous(at::MemoryFormat::ChannelsLast) && !input.is_contiguous();
 }
+
 }  // namespace
 
 bool ChannelsLastBatchNormApplies(const at::Tensor& input, bool training) {
