@@ -99,19 +99,26 @@ test('a repeated step that needs blocks of different sizes at different times st
   const GiB = 2 ** 30;
   const step = () => {
     lc.empty([(1.25 * GiB) / 4]).dispose();
-    lc.empty([(0.5 * GiB) / 4]).dispose();
+    lc.empty([(0.25 * GiB) / 4]).dispose();
   };
   step();
   step();
   const before = lc.allocatorStats();
   for (let i = 0; i < 5; i++) step();
   const after = lc.allocatorStats();
-  console.log(`alternating 1.25/0.5 GiB: mapped ${after.mappedBlocks - before.mappedBlocks}, unmapped ${after.unmappedBlocks - before.unmappedBlocks} blocks in 5 steps; cache limit ${(after.cacheLimitBytes / GiB).toFixed(2)} GiB`);
+  console.log(`alternating 1.25/0.25 GiB: mapped ${after.mappedBlocks - before.mappedBlocks}, unmapped ${after.unmappedBlocks - before.unmappedBlocks} blocks in 5 steps; cache limit ${(after.cacheLimitBytes / GiB).toFixed(2)} GiB`);
   assert.equal(after.mappedBlocks - before.mappedBlocks, 0, 'every block came from the cache');
   assert.equal(after.unmappedBlocks - before.unmappedBlocks, 0);
-  // The cache may exceed the peak in use, but by at most half of it.
-  assert.ok(after.cacheLimitBytes <= Math.max(GiB, 1.5 * after.peakInUseBytes));
+  // The cache may exceed the peak in use, but by at most 30% of it.
+  assert.ok(after.cacheLimitBytes <= Math.max(GiB, 1.3 * after.peakInUseBytes));
   assert.ok(after.cachedBytes <= after.cacheLimitBytes);
+  // A new phase (the trainer starts one for each evaluation and each training epoch) forgets these sizes:
+  // the bound falls back to the 1 GiB floor and the cache gives back what is above it.
+  lc.startAllocatorPhase();
+  const phase = lc.allocatorStats();
+  assert.equal(phase.cacheLimitBytes, GiB);
+  assert.ok(phase.cachedBytes <= GiB, `cached ${phase.cachedBytes} bytes after a new phase`);
+  assert.ok(phase.unmappedBlocks > after.unmappedBlocks, 'blocks above the floor were given back');
   lc.emptyCache();
 });
 

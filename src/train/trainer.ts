@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 
 import * as F from '../engine/functional.js';
 import { SGD } from '../engine/optim.js';
-import { getRngState, manualSeed, setNumThreads, defaultNumThreads, setRngState } from '../engine/runtime.js';
+import { getRngState, manualSeed, setNumThreads, defaultNumThreads, setRngState, startAllocatorPhase } from '../engine/runtime.js';
 import { tidy } from '../engine/scope.js';
 import { fromTypedArray, type Tensor } from '../engine/tensor.js';
 import { balancedSubset, type Dataset, getDatasetSpec, type DatasetSpec } from '../data/datasets.js';
@@ -305,6 +305,9 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     const runStart = performance.now();
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       model.train();
+      // Training and evaluation (another batch size, no gradients) allocate different block sizes: the
+      // allocator's cache follows one phase at a time instead of holding both.
+      startAllocatorPhase();
       const epochStart = performance.now();
       let lossSum = 0;
       let correct = 0;
@@ -353,6 +356,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       };
       if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs) {
         for (const callback of callbacks) callback.beforeEvaluate?.({ model, epoch: epoch + 1 });
+        startAllocatorPhase();
         record.test = combineEvaluations(await evaluate(model, testLoader));
       }
       record.seconds = (performance.now() - epochStart) / 1000;
