@@ -112,7 +112,7 @@ test('a repeated step that needs blocks of different sizes at different times st
   // The cache may exceed the peak in use, but by at most 30% of it.
   assert.ok(after.cacheLimitBytes <= Math.max(GiB, 1.3 * after.peakInUseBytes));
   assert.ok(after.cachedBytes <= after.cacheLimitBytes);
-  // A new phase (the trainer starts one for each evaluation and each training epoch) forgets these sizes:
+  // A new phase (the trainer starts one before and after each evaluation) forgets these sizes:
   // the bound falls back to the 1 GiB floor and the cache gives back what is above it.
   lc.startAllocatorPhase();
   const phase = lc.allocatorStats();

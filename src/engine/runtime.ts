@@ -199,7 +199,7 @@ export interface AllocatorStats {
    * once, summed), at most 1.3x peakInUseBytes.
    */
   cacheLimitBytes: number;
-  /** Most bytes of large blocks in use at once since the addon loaded. */
+  /** Most bytes of large blocks in use at once since the addon loaded or the last startAllocatorPhase(). */
   peakInUseBytes: number;
   /** Large blocks mapped from the operating system since load: cache misses. Flat in a steady training loop. */
   mappedBlocks: number;
@@ -212,6 +212,7 @@ export const emptyCache = (): void => native.emptyCache();
 /**
  * Tells the allocator that the work ahead allocates differently (evaluation after training epochs, and back):
  * it forgets the block sizes earlier work needed and gives back cached blocks beyond what is in use now (keeping
- * up to 1 GiB). Without it, both phases' sizes stay cached, up to 1.3x the peak in use. The trainer calls it.
+ * up to 1 GiB). Without it, both phases' sizes stay cached, up to 1.3x the peak in use. The trainer calls it before
+ * and after each evaluation.
  */
 export const startAllocatorPhase = (): void => native.startAllocatorPhase();

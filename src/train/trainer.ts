@@ -305,9 +305,6 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     const runStart = performance.now();
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       model.train();
-      // Training and evaluation (another batch size, no gradients) allocate different block sizes: the
-      // allocator's cache follows one phase at a time instead of holding both.
-      startAllocatorPhase();
       const epochStart = performance.now();
       let lossSum = 0;
       let correct = 0;
@@ -356,8 +353,11 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       };
       if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs) {
         for (const callback of callbacks) callback.beforeEvaluate?.({ model, epoch: epoch + 1 });
+        // Evaluation (another batch size, no gradients) allocates other block sizes than training: the
+        // allocator's cache follows one phase at a time instead of holding both.
         startAllocatorPhase();
         record.test = combineEvaluations(await evaluate(model, testLoader));
+        startAllocatorPhase();
       }
       record.seconds = (performance.now() - epochStart) / 1000;
       const notes = callbacks.map((c) => c.onEpochEnd?.({ model, epoch: epoch + 1 })).filter((n) => n !== undefined);
