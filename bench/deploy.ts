@@ -5,9 +5,12 @@
 // G-ResNeXt models the training form (masked dense 3x3 DGConvs) and the deploy form (group convs) with
 // every layer's gates set to --dg-groups groups (interleaved, the permutation folded away). Rounds
 // interleave every (model, form, runtime, batch) cell, and the tables show medians over rounds of the
-// median batch time within a round.
-//   npm run bench:deploy -- [--rounds 5] [--reps 10] [--threads N] [--models cifar_quick,resnet20,resnet56,condensenet86] [--batches 1,64] [--dg-groups 4] [--channels-last]
+// median batch time within a round. --torch adds, for models with one form (HCGNet), the official data flow
+// in PyTorch eager (bench/infer_torch.py on Debian's python3-torch, NCHW and channels-last) as the peer:
+// one process per model and round, run before the in-process cells in odd rounds and after them in even ones.
+//   npm run bench:deploy -- [--rounds 5] [--reps 10] [--threads N] [--models cifar_quick,resnet20,resnet56,condensenet86] [--batches 1,64] [--dg-groups 4] [--channels-last] [--torch]
 // Writes bench/results/<out>.md and <out>.json (--out, default deploy).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -25,6 +28,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '5' }, reps: { type: 'string', default: '10' }, threads: { type: 'string' },
     models: { type: 'string', default: 'cifar_quick,resnet20,resnet56,condensenet86' }, batches: { type: 'string', default: '1,64' },
     out: { type: 'string', default: 'deploy' }, 'dg-groups': { type: 'string', default: '4' }, 'channels-last': { type: 'boolean', default: false },
+    torch: { type: 'boolean', default: false },
   },
 });
 const rounds = Number(args.rounds);
@@ -101,16 +105,37 @@ for (const name of models) {
   }
 }
 
+// The PyTorch peer: per model, batch and layout ('nchw', 'cl'), one median batch time (ms) per round.
+type TorchLayout = 'nchw' | 'cl';
+const torchTimes = new Map<string, number[]>();
+const torchKey = (model: string, batch: number, layout: TorchLayout): string => `${model}/${batch}/${layout}`;
+const torchModels = args.torch ? models.filter(isSingleForm) : [];
+function runTorchPeer(): void {
+  const env = { ...process.env, BENCH_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  for (const model of torchModels) {
+    const script = new URL('../../bench/infer_torch.py', import.meta.url).pathname;
+    const out = JSON.parse(execFileSync('/usr/bin/python3', [script, model, batches.join(','), String(reps)], { env, encoding: 'utf8' })) as Record<string, Record<TorchLayout, number>>;
+    for (const batch of batches) {
+      for (const layout of ['nchw', 'cl'] as const) {
+        const key = torchKey(model, batch, layout);
+        torchTimes.set(key, [...(torchTimes.get(key) ?? []), out[String(batch)]![layout]]);
+      }
+    }
+  }
+}
+
 const cells: Cell[] = engines.map((e) => ({ ...e.cell, times: [] }));
 for (let r = 0; r < rounds; r++) {
   const order = engines.map((_, i) => i);
   if (r % 2) order.reverse();
+  if (r % 2) runTorchPeer();
   for (const i of order) {
     const e = engines[i]!;
     const n = e.cell.batch === 1 ? reps * 3 : reps;
     await timeIt(e.run, 3);
     cells[i]!.times.push(await timeIt(e.run, n));
   }
+  if (r % 2 === 0) runTorchPeer();
   process.stderr.write(`round ${r + 1}/${rounds} done\n`);
 }
 
@@ -121,7 +146,7 @@ const lines = [
   '# Deployment benchmark: training forms vs deploy forms, libtorch vs ONNX Runtime',
   '',
   `Command: \`npm run bench:deploy -- --rounds ${rounds} --reps ${reps} --threads ${threads} --models ${models.join(',')} --batches ${batches.join(',')}` +
-    `${dgconvModels.length ? ` --dg-groups ${dgGroups}` : ''}${args['channels-last'] ? ' --channels-last' : ''} --out ${args.out}\``,
+    `${dgconvModels.length ? ` --dg-groups ${dgGroups}` : ''}${args['channels-last'] ? ' --channels-last' : ''}${args.torch ? ' --torch' : ''} --out ${args.out}\``,
   `libtorch runs the models in ${args['channels-last'] ? 'channels-last (NHWC)' : 'the default NCHW'} layout.`,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; libtorch ${info.torchVersion} (${info.blas}); onnxruntime-node CPU; ${threads} threads; input 3x32x32; images/s (median over ${rounds} interleaved rounds).`,
 ];
@@ -177,13 +202,26 @@ if (dgconvModels.length) {
   }
 }
 const single = models.filter(isSingleForm);
-if (single.length) {
+if (single.length && !args.torch) {
   lines.push('', '## libtorch vs ONNX Runtime', '', '| model | batch | libtorch | ONNX Runtime | ORT / libtorch |', '|---|---|---|---|---|');
   for (const model of single) {
     for (const batch of batches) {
       const [t, o] = (['libtorch', 'onnxruntime'] as Runtime[]).map((rt) => ips(find(model, 'base', rt, batch)));
       lines.push(`| ${model} | ${batch} | ${t!.toFixed(1)} | ${o!.toFixed(1)} | ${(o! / t!).toFixed(2)} |`);
       rows.push({ model, batch, libtorch: t, onnxruntime: o });
+    }
+  }
+} else if (single.length) {
+  lines.push('', '## leanconv (libtorch, ONNX Runtime) vs the official data flow in PyTorch eager', '',
+    'PyTorch: bench/infer_torch.py (the model of bench/train_torch.py) on Debian\'s python3-torch, the same libtorch, in its default layout and channels-last (CL), one process per round.',
+    'Ratios: leanconv images/s over PyTorch\'s default-layout images/s (in brackets: over channels-last).', '',
+    '| model | batch | leanconv libtorch | leanconv ONNX Runtime | PyTorch | PyTorch CL | libtorch / PyTorch | ONNX Runtime / PyTorch |', '|---|---|---|---|---|---|---|---|');
+  for (const model of single) {
+    for (const batch of batches) {
+      const [t, o] = (['libtorch', 'onnxruntime'] as Runtime[]).map((rt) => ips(find(model, 'base', rt, batch)));
+      const [p, pcl] = (['nchw', 'cl'] as const).map((layout) => (1000 * batch) / median(torchTimes.get(torchKey(model, batch, layout))!));
+      lines.push(`| ${model} | ${batch} | ${t!.toFixed(1)} | ${o!.toFixed(1)} | ${p!.toFixed(1)} | ${pcl!.toFixed(1)} | ${(t! / p!).toFixed(2)} (${(t! / pcl!).toFixed(2)}) | **${(o! / p!).toFixed(2)}** (${(o! / pcl!).toFixed(2)}) |`);
+      rows.push({ model, batch, libtorch: t, onnxruntime: o, torch: p, torchChannelsLast: pcl });
     }
   }
 }

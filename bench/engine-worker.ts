@@ -99,10 +99,15 @@ results[cases.resnet.name] = time(() => lc.tidy(() => {
 }));
 results['ResNet-20 inference bs128'] = time(() => lc.noGrad(() => lc.tidy(() => { resnet20(images); })));
 
-// Per-op overhead: a tiny op where the call path dominates the arithmetic.
+// Per-op overhead: a tiny op where the call path dominates the arithmetic, in three patterns. "freed at
+// once" is what a loop that disposes (or PyTorch's refcount) does; "20,000 alive" keeps every result until
+// the end (one tidy around the loop; a Python list), where allocation and freeing no longer stay in cache;
+// the in-place op allocates nothing, so it is the call itself.
 const a = lc.ones([1]);
 const b = lc.ones([1]);
 const n = 20000;
-results['per-op overhead (us): add 1-element'] = time(() => lc.tidy(() => { for (let i = 0; i < n; i++) a.add(b); })) * 1000 / n;
+results['per-op overhead (us): add 1-element, freed at once'] = time(() => { for (let i = 0; i < n; i++) a.add(b).dispose(); }) * 1000 / n;
+results['per-op overhead (us): add 1-element, 20,000 alive'] = time(() => lc.tidy(() => { for (let i = 0; i < n; i++) a.add(b); })) * 1000 / n;
+results['per-op overhead (us): add_ 1-element, in place'] = time(() => { for (let i = 0; i < n; i++) a.add_(b); }) * 1000 / n;
 
 console.log(JSON.stringify(results));

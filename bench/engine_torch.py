@@ -112,10 +112,22 @@ b = torch.ones(1)
 n = 20000
 
 
-def tiny():
+def freed_at_once():
     for _ in range(n):
         a + b
 
 
-results["per-op overhead (us): add 1-element"] = timed(tiny) * 1000 / n
+def all_alive():
+    alive = [a + b for _ in range(n)]
+    del alive
+
+
+def in_place():
+    for _ in range(n):
+        a.add_(b)
+
+
+results["per-op overhead (us): add 1-element, freed at once"] = timed(freed_at_once) * 1000 / n
+results["per-op overhead (us): add 1-element, 20,000 alive"] = timed(all_alive) * 1000 / n
+results["per-op overhead (us): add_ 1-element, in place"] = timed(in_place) * 1000 / n
 print(json.dumps(results))

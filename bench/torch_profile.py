@@ -2,11 +2,15 @@
 
     python3 bench/torch_profile.py hcgnet_a1 [--batch 64] [--channels-last] [--infer]
     python3 bench/torch_profile.py --kernels
+    python3 bench/torch_profile.py --grouped
 
 Prints the autograd profiler's top ops over two steps (--infer: two eval-mode forwards), then every Conv2d timed alone (forward + backward with an
 input gradient, and forward only), grouped by kernel, groups, channels, dilation and spatial size.
 --kernels instead times the libtorch cases leanconv has its own kernels for (native/src/kernels.h): batch norm
 forward + backward (and eval-mode BN + ReLU) on a narrow layer in both layouts, and a depthwise conv's weight gradient with and without dilation.
+--grouped times HCGNet's squeeze-cell convs (4 groups, 3-9 outputs per group) at inference, batch --batch, three
+ways with the same result: the grouped conv, one dense conv with a block-diagonal weight, and four convs on channel
+slices whose outputs are concatenated; in both layouts.
 """
 import argparse
 import collections
@@ -22,6 +26,7 @@ from train_torch import MODELS  # noqa: E402
 parser = argparse.ArgumentParser()
 parser.add_argument('model', nargs='?')
 parser.add_argument('--kernels', action='store_true')
+parser.add_argument('--grouped', action='store_true')
 parser.add_argument('--batch', type=int, default=64)
 parser.add_argument('--channels-last', action='store_true')
 parser.add_argument('--infer', action='store_true', help='profile eval-mode forwards without gradients instead of training steps')
@@ -59,6 +64,26 @@ if args.kernels:
     for d in (1, 2):
         ms = median_ms(lambda: torch.ops.aten.convolution_backward(g, x, w, None, [1, 1], [d, d], [d, d], False, [0, 0], 12, [False, True, False]))
         print('depthwise 3x3 conv %s channels-last, dilation %d: weight gradient %.2f ms' % (list(shape), d, ms))
+    sys.exit(0)
+if args.grouped:
+    groups = 4
+    for cin, cout, size in ((48, 12, 32), (96, 24, 16), (144, 36, 8)):
+        for name, fmt in (('channels-last', torch.channels_last), ('NCHW', torch.contiguous_format)):
+            x = torch.randn(args.batch, cin, size, size).contiguous(memory_format=fmt)
+            w = torch.randn(cout, cin // groups, 3, 3)
+            dense = torch.zeros(cout, cin, 3, 3)
+            ci, co = cin // groups, cout // groups
+            for g in range(groups):
+                dense[g * co:(g + 1) * co, g * ci:(g + 1) * ci] = w[g * co:(g + 1) * co]
+            slices = [(x[:, g * ci:(g + 1) * ci], w[g * co:(g + 1) * co].contiguous(memory_format=fmt)) for g in range(groups)]
+            w, dense = w.contiguous(memory_format=fmt), dense.contiguous(memory_format=fmt)
+            conv = torch.nn.functional.conv2d
+            with torch.no_grad():
+                assert torch.allclose(conv(x, w, padding=1, groups=groups), conv(x, dense, padding=1), atol=1e-3)
+                times = [median_ms(lambda: conv(x, w, padding=1, groups=groups)), median_ms(lambda: conv(x, dense, padding=1)),
+                         median_ms(lambda: torch.cat([conv(xs, ws, padding=1) for xs, ws in slices], 1))]
+            print('%d->%d 3x3, %d groups, [%d, %d, %d, %d] %s: grouped %.2f ms, dense block-diagonal %.2f ms, per-group slices %.2f ms'
+                  % (cin, cout, groups, args.batch, cin, size, size, name, *times))
     sys.exit(0)
 fmt = torch.channels_last if args.channels_last else torch.contiguous_format
 model = MODELS[args.model]().to(memory_format=fmt)
