@@ -68,7 +68,7 @@ def conv_train_ms(x, w, stride, pad, first):
 
 def training_roofline():
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from train_torch import MODELS
+    from train_torch import MODELS, make_train_step
     torch.manual_seed(0)
     cl = torch.channels_last
     y = torch.randint(0, 10, (args.batch,))
@@ -76,15 +76,7 @@ def training_roofline():
     def training_step(fmt):
         """PyTorch's training step (forward, cross-entropy, backward, SGD with momentum) with model and input in `fmt`."""
         model = MODELS[args.model]().to(memory_format=fmt)
-        x = torch.randn(args.batch, 3, 32, 32).contiguous(memory_format=fmt)
-        opt = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
-
-        def step():
-            loss = F.cross_entropy(model(x), y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-        return step
+        return make_train_step(model, torch.randn(args.batch, 3, 32, 32).contiguous(memory_format=fmt), y)
 
     rows, convs, flops = [], 0.0, 0
     for i, (count, cin, cout, size, k, stride) in enumerate(SHAPES[args.model]):

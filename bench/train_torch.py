@@ -232,6 +232,18 @@ def timed(step, warmup, steps):
     return median(times)
 
 
+def make_train_step(model, x, y):
+    """One training step as bench/train times it: forward, cross-entropy, backward, SGD (momentum) update."""
+    opt = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
+
+    def train_step():
+        loss = F.cross_entropy(model(x), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    return train_step
+
+
 def main():
     name, batch, warmup, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     torch.manual_seed(0)
@@ -241,14 +253,7 @@ def main():
     if channels_last:
         model, x = model.to(memory_format=torch.channels_last), x.to(memory_format=torch.channels_last)
     y = torch.randint(0, 10, (batch,))
-    opt = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
-
-    def train_step():
-        loss = F.cross_entropy(model(x), y)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-
+    train_step = make_train_step(model, x, y)
     model.train()
     train_ms = timed(train_step, warmup, steps)
     model.eval()
