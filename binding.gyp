@@ -14,6 +14,7 @@
         "native/src/optim_ops.cc",
         "native/src/batch_norm_channels_last.cc",
         "native/src/dilated_depthwise_conv.cc",
+        "native/src/grouped_conv_channels_last.cc",
         "native/src/distributed.cc"
       ],
       "include_dirs": [

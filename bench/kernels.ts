@@ -1,7 +1,7 @@
 // What leanconv's own kernels (engine nativeKernel) buy over libtorch's: the same model, batch and layout
 // (leanconv's defaults: channels-last for conv models) in one process, training steps with each kernel on
 // and off interleaved (the machines are shared and noisy), medians; then each kernel's shapes alone.
-//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--kernels channelsLastBatchNorm,dilatedDepthwiseConv]
+//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--kernels channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv]
 //                              [--batch 64] [--reps 8] [--threads 2] [--out kernels]
 // Writes bench/results/<out>.md and <out>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { interleaved } from './common.js';
 const { values: args } = parseArgs({
   options: {
     models: { type: 'string', default: 'cifar_quick,resnet20,hcgnet_a1,densenet_bc_100,condensenet86' },
-    kernels: { type: 'string', default: 'channelsLastBatchNorm,dilatedDepthwiseConv' },
+    kernels: { type: 'string', default: 'channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv' },
     batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '8' }, threads: { type: 'string', default: '2' }, out: { type: 'string', default: 'kernels' },
   },
 });
@@ -57,18 +57,23 @@ function inferStep(name: string): () => void {
   return () => tidy(() => noGrad(() => void model.forward(x)));
 }
 
+// Which steps each kernel can change: the dilated conv's is a gradient, the grouped conv runs only when no
+// gradient is recorded, the batch norm runs in both.
+const MODES: Record<NativeKernel, ('train' | 'infer')[]> = {
+  channelsLastBatchNorm: ['train', 'infer'], dilatedDepthwiseConv: ['train'], groupedConv: ['infer'],
+};
 const models = args.models!.split(',').flatMap((name) => KERNELS.flatMap((kernel) => {
   // Two model instances so that each variant keeps its own state; both start from the same weights.
-  const rows = [{ mode: 'train', ...compare(kernel, trainStep(name), trainStep(name), reps) }];
-  // The batch-norm kernel also runs at inference (eval mode, no gradient); the dilated conv's is a gradient.
-  if (kernel === 'channelsLastBatchNorm') rows.push({ mode: 'infer', ...compare(kernel, inferStep(name), inferStep(name), reps) });
+  const rows = MODES[kernel].map((mode) => ({
+    mode, ...compare(kernel, (mode === 'train' ? trainStep : inferStep)(name), (mode === 'train' ? trainStep : inferStep)(name), reps),
+  }));
   process.stderr.write(`${name} ${kernel} done\n`);
   return rows.map((ms) => ({ model: name, kernel, mode: ms.mode, libtorchMs: ms.libtorch, leanconvMs: ms.leanconv }));
 }));
 
 // [N, C, H, W]: HCGNet-A1 / DenseNet widths at each stage, ResNet-20's, and wide layers.
 const shapes = [[64, 12, 32, 32], [64, 48, 32, 32], [64, 120, 32, 32], [64, 24, 16, 16], [64, 189, 16, 16], [64, 36, 8, 8], [64, 300, 8, 8], [128, 16, 32, 32], [128, 64, 8, 8]];
-const batchNorm = shapes.map(([n, c, h, w]) => {
+const batchNorm = !KERNELS.includes('channelsLastBatchNorm') ? [] : shapes.map(([n, c, h, w]) => {
   const x = randn([n!, c!, h!, w!]).contiguous('channelsLast');
   const g = randn([n!, c!, h!, w!]).contiguous('channelsLast');
   const weight = rand([c!]).requiresGrad_(true);
@@ -87,7 +92,7 @@ const batchNorm = shapes.map(([n, c, h, w]) => {
 
 // HCGNet-A1's dilated depthwise convs (3x3, dilation 2, padding 2) at each stage, forward + backward.
 const dilatedShapes = [[64, 12, 32, 32], [64, 24, 16, 16], [64, 36, 8, 8], [64, 60, 16, 16]];
-const dilatedConv = dilatedShapes.map(([n, c, h, w]) => {
+const dilatedConv = !KERNELS.includes('dilatedDepthwiseConv') ? [] : dilatedShapes.map(([n, c, h, w]) => {
   const x = randn([n!, c!, h!, w!]).contiguous('channelsLast');
   const weight = randn([c!, 1, 3, 3]).requiresGrad_(true);
   const g = randn([n!, c!, h!, w!]).contiguous('channelsLast');
@@ -99,33 +104,58 @@ const dilatedConv = dilatedShapes.map(([n, c, h, w]) => {
   return { shape: [n!, c!, h!, w!], libtorchMs: ms.libtorch, leanconvMs: ms.leanconv };
 });
 
+// 3x3 grouped convs at inference: HCGNet-A1's squeeze cells (4 groups, 3-9 outputs per group), ResNeXt-style
+// 32-group convs (2-8 outputs per group) and CondenseNet-86's converted group convs (4 groups, 8 outputs).
+const groupedShapes = [[64, 48, 32, 32, 12, 4], [64, 96, 16, 16, 24, 4], [64, 144, 8, 8, 36, 4], [64, 64, 32, 32, 64, 32],
+  [64, 128, 16, 16, 128, 32], [64, 256, 8, 8, 256, 32], [64, 128, 32, 32, 32, 4], [64, 32, 32, 32, 32, 4]];
+const groupedConv = !KERNELS.includes('groupedConv') ? [] : groupedShapes.map(([n, c, h, w, cout, groups]) => {
+  const x = randn([n!, c!, h!, w!]).contiguous('channelsLast');
+  const weight = randn([cout!, c! / groups!, 3, 3]);
+  const bias = randn([cout!]);
+  const infer = () => tidy(() => noGrad(() => void F.conv2d(x, weight, { bias, padding: 1, groups })));
+  const ms = compare('groupedConv', infer, infer, 3 * reps);
+  return { shape: [n!, c!, h!, w!], cout: cout!, groups: groups!, libtorchMs: ms.libtorch, leanconvMs: ms.leanconv };
+});
+
 const command = `node dist/bench/kernels.js --models ${args.models} --kernels ${args.kernels} --batch ${batch} --reps ${reps} --threads ${args.threads} --out ${args.out}`;
 const lines = [
   "# leanconv's own kernels vs libtorch's (same process)",
   '',
   `Command: \`${command}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; threads ${args.threads}.`,
-  "Kernels: channelsLastBatchNorm (BatchNorm on channels-last input: training mode, and eval mode without gradients), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient). Models run with leanconv's defaults (channels-last for conv models).",
+  "Kernels: channelsLastBatchNorm (BatchNorm on channels-last input: training mode, and eval mode without gradients), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient), groupedConv (a 3x3 grouped conv with few outputs per group, without gradients). Models run with leanconv's defaults (channels-last for conv models).",
   `Cells: median of ${reps} training steps (forward, loss, backward, SGD) or eval-mode forwards without gradients (infer) at batch ${batch} after 3 warm-up rounds, with one kernel switched off (libtorch's) or on, the other kernels on, the two variants interleaved. Speedup = libtorch / leanconv.`,
   '',
   '| model | kernel | mode | step, libtorch | step, leanconv kernel | speedup |',
   '|---|---|---|---:|---:|---:|',
   ...models.map((r) => `| ${r.model} | ${r.kernel} | ${r.mode} | ${r.libtorchMs.toFixed(1)} ms | ${r.leanconvMs.toFixed(1)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
-  '',
-  `BatchNorm2d alone, channels-last, median of ${3 * reps}: training forward + backward, and eval-mode BN + ReLU without gradients:`,
-  '',
-  '| input [N, C, H, W] | training, libtorch | training, leanconv | speedup | eval + ReLU, libtorch | eval + ReLU, leanconv | speedup |',
-  '|---|---:|---:|---:|---:|---:|---:|',
-  ...batchNorm.map((r) => `| [${r.shape.join(', ')}] | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x | ${r.evalLibtorchMs.toFixed(2)} ms | ${r.evalLeanconvMs.toFixed(2)} ms | ${(r.evalLibtorchMs / r.evalLeanconvMs).toFixed(2)}x |`),
-  '',
-  `Depthwise 3x3 conv, dilation 2, padding 2, forward + backward (input and weight gradients), channels-last, median of ${3 * reps}:`,
-  '',
-  '| input [N, C, H, W] | libtorch | leanconv | speedup |',
-  '|---|---:|---:|---:|',
-  ...dilatedConv.map((r) => `| [${r.shape.join(', ')}] | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
+  ...(batchNorm.length ? [
+    '',
+    `BatchNorm2d alone, channels-last, median of ${3 * reps}: training forward + backward, and eval-mode BN + ReLU without gradients:`,
+    '',
+    '| input [N, C, H, W] | training, libtorch | training, leanconv | speedup | eval + ReLU, libtorch | eval + ReLU, leanconv | speedup |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...batchNorm.map((r) => `| [${r.shape.join(', ')}] | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x | ${r.evalLibtorchMs.toFixed(2)} ms | ${r.evalLeanconvMs.toFixed(2)} ms | ${(r.evalLibtorchMs / r.evalLeanconvMs).toFixed(2)}x |`),
+  ] : []),
+  ...(dilatedConv.length ? [
+    '',
+    `Depthwise 3x3 conv, dilation 2, padding 2, forward + backward (input and weight gradients), channels-last, median of ${3 * reps}:`,
+    '',
+    '| input [N, C, H, W] | libtorch | leanconv | speedup |',
+    '|---|---:|---:|---:|',
+    ...dilatedConv.map((r) => `| [${r.shape.join(', ')}] | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
+  ] : []),
+  ...(groupedConv.length ? [
+    '',
+    `3x3 grouped conv with bias, padding 1, forward without gradients, channels-last, median of ${3 * reps}:`,
+    '',
+    '| input [N, C, H, W] | outputs | groups | libtorch | leanconv | speedup |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...groupedConv.map((r) => `| [${r.shape.join(', ')}] | ${r.cout} | ${r.groups} | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
+  ] : []),
   '',
 ];
 process.stdout.write(lines.join('\n'));
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(`bench/results/${args.out}.md`, lines.join('\n'));
-writeFileSync(`bench/results/${args.out}.json`, JSON.stringify({ command, date: new Date().toISOString(), threads: Number(args.threads), batch, models, batchNorm, dilatedConv }, null, 2) + '\n');
+writeFileSync(`bench/results/${args.out}.json`, JSON.stringify({ command, date: new Date().toISOString(), threads: Number(args.threads), batch, models, batchNorm, dilatedConv, groupedConv }, null, 2) + '\n');

@@ -41,4 +41,18 @@ void SetDilatedDepthwiseConvEnabled(bool enabled);
 bool DilatedDepthwiseConvEnabled();
 int64_t DilatedDepthwiseConvRuns();
 
+// A 3x3 grouped conv (stride 1, padding 1, groups >= 2, at most 12 outputs per group, rows a multiple of
+// 8 pixels wide) on a channels-last float32 input when no gradient is recorded: inference. oneDNN in
+// libtorch 1.13 runs such convs (HCGNet's squeeze cells: 4 groups, 3-9 outputs per group) far below the
+// CPU's peak; this kernel computes them directly with AVX2 + FMA (x86-64 CPUs that have them; others go
+// to libtorch).
+bool GroupedConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                                    at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
+                                    int64_t groups);
+at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                                   int64_t groups);
+void SetGroupedConvChannelsLastEnabled(bool enabled);
+bool GroupedConvChannelsLastEnabled();
+int64_t GroupedConvChannelsLastRuns();
+
 }  // namespace leanconv

@@ -14,6 +14,9 @@ LC_OP(conv2d) {
   if (DilatedDepthwiseConvApplies(input, weight, stride, padding, dilation, groups)) {
     LC_RET(DilatedDepthwiseConv(input, weight, bias.value_or(at::Tensor()), padding[0], dilation[0]));
   }
+  if (GroupedConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups)) {
+    LC_RET(GroupedConvChannelsLast(input, weight, bias, groups));
+  }
   LC_RET(at::conv2d(input, weight, bias, stride, padding, dilation, groups));
 }
 
@@ -51,7 +54,8 @@ struct KernelSwitch {
 KernelSwitch KernelNamed(const std::string& name) {
   if (name == "channelsLastBatchNorm") return {ChannelsLastBatchNormEnabled, SetChannelsLastBatchNormEnabled, ChannelsLastBatchNormRuns};
   if (name == "dilatedDepthwiseConv") return {DilatedDepthwiseConvEnabled, SetDilatedDepthwiseConvEnabled, DilatedDepthwiseConvRuns};
-  throw ArgumentError("unknown kernel '" + name + "' (known: channelsLastBatchNorm, dilatedDepthwiseConv)");
+  if (name == "groupedConv") return {GroupedConvChannelsLastEnabled, SetGroupedConvChannelsLastEnabled, GroupedConvChannelsLastRuns};
+  throw ArgumentError("unknown kernel '" + name + "' (known: channelsLastBatchNorm, dilatedDepthwiseConv, groupedConv)");
 }
 }  // namespace
 

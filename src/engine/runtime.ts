@@ -127,11 +127,14 @@ export function buildInfo(): BuildInfo {
  * - channelsLastBatchNorm: BatchNorm (+ ReLU) on channels-last float32 input: in training mode, and in eval mode
  *   when no gradient is recorded (one pass with the running statistics).
  * - dilatedDepthwiseConv: the weight gradient of a dilated depthwise conv, as an undilated one over phases.
+ * - groupedConv: a 3x3 grouped conv with at most 12 outputs per group (HCGNet's squeeze cells) on channels-last
+ *   float32 input when no gradient is recorded, computed directly (x86-64 with AVX2 and FMA).
  */
-export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv';
+export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv';
 /**
  * Turns one of leanconv's kernels on or off for the process (all are on unless an environment variable such as
- * LEANCONV_NATIVE_BATCHNORM=0 or LEANCONV_NATIVE_DILATED_CONV=0 says otherwise) and returns whether it was on; without `enabled`, only asks.
+ * LEANCONV_NATIVE_BATCHNORM=0, LEANCONV_NATIVE_DILATED_CONV=0 or LEANCONV_NATIVE_GROUPED_CONV=0 says otherwise) and returns
+ * whether it was on; without `enabled`, only asks.
  */
 export function nativeKernel(name: NativeKernel, enabled?: boolean): boolean {
   return native.nativeKernel(name, enabled) as boolean;
