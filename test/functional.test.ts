@@ -139,7 +139,7 @@ describe("leanconv's channels-last grouped conv (inference)", () => {
     }
   });
 
-  test('convs it does not take go to libtorch: gradient recorded, NCHW, strided, unpadded, dilated, 1x1, depthwise, wide groups, ragged rows, float64', () => {
+  test('convs it does not take go to libtorch: gradient recorded, NCHW, strided, unpadded, dilated, 1x1, depthwise, wide groups, ragged rows, float64, bad bias', () => {
     const x = lc.randn([2, 16, 8, 8]).contiguous('channelsLast');
     const w = lc.randn([8, 4, 3, 3]);
     const runs = (fn: () => lc.Tensor) => run(true, fn).runs;
@@ -156,6 +156,7 @@ describe("leanconv's channels-last grouped conv (inference)", () => {
     assert.equal(noGrad(x, lc.randn([64, 8, 3, 3]), { padding: 1, groups: 2 }), 0, '32 outputs per group');
     assert.equal(noGrad(lc.randn([2, 16, 6, 6]).contiguous('channelsLast'), w, { padding: 1, groups: 4 }), 0, 'rows of 6 pixels');
     assert.equal(noGrad(x.to({ dtype: 'float64' }), w.to({ dtype: 'float64' }), { padding: 1, groups: 4 }), 0, 'float64');
+    assert.throws(() => noGrad(x, w, { bias: lc.randn([9]), padding: 1, groups: 4 }), /bias|size|shape/i, "a bias of the wrong size gets libtorch's error");
   });
 });
 

@@ -231,7 +231,7 @@ bool GroupedConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& w
   }
   if (input.dim() != 4 || weight.dim() != 4 || !input.device().is_cpu() || !weight.device().is_cpu()) return false;
   if (input.scalar_type() != at::kFloat || weight.scalar_type() != at::kFloat) return false;
-  if (bias && (bias->scalar_type() != at::kFloat || !bias->device().is_cpu())) return false;
+  if (bias && (bias->scalar_type() != at::kFloat || !bias->device().is_cpu() || bias->numel() != weight.size(0))) return false;
   if (!input.is_contiguous(at::MemoryFormat::ChannelsLast) || input.is_contiguous()) return false;
   if (groups < 2 || weight.size(2) != 3 || weight.size(3) != 3) return false;
   for (int k = 0; k < 2; ++k) {

@@ -41,8 +41,8 @@ void SetDilatedDepthwiseConvEnabled(bool enabled);
 bool DilatedDepthwiseConvEnabled();
 int64_t DilatedDepthwiseConvRuns();
 
-// A 3x3 grouped conv (stride 1, padding 1, groups >= 2, at most 12 outputs per group, rows a multiple of
-// 8 pixels wide) on a channels-last float32 input when no gradient is recorded: inference. oneDNN in
+// A 3x3 grouped conv (stride 1, padding 1, groups >= 2, at least 2 inputs and at most 12 outputs per group,
+// rows a multiple of 8 pixels wide) on a channels-last float32 input when no gradient is recorded: inference. oneDNN in
 // libtorch 1.13 runs such convs (HCGNet's squeeze cells: 4 groups, 3-9 outputs per group) far below the
 // CPU's peak; this kernel computes them directly with AVX2 + FMA (x86-64 CPUs that have them; others go
 // to libtorch).

@@ -127,7 +127,7 @@ export function buildInfo(): BuildInfo {
  * - channelsLastBatchNorm: BatchNorm (+ ReLU) on channels-last float32 input: in training mode, and in eval mode
  *   when no gradient is recorded (one pass with the running statistics).
  * - dilatedDepthwiseConv: the weight gradient of a dilated depthwise conv, as an undilated one over phases.
- * - groupedConv: a 3x3 grouped conv with at most 12 outputs per group (HCGNet's squeeze cells) on channels-last
+ * - groupedConv: a 3x3 grouped conv with at least 2 inputs and at most 12 outputs per group (HCGNet's squeeze cells) on channels-last
  *   float32 input when no gradient is recorded, computed directly (x86-64 with AVX2 and FMA).
  */
 export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv';
