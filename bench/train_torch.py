@@ -1,5 +1,6 @@
 # PyTorch peer for bench/train: the same models as leanconv's registry (Cifar-quick with BN, CIFAR
-# ResNet-20/56 with 1x1 projection shortcuts, CondenseNet-86 training form, HCGNet-A1), the same batch,
+# ResNet-20/56 with 1x1 projection shortcuts, CondenseNet-86 training form, HCGNet-A1, the CIFAR-size ResNeXt-20 and
+# G-ResNeXt-20 with DGConv), the same batch,
 # threads and timing protocol.
 # usage: python3 bench/train_torch.py MODEL[+acb|+cl] BATCH WARMUP STEPS  -> one JSON line (+cl: channels-last)
 import json, os, sys, time
@@ -213,6 +214,73 @@ MODELS['hcgnet_a1'] = lambda: HCGNetCifar([12, 24, 36], [8, 8, 8])
 
 for base in list(MODELS):
     MODELS[base + '+acb'] = (lambda b: lambda: acnetize(MODELS[b]()))(base)
+
+
+class DGConv(nn.Module):
+    # DGConv (d-li14/dgconv.pytorch): a dense 3x3 conv whose weight is masked by U = U_0 (x) ... (x) U_{K-1},
+    # U_k = (1 - b_k)·eye(2) + b_k·ones(2, 2), b = (sign(gate) + 1)/2 with a straight-through gradient;
+    # the Kronecker products are taken pairwise level by level, as the official aggregate().
+    def __init__(self, channels, stride):
+        super().__init__()
+        k = channels.bit_length() - 1
+        self.gate = nn.Parameter(torch.where(torch.rand(k) < 0.5, -1e-8, 1e-8))
+        self.register_buffer('D', torch.eye(2))
+        self.register_buffer('I', torch.ones(2, 2))
+        self.conv = nn.Conv2d(channels, channels, 3, stride, 1, bias=False)
+
+    def forward(self, x):
+        b = self.gate + ((torch.sign(self.gate) + 1) / 2 - self.gate).detach()
+        level = [(1 - bk) * self.D + bk * self.I for bk in b]
+        while len(level) > 1:
+            pairs = [torch.kron(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+            level = pairs + ([level[-1]] if len(level) % 2 else [])
+        c = self.conv.in_channels
+        return F.conv2d(x, self.conv.weight * level[0].view(c, c, 1, 1), None, self.conv.stride, 1)
+
+
+class Bottleneck(nn.Module):
+    # torchvision v1.5 bottleneck: 1x1 -> 3x3 (stride; grouped, or a DGConv) -> 1x1, each with BN; projection shortcut.
+    def __init__(self, i, c, o, s, groups):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(i, c, 1, bias=False), nn.BatchNorm2d(c)
+        self.conv2 = DGConv(c, s) if groups == 'learned' else nn.Conv2d(c, c, 3, s, 1, groups=groups, bias=False)
+        self.bn2 = nn.BatchNorm2d(c)
+        self.conv3, self.bn3 = nn.Conv2d(c, o, 1, bias=False), nn.BatchNorm2d(o)
+        self.downsample = nn.Sequential(nn.Conv2d(i, o, 1, s, bias=False), nn.BatchNorm2d(o)) if s != 1 or i != o else None
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = F.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        out += x if self.downsample is None else self.downsample(x)
+        return F.relu(out)
+
+
+class CifarResNeXt(nn.Module):
+    # leanconv's resnext20_cifar / g_resnext20_cifar: 3x3 stem of `width`, stages of bottlenecks with widths
+    # width·(1, 2, 4), outputs twice that, strides 1/2/2, global pooling, FC.
+    def __init__(self, groups, width=16, blocks=(2, 2, 2), classes=10):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(3, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width)
+        layers, c = [], width
+        for k, n in enumerate(blocks):
+            w = width * 2 ** k
+            stage = []
+            for j in range(n):
+                stage.append(Bottleneck(c, w, 2 * w, 2 if (j == 0 and k > 0) else 1, groups))
+                c = 2 * w
+            layers.append(nn.Sequential(*stage))
+        self.layer1, self.layer2, self.layer3 = layers
+        self.fc = nn.Linear(c, classes)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+MODELS['resnext20_cifar'] = lambda: CifarResNeXt(4)
+MODELS['g_resnext20_cifar'] = lambda: CifarResNeXt('learned')
 
 
 def median(xs):
