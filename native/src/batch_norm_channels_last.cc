@@ -7,9 +7,7 @@
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -19,11 +17,7 @@ namespace leanconv {
 
 namespace {
 
-std::atomic<bool> gEnabled{[] {
-  const char* env = std::getenv("LEANCONV_NATIVE_BATCHNORM");
-  return env == nullptr || std::strcmp(env, "0") != 0;
-}()};
-std::atomic<int64_t> gRuns{0};
+KernelToggle gToggle("LEANCONV_NATIVE_BATCHNORM");
 
 // How rows are cut into units of k rows and into one chunk per thread.
 struct Layout {
@@ -289,13 +283,13 @@ bool ChannelsLastOnly(const at::Tensor& input) {
 }  // namespace
 
 bool ChannelsLastBatchNormApplies(const at::Tensor& input, bool training) {
-  return gEnabled.load() && training && ChannelsLastOnly(input) && input.numel() / input.size(1) > 1;
+  return gToggle.enabled() && training && ChannelsLastOnly(input) && input.numel() / input.size(1) > 1;
 }
 
 bool ChannelsLastBatchNormInferenceApplies(const at::Tensor& input, bool training, const at::Tensor& weight,
                                            const at::Tensor& bias, const at::Tensor& runningMean,
                                            const at::Tensor& runningVar) {
-  if (!gEnabled.load() || training || !ChannelsLastOnly(input) || !Present(runningMean) || !Present(runningVar)) return false;
+  if (!gToggle.enabled() || training || !ChannelsLastOnly(input) || !Present(runningMean) || !Present(runningVar)) return false;
   // With a gradient to record, libtorch's op builds the autograd graph.
   const auto records = [](const at::Tensor& t) { return t.defined() && t.requires_grad(); };
   return !(at::GradMode::is_enabled() && (records(input) || records(weight) || records(bias)));
@@ -304,7 +298,7 @@ bool ChannelsLastBatchNormInferenceApplies(const at::Tensor& input, bool trainin
 at::Tensor ChannelsLastBatchNormInference(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
                                           const at::Tensor& runningMean, const at::Tensor& runningVar, double eps,
                                           bool relu) {
-  ++gRuns;
+  gToggle.countRun();
   const int64_t C = input.size(1), M = input.numel() / C;
   const Layout layout(M, C);
   const std::vector<double> w = PerChannel(weight, C, 1.0), b = PerChannel(bias, C, 0.0);
@@ -324,14 +318,12 @@ at::Tensor ChannelsLastBatchNorm(const at::Tensor& input, const at::Tensor& weig
                                  double eps, bool relu) {
   // libtorch 1.13's custom functions cannot take undefined tensors (it reads every input's device), so an
   // absent weight, bias or running statistic travels as an empty tensor and is treated as absent.
-  ++gRuns;
+  gToggle.countRun();
   const auto orEmpty = [&](const at::Tensor& t) { return t.defined() ? t : at::empty({0}, input.options()); };
   return ChannelsLastBatchNormFunction::apply(input, orEmpty(weight), orEmpty(bias), orEmpty(runningMean),
                                               orEmpty(runningVar), momentum, eps, relu);
 }
 
-void SetChannelsLastBatchNormEnabled(bool enabled) { gEnabled.store(enabled); }
-bool ChannelsLastBatchNormEnabled() { return gEnabled.load(); }
-int64_t ChannelsLastBatchNormRuns() { return gRuns.load(); }
+KernelToggle& ChannelsLastBatchNormToggle() { return gToggle; }
 
 }  // namespace leanconv

@@ -6,21 +6,13 @@
 // by the batch reduction itself. Forward and input gradient stay libtorch's.
 #include <torch/csrc/autograd/custom_function.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <cstring>
-
 #include "kernels.h"
 
 namespace leanconv {
 
 namespace {
 
-std::atomic<bool> gEnabled{[] {
-  const char* env = std::getenv("LEANCONV_NATIVE_DILATED_CONV");
-  return env == nullptr || std::strcmp(env, "0") != 0;
-}()};
-std::atomic<int64_t> gRuns{0};
+KernelToggle gToggle("LEANCONV_NATIVE_DILATED_CONV");
 
 // [N, C, d·h, d·w] -> [d·d·N, C, h, w]: phase (i, j) holds rows i, i+d, ... and columns j, j+d, ...
 at::Tensor Phases(const at::Tensor& t, int64_t d) {
@@ -68,7 +60,7 @@ struct DilatedDepthwiseConvFunction : public torch::autograd::Function<DilatedDe
 
 bool DilatedDepthwiseConvApplies(const at::Tensor& input, const at::Tensor& weight, at::IntArrayRef stride,
                                  at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
-  if (!gEnabled.load() || !at::GradMode::is_enabled() || !weight.requires_grad()) return false;
+  if (!gToggle.enabled() || !at::GradMode::is_enabled() || !weight.requires_grad()) return false;
   if (input.dim() != 4 || !input.device().is_cpu() || input.scalar_type() != at::kFloat) return false;
   if (!input.is_contiguous(at::MemoryFormat::ChannelsLast)) return false;
   const int64_t c = input.size(1), d = dilation[0];
@@ -83,13 +75,11 @@ bool DilatedDepthwiseConvApplies(const at::Tensor& input, const at::Tensor& weig
 
 at::Tensor DilatedDepthwiseConv(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
                                 int64_t padding, int64_t dilation) {
-  ++gRuns;
+  gToggle.countRun();
   const at::Tensor b = bias.defined() ? bias : at::empty({0}, input.options());
   return DilatedDepthwiseConvFunction::apply(input, weight, b, padding, dilation);
 }
 
-void SetDilatedDepthwiseConvEnabled(bool enabled) { gEnabled.store(enabled); }
-bool DilatedDepthwiseConvEnabled() { return gEnabled.load(); }
-int64_t DilatedDepthwiseConvRuns() { return gRuns.load(); }
+KernelToggle& DilatedDepthwiseConvToggle() { return gToggle; }
 
 }  // namespace leanconv

@@ -11,9 +11,6 @@
 // that 48→12 shape (about 36% of the peak), 1.4-7x over the shapes there.
 #include <ATen/Parallel.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <cstring>
 #include <vector>
 
 #if defined(__x86_64__)
@@ -26,11 +23,7 @@ namespace leanconv {
 
 namespace {
 
-std::atomic<bool> gEnabled{[] {
-  const char* env = std::getenv("LEANCONV_NATIVE_GROUPED_CONV");
-  return env == nullptr || std::strcmp(env, "0") != 0;
-}()};
-std::atomic<int64_t> gRuns{0};
+KernelToggle gToggle("LEANCONV_NATIVE_GROUPED_CONV");
 
 constexpr int64_t kLanes = 8;         // floats per AVX2 vector
 constexpr int64_t kAccumulators = 12;  // of the 16 vector registers; the rest hold inputs and weights
@@ -224,7 +217,7 @@ BlockChoice ChooseBlock(int64_t co) {
 bool GroupedConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                                     at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                     int64_t groups) {
-  if (!gEnabled.load() || !CpuHasAvx2Fma()) return false;
+  if (!gToggle.enabled() || !CpuHasAvx2Fma()) return false;
   // Inference only: nothing to record a gradient for.
   if (at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias && bias->requires_grad()))) {
     return false;
@@ -251,7 +244,7 @@ bool GroupedConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& w
 at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                                    int64_t groups) {
 #if defined(__x86_64__)
-  ++gRuns;
+  gToggle.countRun();
   Geometry g{input.size(0), input.size(2), input.size(3), input.size(1), groups, 0, 0, weight.size(0), 0};
   g.ci = g.c / groups;
   g.co = g.cout / groups;
@@ -295,8 +288,6 @@ at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& we
 #endif
 }
 
-void SetGroupedConvChannelsLastEnabled(bool enabled) { gEnabled.store(enabled); }
-bool GroupedConvChannelsLastEnabled() { return gEnabled.load(); }
-int64_t GroupedConvChannelsLastRuns() { return gRuns.load(); }
+KernelToggle& GroupedConvChannelsLastToggle() { return gToggle; }
 
 }  // namespace leanconv

@@ -5,7 +5,30 @@
 
 #include <ATen/ATen.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
 namespace leanconv {
+
+// Every kernel's switch (on unless its environment variable is "0"; benchmarks and tests flip it to compare
+// with libtorch in one process) and its count of calls that ran it since load.
+class KernelToggle {
+ public:
+  explicit KernelToggle(const char* environmentVariable)
+      : enabled_([environmentVariable] {
+          const char* value = std::getenv(environmentVariable);
+          return value == nullptr || std::strcmp(value, "0") != 0;
+        }()) {}
+  bool enabled() const { return enabled_.load(); }
+  void setEnabled(bool enabled) { enabled_.store(enabled); }
+  void countRun() { ++runs_; }
+  int64_t runs() const { return runs_.load(); }
+
+ private:
+  std::atomic<bool> enabled_;
+  std::atomic<int64_t> runs_{0};
+};
 
 // Training-mode BatchNorm2d on a channels-last float32 CPU input, optionally followed by ReLU, as one
 // forward and one backward pass pair. libtorch 1.13's channels-last batch norm is several times slower
@@ -26,9 +49,7 @@ bool ChannelsLastBatchNormInferenceApplies(const at::Tensor& input, bool trainin
 at::Tensor ChannelsLastBatchNormInference(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
                                           const at::Tensor& runningMean, const at::Tensor& runningVar, double eps,
                                           bool relu);
-void SetChannelsLastBatchNormEnabled(bool enabled);  // both modes
-bool ChannelsLastBatchNormEnabled();
-int64_t ChannelsLastBatchNormRuns();  // calls that ran leanconv's kernel (either mode) since load
+KernelToggle& ChannelsLastBatchNormToggle();  // both modes (LEANCONV_NATIVE_BATCHNORM)
 
 // A dilated depthwise conv (stride 1, channels-last float32, gradient recorded for the weight) whose weight
 // gradient is computed as an undilated one over the d·d phases of input and output gradient; forward and
@@ -37,9 +58,7 @@ bool DilatedDepthwiseConvApplies(const at::Tensor& input, const at::Tensor& weig
                                  at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups);
 at::Tensor DilatedDepthwiseConv(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
                                 int64_t padding, int64_t dilation);
-void SetDilatedDepthwiseConvEnabled(bool enabled);
-bool DilatedDepthwiseConvEnabled();
-int64_t DilatedDepthwiseConvRuns();
+KernelToggle& DilatedDepthwiseConvToggle();  // LEANCONV_NATIVE_DILATED_CONV
 
 // A 3x3 grouped conv (stride 1, padding 1, groups >= 2, at least 2 inputs and at most 12 outputs per group,
 // rows a multiple of 8 pixels wide) on a channels-last float32 input when no gradient is recorded: inference. oneDNN in
@@ -51,8 +70,6 @@ bool GroupedConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& w
                                     int64_t groups);
 at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                                    int64_t groups);
-void SetGroupedConvChannelsLastEnabled(bool enabled);
-bool GroupedConvChannelsLastEnabled();
-int64_t GroupedConvChannelsLastRuns();
+KernelToggle& GroupedConvChannelsLastToggle();  // LEANCONV_NATIVE_GROUPED_CONV
 
 }  // namespace leanconv

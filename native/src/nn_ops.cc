@@ -46,22 +46,17 @@ LC_OP(batchNorm) {
 }
 
 namespace {
-struct KernelSwitch {
-  bool (*enabled)();
-  void (*setEnabled)(bool);
-  int64_t (*runs)();
-};
-KernelSwitch KernelNamed(const std::string& name) {
-  if (name == "channelsLastBatchNorm") return {ChannelsLastBatchNormEnabled, SetChannelsLastBatchNormEnabled, ChannelsLastBatchNormRuns};
-  if (name == "dilatedDepthwiseConv") return {DilatedDepthwiseConvEnabled, SetDilatedDepthwiseConvEnabled, DilatedDepthwiseConvRuns};
-  if (name == "groupedConv") return {GroupedConvChannelsLastEnabled, SetGroupedConvChannelsLastEnabled, GroupedConvChannelsLastRuns};
+KernelToggle& KernelNamed(const std::string& name) {
+  if (name == "channelsLastBatchNorm") return ChannelsLastBatchNormToggle();
+  if (name == "dilatedDepthwiseConv") return DilatedDepthwiseConvToggle();
+  if (name == "groupedConv") return GroupedConvChannelsLastToggle();
   throw ArgumentError("unknown kernel '" + name + "' (known: channelsLastBatchNorm, dilatedDepthwiseConv, groupedConv)");
 }
 }  // namespace
 
 // name, enabled?: switches one of leanconv's own kernels (kernels.h) on or off; returns whether it was on.
 LC_OP(nativeKernel) {
-  const KernelSwitch kernel = KernelNamed(Str(info, 0));
+  KernelToggle& kernel = KernelNamed(Str(info, 0));
   const bool was = kernel.enabled();
   if (!IsMissing(info, 1)) kernel.setEnabled(B(info, 1));
   return Napi::Boolean::New(info.Env(), was);
