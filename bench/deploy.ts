@@ -110,11 +110,11 @@ type TorchLayout = 'nchw' | 'cl';
 const torchTimes = new Map<string, number[]>();
 const torchKey = (model: string, batch: number, layout: TorchLayout): string => `${model}/${batch}/${layout}`;
 const torchModels = args.torch ? models.filter(isSingleForm) : [];
+const torchScript = new URL('../../bench/infer_torch.py', import.meta.url).pathname;
 function runTorchPeer(): void {
   const env = { ...process.env, BENCH_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
   for (const model of torchModels) {
-    const script = new URL('../../bench/infer_torch.py', import.meta.url).pathname;
-    const out = JSON.parse(execFileSync('/usr/bin/python3', [script, model, batches.join(','), String(reps)], { env, encoding: 'utf8' })) as Record<string, Record<TorchLayout, number>>;
+    const out = JSON.parse(execFileSync('/usr/bin/python3', [torchScript, model, batches.join(','), String(reps)], { env, encoding: 'utf8' })) as Record<string, Record<TorchLayout, number>>;
     for (const batch of batches) {
       for (const layout of ['nchw', 'cl'] as const) {
         const key = torchKey(model, batch, layout);

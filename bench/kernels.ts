@@ -64,9 +64,10 @@ const MODES: Record<NativeKernel, ('train' | 'infer')[]> = {
 };
 const models = args.models!.split(',').flatMap((name) => KERNELS.flatMap((kernel) => {
   // Two model instances so that each variant keeps its own state; both start from the same weights.
-  const rows = MODES[kernel].map((mode) => ({
-    mode, ...compare(kernel, (mode === 'train' ? trainStep : inferStep)(name), (mode === 'train' ? trainStep : inferStep)(name), reps),
-  }));
+  const rows = MODES[kernel].map((mode) => {
+    const build = mode === 'train' ? trainStep : inferStep;
+    return { mode, ...compare(kernel, build(name), build(name), reps) };
+  });
   process.stderr.write(`${name} ${kernel} done\n`);
   return rows.map((ms) => ({ model: name, kernel, mode: ms.mode, libtorchMs: ms.libtorch, leanconvMs: ms.leanconv }));
 }));
@@ -117,6 +118,15 @@ const groupedConv = !KERNELS.includes('groupedConv') ? [] : groupedShapes.map(([
   return { shape: [n!, c!, h!, w!], cout: cout!, groups: groups!, libtorchMs: ms.libtorch, leanconvMs: ms.leanconv };
 });
 
+const ms = (v: number): string => `${v.toFixed(2)} ms`;
+const speedup = (libtorch: number, leanconv: number): string => `${(libtorch / leanconv).toFixed(2)}x`;
+/** A per-shape table (nothing when the kernel was not asked for): title, header, one row per result. */
+function section<R>(results: R[], title: string, header: string[], row: (r: R) => string[]): string[] {
+  if (results.length === 0) return [];
+  const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
+  return ['', title, '', `| ${header.join(' | ')} |`, `|${align.join('|')}|`, ...results.map((r) => `| ${row(r).join(' | ')} |`)];
+}
+
 const command = `node dist/bench/kernels.js --models ${args.models} --kernels ${args.kernels} --batch ${batch} --reps ${reps} --threads ${args.threads} --out ${args.out}`;
 const lines = [
   "# leanconv's own kernels vs libtorch's (same process)",
@@ -129,30 +139,15 @@ const lines = [
   '| model | kernel | mode | step, libtorch | step, leanconv kernel | speedup |',
   '|---|---|---|---:|---:|---:|',
   ...models.map((r) => `| ${r.model} | ${r.kernel} | ${r.mode} | ${r.libtorchMs.toFixed(1)} ms | ${r.leanconvMs.toFixed(1)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
-  ...(batchNorm.length ? [
-    '',
-    `BatchNorm2d alone, channels-last, median of ${3 * reps}: training forward + backward, and eval-mode BN + ReLU without gradients:`,
-    '',
-    '| input [N, C, H, W] | training, libtorch | training, leanconv | speedup | eval + ReLU, libtorch | eval + ReLU, leanconv | speedup |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...batchNorm.map((r) => `| [${r.shape.join(', ')}] | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x | ${r.evalLibtorchMs.toFixed(2)} ms | ${r.evalLeanconvMs.toFixed(2)} ms | ${(r.evalLibtorchMs / r.evalLeanconvMs).toFixed(2)}x |`),
-  ] : []),
-  ...(dilatedConv.length ? [
-    '',
-    `Depthwise 3x3 conv, dilation 2, padding 2, forward + backward (input and weight gradients), channels-last, median of ${3 * reps}:`,
-    '',
-    '| input [N, C, H, W] | libtorch | leanconv | speedup |',
-    '|---|---:|---:|---:|',
-    ...dilatedConv.map((r) => `| [${r.shape.join(', ')}] | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
-  ] : []),
-  ...(groupedConv.length ? [
-    '',
-    `3x3 grouped conv with bias, padding 1, forward without gradients, channels-last, median of ${3 * reps}:`,
-    '',
-    '| input [N, C, H, W] | outputs | groups | libtorch | leanconv | speedup |',
-    '|---|---:|---:|---:|---:|---:|',
-    ...groupedConv.map((r) => `| [${r.shape.join(', ')}] | ${r.cout} | ${r.groups} | ${r.libtorchMs.toFixed(2)} ms | ${r.leanconvMs.toFixed(2)} ms | ${(r.libtorchMs / r.leanconvMs).toFixed(2)}x |`),
-  ] : []),
+  ...section(batchNorm, `BatchNorm2d alone, channels-last, median of ${3 * reps}: training forward + backward, and eval-mode BN + ReLU without gradients:`,
+    ['input [N, C, H, W]', 'training, libtorch', 'training, leanconv', 'speedup', 'eval + ReLU, libtorch', 'eval + ReLU, leanconv', 'speedup'],
+    (r) => [`[${r.shape.join(', ')}]`, ms(r.libtorchMs), ms(r.leanconvMs), speedup(r.libtorchMs, r.leanconvMs), ms(r.evalLibtorchMs), ms(r.evalLeanconvMs), speedup(r.evalLibtorchMs, r.evalLeanconvMs)]),
+  ...section(dilatedConv, `Depthwise 3x3 conv, dilation 2, padding 2, forward + backward (input and weight gradients), channels-last, median of ${3 * reps}:`,
+    ['input [N, C, H, W]', 'libtorch', 'leanconv', 'speedup'],
+    (r) => [`[${r.shape.join(', ')}]`, ms(r.libtorchMs), ms(r.leanconvMs), speedup(r.libtorchMs, r.leanconvMs)]),
+  ...section(groupedConv, `3x3 grouped conv with bias, padding 1, forward without gradients, channels-last, median of ${3 * reps}:`,
+    ['input [N, C, H, W]', 'outputs', 'groups', 'libtorch', 'leanconv', 'speedup'],
+    (r) => [`[${r.shape.join(', ')}]`, String(r.cout), String(r.groups), ms(r.libtorchMs), ms(r.leanconvMs), speedup(r.libtorchMs, r.leanconvMs)]),
   '',
 ];
 process.stdout.write(lines.join('\n'));

@@ -3,13 +3,14 @@
 // Two micro-benchmarks back the CondenseNet notes: --gather (channel gather on the 4-D tensor vs the
 // [N, C, H·W] view) and --conv (conv forward + backward, NCHW vs channels-last).
 //   node dist/bench/op-profile.js condensenet86 [--deploy] [--channels-last] [--batch 64] [--reps 3]
-//   node dist/bench/op-profile.js --gather | --conv | --fold | --sgd
+//   node dist/bench/op-profile.js --gather | --conv | --fold | --sgd | --train-calls resnet20,hcgnet_a1
 // --fold: a conv with a folded BN (conv + bias) vs conv then eval-mode BN; --sgd: SGD's per-parameter
-// ops from JS vs the one-call native step (SGD.step).
+// ops from JS vs the one-call native step (SGD.step); --train-calls: how many native calls one training
+// step makes from JS (forward, loss, backward, SGD; the backward's own ops run inside libtorch).
 import { parseArgs } from 'node:util';
 
 import { buildModel } from '../src/convert/index.js';
-import { arange, cat, F, keep, noGrad, ones, randn, randperm, setNumThreads, type Tensor, tidy, zeros } from '../src/engine/index.js';
+import { arange, cat, F, keep, noGrad, ones, randint, randn, randperm, setNumThreads, type Tensor, tidy, zeros } from '../src/engine/index.js';
 import { SGD } from '../src/engine/optim.js';
 import { createModel } from '../src/models/index.js';
 import { observeOps } from '../src/engine/trace.js';
@@ -17,7 +18,7 @@ import { interleaved, median } from './common.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { deploy: { type: 'boolean' }, batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' }, gather: { type: 'boolean' }, conv: { type: 'boolean' }, fold: { type: 'boolean' }, sgd: { type: 'boolean' }, 'channels-last': { type: 'boolean' } },
+  options: { deploy: { type: 'boolean' }, batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' }, gather: { type: 'boolean' }, conv: { type: 'boolean' }, fold: { type: 'boolean' }, sgd: { type: 'boolean' }, 'channels-last': { type: 'boolean' }, 'train-calls': { type: 'string' } },
 });
 setNumThreads(2);
 /** Median ms of each variant over `total` interleaved rounds, the first two untimed. */
@@ -60,6 +61,23 @@ if (args.gather) {
     }, 40);
     console.log(`conv 16->16 3x3 32x32 batch 32, ${layout}: conv + bias ${r['conv + bias']!.toFixed(3)} ms, conv then BN ${r['conv then BN']!.toFixed(3)} ms ` +
       `(${(r['conv then BN']! / r['conv + bias']!).toFixed(2)}x)`);
+  }
+} else if (args['train-calls']) {
+  for (const name of args['train-calls'].split(',')) {
+    const model = createModel(name).toMemoryFormat('auto').train();
+    const opt = new SGD(model.parameters(), { lr: 1e-4, momentum: 0.9 });
+    const x = model.formatInput(randn([8, 3, 32, 32]));
+    const y = randint(0, 10, [8]);
+    const step = (): void => tidy(() => {
+      const loss = F.crossEntropy(model.forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+    });
+    step();  // the first step creates the optimizer's buffers
+    let calls = 0;
+    observeOps(() => void calls++, step);
+    console.log(`${name}: ${calls} native calls per training step`);
   }
 } else if (args.sgd) {
   for (const name of ['resnet20', 'resnet56']) {

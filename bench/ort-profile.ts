@@ -70,7 +70,10 @@ await session.release();
 
 // The profile holds every run in order; kernel events are named '<node>_kernel_time'. Each node's first
 // `warmup` events belong to the warm-up runs and are dropped.
-interface ProfileEvent { cat: string; name: string; dur: number; args: { op_name?: string; input_type_shape?: Record<string, number[]>[] } }
+interface ProfileEvent {
+  cat: string; name: string; dur: number;
+  args: { op_name?: string; input_type_shape?: Record<string, number[]>[]; output_type_shape?: Record<string, number[]>[] };
+}
 const file = readdirSync(dir).find((f) => f.endsWith('.json'))!;
 const seen = new Map<string, number>();
 const events = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProfileEvent[]).filter((e) => {
@@ -98,4 +101,19 @@ console.log('| op type | ms per forward | share |\n|---|---:|---:|');
 for (const r of sumBy((e) => e.args.op_name)) console.log(row(r));
 console.log(`\n| conv (input, weight) | ms per forward | share |\n|---|---:|---:|`);
 for (const r of sumBy((e) => (/Conv/.test(e.args.op_name ?? '') ? `${e.args.op_name} ${shape(e, 0)}, w ${shape(e, 1)}` : undefined)).slice(0, Number(args.top))) console.log(row(r));
+// Multiply-adds of the convs per forward (output elements x weight elements per output channel), in all and
+// for the 1x1 convs and the grouped (not depthwise) 3x3s, to set time shares against work shares.
+const dims = (e: ProfileEvent, which: 'input_type_shape' | 'output_type_shape', i: number): number[] => Object.values(e.args[which]?.[i] ?? {})[0] ?? [];
+const convMacs = (filter: (weight: number[], input: number[]) => boolean): number => events
+  .filter((e) => /Conv/.test(e.args.op_name ?? '') && filter(dims(e, 'input_type_shape', 1), dims(e, 'input_type_shape', 0)))
+  .reduce((sum, e) => {
+    const [n, co, ho, wo] = dims(e, 'output_type_shape', 0) as [number, number, number, number];
+    const [, ci, kh, kw] = dims(e, 'input_type_shape', 1) as [number, number, number, number];
+    return sum + n * co * ho * wo * ci * kh * kw;
+  }, 0) / runs / 1e9;
+const allMacs = convMacs(() => true);
+const pointwise = convMacs((wt) => wt[2] === 1 && wt[3] === 1);
+const grouped3x3 = convMacs((wt, x) => wt[2] === 3 && wt[1]! > 1 && wt[1]! < x[1]!);
+console.log(`\nconv multiply-adds per forward: ${allMacs.toFixed(2)} G; 1x1 convs ${pointwise.toFixed(2)} G (${((100 * pointwise) / allMacs).toFixed(1)}%), ` +
+  `grouped 3x3 convs ${grouped3x3.toFixed(2)} G (${((100 * grouped3x3) / allMacs).toFixed(1)}%)`);
 console.log(`\nraw profile: ${join(dir, file)}`);

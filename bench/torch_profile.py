@@ -21,7 +21,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_torch import MODELS  # noqa: E402
+from train_torch import MODELS, make_train_step  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument('model', nargs='?')
@@ -88,22 +88,14 @@ if args.grouped:
 fmt = torch.channels_last if args.channels_last else torch.contiguous_format
 model = MODELS[args.model]().to(memory_format=fmt)
 x = torch.randn(args.batch, 3, 32, 32).contiguous(memory_format=fmt)
-y = torch.randint(0, 10, (args.batch,))
-opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-
-
-def step():
-    opt.zero_grad()
-    torch.nn.functional.cross_entropy(model(x), y).backward()
-    opt.step()
-
-
 if args.infer:
     model.eval()
 
     def step():
         with torch.no_grad():
             model(x)
+else:
+    step = make_train_step(model, x, torch.randint(0, 10, (args.batch,)))
 for _ in range(2):
     step()
 with torch.autograd.profiler.profile() as prof:

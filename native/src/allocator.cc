@@ -115,7 +115,7 @@ class CachingCPUAllocator final : public c10::Allocator {
 
   void EmptyCache() {
     std::lock_guard<std::mutex> lock(mutex_);
-    ReleaseCachedLocked();
+    TrimCacheLocked(0);
   }
 
   // Forgets what earlier work needed (each class's peak becomes its current use, and so does the peak in
@@ -130,14 +130,7 @@ class CachingCPUAllocator final : public c10::Allocator {
       cls.peakInUse = cls.inUse;
       demand_ += cls.inUse * size;
     }
-    for (auto& [size, cls] : classes_) {
-      while (cached_ > Limit() && !cls.free.empty()) {
-        munmap(cls.free.back(), size);
-        cls.free.pop_back();
-        cached_ -= size;
-        ++unmappedBlocks_;
-      }
-    }
+    unmappedBlocks_ += TrimCacheLocked(Limit());
   }
 
   struct Stats {
@@ -183,12 +176,18 @@ class CachingCPUAllocator final : public c10::Allocator {
   // changing cannot grow the cache without bound.
   size_t Limit() const { return followDemand_ ? std::max(limit_, std::min(demand_, peakInUse_ + peakInUse_ * 3 / 10)) : limit_; }
 
-  void ReleaseCachedLocked() {
+  // Unmaps cached blocks until at most `bound` bytes stay cached; returns how many it unmapped.
+  size_t TrimCacheLocked(size_t bound) {
+    size_t unmapped = 0;
     for (auto& [size, cls] : classes_) {
-      for (void* b : cls.free) munmap(b, size);
-      cls.free.clear();
+      while (cached_ > bound && !cls.free.empty()) {
+        munmap(cls.free.back(), size);
+        cls.free.pop_back();
+        cached_ -= size;
+        ++unmapped;
+      }
     }
-    cached_ = 0;
+    return unmapped;
   }
 
   mutable std::mutex mutex_;

@@ -39,7 +39,8 @@ bool CpuHasAvx2Fma() {
 }
 
 struct Geometry {
-  int64_t n, h, w, c, groups, ci, co, cout;
+  int64_t n, h, w, c, cout;
+  int64_t ci, co;       // inputs and outputs per group
   int64_t planeStride;  // floats per padded plane: (h + 2) rows of (w + 2)
 };
 
@@ -245,18 +246,16 @@ at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& we
                                    int64_t groups) {
 #if defined(__x86_64__)
   gToggle.countRun();
-  Geometry g{input.size(0), input.size(2), input.size(3), input.size(1), groups, 0, 0, weight.size(0), 0};
-  g.ci = g.c / groups;
-  g.co = g.cout / groups;
-  g.planeStride = (g.h + 2) * (g.w + 2);
+  const int64_t h = input.size(2), w = input.size(3);
+  const Geometry g{input.size(0), h, w, input.size(1), weight.size(0), input.size(1) / groups, weight.size(0) / groups,
+                   (h + 2) * (w + 2)};
   const BlockChoice block = ChooseBlock(g.co);
-  const BlockFn fn = block.fn;
   const int64_t ob = block.outputs, vb = block.vectors;
-  const at::Tensor w = weight.contiguous();  // [cout][ci][3][3]
+  const at::Tensor weights = weight.contiguous();  // [cout][ci][3][3]
   const at::Tensor b = bias ? bias->contiguous() : at::Tensor();
   at::Tensor out = at::empty({g.n, g.cout, g.h, g.w}, input.options().memory_format(at::MemoryFormat::ChannelsLast));
   const float* src = input.data_ptr<float>();
-  const float* wp = w.data_ptr<float>();
+  const float* wp = weights.data_ptr<float>();
   const float* bp = b.defined() ? b.data_ptr<float>() : nullptr;
   float* dst = out.data_ptr<float>();
   // With enough images for every thread, one task per image: its channels are read once and packed into
@@ -276,7 +275,7 @@ at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& we
         const float* groupBias = bp != nullptr ? bp + grp * g.co : nullptr;
         float* groupOut = dst + n * pixels * g.cout + grp * g.co;
         for (int64_t p0 = 0; p0 < pixels; p0 += p0 < full ? vb * kLanes : kLanes) {
-          const BlockFn run = p0 < full ? fn : block.tail;
+          const BlockFn run = p0 < full ? block.fn : block.tail;
           for (int64_t o0 = 0; o0 < g.co; o0 += ob) run(g, groupPlanes, groupWeights, groupBias, o0, p0, groupOut);
         }
       }

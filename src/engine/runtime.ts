@@ -206,7 +206,7 @@ export interface AllocatorStats {
   peakInUseBytes: number;
   /** Large blocks mapped from the operating system since load: cache misses. Flat in a steady training loop. */
   mappedBlocks: number;
-  /** Freed large blocks given back to the operating system because the cache was full. */
+  /** Large blocks given back to the operating system because the cache was over its bound: when freed, or when startAllocatorPhase() lowered the bound (emptyCache() is not counted). */
   unmappedBlocks: number;
 }
 export const allocatorStats = (): AllocatorStats => ({ caching: native.cachingAllocator as boolean, ...native.allocatorStats() });
