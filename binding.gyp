@@ -15,6 +15,8 @@
         "native/src/batch_norm_channels_last.cc",
         "native/src/dilated_depthwise_conv.cc",
         "native/src/grouped_conv_channels_last.cc",
+        "native/src/pointwise_conv_channels_last.cc",
+        "native/src/attention_pool.cc",
         "native/src/distributed.cc"
       ],
       "include_dirs": [

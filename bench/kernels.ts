@@ -1,7 +1,7 @@
 // What leanconv's own kernels (engine nativeKernel) buy over libtorch's: the same model, batch and layout
 // (leanconv's defaults: channels-last for conv models) in one process, training steps with each kernel on
 // and off interleaved (the machines are shared and noisy), medians; then each kernel's shapes alone.
-//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--kernels channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv]
+//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--kernels channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv]
 //                              [--batch 64] [--reps 8] [--threads 2] [--out kernels]
 // Writes bench/results/<out>.md and <out>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { interleaved } from './common.js';
 const { values: args } = parseArgs({
   options: {
     models: { type: 'string', default: 'cifar_quick,resnet20,hcgnet_a1,densenet_bc_100,condensenet86' },
-    kernels: { type: 'string', default: 'channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv' },
+    kernels: { type: 'string', default: 'channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv' },
     batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '8' }, threads: { type: 'string', default: '2' }, out: { type: 'string', default: 'kernels' },
   },
 });
@@ -60,7 +60,7 @@ function inferStep(name: string): () => void {
 // Which steps each kernel can change: the dilated conv's is a gradient, the grouped conv runs only when no
 // gradient is recorded, the batch norm runs in both.
 const MODES: Record<NativeKernel, ('train' | 'infer')[]> = {
-  channelsLastBatchNorm: ['train', 'infer'], dilatedDepthwiseConv: ['train'], groupedConv: ['infer'],
+  channelsLastBatchNorm: ['train', 'infer'], dilatedDepthwiseConv: ['train'], groupedConv: ['infer'], pointwiseConv: ['infer'], attentionPool: ['infer'],
 };
 const models = args.models!.split(',').flatMap((name) => KERNELS.flatMap((kernel) => {
   // Two model instances so that each variant keeps its own state; both start from the same weights.
@@ -118,6 +118,23 @@ const groupedConv = !KERNELS.includes('groupedConv') ? [] : groupedShapes.map(([
   return { shape: [n!, c!, h!, w!], cout: cout!, groups: groups!, libtorchMs: ms.libtorch, leanconvMs: ms.leanconv };
 });
 
+// 1x1 convs at inference: HCGNet-A1's squeeze-cell inputs (4k outputs from the concatenated features) at each
+// stage's first and last SMG, its first transition, and a wide DenseNet-style one; without and with the
+// pre-activation (eval BN + ReLU) in front: two libtorch-side ops against one kernel.
+const pointwiseShapes = [[64, 24, 32, 32, 48], [64, 108, 32, 32, 48], [64, 60, 16, 16, 96], [64, 228, 16, 16, 96],
+  [64, 126, 8, 8, 144], [64, 378, 8, 8, 144], [64, 120, 32, 32, 90], [64, 512, 8, 8, 128]];
+const pointwiseConv = !KERNELS.includes('pointwiseConv') ? [] : pointwiseShapes.map(([n, c, h, w, cout]) => {
+  const x = randn([n!, c!, h!, w!]).contiguous('channelsLast');
+  const weight = randn([cout!, c!, 1, 1]);
+  const scale = rand([c!]).add(0.5);
+  const shift = randn([c!]);
+  const conv = () => tidy(() => noGrad(() => void F.conv2d(x, weight)));
+  const preActivated = () => tidy(() => noGrad(() => void F.affineReluConv2d(x, scale, shift, weight)));
+  const plain = compare('pointwiseConv', conv, conv, 3 * reps);
+  const fused = compare('pointwiseConv', preActivated, preActivated, 3 * reps);
+  return { shape: [n!, c!, h!, w!], cout: cout!, libtorchMs: plain.libtorch, leanconvMs: plain.leanconv, preActLibtorchMs: fused.libtorch, preActLeanconvMs: fused.leanconv };
+});
+
 const ms = (v: number): string => `${v.toFixed(2)} ms`;
 const speedup = (libtorch: number, leanconv: number): string => `${(libtorch / leanconv).toFixed(2)}x`;
 /** A per-shape table (nothing when the kernel was not asked for): title, header, one row per result. */
@@ -133,7 +150,7 @@ const lines = [
   '',
   `Command: \`${command}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; threads ${args.threads}.`,
-  "Kernels: channelsLastBatchNorm (BatchNorm on channels-last input: training mode, and eval mode without gradients), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient), groupedConv (a 3x3 grouped conv with few outputs per group, without gradients). Models run with leanconv's defaults (channels-last for conv models).",
+  "Kernels: channelsLastBatchNorm (BatchNorm on channels-last input: training mode, and eval mode without gradients), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient), groupedConv (a 3x3 grouped conv with few outputs per group, without gradients), pointwiseConv (a 1x1 conv without gradients, with or without the pre-activation BN + ReLU in front). Models run with leanconv's defaults (channels-last for conv models).",
   `Cells: median of ${reps} training steps (forward, loss, backward, SGD) or eval-mode forwards without gradients (infer) at batch ${batch} after 3 warm-up rounds, with one kernel switched off (libtorch's) or on, the other kernels on, the two variants interleaved. Speedup = libtorch / leanconv.`,
   '',
   '| model | kernel | mode | step, libtorch | step, leanconv kernel | speedup |',
@@ -148,9 +165,12 @@ const lines = [
   ...section(groupedConv, `3x3 grouped conv with bias, padding 1, forward without gradients, channels-last, median of ${3 * reps}:`,
     ['input [N, C, H, W]', 'outputs', 'groups', 'libtorch', 'leanconv', 'speedup'],
     (r) => [`[${r.shape.join(', ')}]`, String(r.cout), String(r.groups), ms(r.libtorchMs), ms(r.leanconvMs), speedup(r.libtorchMs, r.leanconvMs)]),
+  ...section(pointwiseConv, `1x1 conv without bias, forward without gradients, channels-last, median of ${3 * reps}; then with the pre-activation relu(x·scale + shift) in front (F.affineReluConv2d: libtorch runs leanconv's BN + ReLU pass, then the conv):`,
+    ['input [N, C, H, W]', 'outputs', 'conv, libtorch', 'conv, leanconv', 'speedup', 'BN-ReLU-conv, libtorch', 'BN-ReLU-conv, leanconv', 'speedup'],
+    (r) => [`[${r.shape.join(', ')}]`, String(r.cout), ms(r.libtorchMs), ms(r.leanconvMs), speedup(r.libtorchMs, r.leanconvMs), ms(r.preActLibtorchMs), ms(r.preActLeanconvMs), speedup(r.preActLibtorchMs, r.preActLeanconvMs)]),
   '',
 ];
 process.stdout.write(lines.join('\n'));
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(`bench/results/${args.out}.md`, lines.join('\n'));
-writeFileSync(`bench/results/${args.out}.json`, JSON.stringify({ command, date: new Date().toISOString(), threads: Number(args.threads), batch, models, batchNorm, dilatedConv, groupedConv }, null, 2) + '\n');
+writeFileSync(`bench/results/${args.out}.json`, JSON.stringify({ command, date: new Date().toISOString(), threads: Number(args.threads), batch, models, batchNorm, dilatedConv, groupedConv, pointwiseConv }, null, 2) + '\n');

@@ -113,7 +113,8 @@ if (args.gather) {
     observeOps((op, opArgs) => {
       const now = performance.now();
       // Padding tells the kinds apart in these models (1x1 convs unpadded, 3x3 padded) without a metadata call inside the observer.
-      const key = op === 'conv2d' ? `conv2d groups ${opArgs[6]} ${(opArgs[4] as number[])[0] === 0 ? '1x1' : '3x3'}` : op;
+      const convKey = (groups: unknown, padding: unknown) => `${op} groups ${groups} ${(padding as number[])[0] === 0 ? '1x1' : '3x3'}`;
+      const key = op === 'conv2d' ? convKey(opArgs[6], opArgs[4]) : op === 'affineReluConv2d' ? convKey(opArgs[8], opArgs[6]) : op;
       totals[key] = (totals[key] ?? 0) + (now - last);
       last = now;
     }, () => {

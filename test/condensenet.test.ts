@@ -10,6 +10,7 @@ import { buildModel, condensationStageOf, condense, reparameterize, trainingForm
 import { exportOnnx } from '../src/deploy/onnx.js';
 import { convertCheckpoint, verifyOnnx } from '../src/deploy/pipeline.js';
 import * as lc from '../src/engine/index.js';
+import { observeOps } from '../src/engine/trace.js';
 import { createModel, type DenseNet } from '../src/models/index.js';
 import * as nn from '../src/nn/index.js';
 import { recipeCallbacks } from '../src/train/callbacks.js';
@@ -68,6 +69,30 @@ describe('LearnedGroupConv: condensation schedule', () => {
       assert.deepEqual(dropped(mask[1]!), [...seen[1]].sort((a, b) => a - b), `group 1 after stage ${stage + 1}`);
     }
     assert.throws(() => layer.condenseStage(), /already fully condensed/);
+    layer.dispose();
+  });
+
+  test('at inference BN-ReLU and the masked conv run as one pre-activated conv; the masked kernel is rebuilt after a stage', () => {
+    lc.manualSeed(21);
+    const layer = new LearnedGroupConv(16, 8, { groups: 2, condenseFactor: 4, dropoutRate: 0.1 }).toMemoryFormat('channelsLast');
+    randomizeBatchNorms(layer);
+    layer.eval();
+    const x = lc.randn([2, 16, 5, 8]).contiguous('channelsLast');
+    const ops = (): number => {
+      let n = 0;
+      lc.tidy(() => observeOps((op) => void (n += op === 'affineReluConv2d' ? 1 : 0), () => lc.noGrad(() => layer.forward(x))));
+      return n;
+    };
+    for (let stage = 0; stage < 3; stage++) {
+      const written = lc.noGrad(() => nn.withoutEvalFusion(() => layer.forward(x)));
+      const fused = lc.noGrad(() => layer.forward(x));
+      assert.ok(maxAbsDiff(written, fused) < 1e-5, `stage ${stage}: max |diff| ${maxAbsDiff(written, fused)}`);
+      assert.equal(ops(), 1, 'one op');
+      layer.condenseStage();
+    }
+    assert.equal(layer.evalCache.size, 1, 'one cached masked kernel');
+    layer.train();
+    assert.equal(layer.evalCache.size, 0);
     layer.dispose();
   });
 

@@ -216,7 +216,8 @@ describe('G-ResNeXt models', () => {
     const gates = dgGatesOf(model)!;
     const training = profileModel(model, [1, 28, 28]);
     const x = lc.randn([3, 1, 28, 28]);
-    const before = lc.noGrad(() => model.forward(x));
+    // As written: the masked dense convs (at inference the bottlenecks would run their cached deploy form).
+    const before = lc.noGrad(() => nn.withoutEvalFusion(() => model.forward(x)));
     const groupCounts = model.modules().filter((m): m is DGConv2d => m instanceof DGConv2d).map((m) => m.groups);
     const deployed = reparameterize(model);
     assert.ok(deployed.modules().every((m) => !(m instanceof DGConv2d) && !(m instanceof GBottleneck) && !(m instanceof PermutedGroupConv)), 'no gathers remain');
@@ -239,6 +240,37 @@ describe('G-ResNeXt models', () => {
     assert.throws(() => assumeDgGates(createModel('resnet20'), gates), /no DGConv2d at layer1\.0\.conv2/);
     for (const t of [x, before, after, again]) t.dispose();
     for (const m of [deployed, rebuilt]) m.dispose();
+  });
+
+  test('at inference a G-ResNeXt bottleneck runs its deploy form, built once and rebuilt when the gates or weights change', () => {
+    lc.manualSeed(6);
+    const model = createModel('g_resnext20_cifar', { inChannels: 1 }).toMemoryFormat('auto');
+    randomizeBatchNorms(model);
+    randomGates(model, 8);
+    model.eval();
+    const blocks = model.modules().filter((m): m is GBottleneck => m instanceof GBottleneck);
+    let conversions = 0;
+    for (const b of blocks) {
+      const toDeploy = b.toDeploy.bind(b);
+      b.toDeploy = () => { conversions++; return toDeploy(); };
+    }
+    const x = model.formatInput(lc.randn([2, 1, 28, 28]));
+    const written = () => lc.noGrad(() => nn.withoutEvalFusion(() => model.forward(x)));
+    const fast = () => lc.noGrad(() => model.forward(x));
+    assert.ok(maxAbsDiff(fast(), written()) < 1e-5, 'the deploy form computes the same function');
+    assert.equal(conversions, blocks.length, 'one conversion per bottleneck');
+    fast();
+    assert.equal(conversions, blocks.length, 'and none on the next batch');
+    blocks[0]!.conv2.setGates(blocks[0]!.conv2.gateValues().map((b) => 1 - Math.round(b)));
+    assert.ok(maxAbsDiff(fast(), written()) < 1e-5, 'new gates give a new deploy form');
+    assert.equal(conversions, blocks.length + 1, 'only the changed bottleneck is converted again');
+    const y = model.forward(x);
+    y.sum().backward();
+    assert.ok(blocks[0]!.conv2.gate.grad !== undefined, 'with gradients recorded the gates are in the graph (masked convs)');
+    assert.equal(conversions, blocks.length + 1);
+    model.train();
+    assert.ok(blocks.every((b) => b.evalCache.size === 0), 'training mode drops the deploy forms');
+    model.dispose();
   });
 
   test('ONNX export of the deploy form: parity < 1e-4 under onnxruntime-node and -web; a standalone DGConv exports with its gathers', async () => {

@@ -92,27 +92,84 @@ describe("leanconv's dilated depthwise conv (phase-split weight gradient)", () =
   });
 });
 
+// The conv kernels need AVX2 and FMA; on other CPUs every conv goes to libtorch and only that is checked.
+const cpuHasKernel = process.arch === 'x64' && /\bavx2\b/.test(cpuFlags()) && /\bfma\b/.test(cpuFlags());
+function cpuFlags(): string {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags')) ?? '';
+  } catch {
+    return '';
+  }
+}
+/** fn's output with one of leanconv's kernels on or off, and how many calls ran that kernel. */
+function runWith(kernel: lc.NativeKernel, useKernel: boolean, fn: () => lc.Tensor): { y: lc.Tensor; runs: number } {
+  const previous = lc.nativeKernel(kernel, useKernel);
+  try {
+    const before = lc.nativeKernelRuns(kernel);
+    const y = fn();
+    return { y, runs: lc.nativeKernelRuns(kernel) - before };
+  } finally {
+    lc.nativeKernel(kernel, previous);
+  }
+}
+
+describe('attentionPool2d', () => {
+  /** Σ_p softmax_p(w·x_p + b) · x_p by its definition, with plain ops. */
+  const reference = (x: lc.Tensor, w: lc.Tensor, b?: lc.Tensor): lc.Tensor => {
+    const [n, c, h, wd] = x.shape as [number, number, number, number];
+    let logits = x.mul(w.view([1, c, 1, 1])).sum(1).view([n, h * wd]);
+    if (b) logits = logits.add(b);
+    const weights = F.softmax(logits, 1).view([n, 1, h, wd]);
+    return x.mul(weights).sum([2, 3]).view([n, c, 1, 1]);
+  };
+
+  test('equals its definition on channels-last (kernel) and NCHW input, for channel counts with vector tails and over 32', () => {
+    for (const [n, c, h, w] of [[3, 12, 8, 8], [2, 1, 5, 7], [2, 5, 4, 4], [1, 37, 6, 3], [2, 70, 2, 2]]) {
+      lc.manualSeed(c!);
+      const x = lc.randn([n!, c!, h!, w!]).mul(3);
+      const weight = lc.randn([1, c!, 1, 1]);
+      for (const bias of [lc.randn([1]), undefined]) {
+        const expected = reference(x, weight, bias);
+        // Logits of magnitude ~3·√C make the softmax weights carry float rounding into an output of magnitude ~3.
+        const tolerance = 1e-5 * Math.max(1, expected.abs().max().item());
+        const { y, runs } = runWith('attentionPool', true, () => lc.noGrad(() => F.attentionPool2d(x.contiguous('channelsLast'), weight, bias)));
+        assert.equal(runs, cpuHasKernel ? 1 : 0, `[${n}, ${c}, ${h}, ${w}]: the kernel ran`);
+        assert.deepEqual(y.shape, [n, c, 1, 1]);
+        assert.ok(maxAbsDiff(y, expected) < tolerance, `[${n}, ${c}, ${h}, ${w}] channels-last: ${maxAbsDiff(y, expected)}`);
+        const nchw = F.attentionPool2d(x, weight, bias);
+        assert.ok(maxAbsDiff(nchw, expected) < tolerance, `[${n}, ${c}, ${h}, ${w}] NCHW: ${maxAbsDiff(nchw, expected)}`);
+      }
+    }
+  });
+
+  test('gradients (libtorch ops when recorded) pass gradcheck; bad shapes are named', () => {
+    assertGrad((x, w, b) => F.attentionPool2d(x!, w!, b), [f64([2, 3, 3, 2]), f64([1, 3, 1, 1]), f64([1])]);
+    const x = lc.randn([2, 4, 3, 3]);
+    assert.throws(() => F.attentionPool2d(x, lc.randn([5])), /weight needs one value per input channel \(4\), got 5/);
+    assert.throws(() => F.attentionPool2d(x, lc.randn([4]), lc.randn([2])), /bias needs one value, got 2/);
+    assert.throws(() => F.attentionPool2d(lc.randn([4, 3]), lc.randn([3])), /expected a 4-D input/);
+  });
+});
+
+describe('1x1 conv on 1x1 maps (a matrix product)', () => {
+  test('equals the same conv computed on a larger map, in both layouts, and its gradients pass gradcheck', () => {
+    lc.manualSeed(4);
+    const x = lc.randn([5, 12, 1, 1]);
+    const weight = lc.randn([7, 12, 1, 1]);
+    const bias = lc.randn([7]);
+    // On a 2x2 map the conv goes to libtorch; its top-left pixel is the 1x1 map's result.
+    const wide = F.conv2d(x.expand([5, 12, 2, 2]).contiguous(), weight, { bias }).narrow(2, 0, 1).narrow(3, 0, 1);
+    for (const input of [x, x.contiguous('channelsLast')]) {
+      const y = F.conv2d(input, weight, { bias });
+      assert.deepEqual(y.shape, [5, 7, 1, 1]);
+      assert.ok(maxAbsDiff(y, wide) < 1e-5);
+    }
+    assertGrad((a, w, b) => F.conv2d(a!, w!, { bias: b }), [f64([3, 4, 1, 1]), f64([2, 4, 1, 1]), f64([2])]);
+  });
+});
+
 describe("leanconv's channels-last grouped conv (inference)", () => {
-  // The kernel needs AVX2 and FMA; on other CPUs every conv goes to libtorch and only that is checked.
-  const cpuHasKernel = process.arch === 'x64' && /\bavx2\b/.test(cpuFlags()) && /\bfma\b/.test(cpuFlags());
-  function cpuFlags(): string {
-    try {
-      return readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags')) ?? '';
-    } catch {
-      return '';
-    }
-  }
-  /** The conv's output with the kernel on or off, and how many calls ran the kernel. */
-  function run(useKernel: boolean, fn: () => lc.Tensor): { y: lc.Tensor; runs: number } {
-    const previous = lc.nativeKernel('groupedConv', useKernel);
-    try {
-      const before = lc.nativeKernelRuns('groupedConv');
-      const y = fn();
-      return { y, runs: lc.nativeKernelRuns('groupedConv') - before };
-    } finally {
-      lc.nativeKernel('groupedConv', previous);
-    }
-  }
+  const run = (useKernel: boolean, fn: () => lc.Tensor) => runWith('groupedConv', useKernel, fn);
 
   test("same outputs as libtorch: HCGNet's squeeze-cell shapes, ResNeXt's, odd widths of blocks, with and without bias", () => {
     // [N, C, H, W, out channels, groups]: outputs per group 3, 6, 9 (HCGNet), 2 (ResNeXt 32 groups), 8, 12;
@@ -157,6 +214,93 @@ describe("leanconv's channels-last grouped conv (inference)", () => {
     assert.equal(noGrad(lc.randn([2, 16, 6, 6]).contiguous('channelsLast'), w, { padding: 1, groups: 4 }), 0, 'rows of 6 pixels');
     assert.equal(noGrad(x.to({ dtype: 'float64' }), w.to({ dtype: 'float64' }), { padding: 1, groups: 4 }), 0, 'float64');
     assert.throws(() => noGrad(x, w, { bias: lc.randn([9]), padding: 1, groups: 4 }), /bias|size|shape/i, "a bias of the wrong size gets libtorch's error");
+  });
+});
+
+describe("leanconv's channels-last 1x1 conv and pre-activated convs (inference)", () => {
+  const run = (useKernel: boolean, fn: () => lc.Tensor) => runWith('pointwiseConv', useKernel, fn);
+  /** Float rounding grows with the terms of each sum; a wrong channel or row would be off by O(1). */
+  const close = (ours: lc.Tensor, theirs: lc.Tensor, what: string) => {
+    assert.deepEqual(ours.shape, theirs.shape, what);
+    const tolerance = 1e-5 * Math.max(1, theirs.abs().max().item());
+    assert.ok(maxAbsDiff(ours, theirs) < tolerance, `${what}: max |diff| ${maxAbsDiff(ours, theirs)}`);
+  };
+
+  test('1x1 conv: same outputs as libtorch for row and output-channel tails, with and without bias, and on a channel prefix of a wider tensor', () => {
+    // [N, C, H, W, out channels]: outputs of whole 16-channel panels, 8, tails of 5 and 21 and 90; pixel counts
+    // that leave 1-5 rows after the blocks of 6 and of 96; 3 to 300 input channels.
+    const cases = [[2, 24, 8, 8, 48], [1, 3, 5, 7, 5], [3, 13, 5, 7, 21], [2, 120, 9, 9, 90], [1, 300, 4, 4, 8], [2, 37, 11, 13, 144]];
+    for (const [n, c, h, w, cout] of cases) {
+      lc.manualSeed(3);
+      const x = lc.randn([n!, c!, h!, w!]).contiguous('channelsLast');
+      const weight = lc.randn([cout!, c!, 1, 1]);
+      for (const bias of [lc.randn([cout!]), undefined]) {
+        const what = `[${[n, c, h, w].join(', ')}] -> ${cout}, bias=${bias !== undefined}`;
+        const conv = () => lc.noGrad(() => F.conv2d(x, weight, { bias }));
+        const ours = run(true, conv);
+        const theirs = run(false, conv);
+        assert.equal(ours.runs, cpuHasKernel ? 1 : 0, `${what}: leanconv's kernel ran`);
+        assert.equal(theirs.runs, 0);
+        assert.ok(ours.y.isContiguous('channelsLast'), `${what}: channels-last output`);
+        close(ours.y, theirs.y, what);
+      }
+    }
+    // The first 10 of 32 channels of a channels-last tensor: rows of 32 floats, read in place.
+    const wide = lc.randn([2, 32, 6, 8]).contiguous('channelsLast');
+    const prefix = wide.narrow(1, 0, 10);
+    const weight = lc.randn([12, 10, 1, 1]);
+    const ours = run(true, () => lc.noGrad(() => F.conv2d(prefix, weight)));
+    assert.equal(ours.runs, cpuHasKernel ? 1 : 0, 'a channel prefix runs the kernel');
+    close(ours.y, F.conv2d(prefix.contiguous('channelsLast'), weight), 'channel prefix');
+  });
+
+  test('1x1 convs it does not take go to libtorch: gradient recorded, NCHW, strided, padded, grouped, 3x3, float64', () => {
+    const x = lc.randn([2, 16, 6, 6]).contiguous('channelsLast');
+    const w = lc.randn([8, 16, 1, 1]);
+    const runs = (fn: () => lc.Tensor) => run(true, fn).runs;
+    const noGrad = (input: lc.Tensor, weight: lc.Tensor, options: lc.F.Conv2dOptions = {}) => runs(() => lc.noGrad(() => F.conv2d(input, weight, options)));
+    assert.equal(noGrad(x, w), cpuHasKernel ? 1 : 0, 'the reference case');
+    assert.equal(runs(() => F.conv2d(x, w.detach().requiresGrad_(true))), 0, 'weight gradient recorded');
+    assert.equal(noGrad(x.contiguous(), w), 0, 'NCHW');
+    assert.equal(noGrad(x, w, { stride: 2 }), 0, 'strided');
+    assert.equal(noGrad(x, w, { padding: 1 }), 0, 'padded');
+    assert.equal(noGrad(x, lc.randn([8, 8, 1, 1]), { groups: 2 }), 0, 'grouped');
+    assert.equal(noGrad(x, lc.randn([8, 16, 3, 3]), { padding: 1 }), 0, '3x3');
+    assert.equal(noGrad(x.to({ dtype: 'float64' }), w.to({ dtype: 'float64' })), 0, 'float64');
+  });
+
+  test('affineReluConv2d equals conv2d(relu(x·scale + shift)) in every path: 1x1 and grouped kernels, dense 3x3, NCHW, with gradients', () => {
+    lc.manualSeed(5);
+    // [C, out channels, kernel, groups, padding]: the 1x1 kernel, the grouped kernel, then libtorch after a BN-ReLU pass.
+    const cases = [[24, 20, 1, 1, 0], [16, 8, 3, 4, 1], [12, 6, 3, 1, 1], [12, 12, 3, 12, 2]];
+    const kernels: (lc.NativeKernel | undefined)[] = ['pointwiseConv', 'groupedConv', undefined, undefined];
+    for (const [i, [c, cout, k, groups, padding]] of cases.entries()) {
+      const x = lc.randn([2, c!, 8, 8]);
+      const scale = lc.randn([c!]);
+      const shift = lc.randn([c!]);
+      const weight = lc.randn([cout!, c! / groups!, k!, k!]);
+      const options = { padding, groups, dilation: padding === 2 ? 2 : 1 };
+      const reference = F.conv2d(x.mul(scale.view([1, -1, 1, 1])).add(shift.view([1, -1, 1, 1])).relu(), weight, options);
+      for (const format of ['channelsLast', 'contiguous'] as const) {
+        const what = `${k}x${k}, ${groups} groups, ${format}`;
+        const { y, runs } = runWith(kernels[i] ?? 'pointwiseConv', true, () => lc.noGrad(() => F.affineReluConv2d(x.contiguous(format), scale, shift, weight, options)));
+        if (kernels[i]) assert.equal(runs, cpuHasKernel && format === 'channelsLast' ? 1 : 0, `${what}: ${kernels[i]} ran`);
+        close(y, reference, what);
+      }
+    }
+    // With a gradient to record it runs libtorch's ops, so gradients reach the input and the affine map.
+    const x = lc.randn([2, 6, 5, 5]).requiresGrad_(true);
+    const scale = lc.rand([6]).add(0.5).requiresGrad_(true);
+    const shift = lc.randn([6]).requiresGrad_(true);
+    const weight = lc.randn([4, 6, 1, 1]);
+    F.affineReluConv2d(x, scale, shift, weight).sum().backward();
+    const x2 = x.detach().requiresGrad_(true);
+    const scale2 = scale.detach().requiresGrad_(true);
+    F.conv2d(x2.mul(scale2.view([1, -1, 1, 1])).add(shift.detach().view([1, -1, 1, 1])).relu(), weight).sum().backward();
+    close(x.grad!, x2.grad!, 'input gradient');
+    close(scale.grad!, scale2.grad!, 'scale gradient');
+    assert.ok(shift.grad !== undefined, 'shift gradient');
+    assert.throws(() => F.affineReluConv2d(lc.randn([1, 6, 4, 4]), lc.ones([5]), lc.zeros([6]), weight), /scale and shift need one value per input channel \(6\)/);
   });
 });
 

@@ -207,6 +207,8 @@ describe('multi-scale features (createModel(name, { features }))', () => {
     assert.deepEqual(backbone.featureInfo.map((f) => [f.channels, f.reduction]), [[120, 1], [252, 2], [414, 4]]);
     backbone.eval();
     const x = lc.randn([2, 3, 32, 40]);
+    // The first inference builds the cached per-layer values (each pre-activation BN's affine map, nn/fusion).
+    lc.noGrad(() => lc.tidy(() => void backbone.forwardOutputs(x)));
     const before = undisposedTensors();
     lc.noGrad(() => lc.tidy(() => {
       backbone.forwardOutputs(x);

@@ -248,6 +248,73 @@ describe('BN -> ReLU fusion (runInOrder)', () => {
   });
 });
 
+describe('pre-activated convs and dense blocks at inference', () => {
+  const countOps = (fn: () => lc.Tensor): { out: lc.Tensor; ops: Map<string, number> } => {
+    const ops = new Map<string, number>();
+    const out = observeOps((op) => void ops.set(op, (ops.get(op) ?? 0) + 1), fn);
+    return { out, ops };
+  };
+
+  test('BN -> ReLU -> conv runs as one affineReluConv2d with the BN affine map cached, equal to the three ops', () => {
+    lc.manualSeed(11);
+    const block = new nn.Sequential(new nn.BatchNorm2d(20), new nn.ReLU(), new nn.Conv2d(20, 16, 1, { bias: false })).toMemoryFormat('channelsLast');
+    randomizeBatchNorms(block);
+    block.eval();
+    const bn = block.getSubmodule('0') as nn.BatchNorm2d;
+    const x = lc.randn([3, 20, 6, 8]).contiguous('channelsLast');
+    const plain = lc.noGrad(() => nn.withoutEvalFusion(() => block.forward(x)));
+    const first = countOps(() => lc.noGrad(() => block.forward(x)));
+    assert.equal(first.ops.get('affineReluConv2d'), 1);
+    assert.equal(first.ops.get('batchNorm') ?? 0, 0, 'no BN pass');
+    assert.equal(bn.evalCache.size, 1, 'the affine map is cached on the BN');
+    assert.ok(maxAbsDiff(first.out, plain) < 1e-5, `fused output differs by ${maxAbsDiff(first.out, plain)}`);
+    const again = countOps(() => lc.noGrad(() => block.forward(x)));
+    assert.equal(again.ops.get('sqrt') ?? 0, 0, 'the cached map is reused');
+    const training = countOps(() => lc.noGrad(() => block.train().forward(x)));
+    assert.equal(training.ops.get('affineReluConv2d') ?? 0, 0, 'training mode runs the BN with batch statistics');
+    assert.equal(bn.evalCache.size, 0, 'and drops the map');
+  });
+
+  test('dense blocks write every layer into one buffer at inference: no concatenations, same outputs (DenseNet-BC, HCGNet-A1)', () => {
+    for (const [name, gateCats] of [['densenet_bc_100', 0], ['hcgnet_a1', 26]] as const) {
+      lc.manualSeed(12);
+      const model = createModel(name).toMemoryFormat('auto');
+      randomizeBatchNorms(model);
+      model.eval();
+      const x = model.formatInput(lc.randn([2, 3, 32, 32]));
+      const plain = countOps(() => lc.noGrad(() => nn.withoutEvalFusion(() => model.forward(x))));
+      const fused = countOps(() => lc.noGrad(() => model.forward(x)));
+      // DenseNet-BC-100: 3 blocks of 16 layers; HCGNet-A1: 3 blocks of 8 SMGs, whose gates (and the 2 transitions') concatenate two context vectors.
+      const layers = name === 'densenet_bc_100' ? 48 : 24;
+      assert.equal(plain.ops.get('cat'), layers + gateCats, `${name}: one concatenation per layer when run as written`);
+      assert.equal(fused.ops.get('cat') ?? 0, gateCats, `${name}: none from the dense connectivity`);
+      const scale = Math.max(1, plain.out.abs().max().item());
+      assert.ok(maxAbsDiff(fused.out, plain.out) < 1e-5 * scale, `${name}: output differs by ${maxAbsDiff(fused.out, plain.out)}`);
+      model.dispose();
+    }
+  });
+
+  test('a dense block runs its layers as written when one is watched, and rejects a layer that appends the wrong width', () => {
+    lc.manualSeed(13);
+    const model = createModel('densenet_bc_100').toMemoryFormat('auto').eval();
+    const block = model.getSubmodule('features.denseblock_1') as nn.Sequential;
+    const layer = block.at(3);
+    const original = layer.forward.bind(layer);
+    let seen = 0;
+    layer.forward = (t: lc.Tensor) => { seen++; return original(t); };
+    const x = lc.randn([1, 24, 8, 8]).contiguous('channelsLast');
+    const watched = lc.noGrad(() => block.forward(x));
+    assert.equal(seen, 1, 'the watcher saw its layer run');
+    delete (layer as { forward?: unknown }).forward;
+    const buffered = lc.noGrad(() => block.forward(x));
+    assert.equal(seen, 1);
+    assert.ok(maxAbsDiff(watched, buffered) < 1e-5);
+    Object.defineProperty(layer, 'growth', { value: 13 });
+    assert.throws(() => lc.noGrad(() => block.forward(x)), /DenseBlock: a layer announced 13 new channels and returned 12/);
+    model.dispose();
+  });
+});
+
 describe('inference-time BN folding', () => {
   const convsWithFolds = (m: nn.Module): nn.Conv2d[] => m.modules().filter((c): c is nn.Conv2d => c instanceof nn.Conv2d && c.evalCache.size > 0);
 

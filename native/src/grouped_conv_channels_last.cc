@@ -11,6 +11,7 @@
 // that 48→12 shape (about 36% of the peak), 1.4-7x over the shapes there.
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <vector>
 
 #if defined(__x86_64__)
@@ -128,11 +129,29 @@ __attribute__((target("avx2,fma"), always_inline)) inline void Transpose(const _
   }
 }
 
+// Per-channel relu(x·scale + shift) applied while packing (a pre-activation conv's eval BN-ReLU), or nothing.
+struct Prologue {
+  const float* scale = nullptr;  // per input channel of the image
+  const float* shift = nullptr;
+  __attribute__((target("avx2,fma"), always_inline)) inline __m256 operator()(__m256 x, int64_t c) const {
+    if (scale == nullptr) return x;
+    return _mm256_max_ps(_mm256_fmadd_ps(x, _mm256_loadu_ps(scale + c), _mm256_loadu_ps(shift + c)), _mm256_setzero_ps());
+  }
+  // Four channels, in the low half.
+  __attribute__((target("avx2,fma"), always_inline)) inline __m256 Low(__m256 x, int64_t c) const {
+    if (scale == nullptr) return x;
+    const __m256 s = _mm256_castps128_ps256(_mm_loadu_ps(scale + c)), t = _mm256_castps128_ps256(_mm_loadu_ps(shift + c));
+    return _mm256_max_ps(_mm256_fmadd_ps(x, s, t), _mm256_setzero_ps());
+  }
+  float operator()(float x, int64_t c) const { return scale == nullptr ? x : std::max(x * scale[c] + shift[c], 0.f); }
+};
+
 // Copies channels [c0, c0 + count) of one channels-last image into zero-bordered planes (plane i at
-// planes + i * planeStride, rows of w + 2): 8 pixels x 8 channels at a time through an in-register transpose,
-// the channels beyond a multiple of 8 one by one.
+// planes + i * planeStride, rows of w + 2), through the prologue: 8 pixels x 8 channels at a time through an
+// in-register transpose, the channels beyond a multiple of 8 one by one. The borders stay zero: the conv pads
+// the activated input.
 __attribute__((target("avx2,fma"))) void PackPlanes(const Geometry& g, const float* image, int64_t c0, int64_t count,
-                                                    float* planes) {
+                                                    const Prologue& prologue, float* planes) {
   const int64_t rowStride = g.w + 2, blocked = count - count % kLanes;
   for (int64_t y = 0; y < g.h; ++y) {
     for (int64_t x = 0; x < g.w; x += kLanes) {
@@ -140,7 +159,7 @@ __attribute__((target("avx2,fma"))) void PackPlanes(const Geometry& g, const flo
       float* at = planes + (y + 1) * rowStride + x + 1;
       for (int64_t i = 0; i < blocked; i += kLanes) {
         __m256 r[8];
-        for (int p = 0; p < 8; ++p) r[p] = _mm256_loadu_ps(pixels + p * g.c + i);
+        for (int p = 0; p < 8; ++p) r[p] = prologue(_mm256_loadu_ps(pixels + p * g.c + i), c0 + i);
         __m256 u[8];
         Transpose(r, u);
         for (int k = 0; k < 4; ++k) {
@@ -152,14 +171,14 @@ __attribute__((target("avx2,fma"))) void PackPlanes(const Geometry& g, const flo
       if (count - i >= 4) {
         // Four channels: the same transpose on 128-bit loads (channels 0-3 only read the low halves).
         __m256 r[8];
-        for (int p = 0; p < 8; ++p) r[p] = _mm256_castps128_ps256(_mm_loadu_ps(pixels + p * g.c + i));
+        for (int p = 0; p < 8; ++p) r[p] = prologue.Low(_mm256_castps128_ps256(_mm_loadu_ps(pixels + p * g.c + i)), c0 + i);
         __m256 u[8];
         Transpose(r, u);
         for (int k = 0; k < 4; ++k) _mm256_storeu_ps(at + (i + k) * g.planeStride, _mm256_permute2f128_ps(u[k], u[k + 4], 0x20));
         i += 4;
       }
       for (; i < count; ++i) {
-        for (int p = 0; p < 8; ++p) at[i * g.planeStride + p] = pixels[p * g.c + i];
+        for (int p = 0; p < 8; ++p) at[i * g.planeStride + p] = prologue(pixels[p * g.c + i], c0 + i);
       }
     }
   }
@@ -243,7 +262,7 @@ bool GroupedConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& w
 }
 
 at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
-                                   int64_t groups) {
+                                   int64_t groups, const at::Tensor& scale, const at::Tensor& shift) {
 #if defined(__x86_64__)
   gToggle.countRun();
   const int64_t h = input.size(2), w = input.size(3);
@@ -253,6 +272,8 @@ at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& we
   const int64_t ob = block.outputs, vb = block.vectors;
   const at::Tensor weights = weight.contiguous();  // [cout][ci][3][3]
   const at::Tensor b = bias ? bias->contiguous() : at::Tensor();
+  const at::Tensor sc = scale.defined() ? scale.contiguous() : at::Tensor(), sh = scale.defined() ? shift.contiguous() : at::Tensor();
+  const Prologue prologue{sc.defined() ? sc.data_ptr<float>() : nullptr, sh.defined() ? sh.data_ptr<float>() : nullptr};
   at::Tensor out = at::empty({g.n, g.cout, g.h, g.w}, input.options().memory_format(at::MemoryFormat::ChannelsLast));
   const float* src = input.data_ptr<float>();
   const float* wp = weights.data_ptr<float>();
@@ -268,7 +289,7 @@ at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& we
     std::vector<float> planes(static_cast<size_t>(groupsPerTask * g.ci * g.planeStride), 0.f);
     for (int64_t task = begin; task < end; ++task) {
       const int64_t n = task * groupsPerTask / groups, firstGroup = task * groupsPerTask % groups;
-      PackPlanes(g, src + n * pixels * g.c, firstGroup * g.ci, groupsPerTask * g.ci, planes.data());
+      PackPlanes(g, src + n * pixels * g.c, firstGroup * g.ci, groupsPerTask * g.ci, prologue, planes.data());
       for (int64_t grp = firstGroup; grp < firstGroup + groupsPerTask; ++grp) {
         const float* groupPlanes = planes.data() + (grp - firstGroup) * g.ci * g.planeStride;
         const float* groupWeights = wp + grp * g.co * g.ci * 9;

@@ -68,8 +68,27 @@ KernelToggle& DilatedDepthwiseConvToggle();  // LEANCONV_NATIVE_DILATED_CONV
 bool GroupedConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                                     at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                     int64_t groups);
+// With scale and shift defined, the input is relu(x·scale + shift) per channel (see PointwiseConvChannelsLast).
 at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
-                                   int64_t groups);
+                                   int64_t groups, const at::Tensor& scale, const at::Tensor& shift);
 KernelToggle& GroupedConvChannelsLastToggle();  // LEANCONV_NATIVE_GROUPED_CONV
+
+// A 1x1 conv (stride 1, groups 1) on channels-last float32 rows when no gradient is recorded: inference.
+// The rows may be a channel prefix of a wider channels-last tensor (row stride >= channels). With scale and
+// shift defined it computes conv1x1(x·scale + shift, then ReLU if relu) per input channel, the eval-mode
+// BN-ReLU of a pre-activation conv, without writing the activated input to memory.
+bool PointwiseConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                                      at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
+                                      int64_t groups);
+at::Tensor PointwiseConvChannelsLast(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                                     const at::Tensor& scale, const at::Tensor& shift, bool relu);
+KernelToggle& PointwiseConvChannelsLastToggle();  // LEANCONV_NATIVE_POINTWISE_CONV
+
+// Attention pooling, out[n, c] = Σ_p softmax_p(w·x[n, :, p] + b) · x[n, c, p] ([N, C, 1, 1]), on a channels-last
+// float32 CPU input when no gradient is recorded: two passes over the map, nothing of its size written
+// (x86-64 CPUs with AVX2 and FMA).
+bool AttentionPoolApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias);
+at::Tensor AttentionPool(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias);
+KernelToggle& AttentionPoolToggle();  // LEANCONV_NATIVE_ATTENTION_POOL
 
 }  // namespace leanconv

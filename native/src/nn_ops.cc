@@ -4,45 +4,116 @@
 
 namespace leanconv {
 
-// input, weight, bias?, stride[2], padding[2], dilation[2], groups
-LC_OP(conv2d) {
-  const at::Tensor& input = T(info, 0);
-  const at::Tensor& weight = T(info, 1);
-  const auto bias = OptT(info, 2);
-  const auto stride = IList(info, 3), padding = IList(info, 4), dilation = IList(info, 5);
-  const int64_t groups = I(info, 6);
+namespace {
+
+// A conv through leanconv's kernels where one applies (kernels.h), else libtorch's.
+at::Tensor Conv2d(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                  at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
   if (DilatedDepthwiseConvApplies(input, weight, stride, padding, dilation, groups)) {
-    LC_RET(DilatedDepthwiseConv(input, weight, bias.value_or(at::Tensor()), padding[0], dilation[0]));
+    return DilatedDepthwiseConv(input, weight, bias.value_or(at::Tensor()), padding[0], dilation[0]);
   }
   if (GroupedConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups)) {
-    LC_RET(GroupedConvChannelsLast(input, weight, bias, groups));
+    return GroupedConvChannelsLast(input, weight, bias, groups, at::Tensor(), at::Tensor());
   }
-  LC_RET(at::conv2d(input, weight, bias, stride, padding, dilation, groups));
+  if (PointwiseConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups)) {
+    return PointwiseConvChannelsLast(input, weight, bias, at::Tensor(), at::Tensor(), false);
+  }
+  // A 1x1 conv on 1x1 maps (the fully connected layers of gates and squeeze-excitation written as convs) is a
+  // matrix product: libtorch's conv costs about 40 µs more per call there (oneDNN's setup), in both directions.
+  if (input.dim() == 4 && input.size(2) == 1 && input.size(3) == 1 && weight.dim() == 4 && weight.size(2) == 1 &&
+      weight.size(3) == 1 && groups == 1 && weight.size(1) == input.size(1) && stride[0] == 1 && stride[1] == 1 &&
+      padding[0] == 0 && padding[1] == 0 && input.is_contiguous()) {
+    return at::linear(input.flatten(1), weight.flatten(1), bias).view({input.size(0), weight.size(0), 1, 1});
+  }
+  return at::conv2d(input, weight, bias, stride, padding, dilation, groups);
+}
+
+// Batch norm (then ReLU) through leanconv's channels-last kernels where they apply, else libtorch's. In
+// training mode the running statistics are updated in place, as torch.nn.functional.batch_norm does.
+at::Tensor BatchNorm(const at::Tensor& input, const c10::optional<at::Tensor>& weight, const c10::optional<at::Tensor>& bias,
+                     const c10::optional<at::Tensor>& runningMean, const c10::optional<at::Tensor>& runningVar,
+                     bool training, double momentum, double eps, bool relu) {
+  if (ChannelsLastBatchNormApplies(input, training)) {
+    return ChannelsLastBatchNorm(input, weight.value_or(at::Tensor()), bias.value_or(at::Tensor()),
+                                 runningMean.value_or(at::Tensor()), runningVar.value_or(at::Tensor()), momentum, eps, relu);
+  }
+  if (ChannelsLastBatchNormInferenceApplies(input, training, weight.value_or(at::Tensor()), bias.value_or(at::Tensor()),
+                                            runningMean.value_or(at::Tensor()), runningVar.value_or(at::Tensor()))) {
+    return ChannelsLastBatchNormInference(input, weight.value_or(at::Tensor()), bias.value_or(at::Tensor()), *runningMean,
+                                          *runningVar, eps, relu);
+  }
+  at::Tensor out = at::batch_norm(input, weight, bias, runningMean, runningVar, training, momentum, eps,
+                                  /*cudnn_enabled=*/true);
+  return relu ? at::relu_(out) : out;
+}
+
+bool RecordsGrad(const at::Tensor& t) { return at::GradMode::is_enabled() && t.requires_grad(); }
+
+}  // namespace
+
+// input, weight, bias?, stride[2], padding[2], dilation[2], groups
+LC_OP(conv2d) {
+  LC_RET(Conv2d(T(info, 0), T(info, 1), OptT(info, 2), IList(info, 3), IList(info, 4), IList(info, 5), I(info, 6)));
 }
 
 // input, weight, bias?
 LC_OP(linear) { LC_RET(at::linear(T(info, 0), T(info, 1), OptT(info, 2))); }
 
+// input, scale, shift, weight, bias?, stride[2], padding[2], dilation[2], groups
+// conv2d(relu(input·scale + shift)) with one scale and shift per input channel: a pre-activation conv whose
+// eval-mode BN is folded into an affine map. leanconv's 1x1 and grouped-conv kernels apply it as they read
+// the input; otherwise it is a BN + ReLU pass (statistics 0 and 1, eps 0: exactly x·scale + shift) and the conv.
+LC_OP(affineReluConv2d) {
+  const at::Tensor& input = T(info, 0);
+  const at::Tensor& scale = T(info, 1);
+  const at::Tensor& shift = T(info, 2);
+  const at::Tensor& weight = T(info, 3);
+  const auto bias = OptT(info, 4);
+  const auto stride = IList(info, 5), padding = IList(info, 6), dilation = IList(info, 7);
+  const int64_t groups = I(info, 8);
+  const int64_t c = input.dim() == 4 ? input.size(1) : -1;
+  if (scale.numel() != c || shift.numel() != c) {
+    throw ArgumentError("scale and shift need one value per input channel (" + std::to_string(c) + "), got " +
+                        std::to_string(scale.numel()) + " and " + std::to_string(shift.numel()));
+  }
+  const bool plainAffine = !RecordsGrad(scale) && !RecordsGrad(shift) && scale.scalar_type() == at::kFloat &&
+                           shift.scalar_type() == at::kFloat && scale.device().is_cpu() && shift.device().is_cpu();
+  if (plainAffine && PointwiseConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups)) {
+    LC_RET(PointwiseConvChannelsLast(input, weight, bias, scale, shift, true));
+  }
+  if (plainAffine && GroupedConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups)) {
+    LC_RET(GroupedConvChannelsLast(input, weight, bias, groups, scale, shift));
+  }
+  const at::Tensor activated =
+      BatchNorm(input, scale, shift, at::zeros_like(shift), at::ones_like(scale), false, 0.0, 0.0, /*relu=*/true);
+  LC_RET(Conv2d(activated, weight, bias, stride, padding, dilation, groups));
+}
+
+// input [N, C, H, W], weight (C values), bias? (one value)
+// Attention pooling: out[n, c] = Σ_p softmax_p(Σ_c' weight[c']·input[n, c', p] + bias) · input[n, c, p], as
+// [N, C, 1, 1]: a global context whose pixel weights come from a 1x1 conv to one channel (HCGNet's gates, GCNet).
+LC_OP(attentionPool2d) {
+  const at::Tensor& input = T(info, 0);
+  const at::Tensor& weight = T(info, 1);
+  const auto bias = OptT(info, 2);
+  if (input.dim() != 4) throw ArgumentError("expected a 4-D input [N, C, H, W], got " + std::to_string(input.dim()) + " dims");
+  const int64_t n = input.size(0), c = input.size(1), pixels = input.size(2) * input.size(3);
+  if (weight.numel() != c) {
+    throw ArgumentError("weight needs one value per input channel (" + std::to_string(c) + "), got " + std::to_string(weight.numel()));
+  }
+  if (bias && bias->numel() != 1) throw ArgumentError("bias needs one value, got " + std::to_string(bias->numel()));
+  if (AttentionPoolApplies(input, weight, bias)) LC_RET(AttentionPool(input, weight, bias));
+  const at::Tensor logits = at::conv2d(input, weight.reshape({1, c, 1, 1}), bias);
+  const at::Tensor weights = at::softmax(logits.reshape({n, pixels}), 1).reshape({n, 1, input.size(2), input.size(3)});
+  LC_RET(at::sum(input * weights, {2, 3}, /*keepdim=*/true));
+}
+
 // input, weight?, bias?, runningMean?, runningVar?, training, momentum, eps, relu?
-// In training mode the running statistics are updated in place, as torch.nn.functional.batch_norm does.
 // relu: apply ReLU to the result (one pass with leanconv's channels-last kernel, else a second op).
 LC_OP(batchNorm) {
-  const at::Tensor& input = T(info, 0);
-  const bool training = B(info, 5), relu = !IsMissing(info, 8) && B(info, 8);
-  const auto weight = OptT(info, 1), bias = OptT(info, 2), runningMean = OptT(info, 3), runningVar = OptT(info, 4);
-  if (ChannelsLastBatchNormApplies(input, training)) {
-    LC_RET(ChannelsLastBatchNorm(input, weight.value_or(at::Tensor()), bias.value_or(at::Tensor()),
-                                 runningMean.value_or(at::Tensor()), runningVar.value_or(at::Tensor()), D(info, 6),
-                                 D(info, 7), relu));
-  }
-  if (ChannelsLastBatchNormInferenceApplies(input, training, weight.value_or(at::Tensor()), bias.value_or(at::Tensor()),
-                                            runningMean.value_or(at::Tensor()), runningVar.value_or(at::Tensor()))) {
-    LC_RET(ChannelsLastBatchNormInference(input, weight.value_or(at::Tensor()), bias.value_or(at::Tensor()),
-                                          *runningMean, *runningVar, D(info, 7), relu));
-  }
-  at::Tensor out = at::batch_norm(input, weight, bias, runningMean, runningVar, training, D(info, 6), D(info, 7),
-                                  /*cudnn_enabled=*/true);
-  LC_RET(relu ? at::relu_(out) : out);
+  const bool relu = !IsMissing(info, 8) && B(info, 8);
+  LC_RET(BatchNorm(T(info, 0), OptT(info, 1), OptT(info, 2), OptT(info, 3), OptT(info, 4), B(info, 5), D(info, 6),
+                   D(info, 7), relu));
 }
 
 namespace {
@@ -50,7 +121,10 @@ KernelToggle& KernelNamed(const std::string& name) {
   if (name == "channelsLastBatchNorm") return ChannelsLastBatchNormToggle();
   if (name == "dilatedDepthwiseConv") return DilatedDepthwiseConvToggle();
   if (name == "groupedConv") return GroupedConvChannelsLastToggle();
-  throw ArgumentError("unknown kernel '" + name + "' (known: channelsLastBatchNorm, dilatedDepthwiseConv, groupedConv)");
+  if (name == "pointwiseConv") return PointwiseConvChannelsLastToggle();
+  if (name == "attentionPool") return AttentionPoolToggle();
+  throw ArgumentError("unknown kernel '" + name +
+                      "' (known: channelsLastBatchNorm, dilatedDepthwiseConv, groupedConv, pointwiseConv, attentionPool)");
 }
 }  // namespace
 
@@ -114,6 +188,8 @@ LC_OP(oneHot) { LC_RET(at::one_hot(T(info, 0), I(info, 1))); }
 
 void RegisterNNOps(Napi::Env env, Napi::Object exports) {
   LC_EXPORT(exports, conv2d);
+  LC_EXPORT(exports, affineReluConv2d);
+  LC_EXPORT(exports, attentionPool2d);
   LC_EXPORT(exports, linear);
   LC_EXPORT(exports, batchNorm);
   LC_EXPORT(exports, nativeKernel);

@@ -23,10 +23,11 @@
 //    always ends with in/C inputs;
 //  - the channels to drop are the lowest-scoring among those still kept (the official code sorts all
 //    columns and relies on the dropped ones scoring exactly 0).
+import { foldsForInference, isWatched, preActivatedConv } from '../nn/fusion.js';
 import type { Reparameterizable } from './reparam.js';
 import { noGrad } from '../engine/autograd.js';
 import * as F from '../engine/functional.js';
-import { tidy } from '../engine/scope.js';
+import { keep, tidy } from '../engine/scope.js';
 import { arange, fromTypedArray, ones, type Tensor, zeros } from '../engine/tensor.js';
 import { runInOrder } from '../nn/containers.js';
 import { BatchNorm2d, Conv2d, Dropout, Linear, ReLU } from '../nn/layers.js';
@@ -100,6 +101,12 @@ export class LearnedGroupConv extends Module implements Reparameterizable, Progr
   }
 
   forward(x: Tensor): Tensor {
+    // At inference (dropout is the identity): BN-ReLU and the masked conv as one pre-activated conv, the masked
+    // kernel cached until the weight or the mask changes.
+    if (foldsForInference(this) && ![this.norm, this.relu, this.conv, this.drop].some((m) => m && isWatched(m))) {
+      const masked = this.evalCache.get('maskedWeight', [this.conv.weight, this._mask], () => noGrad(() => keep(this.conv.weight.mul(this._mask))));
+      return preActivatedConv(this.norm, this.conv, x, masked);
+    }
     const h = runInOrder(this.drop ? [this.norm, this.relu, this.drop] : [this.norm, this.relu], x);
     const weight = this.conv.weight.mul(this._mask);
     const y = F.conv2d(h, weight, { stride: this.conv.stride, padding: this.conv.padding });

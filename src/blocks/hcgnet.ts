@@ -20,8 +20,10 @@ import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { cat, rand, type Tensor } from '../engine/tensor.js';
 import { AdaptiveAvgPool2d, BatchNorm1d, Conv2d } from '../nn/layers.js';
+import { foldsForInference, isWatched } from '../nn/fusion.js';
 import { Module } from '../nn/module.js';
 import { type ProgressAware, sgdrCycle, type TrainingProgress } from '../nn/training.js';
+import type { DenselyConnected } from './dense.js';
 import { PreActConv } from './preact.js';
 
 export interface GatedCellOptions {
@@ -72,6 +74,9 @@ abstract class GatedCell extends Module {
 
   /** Σ_p softmax_p(context(x)) · x_p: [N, C, 1, 1] (the official global pool × H·W). */
   private globalContext(x: Tensor, context: Conv2d): Tensor {
+    // At inference one attention-pooling op (a kernel on channels-last maps); as written otherwise, so that
+    // training and the ONNX tracer see the official ops.
+    if (foldsForInference(this) && !isWatched(context) && !isWatched(this.global_pool)) return F.attentionPool2d(x, context.weight, context.bias);
     const [n, , h, w] = x.shape as [number, number, number, number];
     const logits = context.forward(x);
     const weights = F.softmax(logits.view([n, h * w]), 1).view([n, 1, h, w]);
@@ -105,7 +110,7 @@ abstract class GatedCell extends Module {
 }
 
 /** The SMG module: squeeze cell + gates, densely connected (output = concat(input, cell)). */
-export class SMG extends GatedCell {
+export class SMG extends GatedCell implements DenselyConnected {
   declare readonly conv1_1x1: PreActConv;
   declare readonly conv2_3x3: PreActConv;
 
@@ -117,8 +122,17 @@ export class SMG extends GatedCell {
     this.addGates(growthRate, { forgetFactor: options.forgetFactor ?? 2, reductionFactor: options.reductionFactor ?? 2 });
   }
 
+  get growth(): number {
+    return this.growthRate;
+  }
+
+  /** The cell's k channels that the module appends to its input. */
+  newFeatures(x: Tensor): Tensor {
+    return tidy(() => this.gate(this.conv2_3x3.forward(this.conv1_1x1.forward(x))));
+  }
+
   forward(x: Tensor): Tensor {
-    return tidy(() => cat([x, this.gate(this.conv2_3x3.forward(this.conv1_1x1.forward(x)))], 1));
+    return tidy(() => cat([x, this.newFeatures(x)], 1));
   }
 }
 

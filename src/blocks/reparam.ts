@@ -1,5 +1,7 @@
 // Structural re-parameterisation: a block that trains in a rich form and deploys as a simpler module
 // with the same eval-mode function (ACNet's ACB, CondenseNet's learned group convs).
+import { keep } from '../engine/scope.js';
+import { foldsForInference, isWatched } from '../nn/fusion.js';
 import { Module } from '../nn/module.js';
 
 export interface Reparameterizable {
@@ -16,4 +18,21 @@ export const isExactDeploy = (m: Reparameterizable): boolean => m.exactDeploy !=
 
 export function isReparameterizable(m: Module): m is Module & Reparameterizable {
   return typeof (m as Partial<Reparameterizable>).toDeploy === 'function';
+}
+
+/**
+ * The block's deploy form for inference (eval mode, no gradient recorded, fusion on): built by toDeploy() on
+ * first use, in the block's memory format and eval mode, and cached until one of the block's tensors changes,
+ * so that the conversion runs once rather than per batch. undefined when the block must run as written (in
+ * training, while tracing, with a watched submodule, or for a conversion that changes the function).
+ */
+export function cachedDeployForm(block: Module & Reparameterizable): Module | undefined {
+  if (!foldsForInference(block) || !isExactDeploy(block) || block.modules().some(isWatched)) return undefined;
+  const sources = [...block.parameters(), ...block.namedBuffers().map(([, b]) => b)];
+  return block.evalCache.get('deployForm', sources, () => {
+    const deployed = block.toDeploy().toMemoryFormat(block.memoryFormat).eval();
+    // The cache owns the module's tensors: no enclosing scope may free them.
+    for (const t of [...deployed.parameters(), ...deployed.namedBuffers().map(([, b]) => b)]) keep(t);
+    return deployed;
+  });
 }

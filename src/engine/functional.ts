@@ -36,6 +36,27 @@ export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {
     pair(options.padding ?? 0, 'padding'), pair(options.dilation ?? 1, 'dilation'), options.groups ?? 1));
 }
 
+/**
+ * conv2d(relu(input·scale + shift), weight): a pre-activation conv whose eval-mode BatchNorm is the per-channel
+ * affine map (scale, shift: one value per input channel). At inference on channels-last float32 input, 1x1 convs
+ * and 3x3 grouped convs apply it while reading the input (`nativeKernel` pointwiseConv, groupedConv), so the
+ * activated copy is never written; otherwise it runs as a BN-ReLU pass then the conv, with gradients if any.
+ */
+export function affineReluConv2d(input: Tensor, scale: Tensor, shift: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
+  return new Tensor(native.affineReluConv2d(input.handle, scale.handle, shift.handle, weight.handle, options.bias?.handle,
+    pair(options.stride ?? 1, 'stride'), pair(options.padding ?? 0, 'padding'), pair(options.dilation ?? 1, 'dilation'), options.groups ?? 1));
+}
+
+/**
+ * Attention pooling: out[n, c] = Σ_p softmax_p(Σ_c' weight[c']·input[n, c', p] + bias) · input[n, c, p], [N, C, 1, 1].
+ * The global context of HCGNet's gates (and GCNet's): a 1x1 conv to one channel (weight: C values, bias: one)
+ * gives each pixel's logit. On channels-last float32 input without gradients it is one kernel that reads the map
+ * twice (`nativeKernel` attentionPool); otherwise those ops, with gradients.
+ */
+export function attentionPool2d(input: Tensor, weight: Tensor, bias?: Tensor): Tensor {
+  return new Tensor(native.attentionPool2d(input.handle, weight.handle, bias?.handle));
+}
+
 /** x @ weight^T + bias. */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor): Tensor {
   return new Tensor(native.linear(input.handle, weight.handle, bias?.handle));

@@ -129,11 +129,15 @@ export function buildInfo(): BuildInfo {
  * - dilatedDepthwiseConv: the weight gradient of a dilated depthwise conv, as an undilated one over phases.
  * - groupedConv: a 3x3 grouped conv with at least 2 inputs and at most 12 outputs per group (HCGNet's squeeze cells) on channels-last
  *   float32 input when no gradient is recorded, computed directly (x86-64 with AVX2 and FMA).
+ * - pointwiseConv: a 1x1 conv (stride 1, groups 1) on channels-last float32 input when no gradient is recorded, with the
+ *   pre-activation BN-ReLU of F.affineReluConv2d applied on the fly (x86-64 with AVX2 and FMA).
+ * - attentionPool: F.attentionPool2d on channels-last float32 input when no gradient is recorded, in two passes over
+ *   the map (x86-64 with AVX2 and FMA).
  */
-export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv';
+export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv' | 'pointwiseConv' | 'attentionPool';
 /**
  * Turns one of leanconv's kernels on or off for the process (all are on unless an environment variable such as
- * LEANCONV_NATIVE_BATCHNORM=0, LEANCONV_NATIVE_DILATED_CONV=0 or LEANCONV_NATIVE_GROUPED_CONV=0 says otherwise) and returns
+ * LEANCONV_NATIVE_BATCHNORM=0, LEANCONV_NATIVE_DILATED_CONV=0, LEANCONV_NATIVE_GROUPED_CONV=0, LEANCONV_NATIVE_POINTWISE_CONV=0 or LEANCONV_NATIVE_ATTENTION_POOL=0 says otherwise) and returns
  * whether it was on; without `enabled`, only asks.
  */
 export function nativeKernel(name: NativeKernel, enabled?: boolean): boolean {

@@ -9,6 +9,7 @@
 // Children are named as in that code (features.init_conv, features.denseblock_1.denselayer_1.conv_1,
 // ..., classifier), so its checkpoints load without renaming.
 import { CondensableLinear, LearnedGroupConv } from '../blocks/condense.js';
+import { DenseBlock, type DenselyConnected } from '../blocks/dense.js';
 import { PreActConv } from '../blocks/preact.js';
 import { cat, type Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
@@ -47,19 +48,23 @@ function oneByOne(inChannels: number, outChannels: number, config: DenseNetConfi
   return new PreActConv(inChannels, outChannels, 1, { groups });
 }
 
-export class DenseLayer extends Module {
+export class DenseLayer extends Module implements DenselyConnected {
   declare readonly conv_1: Module;
   declare readonly conv_2: PreActConv;
 
-  constructor(inChannels: number, growth: number, config: DenseNetConfig) {
+  constructor(inChannels: number, readonly growth: number, config: DenseNetConfig) {
     super();
     const width = (config.bottleneck ?? 4) * growth;
     this.addModule('conv_1', oneByOne(inChannels, width, config, config.dropoutRate));
     this.addModule('conv_2', new PreActConv(width, growth, 3, { groups: config.group3x3 ?? 1 }));
   }
 
+  newFeatures(x: Tensor): Tensor {
+    return runInOrder([this.conv_1, this.conv_2], x);
+  }
+
   forward(x: Tensor): Tensor {
-    const y = runInOrder([this.conv_1, this.conv_2], x);
+    const y = this.newFeatures(x);
     const out = cat([x, y], 1);
     y.dispose();
     return out;
@@ -97,7 +102,7 @@ export class DenseNet extends Module {
     let c = 2 * growth[0]!;
     features.addModule('init_conv', new Conv2d(inChannels, c, 3, { stride: config.stemStride ?? 1, padding: 1, bias: false }));
     stages.forEach((layers, i) => {
-      const block = new Sequential();
+      const block = new DenseBlock();
       for (let l = 0; l < layers; l++) block.addModule(`denselayer_${l + 1}`, new DenseLayer(c + l * growth[i]!, growth[i]!, config));
       features.addModule(`denseblock_${i + 1}`, block);
       c += layers * growth[i]!;

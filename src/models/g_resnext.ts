@@ -16,10 +16,10 @@
 // channels wide (K = 4/5/6 gates), the network is 20 layers deep and the fixed-group model has 4
 // groups (group widths 4/8/16).
 import { DGConv2d, groupedWeight } from '../blocks/dgconv.js';
-import type { Reparameterizable } from '../blocks/reparam.js';
+import { cachedDeployForm, type Reparameterizable } from '../blocks/reparam.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
-import { fromTypedArray } from '../engine/tensor.js';
+import { fromTypedArray, type Tensor } from '../engine/tensor.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
 import { Bottleneck, type BlockType, bottleneckWidth, CifarResNet, ResNet, torchvisionInit } from './resnet.js';
 
@@ -29,6 +29,12 @@ export class GBottleneck extends Bottleneck implements Reparameterizable {
 
   constructor(inChannels: number, width: number, outChannels: number, stride = 1) {
     super(inChannels, width, outChannels, { stride, conv3x3: (w, s) => new DGConv2d(w, w, 3, { stride: s, padding: 1, bias: false }) });
+  }
+
+  /** At inference, the deploy form (cached): a group conv of the learned group count instead of the masked dense conv. */
+  override forward(x: Tensor): Tensor {
+    const deployed = cachedDeployForm(this);
+    return deployed ? deployed.forward(x) : super.forward(x);
   }
 
   /** The plain bottleneck with a group conv of the learned group count, the permutation folded into its neighbours. */

@@ -4,6 +4,7 @@
 // transitions; ImageNet models (B, C): a three-conv stem with max pooling, four blocks, stride-2
 // transitions. State-dict names are the official ones (features.conv0, features.HybridBlock1.SMG1...,
 // features.Transition1..., features.norm5, classifier; ImageNet: features.hybridblock1, ...).
+import { DenseBlock } from '../blocks/dense.js';
 import { HCGTransition, SMG } from '../blocks/hcgnet.js';
 import * as F from '../engine/functional.js';
 import { type Tensor } from '../engine/tensor.js';
@@ -48,7 +49,7 @@ export class HCGNet extends Module implements FeatureSource {
     }
     config.blocks.forEach((n, i) => {
       const k = config.growth[i]!;
-      const block = new Sequential();
+      const block = new DenseBlock();
       for (let j = 0; j < n; j++) block.addModule(`SMG${j + 1}`, new SMG(c + j * k, k));
       features.addModule(`${cifar ? 'HybridBlock' : 'hybridblock'}${i + 1}`, block);
       c += n * k;

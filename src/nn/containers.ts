@@ -1,6 +1,7 @@
 // Containers: Sequential runs its children in order; ModuleList only holds them.
 import { Tensor } from '../engine/tensor.js';
-import { foldablePair, foldedConvBn, foldsForInference, fusableBnRelu } from './fusion.js';
+import { foldablePair, foldedConvBn, foldsForInference, fusableBnRelu, fusablePreActivation, preActivatedConv } from './fusion.js';
+import type { BatchNorm2d } from './layers.js';
 import type { Conv2d } from './layers.js';
 import { Module } from './module.js';
 
@@ -36,7 +37,8 @@ export class Sequential extends Module {
 /**
  * Feeds x through modules in order, disposing every intermediate (never x itself) once consumed. At
  * inference a Conv2d directly followed by a BatchNorm2d runs as one conv with the BN folded in, and a
- * BatchNorm2d directly followed by a ReLU runs as one pass (nn/fusion).
+ * BatchNorm2d directly followed by a ReLU runs as one pass, and with a Conv2d after them as one pre-activated
+ * conv (nn/fusion).
  */
 export function runInOrder(modules: readonly Module[], x: Tensor): Tensor {
   let h = x;
@@ -44,7 +46,10 @@ export function runInOrder(modules: readonly Module[], x: Tensor): Tensor {
     const m = modules[i]!;
     const following = modules[i + 1];
     let next: Tensor;
-    if (foldablePair(m, following) && foldsForInference(m) && foldsForInference(following)) {
+    if (fusablePreActivation(m, following, modules[i + 2])) {
+      next = preActivatedConv(m as BatchNorm2d, modules[i + 2] as Conv2d, h);
+      i += 2;
+    } else if (foldablePair(m, following) && foldsForInference(m) && foldsForInference(following)) {
       next = foldedConvBn(m as Conv2d, following, h);
       i++;
     } else if (fusableBnRelu(m, following)) {

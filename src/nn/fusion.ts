@@ -103,7 +103,49 @@ export function fusableBnRelu(bn: Module, next: Module | undefined): bn is Batch
 }
 
 /** A module whose forward was replaced on the instance (profiler, feature taps) must run as itself. */
-const isWatched = (m: Module): boolean => Object.prototype.hasOwnProperty.call(m, 'forward');
+export const isWatched = (m: Module): boolean => Object.prototype.hasOwnProperty.call(m, 'forward');
+
+/**
+ * Whether bn, relu, conv (a pre-activation conv: DenseNet, CondenseNet, HCGNet) can run as one
+ * F.affineReluConv2d at inference: the BN's eval-mode affine map and the ReLU applied as the conv reads its input.
+ */
+export function fusablePreActivation(bn: Module, relu: Module | undefined, conv: Module | undefined): conv is Conv2d {
+  return bn instanceof BatchNorm2d && relu instanceof ReLU && conv instanceof Conv2d && bn.numFeatures === conv.inChannels &&
+    foldsForInference(bn) && foldsForInference(conv) && ![bn, relu, conv].some(isWatched);
+}
+
+/** An eval-mode BN as its per-channel affine map y = x·scale + shift, in the BN's dtype, owned by an evalCache. */
+class AffineMap {
+  constructor(readonly scale: Tensor, readonly shift: Tensor) {}
+  dispose(): void {
+    this.scale.dispose();
+    this.shift.dispose();
+  }
+}
+
+/**
+ * conv(relu(bn(x))) as one F.affineReluConv2d (the BN's affine map cached on the BN); `weight` replaces the
+ * conv's own (a masked kernel, for instance).
+ */
+export function preActivatedConv(bn: BatchNorm2d, conv: Conv2d, x: Tensor, weight: Tensor = conv.weight): Tensor {
+  const sources = [bn.weight, bn.bias, bn.running_mean, bn.running_var];
+  const affine = bn.evalCache.get('affineMap', sources, () => noGrad(() => {
+    // scale = γ/√(σ²+ε), shift = β − μ·scale, in float64 as foldBatchNorm.
+    const variance = bn.running_var.double();
+    const shifted = variance.add(bn.eps);
+    const std = shifted.sqrt();
+    const gamma = bn.weight?.double();
+    const scale64 = gamma ? gamma.div(std) : std.reciprocal();
+    const mean = bn.running_mean.double();
+    const centre = mean.mul(scale64);
+    const beta = bn.bias?.double();
+    const shift64 = beta ? beta.sub(centre) : centre.neg();
+    const [scale, shift] = [scale64, shift64].map((t) => t.to({ dtype: bn.running_var.dtype }));
+    for (const t of [variance, shifted, std, gamma, scale64, mean, centre, shift64, beta]) if (t !== scale && t !== shift) t?.dispose();
+    return new AffineMap(keep(scale!), keep(shift!));
+  }));
+  return F.affineReluConv2d(x, affine.scale, affine.shift, weight, { bias: conv.bias, stride: conv.stride, padding: conv.padding, dilation: conv.dilation, groups: conv.groups });
+}
 
 /** conv then bn, computed as one conv with the BN folded in (cached on the conv). */
 export function foldedConvBn(conv: Conv2d, bn: BatchNorm2d, x: Tensor): Tensor {

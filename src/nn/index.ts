@@ -9,7 +9,7 @@ export {
 export { ModuleList, Sequential, runInOrder } from './containers.js';
 export { SyncBatchNorm1d, SyncBatchNorm2d, convertSyncBatchNorm } from './sync_batchnorm.js';
 export { EvalCache } from './eval-cache.js';
-export { foldBatchNorm, foldsForInference, runFoldedConv, withoutEvalFusion, type FoldedConvOptions } from './fusion.js';
+export { foldBatchNorm, foldsForInference, isWatched, preActivatedConv, runFoldedConv, withoutEvalFusion, type FoldedConvOptions } from './fusion.js';
 export * as init from './init.js';
 export {
   broadcastProgress, gateParameterNames, isProgressAware, isRegularized, isStructureReporting, learnedStructures, regularizerBound,

@@ -1,0 +1,202 @@
+// Inference-only 1x1 convolution (stride 1, groups 1) on channels-last float32 inputs, optionally with the
+// pre-activation in front of it: conv1x1(relu(x·scale + shift)) (see kernels.h).
+// A channels-last [N, C, H, W] tensor is a row-major [M, C] matrix (M = N·H·W), so the conv is the GEMM
+// [M, C] x [C, Cout]. Densely connected networks (DenseNet, CondenseNet, HCGNet) apply an eval-mode BN +
+// ReLU to their whole concatenated input before every such conv: run as its own op, it writes the
+// activated copy and the conv reads it back, the widest tensors of the model each time. Here each thread
+// activates a block of rows into a buffer that stays in its L2 and multiplies it from there, so the
+// activated copy never reaches memory. The rows may also be a channel-prefix view of a wider tensor (a
+// dense block's preallocated output, see DenseBlock): any row stride >= C.
+// Register block: 6 rows x 16 output channels (12 accumulators), each input value broadcast once per
+// 2 vectors of packed weights, as BLIS's Haswell kernel.
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "kernels.h"
+
+namespace leanconv {
+
+namespace {
+
+KernelToggle gToggle("LEANCONV_NATIVE_POINTWISE_CONV");
+
+constexpr int64_t kLanes = 8;
+constexpr int64_t kPanel = 16;      // output channels per packed weight panel (2 vectors)
+constexpr int64_t kRows = 6;        // rows per register block
+constexpr int64_t kBlockRows = 96;  // rows a thread activates and multiplies at a time (16 register blocks)
+
+bool CpuHasAvx2Fma() {
+#if defined(__x86_64__)
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has;
+#else
+  return false;
+#endif
+}
+
+// Row stride of a 4-d tensor laid out as rows of contiguous channels (channels-last, possibly a channel
+// prefix of a wider channels-last tensor), or 0 when it is not.
+int64_t ChannelRowStride(const at::Tensor& t) {
+  if (t.dim() != 4) return 0;
+  const int64_t c = t.size(1), h = t.size(2), w = t.size(3), s = t.stride(3);
+  if (t.stride(1) != 1 && c > 1) return 0;
+  if (s < c || t.stride(2) != s * w || (t.size(0) > 1 && t.stride(0) != s * w * h)) return 0;
+  return s;
+}
+
+#if defined(__x86_64__)
+// C[r][0..NV·8) = bias + Σ_k A[r][k]·B[k][..] for MR rows; B is one packed panel [K][16] (zero-padded),
+// `valid` output channels of it are stored (a masked store for the last vector when fewer).
+template <int MR, int NV>
+__attribute__((target("avx2,fma"))) void Micro(const float* a, int64_t lda, const float* b, int64_t k, const float* bias,
+                                               float* c, int64_t ldc, int64_t valid) {
+  // Twelve named accumulators rather than an array: GCC 12 keeps an array of vectors in memory and stores
+  // every accumulator back to the stack after each multiply-add. Rows beyond MR are dead code.
+  const __m256 init0 = _mm256_loadu_ps(bias), init1 = NV > 1 ? _mm256_loadu_ps(bias + kLanes) : init0;
+  __m256 c00 = init0, c01 = init1, c10 = init0, c11 = init1, c20 = init0, c21 = init1;
+  __m256 c30 = init0, c31 = init1, c40 = init0, c41 = init1, c50 = init0, c51 = init1;
+  for (int64_t i = 0; i < k; ++i) {
+    const __m256 b0 = _mm256_loadu_ps(b + i * kPanel), b1 = NV > 1 ? _mm256_loadu_ps(b + i * kPanel + kLanes) : b0;
+#define LEANCONV_ROW(r)                                               \
+  if constexpr (MR > r) {                                             \
+    const __m256 av = _mm256_broadcast_ss(a + r * lda + i);           \
+    c##r##0 = _mm256_fmadd_ps(av, b0, c##r##0);                       \
+    if constexpr (NV > 1) c##r##1 = _mm256_fmadd_ps(av, b1, c##r##1); \
+  }
+    LEANCONV_ROW(0) LEANCONV_ROW(1) LEANCONV_ROW(2) LEANCONV_ROW(3) LEANCONV_ROW(4) LEANCONV_ROW(5)
+#undef LEANCONV_ROW
+  }
+  const __m256 acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  if (valid == NV * kLanes) {
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) _mm256_storeu_ps(c + r * ldc + v * kLanes, acc[r][v]);
+    return;
+  }
+  const int64_t tail = valid - (NV - 1) * kLanes;  // 1..8 channels in the last vector
+  alignas(32) int32_t lanes[kLanes];
+  for (int64_t l = 0; l < kLanes; ++l) lanes[l] = l < tail ? -1 : 0;
+  const __m256i mask = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes));
+  for (int r = 0; r < MR; ++r) {
+    for (int v = 0; v < NV - 1; ++v) _mm256_storeu_ps(c + r * ldc + v * kLanes, acc[r][v]);
+    _mm256_maskstore_ps(c + r * ldc + (NV - 1) * kLanes, mask, acc[r][NV - 1]);
+  }
+}
+
+using MicroFn = void (*)(const float*, int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t);
+
+template <int NV>
+MicroFn MicroFor(int64_t rows) {
+  switch (rows) {
+    case 1: return &Micro<1, NV>;
+    case 2: return &Micro<2, NV>;
+    case 3: return &Micro<3, NV>;
+    case 4: return &Micro<4, NV>;
+    case 5: return &Micro<5, NV>;
+    default: return &Micro<6, NV>;
+  }
+}
+
+// rows x k values from x (row stride lda) into out (row stride k): relu(x·scale + shift), per channel.
+__attribute__((target("avx2,fma"))) void Activate(const float* x, int64_t lda, int64_t rows, int64_t k, const float* scale,
+                                                  const float* shift, bool relu, float* out) {
+  const int64_t vectors = k - k % kLanes;
+  const __m256 zero = _mm256_setzero_ps();
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* in = x + r * lda;
+    float* o = out + r * k;
+    int64_t i = 0;
+    for (; i < vectors; i += kLanes) {
+      __m256 y = _mm256_fmadd_ps(_mm256_loadu_ps(in + i), _mm256_loadu_ps(scale + i), _mm256_loadu_ps(shift + i));
+      _mm256_storeu_ps(o + i, relu ? _mm256_max_ps(y, zero) : y);
+    }
+    for (; i < k; ++i) {
+      const float y = in[i] * scale[i] + shift[i];
+      o[i] = relu ? std::max(y, 0.f) : y;
+    }
+  }
+}
+#endif
+
+}  // namespace
+
+bool PointwiseConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                                      at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
+                                      int64_t groups) {
+  if (!gToggle.enabled() || !CpuHasAvx2Fma()) return false;
+  if (at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias && bias->requires_grad()))) {
+    return false;
+  }
+  if (input.dim() != 4 || weight.dim() != 4 || !input.device().is_cpu() || !weight.device().is_cpu()) return false;
+  if (input.scalar_type() != at::kFloat || weight.scalar_type() != at::kFloat) return false;
+  if (bias && (bias->scalar_type() != at::kFloat || !bias->device().is_cpu() || bias->numel() != weight.size(0))) return false;
+  if (groups != 1 || weight.size(1) != input.size(1) || weight.size(2) != 1 || weight.size(3) != 1) return false;
+  for (int k = 0; k < 2; ++k) {
+    if (stride[k] != 1 || padding[k] != 0 || dilation[k] != 1) return false;
+  }
+  // Channels-last rows (NCHW tensors go to libtorch, including those that are both).
+  return ChannelRowStride(input) != 0 && !input.is_contiguous();
+}
+
+at::Tensor PointwiseConvChannelsLast(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                                     const at::Tensor& scale, const at::Tensor& shift, bool relu) {
+#if defined(__x86_64__)
+  gToggle.countRun();
+  const int64_t n = input.size(0), k = input.size(1), h = input.size(2), w = input.size(3), cout = weight.size(0);
+  const int64_t m = n * h * w, lda = ChannelRowStride(input), panels = (cout + kPanel - 1) / kPanel;
+  const bool activate = scale.defined();
+  // Weights as panels of 16 output channels, [panel][k][16], zero beyond cout; bias likewise.
+  std::vector<float> packed(static_cast<size_t>(panels * k * kPanel), 0.f), paddedBias(static_cast<size_t>(panels * kPanel), 0.f);
+  {
+    const at::Tensor wc = weight.reshape({cout, k}).contiguous();
+    const float* wp = wc.data_ptr<float>();
+    for (int64_t o = 0; o < cout; ++o)
+      for (int64_t i = 0; i < k; ++i) packed[(o / kPanel * k + i) * kPanel + o % kPanel] = wp[o * k + i];
+    if (bias) {
+      const at::Tensor bc = bias->contiguous();
+      std::copy(bc.data_ptr<float>(), bc.data_ptr<float>() + cout, paddedBias.begin());
+    }
+  }
+  const at::Tensor sc = activate ? scale.contiguous() : at::Tensor(), sh = activate ? shift.contiguous() : at::Tensor();
+  at::Tensor out = at::empty({n, cout, h, w}, input.options().memory_format(at::MemoryFormat::ChannelsLast));
+  const float* x = input.data_ptr<float>();
+  float* y = out.data_ptr<float>();
+  const int64_t blocks = (m + kBlockRows - 1) / kBlockRows;
+  at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> activated(activate ? static_cast<size_t>(kBlockRows * k) : 0);
+    for (int64_t blk = begin; blk < end; ++blk) {
+      const int64_t r0 = blk * kBlockRows, rows = std::min(kBlockRows, m - r0);
+      const float* a = x + r0 * lda;
+      int64_t stride = lda;
+      if (activate) {
+        Activate(a, lda, rows, k, sc.data_ptr<float>(), sh.data_ptr<float>(), relu, activated.data());
+        a = activated.data();
+        stride = k;
+      }
+      for (int64_t p = 0; p < panels; ++p) {
+        const int64_t valid = std::min(kPanel, cout - p * kPanel);
+        const float* b = packed.data() + p * k * kPanel;
+        const float* pb = paddedBias.data() + p * kPanel;
+        float* c = y + r0 * cout + p * kPanel;
+        for (int64_t r = 0; r < rows; r += kRows) {
+          const int64_t mr = std::min(kRows, rows - r);
+          const MicroFn run = valid > kLanes ? MicroFor<2>(mr) : MicroFor<1>(mr);
+          run(a + r * stride, stride, b, k, pb, c + r * cout, cout, valid);
+        }
+      }
+    }
+  });
+  return out;
+#else
+  TORCH_CHECK(false, "PointwiseConvChannelsLast needs x86-64");
+#endif
+}
+
+KernelToggle& PointwiseConvChannelsLastToggle() { return gToggle; }
+
+}  // namespace leanconv
