@@ -21,7 +21,7 @@ import { buildModel, dgGatesOf, type ModelForm } from '../src/convert/index.js';
 import { getModelSpec } from '../src/models/index.js';
 import { exportOnnx, OnnxModel } from '../src/deploy/index.js';
 import { buildInfo, defaultNumThreads, noGrad, randn, setNumThreads, tidy, type Tensor } from '../src/engine/index.js';
-import type { Module } from '../src/nn/index.js';
+import { type Module, withoutEvalFusion } from '../src/nn/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -99,7 +99,11 @@ for (const name of models) {
       const pixels = x.data<'float32'>();
       const laid = model.formatInput(x);
       keepAlive.push(x, laid);
-      engines.push({ cell: { model: name, form, runtime: 'libtorch', batch }, run: () => tidy(() => noGrad(() => void model.forward(laid))) });
+      // Training forms run as written: at inference leanconv would run them in their lean forms (an ACB as one conv, a
+      // G-ResNeXt bottleneck as its deploy form), which would hide what the conversion saves.
+      const asWritten = form === 'acb' || form === 'training';
+      const forward = (): void => void model.forward(laid);
+      engines.push({ cell: { model: name, form, runtime: 'libtorch', batch }, run: () => tidy(() => noGrad(() => (asWritten ? withoutEvalFusion(forward) : forward()))) });
       engines.push({ cell: { model: name, form, runtime: 'onnxruntime', batch }, run: async () => void (await session.run(pixels, batch)) });
     }
   }
@@ -147,7 +151,7 @@ const lines = [
   '',
   `Command: \`npm run bench:deploy -- --rounds ${rounds} --reps ${reps} --threads ${threads} --models ${models.join(',')} --batches ${batches.join(',')}` +
     `${dgconvModels.length ? ` --dg-groups ${dgGroups}` : ''}${args['channels-last'] ? ' --channels-last' : ''}${args.torch ? ' --torch' : ''} --out ${args.out}\``,
-  `libtorch runs the models in ${args['channels-last'] ? 'channels-last (NHWC)' : 'the default NCHW'} layout.`,
+  `libtorch runs the models in ${args['channels-last'] ? 'channels-last (NHWC)' : 'the default NCHW'} layout; training forms (ACB, CondenseNet and DGConv training) as written (nn.withoutEvalFusion), the other forms with leanconv's inference fusions.`,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; libtorch ${info.torchVersion} (${info.blas}); onnxruntime-node CPU; ${threads} threads; input 3x32x32; images/s (median over ${rounds} interleaved rounds).`,
 ];
 const rows: unknown[] = [];

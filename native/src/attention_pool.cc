@@ -22,15 +22,6 @@ namespace {
 
 KernelToggle gToggle("LEANCONV_NATIVE_ATTENTION_POOL");
 
-bool CpuHasAvx2Fma() {
-#if defined(__x86_64__)
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return has;
-#else
-  return false;
-#endif
-}
-
 #if defined(__x86_64__)
 constexpr int64_t kLanes = 8;
 

@@ -30,15 +30,6 @@ constexpr int64_t kLanes = 8;         // floats per AVX2 vector
 constexpr int64_t kAccumulators = 12;  // of the 16 vector registers; the rest hold inputs and weights
 constexpr int64_t kMaxOutputsPerGroup = 12;
 
-bool CpuHasAvx2Fma() {
-#if defined(__x86_64__)
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return has;
-#else
-  return false;
-#endif
-}
-
 struct Geometry {
   int64_t n, h, w, c, cout;
   int64_t ci, co;       // inputs and outputs per group
@@ -237,14 +228,7 @@ BlockChoice ChooseBlock(int64_t co) {
 bool GroupedConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                                     at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                     int64_t groups) {
-  if (!gToggle.enabled() || !CpuHasAvx2Fma()) return false;
-  // Inference only: nothing to record a gradient for.
-  if (at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias && bias->requires_grad()))) {
-    return false;
-  }
-  if (input.dim() != 4 || weight.dim() != 4 || !input.device().is_cpu() || !weight.device().is_cpu()) return false;
-  if (input.scalar_type() != at::kFloat || weight.scalar_type() != at::kFloat) return false;
-  if (bias && (bias->scalar_type() != at::kFloat || !bias->device().is_cpu() || bias->numel() != weight.size(0))) return false;
+  if (!gToggle.enabled() || !CpuHasAvx2Fma() || !InferenceConvOperands(input, weight, bias)) return false;
   if (!input.is_contiguous(at::MemoryFormat::ChannelsLast) || input.is_contiguous()) return false;
   if (groups < 2 || weight.size(2) != 3 || weight.size(3) != 3) return false;
   for (int k = 0; k < 2; ++k) {

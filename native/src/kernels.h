@@ -30,6 +30,27 @@ class KernelToggle {
   std::atomic<int64_t> runs_{0};
 };
 
+// Whether this CPU has AVX2 and FMA, which the inference kernels below are written for (x86-64 only).
+inline bool CpuHasAvx2Fma() {
+#if defined(__x86_64__)
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has;
+#else
+  return false;
+#endif
+}
+
+// Operands an inference-only conv kernel takes: nothing to record a gradient for, a 4-d float32 CPU input and
+// weight, and no bias or a float32 CPU one with one value per output channel.
+inline bool InferenceConvOperands(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias) {
+  if (at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias && bias->requires_grad()))) {
+    return false;
+  }
+  if (input.dim() != 4 || weight.dim() != 4 || !input.device().is_cpu() || !weight.device().is_cpu()) return false;
+  if (input.scalar_type() != at::kFloat || weight.scalar_type() != at::kFloat) return false;
+  return !bias || (bias->scalar_type() == at::kFloat && bias->device().is_cpu() && bias->numel() == weight.size(0));
+}
+
 // Training-mode BatchNorm2d on a channels-last float32 CPU input, optionally followed by ReLU, as one
 // forward and one backward pass pair. libtorch 1.13's channels-last batch norm is several times slower
 // than its NCHW one for the narrow layers of DenseNet-style models (12-48 channels); this kernel keeps

@@ -31,15 +31,6 @@ constexpr int64_t kPanel = 16;      // output channels per packed weight panel (
 constexpr int64_t kRows = 6;        // rows per register block
 constexpr int64_t kBlockRows = 96;  // rows a thread activates and multiplies at a time (16 register blocks)
 
-bool CpuHasAvx2Fma() {
-#if defined(__x86_64__)
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return has;
-#else
-  return false;
-#endif
-}
-
 // Row stride of a 4-d tensor laid out as rows of contiguous channels (channels-last, possibly a channel
 // prefix of a wider channels-last tensor), or 0 when it is not.
 int64_t ChannelRowStride(const at::Tensor& t) {
@@ -128,13 +119,7 @@ __attribute__((target("avx2,fma"))) void Activate(const float* x, int64_t lda, i
 bool PointwiseConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                                       at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                       int64_t groups) {
-  if (!gToggle.enabled() || !CpuHasAvx2Fma()) return false;
-  if (at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias && bias->requires_grad()))) {
-    return false;
-  }
-  if (input.dim() != 4 || weight.dim() != 4 || !input.device().is_cpu() || !weight.device().is_cpu()) return false;
-  if (input.scalar_type() != at::kFloat || weight.scalar_type() != at::kFloat) return false;
-  if (bias && (bias->scalar_type() != at::kFloat || !bias->device().is_cpu() || bias->numel() != weight.size(0))) return false;
+  if (!gToggle.enabled() || !CpuHasAvx2Fma() || !InferenceConvOperands(input, weight, bias)) return false;
   if (groups != 1 || weight.size(1) != input.size(1) || weight.size(2) != 1 || weight.size(3) != 1) return false;
   for (int k = 0; k < 2; ++k) {
     if (stride[k] != 1 || padding[k] != 0 || dilation[k] != 1) return false;

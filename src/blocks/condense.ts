@@ -23,13 +23,13 @@
 //    always ends with in/C inputs;
 //  - the channels to drop are the lowest-scoring among those still kept (the official code sorts all
 //    columns and relies on the dropped ones scoring exactly 0).
-import { foldsForInference, isWatched, preActivatedConv } from '../nn/fusion.js';
 import type { Reparameterizable } from './reparam.js';
 import { noGrad } from '../engine/autograd.js';
 import * as F from '../engine/functional.js';
 import { keep, tidy } from '../engine/scope.js';
 import { arange, fromTypedArray, ones, type Tensor, zeros } from '../engine/tensor.js';
 import { runInOrder } from '../nn/containers.js';
+import { foldsForInference, isWatched, preActivatedConv } from '../nn/fusion.js';
 import { BatchNorm2d, Conv2d, Dropout, Linear, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import type { ProgressAware, Regularized, TrainingProgress } from '../nn/training.js';

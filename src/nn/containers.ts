@@ -1,8 +1,7 @@
 // Containers: Sequential runs its children in order; ModuleList only holds them.
 import { Tensor } from '../engine/tensor.js';
 import { foldablePair, foldedConvBn, foldsForInference, fusableBnRelu, fusablePreActivation, preActivatedConv } from './fusion.js';
-import type { BatchNorm2d } from './layers.js';
-import type { Conv2d } from './layers.js';
+import type { BatchNorm2d, Conv2d } from './layers.js';
 import { Module } from './module.js';
 
 /** Children named '0', '1', ... unless given as [name, module] pairs. */

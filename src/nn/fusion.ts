@@ -109,7 +109,7 @@ export const isWatched = (m: Module): boolean => Object.prototype.hasOwnProperty
  * Whether bn, relu, conv (a pre-activation conv: DenseNet, CondenseNet, HCGNet) can run as one
  * F.affineReluConv2d at inference: the BN's eval-mode affine map and the ReLU applied as the conv reads its input.
  */
-export function fusablePreActivation(bn: Module, relu: Module | undefined, conv: Module | undefined): conv is Conv2d {
+export function fusablePreActivation(bn: Module, relu: Module | undefined, conv: Module | undefined): boolean {
   return bn instanceof BatchNorm2d && relu instanceof ReLU && conv instanceof Conv2d && bn.numFeatures === conv.inChannels &&
     foldsForInference(bn) && foldsForInference(conv) && ![bn, relu, conv].some(isWatched);
 }
