@@ -96,6 +96,22 @@ describe('LearnedGroupConv: condensation schedule', () => {
     layer.dispose();
   });
 
+  test('a converted layer at inference gathers, normalises and convolves in one op, equal to its ops as written', () => {
+    lc.manualSeed(22);
+    const layer = new CondenseConv(12, 8, { groups: 4 }).toMemoryFormat('channelsLast');
+    randomizeBatchNorms(layer);
+    lc.noGrad(() => layer.index.copy_(lc.tensor([11, 3, 3, 0, 7, 5, 9, 1, 2, 10, 4, 6], { dtype: 'int64' })));
+    layer.eval();
+    const x = lc.randn([2, 14, 5, 8]).contiguous('channelsLast');
+    const written = lc.noGrad(() => nn.withoutEvalFusion(() => layer.forward(x)));
+    let ops = 0;
+    const fused = observeOps((op) => void (ops += op === 'affineReluConv2d' ? 1 : op === 'indexSelect' ? 100 : 0), () => lc.noGrad(() => layer.forward(x)));
+    assert.equal(ops, 1, 'one op, no separate gather');
+    assert.ok(fused.isContiguous('channelsLast'), 'the shuffle keeps the layout');
+    assert.ok(maxAbsDiff(written, fused) < 1e-5, `max |diff| ${maxAbsDiff(written, fused)}`);
+    layer.dispose();
+  });
+
   test('invalid shapes are refused with the reason', () => {
     assert.throws(() => new LearnedGroupConv(10, 8, { groups: 4 }), /groups=4 must divide inChannels=10.*condenseFactor=4 must divide inChannels=10/);
     assert.throws(() => new LearnedGroupConv(8, 6, { groups: 4 }), /groups=4 must divide outChannels=6/);

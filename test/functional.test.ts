@@ -113,6 +113,19 @@ function runWith(kernel: lc.NativeKernel, useKernel: boolean, fn: () => lc.Tenso
   }
 }
 
+describe('channelShuffle', () => {
+  test('channel g·(C/G) + k moves to k·G + g, in both layouts; channels-last input stays channels-last', () => {
+    const x = lc.arange(6, undefined, 1, { dtype: 'float32' }).view([1, 6, 1, 1]).expand([2, 6, 3, 4]).contiguous();
+    const expected = [0, 2, 4, 1, 3, 5];
+    for (const input of [x, x.contiguous('channelsLast')]) {
+      const y = F.channelShuffle(input, 3);
+      assert.deepEqual(y.shape, [2, 6, 3, 4]);
+      assert.deepEqual([...y.select(0, 1).select(1, 2).select(1, 3).data<'float32'>()], expected);
+      assert.equal(y.isContiguous('channelsLast') && !y.isContiguous(), input !== x, 'the layout is kept');
+    }
+  });
+});
+
 describe('attentionPool2d', () => {
   /** Σ_p softmax_p(w·x_p + b) · x_p by its definition, with plain ops. */
   const reference = (x: lc.Tensor, w: lc.Tensor, b?: lc.Tensor): lc.Tensor => {
@@ -254,7 +267,20 @@ describe("leanconv's channels-last 1x1 conv and pre-activated convs (inference)"
     close(ours.y, F.conv2d(prefix.contiguous('channelsLast'), weight), 'channel prefix');
   });
 
-  test('1x1 convs it does not take go to libtorch: gradient recorded, NCHW, strided, padded, grouped, 3x3, float64', () => {
+  test('grouped 1x1 convs: same outputs as libtorch, including groups of 3 outputs and of more than one panel', () => {
+    for (const [n, c, h, w, cout, groups] of [[2, 24, 8, 8, 16, 4], [1, 12, 5, 7, 9, 3], [2, 64, 4, 6, 96, 2]]) {
+      lc.manualSeed(9);
+      const x = lc.randn([n!, c!, h!, w!]).contiguous('channelsLast');
+      const weight = lc.randn([cout!, c! / groups!, 1, 1]);
+      const bias = lc.randn([cout!]);
+      const conv = () => lc.noGrad(() => F.conv2d(x, weight, { bias, groups }));
+      const ours = run(true, conv);
+      assert.equal(ours.runs, cpuHasKernel ? 1 : 0);
+      close(ours.y, run(false, conv).y, `[${[n, c, h, w].join(', ')}] -> ${cout}, ${groups} groups`);
+    }
+  });
+
+  test('1x1 convs it does not take go to libtorch: gradient recorded, NCHW, strided, padded, 3x3, float64', () => {
     const x = lc.randn([2, 16, 6, 6]).contiguous('channelsLast');
     const w = lc.randn([8, 16, 1, 1]);
     const runs = (fn: () => lc.Tensor) => run(true, fn).runs;
@@ -264,7 +290,6 @@ describe("leanconv's channels-last 1x1 conv and pre-activated convs (inference)"
     assert.equal(noGrad(x.contiguous(), w), 0, 'NCHW');
     assert.equal(noGrad(x, w, { stride: 2 }), 0, 'strided');
     assert.equal(noGrad(x, w, { padding: 1 }), 0, 'padded');
-    assert.equal(noGrad(x, lc.randn([8, 8, 1, 1]), { groups: 2 }), 0, 'grouped');
     assert.equal(noGrad(x, lc.randn([8, 16, 3, 3]), { padding: 1 }), 0, '3x3');
     assert.equal(noGrad(x.to({ dtype: 'float64' }), w.to({ dtype: 'float64' })), 0, 'float64');
   });
@@ -301,6 +326,24 @@ describe("leanconv's channels-last 1x1 conv and pre-activated convs (inference)"
     close(scale.grad!, scale2.grad!, 'scale gradient');
     assert.ok(shift.grad !== undefined, 'shift gradient');
     assert.throws(() => F.affineReluConv2d(lc.randn([1, 6, 4, 4]), lc.ones([5]), lc.zeros([6]), weight), /scale and shift need one value per input channel \(6\)/);
+  });
+
+  test('affineReluConv2d with inputIndex gathers the input channels first (CondenseNet), in the kernel and in libtorch', () => {
+    lc.manualSeed(8);
+    const x = lc.randn([2, 10, 6, 8]);
+    const index = tensor([7, 2, 2, 9, 0, 5, 1, 8], { dtype: 'int64' });
+    const scale = lc.randn([8]);
+    const shift = lc.randn([8]);
+    const weight = lc.randn([12, 2, 1, 1]);
+    const picked = x.indexSelect(1, index);
+    const reference = F.conv2d(picked.mul(scale.view([1, -1, 1, 1])).add(shift.view([1, -1, 1, 1])).relu(), weight, { groups: 4 });
+    for (const format of ['channelsLast', 'contiguous'] as const) {
+      const { y, runs } = run(true, () => lc.noGrad(() => F.affineReluConv2d(x.contiguous(format), scale, shift, weight, { groups: 4, inputIndex: index })));
+      assert.equal(runs, cpuHasKernel && format === 'channelsLast' ? 1 : 0, `${format}: the kernel ran`);
+      close(y, reference, `gathered, ${format}`);
+    }
+    assert.throws(() => F.affineReluConv2d(x, scale, shift, weight, { groups: 4, inputIndex: tensor([0, 1, 2, 3, 4, 5, 6, 10], { dtype: 'int64' }) }), /index holds channels outside \[0, 10\)/);
+    assert.throws(() => F.affineReluConv2d(x, scale, shift, weight, { groups: 4, inputIndex: tensor([0, 1, 2, 3, 4, 5, 6, 7]) }), /index must be a 1-D int64 tensor/);
   });
 });
 

@@ -94,15 +94,18 @@ at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& we
                                    int64_t groups, const at::Tensor& scale, const at::Tensor& shift);
 KernelToggle& GroupedConvChannelsLastToggle();  // LEANCONV_NATIVE_GROUPED_CONV
 
-// A 1x1 conv (stride 1, groups 1) on channels-last float32 rows when no gradient is recorded: inference.
-// The rows may be a channel prefix of a wider channels-last tensor (row stride >= channels). With scale and
-// shift defined it computes conv1x1(x·scale + shift, then ReLU if relu) per input channel, the eval-mode
-// BN-ReLU of a pre-activation conv, without writing the activated input to memory.
+// A 1x1 conv (stride 1, any groups) on channels-last float32 rows when no gradient is recorded: inference.
+// The rows may be a channel prefix of a wider channels-last tensor (row stride >= channels). With `index`
+// defined, the conv reads input channels index[0..k) (a gather, as CondenseNet's converted layers do); with
+// scale and shift defined, it computes conv1x1(x·scale + shift, then ReLU if relu) per (gathered) input
+// channel, the eval-mode BN-ReLU of a pre-activation conv, without writing the activated input to memory.
+// inputChannels: the channels the conv sees (index.numel() with a gather, else the input's).
 bool PointwiseConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                                       at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
-                                      int64_t groups);
+                                      int64_t groups, int64_t inputChannels);
 at::Tensor PointwiseConvChannelsLast(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
-                                     const at::Tensor& scale, const at::Tensor& shift, bool relu);
+                                     int64_t groups, const at::Tensor& index, const at::Tensor& scale, const at::Tensor& shift,
+                                     bool relu);
 KernelToggle& PointwiseConvChannelsLastToggle();  // LEANCONV_NATIVE_POINTWISE_CONV
 
 // Attention pooling, out[n, c] = Σ_p softmax_p(w·x[n, :, p] + b) · x[n, c, p] ([N, C, 1, 1]), on a channels-last

@@ -15,8 +15,8 @@ at::Tensor Conv2d(const at::Tensor& input, const at::Tensor& weight, const c10::
   if (GroupedConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups)) {
     return GroupedConvChannelsLast(input, weight, bias, groups, at::Tensor(), at::Tensor());
   }
-  if (PointwiseConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups)) {
-    return PointwiseConvChannelsLast(input, weight, bias, at::Tensor(), at::Tensor(), false);
+  if (PointwiseConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups, input.size(1))) {
+    return PointwiseConvChannelsLast(input, weight, bias, groups, at::Tensor(), at::Tensor(), at::Tensor(), false);
   }
   // A 1x1 conv on 1x1 maps (the fully connected layers of gates and squeeze-excitation written as convs) is a
   // matrix product: libtorch's conv costs about 40 µs more per call there (oneDNN's setup), in both directions.
@@ -59,10 +59,12 @@ LC_OP(conv2d) {
 // input, weight, bias?
 LC_OP(linear) { LC_RET(at::linear(T(info, 0), T(info, 1), OptT(info, 2))); }
 
-// input, scale, shift, weight, bias?, stride[2], padding[2], dilation[2], groups
-// conv2d(relu(input·scale + shift)) with one scale and shift per input channel: a pre-activation conv whose
-// eval-mode BN is folded into an affine map. leanconv's 1x1 and grouped-conv kernels apply it as they read
-// the input; otherwise it is a BN + ReLU pass (statistics 0 and 1, eps 0: exactly x·scale + shift) and the conv.
+// input, scale, shift, weight, bias?, stride[2], padding[2], dilation[2], groups, index?
+// conv2d(relu(x·scale + shift)) with x = input, or input's channels `index` (int64) when given, and one scale and
+// shift per channel of x: a pre-activation conv whose eval-mode BN is folded into an affine map (CondenseNet's
+// converted layers gather their inputs first). leanconv's 1x1 kernel applies the gather and the affine map as it
+// reads the input, its grouped-conv kernel the affine map; otherwise it is a gather, a BN + ReLU pass
+// (statistics 0 and 1, eps 0: exactly x·scale + shift) and the conv.
 LC_OP(affineReluConv2d) {
   const at::Tensor& input = T(info, 0);
   const at::Tensor& scale = T(info, 1);
@@ -71,21 +73,31 @@ LC_OP(affineReluConv2d) {
   const auto bias = OptT(info, 4);
   const auto stride = IList(info, 5), padding = IList(info, 6), dilation = IList(info, 7);
   const int64_t groups = I(info, 8);
-  const int64_t c = input.dim() == 4 ? input.size(1) : -1;
+  const auto index = OptT(info, 9);
+  if (input.dim() != 4) throw ArgumentError("expected a 4-D input [N, C, H, W], got " + std::to_string(input.dim()) + " dims");
+  if (index) {
+    if (index->dim() != 1 || index->scalar_type() != at::kLong) throw ArgumentError("index must be a 1-D int64 tensor");
+    if (index->numel() > 0 && (index->min().item<int64_t>() < 0 || index->max().item<int64_t>() >= input.size(1))) {
+      throw ArgumentError("index holds channels outside [0, " + std::to_string(input.size(1)) + ")");
+    }
+  }
+  const int64_t c = index ? index->numel() : input.size(1);
   if (scale.numel() != c || shift.numel() != c) {
     throw ArgumentError("scale and shift need one value per input channel (" + std::to_string(c) + "), got " +
                         std::to_string(scale.numel()) + " and " + std::to_string(shift.numel()));
   }
   const bool plainAffine = !RecordsGrad(scale) && !RecordsGrad(shift) && scale.scalar_type() == at::kFloat &&
-                           shift.scalar_type() == at::kFloat && scale.device().is_cpu() && shift.device().is_cpu();
-  if (plainAffine && PointwiseConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups)) {
-    LC_RET(PointwiseConvChannelsLast(input, weight, bias, scale, shift, true));
+                           shift.scalar_type() == at::kFloat && scale.device().is_cpu() && shift.device().is_cpu() &&
+                           (!index || index->device().is_cpu());
+  if (plainAffine && PointwiseConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups, c)) {
+    LC_RET(PointwiseConvChannelsLast(input, weight, bias, groups, index.value_or(at::Tensor()), scale, shift, true));
   }
-  if (plainAffine && GroupedConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups)) {
-    LC_RET(GroupedConvChannelsLast(input, weight, bias, groups, scale, shift));
+  const at::Tensor picked = index ? input.index_select(1, *index) : input;
+  if (plainAffine && GroupedConvChannelsLastApplies(picked, weight, bias, stride, padding, dilation, groups)) {
+    LC_RET(GroupedConvChannelsLast(picked, weight, bias, groups, scale, shift));
   }
   const at::Tensor activated =
-      BatchNorm(input, scale, shift, at::zeros_like(shift), at::ones_like(scale), false, 0.0, 0.0, /*relu=*/true);
+      BatchNorm(picked, scale, shift, at::zeros_like(shift), at::ones_like(scale), false, 0.0, 0.0, /*relu=*/true);
   LC_RET(Conv2d(activated, weight, bias, stride, padding, dilation, groups));
 }
 

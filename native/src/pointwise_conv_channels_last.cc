@@ -93,14 +93,22 @@ MicroFn MicroFor(int64_t rows) {
   }
 }
 
-// rows x k values from x (row stride lda) into out (row stride k): relu(x·scale + shift), per channel.
-__attribute__((target("avx2,fma"))) void Activate(const float* x, int64_t lda, int64_t rows, int64_t k, const float* scale,
-                                                  const float* shift, bool relu, float* out) {
-  const int64_t vectors = k - k % kLanes;
+// rows x k values from x (row stride lda) into out (row stride k): relu(x·scale + shift), per channel; with
+// `index`, column i reads input channel index[i] (a gather, one value at a time).
+__attribute__((target("avx2,fma"))) void Activate(const float* x, int64_t lda, int64_t rows, int64_t k, const int64_t* index,
+                                                  const float* scale, const float* shift, bool relu, float* out) {
+  const int64_t vectors = index != nullptr ? 0 : k - k % kLanes;
   const __m256 zero = _mm256_setzero_ps();
   for (int64_t r = 0; r < rows; ++r) {
     const float* in = x + r * lda;
     float* o = out + r * k;
+    if (index != nullptr) {
+      for (int64_t i = 0; i < k; ++i) {
+        const float y = in[index[i]] * scale[i] + shift[i];
+        o[i] = relu ? std::max(y, 0.f) : y;
+      }
+      continue;
+    }
     int64_t i = 0;
     for (; i < vectors; i += kLanes) {
       __m256 y = _mm256_fmadd_ps(_mm256_loadu_ps(in + i), _mm256_loadu_ps(scale + i), _mm256_loadu_ps(shift + i));
@@ -118,9 +126,10 @@ __attribute__((target("avx2,fma"))) void Activate(const float* x, int64_t lda, i
 
 bool PointwiseConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                                       at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
-                                      int64_t groups) {
+                                      int64_t groups, int64_t inputChannels) {
   if (!gToggle.enabled() || !CpuHasAvx2Fma() || !InferenceConvOperands(input, weight, bias)) return false;
-  if (groups != 1 || weight.size(1) != input.size(1) || weight.size(2) != 1 || weight.size(3) != 1) return false;
+  if (groups < 1 || weight.size(1) * groups != inputChannels || weight.size(0) % groups != 0) return false;
+  if (weight.size(2) != 1 || weight.size(3) != 1) return false;
   for (int k = 0; k < 2; ++k) {
     if (stride[k] != 1 || padding[k] != 0 || dilation[k] != 1) return false;
   }
@@ -129,25 +138,33 @@ bool PointwiseConvChannelsLastApplies(const at::Tensor& input, const at::Tensor&
 }
 
 at::Tensor PointwiseConvChannelsLast(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
-                                     const at::Tensor& scale, const at::Tensor& shift, bool relu) {
+                                     int64_t groups, const at::Tensor& index, const at::Tensor& scale, const at::Tensor& shift,
+                                     bool relu) {
 #if defined(__x86_64__)
   gToggle.countRun();
-  const int64_t n = input.size(0), k = input.size(1), h = input.size(2), w = input.size(3), cout = weight.size(0);
-  const int64_t m = n * h * w, lda = ChannelRowStride(input), panels = (cout + kPanel - 1) / kPanel;
-  const bool activate = scale.defined();
-  // Weights as panels of 16 output channels, [panel][k][16], zero beyond cout; bias likewise.
-  std::vector<float> packed(static_cast<size_t>(panels * k * kPanel), 0.f), paddedBias(static_cast<size_t>(panels * kPanel), 0.f);
+  const int64_t n = input.size(0), h = input.size(2), w = input.size(3), cout = weight.size(0);
+  const int64_t k = index.defined() ? index.numel() : input.size(1);  // columns of the (gathered) input
+  const int64_t kg = k / groups, og = cout / groups;                   // per group
+  const int64_t m = n * h * w, lda = ChannelRowStride(input), panels = (og + kPanel - 1) / kPanel;
+  const bool activate = scale.defined() || index.defined();
+  // Weights as panels of 16 output channels of one group, [group][panel][kg][16], zero beyond the group's
+  // outputs; bias likewise, [group][panel][16].
+  std::vector<float> packed(static_cast<size_t>(groups * panels * kg * kPanel), 0.f);
+  std::vector<float> paddedBias(static_cast<size_t>(groups * panels * kPanel), 0.f);
   {
-    const at::Tensor wc = weight.reshape({cout, k}).contiguous();
+    const at::Tensor wc = weight.reshape({cout, kg}).contiguous();
     const float* wp = wc.data_ptr<float>();
-    for (int64_t o = 0; o < cout; ++o)
-      for (int64_t i = 0; i < k; ++i) packed[(o / kPanel * k + i) * kPanel + o % kPanel] = wp[o * k + i];
-    if (bias) {
-      const at::Tensor bc = bias->contiguous();
-      std::copy(bc.data_ptr<float>(), bc.data_ptr<float>() + cout, paddedBias.begin());
+    const at::Tensor bc = bias ? bias->contiguous() : at::Tensor();
+    for (int64_t o = 0; o < cout; ++o) {
+      const int64_t panel = o / og * panels + o % og / kPanel, lane = o % og % kPanel;
+      for (int64_t i = 0; i < kg; ++i) packed[(panel * kg + i) * kPanel + lane] = wp[o * kg + i];
+      if (bc.defined()) paddedBias[panel * kPanel + lane] = bc.data_ptr<float>()[o];
     }
   }
-  const at::Tensor sc = activate ? scale.contiguous() : at::Tensor(), sh = activate ? shift.contiguous() : at::Tensor();
+  // Without a pre-activation, a gather alone: scale 1, shift 0.
+  const at::Tensor sc = scale.defined() ? scale.contiguous() : (activate ? at::ones({k}, input.options()) : at::Tensor());
+  const at::Tensor sh = scale.defined() ? shift.contiguous() : (activate ? at::zeros({k}, input.options()) : at::Tensor());
+  const at::Tensor idx = index.defined() ? index.contiguous() : at::Tensor();
   at::Tensor out = at::empty({n, cout, h, w}, input.options().memory_format(at::MemoryFormat::ChannelsLast));
   const float* x = input.data_ptr<float>();
   float* y = out.data_ptr<float>();
@@ -159,19 +176,22 @@ at::Tensor PointwiseConvChannelsLast(const at::Tensor& input, const at::Tensor& 
       const float* a = x + r0 * lda;
       int64_t stride = lda;
       if (activate) {
-        Activate(a, lda, rows, k, sc.data_ptr<float>(), sh.data_ptr<float>(), relu, activated.data());
+        Activate(a, lda, rows, k, idx.defined() ? idx.data_ptr<int64_t>() : nullptr, sc.data_ptr<float>(), sh.data_ptr<float>(),
+                 relu, activated.data());
         a = activated.data();
         stride = k;
       }
-      for (int64_t p = 0; p < panels; ++p) {
-        const int64_t valid = std::min(kPanel, cout - p * kPanel);
-        const float* b = packed.data() + p * k * kPanel;
-        const float* pb = paddedBias.data() + p * kPanel;
-        float* c = y + r0 * cout + p * kPanel;
-        for (int64_t r = 0; r < rows; r += kRows) {
-          const int64_t mr = std::min(kRows, rows - r);
-          const MicroFn run = valid > kLanes ? MicroFor<2>(mr) : MicroFor<1>(mr);
-          run(a + r * stride, stride, b, k, pb, c + r * cout, cout, valid);
+      for (int64_t g = 0; g < groups; ++g) {
+        for (int64_t p = 0; p < panels; ++p) {
+          const int64_t valid = std::min(kPanel, og - p * kPanel);
+          const float* b = packed.data() + (g * panels + p) * kg * kPanel;
+          const float* pb = paddedBias.data() + (g * panels + p) * kPanel;
+          float* c = y + r0 * cout + g * og + p * kPanel;
+          for (int64_t r = 0; r < rows; r += kRows) {
+            const int64_t mr = std::min(kRows, rows - r);
+            const MicroFn run = valid > kLanes ? MicroFor<2>(mr) : MicroFor<1>(mr);
+            run(a + r * stride + g * kg, stride, b, kg, pb, c + r * cout, cout, valid);
+          }
         }
       }
     }

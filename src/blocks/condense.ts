@@ -223,12 +223,19 @@ export class CondenseConv extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const picked = x.indexSelect(1, this.index);
-    const y = runInOrder([this.norm, this.relu, this.conv], picked);
-    picked.dispose();
+    // At inference the gather, BN and ReLU are applied as the conv reads its input (leanconv's 1x1 kernel).
+    const fused = foldsForInference(this) && ![this.norm, this.relu, this.conv].some(isWatched);
+    const y = fused ? preActivatedConv(this.norm, this.conv, x, this.conv.weight, this.index) : this.gatherAndConv(x);
     const out = F.channelShuffle(y, this.groups);
     y.dispose();
     return out;
+  }
+
+  private gatherAndConv(x: Tensor): Tensor {
+    const picked = x.indexSelect(1, this.index);
+    const y = runInOrder([this.norm, this.relu, this.conv], picked);
+    picked.dispose();
+    return y;
   }
 
   override extraRepr(): string {

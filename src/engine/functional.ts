@@ -41,10 +41,13 @@ export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {
  * affine map (scale, shift: one value per input channel). At inference on channels-last float32 input, 1x1 convs
  * and 3x3 grouped convs apply it while reading the input (`nativeKernel` pointwiseConv, groupedConv), so the
  * activated copy is never written; otherwise it runs as a BN-ReLU pass then the conv, with gradients if any.
+ * `inputIndex` (int64): the conv reads these input channels (a gather, as CondenseNet's converted layers), and
+ * scale and shift have one value per gathered channel; the 1x1 kernel gathers as it reads.
  */
-export function affineReluConv2d(input: Tensor, scale: Tensor, shift: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
+export function affineReluConv2d(input: Tensor, scale: Tensor, shift: Tensor, weight: Tensor, options: Conv2dOptions & { inputIndex?: Tensor } = {}): Tensor {
   return new Tensor(native.affineReluConv2d(input.handle, scale.handle, shift.handle, weight.handle, options.bias?.handle,
-    pair(options.stride ?? 1, 'stride'), pair(options.padding ?? 0, 'padding'), pair(options.dilation ?? 1, 'dilation'), options.groups ?? 1));
+    pair(options.stride ?? 1, 'stride'), pair(options.padding ?? 0, 'padding'), pair(options.dilation ?? 1, 'dilation'), options.groups ?? 1,
+    options.inputIndex?.handle));
 }
 
 /**
@@ -209,6 +212,19 @@ export function channelShuffle(x: Tensor, groups: number): Tensor {
   const [n, c, ...rest] = x.shape as number[];
   if (!Number.isInteger(groups) || groups < 1 || c! % groups !== 0) throw new RangeError(`channelShuffle: groups=${groups} must divide the ${c} channels`);
   if (groups === 1) return x.view(x.shape);
+  if (rest.length === 2 && x.isContiguous('channelsLast') && !x.isContiguous()) {
+    // Channels-last: shuffle each pixel's row of channels and keep the layout (the NCHW route below would
+    // return an NCHW tensor, and every conv after it would convert back).
+    const [h, w] = rest as [number, number];
+    const rows = x.permute([0, 2, 3, 1]);
+    const grouped = rows.view([n!, h, w, groups, c! / groups]);
+    const swapped = grouped.transpose(3, 4);
+    const packed = swapped.contiguous();
+    const flat = packed.view([n!, h, w, c!]);
+    const out = flat.permute([0, 3, 1, 2]);
+    for (const t of [rows, grouped, swapped, packed, flat]) t.dispose();
+    return out;
+  }
   const grouped = x.view([n!, groups, c! / groups, ...rest]);
   const swapped = grouped.transpose(1, 2);
   const packed = swapped.contiguous();

@@ -125,9 +125,9 @@ class AffineMap {
 
 /**
  * conv(relu(bn(x))) as one F.affineReluConv2d (the BN's affine map cached on the BN); `weight` replaces the
- * conv's own (a masked kernel, for instance).
+ * conv's own (a masked kernel, for instance); with `inputIndex` the BN and conv see x's channels inputIndex.
  */
-export function preActivatedConv(bn: BatchNorm2d, conv: Conv2d, x: Tensor, weight: Tensor = conv.weight): Tensor {
+export function preActivatedConv(bn: BatchNorm2d, conv: Conv2d, x: Tensor, weight: Tensor = conv.weight, inputIndex?: Tensor): Tensor {
   const sources = [bn.weight, bn.bias, bn.running_mean, bn.running_var];
   const affine = bn.evalCache.get('affineMap', sources, () => noGrad(() => {
     // scale = γ/√(σ²+ε), shift = β − μ·scale, in float64 as foldBatchNorm.
@@ -144,7 +144,9 @@ export function preActivatedConv(bn: BatchNorm2d, conv: Conv2d, x: Tensor, weigh
     for (const t of [variance, shifted, std, gamma, scale64, mean, centre, shift64, beta]) if (t !== scale && t !== shift) t?.dispose();
     return new AffineMap(keep(scale!), keep(shift!));
   }));
-  return F.affineReluConv2d(x, affine.scale, affine.shift, weight, { bias: conv.bias, stride: conv.stride, padding: conv.padding, dilation: conv.dilation, groups: conv.groups });
+  return F.affineReluConv2d(x, affine.scale, affine.shift, weight, {
+    bias: conv.bias, stride: conv.stride, padding: conv.padding, dilation: conv.dilation, groups: conv.groups, inputIndex,
+  });
 }
 
 /** conv then bn, computed as one conv with the BN folded in (cached on the conv). */
