@@ -290,6 +290,15 @@ describe('pre-activated convs and dense blocks at inference', () => {
       assert.equal(fused.ops.get('cat') ?? 0, gateCats, `${name}: none from the dense connectivity`);
       const scale = Math.max(1, plain.out.abs().max().item());
       assert.ok(maxAbsDiff(fused.out, plain.out) < 1e-5 * scale, `${name}: output differs by ${maxAbsDiff(fused.out, plain.out)}`);
+      // Without leanconv's conv kernels (a CPU without AVX2) libtorch reads the buffer's strided views.
+      const kernels = ['pointwiseConv', 'groupedConv', 'attentionPool'] as const;
+      const previous = kernels.map((k) => lc.nativeKernel(k, false));
+      try {
+        const generic = lc.noGrad(() => model.forward(x));
+        assert.ok(maxAbsDiff(generic, plain.out) < 1e-5 * scale, `${name} without the kernels: output differs by ${maxAbsDiff(generic, plain.out)}`);
+      } finally {
+        kernels.forEach((k, i) => lc.nativeKernel(k, previous[i]));
+      }
       model.dispose();
     }
   });
