@@ -76,6 +76,21 @@ describe('autograd', () => {
     assert.throws(() => lc.noGrad((async () => 1) as never), /synchronous/);
     assert.equal(lc.isGradEnabled(), true);
   });
+
+  test("isGradEnabled (a JS mirror of the flag) agrees with libtorch's own in every scope, also after a backward and an optimizer step", () => {
+    const native = (): boolean => lc.tidy(() => tensor([1], { requiresGrad: true }).mul(2).requiresGrad);
+    assert.equal(lc.isGradEnabled(), native());
+    lc.noGrad(() => {
+      assert.equal(lc.isGradEnabled(), false);
+      assert.equal(native(), false);
+      lc.enableGrad(() => assert.equal(lc.isGradEnabled(), native()));
+    });
+    const w = tensor([1, 2], { requiresGrad: true });
+    w.mul(w).sum().backward();
+    new lc.SGD([w], { lr: 0.1, momentum: 0.9 }).step();
+    assert.equal(lc.isGradEnabled(), true);
+    assert.equal(native(), true);
+  });
 });
 
 describe('tidy scopes and disposal', () => {

@@ -1,17 +1,23 @@
 // Grad-mode scopes. libtorch's grad mode is a thread-local flag; these helpers restore it even on errors.
 import { native } from './native.js';
 
-export const isGradEnabled = (): boolean => native.isGradEnabled();
+// A mirror of this thread's flag, read without a native call (inference paths ask several times per layer). Every
+// change goes through withGradMode, and native ops that switch it internally restore it before returning.
+let gradEnabled: boolean = native.isGradEnabled();
+
+export const isGradEnabled = (): boolean => gradEnabled;
 
 function withGradMode<T>(enabled: boolean, fn: () => T): T {
-  const previous = native.isGradEnabled();
+  const previous = gradEnabled;
   native.setGradEnabled(enabled);
+  gradEnabled = enabled;
   try {
     const result = fn();
     if (result instanceof Promise) throw new TypeError('grad-mode scopes take synchronous functions (the mode is global while they run)');
     return result;
   } finally {
     native.setGradEnabled(previous);
+    gradEnabled = previous;
   }
 }
 
