@@ -215,6 +215,9 @@ BlockChoice ChooseBlock(int64_t co) {
   for (int64_t vb : {4, 3, 2, 1}) {
     for (int64_t ob : {12, 9, 8, 6, 4, 3, 2, 1}) {
       if (co % ob != 0 || ob * vb > kAccumulators || ob * vb <= best.outputs * best.vectors) continue;
+      // The block's accumulators plus the operands it reuses (its input vectors or its weights) must fit in 15
+      // of the 16 registers: 3 x 4 needs 17, and spills cost more than the fewer accumulators of 3 x 3.
+      if (std::min(ob, vb) + 1 + ob * vb > 15) continue;
       BlockFn fn = vb == 4 ? BlockFor<4>(ob) : vb == 3 ? BlockFor<3>(ob) : vb == 2 ? BlockFor<2>(ob) : BlockFor<1>(ob);
       if (fn != nullptr) best = {fn, BlockFor<1>(ob), ob, vb};
     }
