@@ -1,4 +1,4 @@
-// Inference-only 1x1 convolution (stride 1, groups 1) on channels-last float32 inputs, optionally with the
+// Inference-only 1x1 convolution (stride 1, any groups) on channels-last float32 inputs, optionally with the
 // pre-activation in front of it: conv1x1(relu(x·scale + shift)) (see kernels.h).
 // A channels-last [N, C, H, W] tensor is a row-major [M, C] matrix (M = N·H·W), so the conv is the GEMM
 // [M, C] x [C, Cout]. Densely connected networks (DenseNet, CondenseNet, HCGNet) apply an eval-mode BN +
@@ -6,7 +6,9 @@
 // activated copy and the conv reads it back, the widest tensors of the model each time. Here each thread
 // activates a block of rows into a buffer that stays in its L2 and multiplies it from there, so the
 // activated copy never reaches memory. The rows may also be a channel-prefix view of a wider tensor (a
-// dense block's preallocated output, see DenseBlock): any row stride >= C.
+// dense block's preallocated output, see DenseBlock): any row stride >= C. Groups are GEMMs on column slices of the
+// activated rows, and an optional channel index gathers the input as it is activated (CondenseNet's converted
+// layers: gather -> BN -> ReLU -> group conv in one pass over the input).
 // Register block: 6 rows x 16 output channels (12 accumulators), each input value broadcast once per
 // 2 vectors of packed weights, as BLIS's Haswell kernel.
 #include <ATen/Parallel.h>

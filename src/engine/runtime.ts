@@ -129,8 +129,8 @@ export function buildInfo(): BuildInfo {
  * - dilatedDepthwiseConv: the weight gradient of a dilated depthwise conv, as an undilated one over phases.
  * - groupedConv: a 3x3 grouped conv with at least 2 inputs and at most 12 outputs per group (HCGNet's squeeze cells) on channels-last
  *   float32 input when no gradient is recorded, computed directly (x86-64 with AVX2 and FMA).
- * - pointwiseConv: a 1x1 conv (stride 1, groups 1) on channels-last float32 input when no gradient is recorded, with the
- *   pre-activation BN-ReLU of F.affineReluConv2d applied on the fly (x86-64 with AVX2 and FMA).
+ * - pointwiseConv: a 1x1 conv (stride 1, any groups) on channels-last float32 input when no gradient is recorded, with the
+ *   pre-activation BN-ReLU (and channel gather) of F.affineReluConv2d applied on the fly (x86-64 with AVX2 and FMA).
  * - attentionPool: F.attentionPool2d on channels-last float32 input when no gradient is recorded, in two passes over
  *   the map (x86-64 with AVX2 and FMA).
  */
