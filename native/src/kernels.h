@@ -96,8 +96,8 @@ KernelToggle& GroupedConvChannelsLastToggle();  // LEANCONV_NATIVE_GROUPED_CONV
 
 // A 1x1 conv (stride 1, any groups) on channels-last float32 rows when no gradient is recorded: inference.
 // The rows may be a channel prefix of a wider channels-last tensor (row stride >= channels). With `index`
-// defined, the conv reads input channels index[0..k) (a gather, as CondenseNet's converted layers do); with
-// scale and shift defined, it computes conv1x1(x·scale + shift, then ReLU if relu) per (gathered) input
+// defined (with scale and shift), the conv reads input channels index[0..k) (a gather, as CondenseNet's converted
+// layers do); with scale and shift defined, it computes conv1x1(x·scale + shift, then ReLU if relu) per (gathered) input
 // channel, the eval-mode BN-ReLU of a pre-activation conv, without writing the activated input to memory.
 // inputChannels: the channels the conv sees (index.numel() with a gather, else the input's).
 bool PointwiseConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,

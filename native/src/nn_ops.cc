@@ -1,4 +1,6 @@
 // Neural-network functional ops: convolution, normalisation, pooling, activations and losses.
+#include <algorithm>
+
 #include "common.h"
 #include "kernels.h"
 
@@ -77,8 +79,13 @@ LC_OP(affineReluConv2d) {
   if (input.dim() != 4) throw ArgumentError("expected a 4-D input [N, C, H, W], got " + std::to_string(input.dim()) + " dims");
   if (index) {
     if (index->dim() != 1 || index->scalar_type() != at::kLong) throw ArgumentError("index must be a 1-D int64 tensor");
-    if (index->numel() > 0 && (index->min().item<int64_t>() < 0 || index->max().item<int64_t>() >= input.size(1))) {
-      throw ArgumentError("index holds channels outside [0, " + std::to_string(input.size(1)) + ")");
+    // A plain loop (no reductions dispatched per call); index_select checks an index on another device itself.
+    if (index->device().is_cpu()) {
+      const at::Tensor indices = index->contiguous();
+      const int64_t* v = indices.data_ptr<int64_t>();
+      if (std::any_of(v, v + indices.numel(), [&](int64_t i) { return i < 0 || i >= input.size(1); })) {
+        throw ArgumentError("index holds channels outside [0, " + std::to_string(input.size(1)) + ")");
+      }
     }
   }
   const int64_t c = index ? index->numel() : input.size(1);

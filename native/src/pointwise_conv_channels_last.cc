@@ -148,7 +148,8 @@ at::Tensor PointwiseConvChannelsLast(const at::Tensor& input, const at::Tensor& 
   const int64_t k = index.defined() ? index.numel() : input.size(1);  // columns of the (gathered) input
   const int64_t kg = k / groups, og = cout / groups;                   // per group
   const int64_t m = n * h * w, lda = ChannelRowStride(input), panels = (og + kPanel - 1) / kPanel;
-  const bool activate = scale.defined() || index.defined();
+  // A gather comes with the pre-activation (affineReluConv2d), so scale and shift are defined with an index.
+  const bool activate = scale.defined();
   // Weights as panels of 16 output channels of one group, [group][panel][kg][16], zero beyond the group's
   // outputs; bias likewise, [group][panel][16].
   std::vector<float> packed(static_cast<size_t>(groups * panels * kg * kPanel), 0.f);
@@ -163,9 +164,8 @@ at::Tensor PointwiseConvChannelsLast(const at::Tensor& input, const at::Tensor& 
       if (bc.defined()) paddedBias[panel * kPanel + lane] = bc.data_ptr<float>()[o];
     }
   }
-  // Without a pre-activation, a gather alone: scale 1, shift 0.
-  const at::Tensor sc = scale.defined() ? scale.contiguous() : (activate ? at::ones({k}, input.options()) : at::Tensor());
-  const at::Tensor sh = scale.defined() ? shift.contiguous() : (activate ? at::zeros({k}, input.options()) : at::Tensor());
+  TORCH_CHECK(activate || !index.defined(), "PointwiseConvChannelsLast: a gather needs the pre-activation's scale and shift");
+  const at::Tensor sc = activate ? scale.contiguous() : at::Tensor(), sh = activate ? shift.contiguous() : at::Tensor();
   const at::Tensor idx = index.defined() ? index.contiguous() : at::Tensor();
   at::Tensor out = at::empty({n, cout, h, w}, input.options().memory_format(at::MemoryFormat::ChannelsLast));
   const float* x = input.data_ptr<float>();

@@ -27,7 +27,8 @@ export function isReparameterizable(m: Module): m is Module & Reparameterizable 
  * training, while tracing, with a watched submodule, or for a conversion that changes the function).
  */
 export function cachedDeployForm(block: Module & Reparameterizable): Module | undefined {
-  if (!foldsForInference(block) || !isExactDeploy(block) || block.modules().some(isWatched)) return undefined;
+  // A watcher on the block itself sees the same output either way; one on a submodule needs it to run.
+  if (!foldsForInference(block) || !isExactDeploy(block) || block.modules().some((m) => m !== block && isWatched(m))) return undefined;
   const sources = [...block.parameters(), ...block.namedBuffers().map(([, b]) => b)];
   return block.evalCache.get('deployForm', sources, () => {
     const deployed = block.toDeploy().toMemoryFormat(block.memoryFormat).eval();

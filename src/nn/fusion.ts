@@ -31,26 +31,39 @@ export function foldsForInference(m: Module): boolean {
 }
 
 /**
- * A conv followed by an eval-mode BN as one kernel and bias (float64):
- * W' = W·γ/√(σ²+ε), b' = β + (b − μ)·γ/√(σ²+ε), with the BN's own ε. Caller owns the results.
+ * An eval-mode BN as its per-channel affine map y = x·scale + shift (float64): scale = γ/√(σ²+ε), shift =
+ * β − μ·scale, with the BN's own ε. Caller owns the results.
  */
-export function foldBatchNorm(conv: Conv2d, bn: BatchNorm2d): [Tensor, Tensor] {
+export function batchNormAffine(bn: BatchNorm2d): [Tensor, Tensor] {
   return noGrad(() => {
-    const mean = bn.running_mean.double();
     const variance = bn.running_var.double();
     const shifted = variance.add(bn.eps);
     const std = shifted.sqrt();
-    const gamma = bn.weight ? bn.weight.double() : undefined;
+    const gamma = bn.weight?.double();
     const scale = gamma ? gamma.div(std) : std.reciprocal();
+    const mean = bn.running_mean.double();
+    const centre = mean.mul(scale);
+    const beta = bn.bias?.double();
+    const shift = beta ? beta.sub(centre) : centre.neg();
+    for (const t of [variance, shifted, std, gamma, mean, centre, beta]) t?.dispose();
+    return [scale, shift];
+  });
+}
+
+/**
+ * A conv followed by an eval-mode BN as one kernel and bias (float64): W' = W·scale, b' = b·scale + shift with
+ * the BN's affine map (batchNormAffine). Caller owns the results.
+ */
+export function foldBatchNorm(conv: Conv2d, bn: BatchNorm2d): [Tensor, Tensor] {
+  return noGrad(() => {
+    const [scale, shift] = batchNormAffine(bn);
     const weight = conv.weight.double().mul_(scale.view([-1, 1, 1, 1]));
-    const bias = conv.bias ? conv.bias.double().sub_(mean) : mean.neg();
-    bias.mul_(scale);
-    if (bn.bias) {
-      const beta = bn.bias.double();
-      bias.add_(beta);
-      beta.dispose();
+    if (!conv.bias) {
+      scale.dispose();
+      return [weight, shift];
     }
-    for (const t of [mean, variance, shifted, std, gamma, scale]) t?.dispose();
+    const bias = conv.bias.double().mul_(scale).add_(shift);
+    for (const t of [scale, shift]) t.dispose();
     return [weight, bias];
   });
 }
@@ -130,18 +143,9 @@ class AffineMap {
 export function preActivatedConv(bn: BatchNorm2d, conv: Conv2d, x: Tensor, weight: Tensor = conv.weight, inputIndex?: Tensor): Tensor {
   const sources = [bn.weight, bn.bias, bn.running_mean, bn.running_var];
   const affine = bn.evalCache.get('affineMap', sources, () => noGrad(() => {
-    // scale = γ/√(σ²+ε), shift = β − μ·scale, in float64 as foldBatchNorm.
-    const variance = bn.running_var.double();
-    const shifted = variance.add(bn.eps);
-    const std = shifted.sqrt();
-    const gamma = bn.weight?.double();
-    const scale64 = gamma ? gamma.div(std) : std.reciprocal();
-    const mean = bn.running_mean.double();
-    const centre = mean.mul(scale64);
-    const beta = bn.bias?.double();
-    const shift64 = beta ? beta.sub(centre) : centre.neg();
-    const [scale, shift] = [scale64, shift64].map((t) => t.to({ dtype: bn.running_var.dtype }));
-    for (const t of [variance, shifted, std, gamma, scale64, mean, centre, shift64, beta]) if (t !== scale && t !== shift) t?.dispose();
+    const map64 = batchNormAffine(bn);
+    const [scale, shift] = map64.map((t) => t.to({ dtype: bn.running_var.dtype }));
+    for (const t of map64) if (t !== scale && t !== shift) t.dispose();
     return new AffineMap(keep(scale!), keep(shift!));
   }));
   return F.affineReluConv2d(x, affine.scale, affine.shift, weight, {
