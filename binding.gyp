@@ -17,6 +17,7 @@
         "native/src/grouped_conv_channels_last.cc",
         "native/src/pointwise_conv_channels_last.cc",
         "native/src/attention_pool.cc",
+        "native/src/winograd_conv_channels_last.cc",
         "native/src/distributed.cc"
       ],
       "include_dirs": [

@@ -1,7 +1,7 @@
 // What leanconv's own kernels (engine nativeKernel) buy over libtorch's: the same model, batch and layout
 // (leanconv's defaults: channels-last for conv models) in one process, training steps with each kernel on
 // and off interleaved (the machines are shared and noisy), medians; then each kernel's shapes alone.
-//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--kernels channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv]
+//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--kernels channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv,attentionPool,winogradConv]
 //                              [--batch 64] [--reps 8] [--threads 2] [--out kernels]
 // Writes bench/results/<out>.md and <out>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { interleaved } from './common.js';
 const { values: args } = parseArgs({
   options: {
     models: { type: 'string', default: 'cifar_quick,resnet20,hcgnet_a1,densenet_bc_100,condensenet86' },
-    kernels: { type: 'string', default: 'channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv' },
+    kernels: { type: 'string', default: 'channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv,winogradConv' },
     batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '8' }, threads: { type: 'string', default: '2' }, out: { type: 'string', default: 'kernels' },
   },
 });
@@ -57,10 +57,10 @@ function inferStep(name: string): () => void {
   return () => tidy(() => noGrad(() => void model.forward(x)));
 }
 
-// Which steps each kernel can change: the dilated conv's is a gradient, the grouped conv runs only when no
-// gradient is recorded, the batch norm runs in both.
+// Which steps each kernel can change: the dilated conv's is a gradient, the grouped and 1x1 convs and the
+// attention pooling run only when no gradient is recorded, the batch norm and the Winograd conv in both.
 const MODES: Record<NativeKernel, ('train' | 'infer')[]> = {
-  channelsLastBatchNorm: ['train', 'infer'], dilatedDepthwiseConv: ['train'], groupedConv: ['infer'], pointwiseConv: ['infer'], attentionPool: ['infer'],
+  channelsLastBatchNorm: ['train', 'infer'], dilatedDepthwiseConv: ['train'], groupedConv: ['infer'], pointwiseConv: ['infer'], attentionPool: ['infer'], winogradConv: ['train', 'infer'],
 };
 const models = args.models!.split(',').flatMap((name) => KERNELS.flatMap((kernel) => {
   // Two model instances so that each variant keeps its own state; both start from the same weights.
@@ -135,6 +135,33 @@ const pointwiseConv = !KERNELS.includes('pointwiseConv') ? [] : pointwiseShapes.
   return { shape: [n!, c!, h!, w!], cout: cout!, libtorchMs: plain.libtorch, leanconvMs: plain.leanconv, preActLibtorchMs: fused.libtorch, preActLeanconvMs: fused.leanconv };
 });
 
+// Dense 3x3 convs (stride 1, padding 1): CIFAR ResNets' three widths, the main job's (Fashion-MNIST, 28x28)
+// and a WRN-16-4-style wide one. Inference alone and with the residual-block epilogue relu(conv + residual)
+// (libtorch: the conv, then add_ and relu_), and a training forward + backward (input and weight gradients).
+const winogradShapes = [[128, 16, 32, 32, 16], [128, 32, 16, 16, 32], [128, 64, 8, 8, 64], [128, 16, 28, 28, 16],
+  [128, 32, 14, 14, 32], [128, 64, 7, 7, 64], [128, 64, 32, 32, 64]];
+const winogradConv = !KERNELS.includes('winogradConv') ? [] : winogradShapes.map(([n, c, h, w, cout]) => {
+  const x = randn([n!, c!, h!, w!]).contiguous('channelsLast');
+  const weight = randn([cout!, c!, 3, 3]).mul(0.1).contiguous('channelsLast');
+  const bias = randn([cout!]);
+  const residual = randn([n!, cout!, h!, w!]).contiguous('channelsLast');
+  const g = randn([n!, cout!, h!, w!]).contiguous('channelsLast');
+  const infer = () => tidy(() => noGrad(() => void F.conv2d(x, weight, { bias, padding: 1 })));
+  const epilogue = () => tidy(() => noGrad(() => void F.conv2d(x, weight, { bias, padding: 1, residual, relu: true })));
+  const train = () => tidy(() => {
+    const input = x.detach().requiresGrad_(true);
+    const w0 = weight.detach().requiresGrad_(true);
+    F.conv2d(input, w0, { padding: 1 }).backward(g);
+  });
+  const inferMs = compare('winogradConv', infer, infer, 3 * reps);
+  const epilogueMs = compare('winogradConv', epilogue, epilogue, 3 * reps);
+  const trainMs = compare('winogradConv', train, train, 3 * reps);
+  return {
+    shape: [n!, c!, h!, w!], cout: cout!, libtorchMs: inferMs.libtorch, leanconvMs: inferMs.leanconv, epilogueLibtorchMs: epilogueMs.libtorch,
+    epilogueLeanconvMs: epilogueMs.leanconv, trainLibtorchMs: trainMs.libtorch, trainLeanconvMs: trainMs.leanconv,
+  };
+});
+
 const ms = (v: number): string => `${v.toFixed(2)} ms`;
 const speedup = (libtorch: number, leanconv: number): string => `${(libtorch / leanconv).toFixed(2)}x`;
 /** A per-shape table (nothing when the kernel was not asked for): title, header, one row per result. */
@@ -150,7 +177,7 @@ const lines = [
   '',
   `Command: \`${command}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; threads ${args.threads}.`,
-  "Kernels: channelsLastBatchNorm (BatchNorm on channels-last input: training mode, and eval mode without gradients), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient), groupedConv (a 3x3 grouped conv with few outputs per group, without gradients), pointwiseConv (a 1x1 conv without gradients, with or without the pre-activation BN + ReLU in front). Models run with leanconv's defaults (channels-last for conv models).",
+  "Kernels: channelsLastBatchNorm (BatchNorm on channels-last input: training mode, and eval mode without gradients), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient), groupedConv (a 3x3 grouped conv with few outputs per group, without gradients), pointwiseConv (a 1x1 conv without gradients, with or without the pre-activation BN + ReLU in front), attentionPool (HCGNet's spatial-softmax pooling without gradients), winogradConv (a 3x3 stride-1 conv by Winograd's F(2x2, 3x3): forward, input and weight gradients, and the residual-block epilogue at inference). Models run with leanconv's defaults (channels-last for conv models).",
   `Cells: median of ${reps} training steps (forward, loss, backward, SGD) or eval-mode forwards without gradients (infer) at batch ${batch} after 3 warm-up rounds, with one kernel switched off (libtorch's) or on, the other kernels on, the two variants interleaved. Speedup = libtorch / leanconv.`,
   '',
   '| model | kernel | mode | step, libtorch | step, leanconv kernel | speedup |',
@@ -168,9 +195,13 @@ const lines = [
   ...section(pointwiseConv, `1x1 conv without bias, forward without gradients, channels-last, median of ${3 * reps}; then with the pre-activation relu(x·scale + shift) in front (F.affineReluConv2d: libtorch runs leanconv's BN + ReLU pass, then the conv):`,
     ['input [N, C, H, W]', 'outputs', 'conv, libtorch', 'conv, leanconv', 'speedup', 'BN-ReLU-conv, libtorch', 'BN-ReLU-conv, leanconv', 'speedup'],
     (r) => [`[${r.shape.join(', ')}]`, String(r.cout), ms(r.libtorchMs), ms(r.leanconvMs), speedup(r.libtorchMs, r.leanconvMs), ms(r.preActLibtorchMs), ms(r.preActLeanconvMs), speedup(r.preActLibtorchMs, r.preActLeanconvMs)]),
+  ...section(winogradConv, `3x3 conv, stride 1, padding 1, channels-last, median of ${3 * reps}: forward with bias without gradients, the same with the epilogue relu(conv + residual), and a training forward + backward (input and weight gradients):`,
+    ['input [N, C, H, W]', 'outputs', 'forward, libtorch', 'forward, leanconv', 'speedup', '+ epilogue, libtorch', '+ epilogue, leanconv', 'speedup', 'training, libtorch', 'training, leanconv', 'speedup'],
+    (r) => [`[${r.shape.join(', ')}]`, String(r.cout), ms(r.libtorchMs), ms(r.leanconvMs), speedup(r.libtorchMs, r.leanconvMs), ms(r.epilogueLibtorchMs), ms(r.epilogueLeanconvMs),
+      speedup(r.epilogueLibtorchMs, r.epilogueLeanconvMs), ms(r.trainLibtorchMs), ms(r.trainLeanconvMs), speedup(r.trainLibtorchMs, r.trainLeanconvMs)]),
   '',
 ];
 process.stdout.write(lines.join('\n'));
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(`bench/results/${args.out}.md`, lines.join('\n'));
-writeFileSync(`bench/results/${args.out}.json`, JSON.stringify({ command, date: new Date().toISOString(), threads: Number(args.threads), batch, models, batchNorm, dilatedConv, groupedConv, pointwiseConv }, null, 2) + '\n');
+writeFileSync(`bench/results/${args.out}.json`, JSON.stringify({ command, date: new Date().toISOString(), threads: Number(args.threads), batch, models, batchNorm, dilatedConv, groupedConv, pointwiseConv, winogradConv }, null, 2) + '\n');

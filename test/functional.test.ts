@@ -347,6 +347,117 @@ describe("leanconv's channels-last 1x1 conv and pre-activated convs (inference)"
   });
 });
 
+describe("leanconv's Winograd 3x3 conv (channels-last, forward and gradients)", () => {
+  const run = (useKernel: boolean, fn: () => lc.Tensor) => runWith('winogradConv', useKernel, fn);
+  /** Winograd's transforms round differently from a direct conv; a wrong tap, tile or channel is off by O(1). */
+  const close = (ours: lc.Tensor, theirs: lc.Tensor, what: string, relative = 2e-5) => {
+    assert.deepEqual(ours.shape, theirs.shape, what);
+    const tolerance = relative * Math.max(1, theirs.abs().max().item());
+    assert.ok(maxAbsDiff(ours, theirs) < tolerance, `${what}: max |diff| ${maxAbsDiff(ours, theirs)} (tolerance ${tolerance})`);
+  };
+  // [N, C, H, W, out channels]: ResNet-20's three widths, odd and non-square maps (tiles cut by the border), a 2x3
+  // map, 8 to 64 channels and more outputs than inputs (panels of 16 plus a half panel).
+  const cases = [[2, 16, 32, 32, 16], [2, 32, 16, 16, 32], [3, 64, 8, 8, 64], [2, 8, 7, 5, 24], [1, 16, 2, 3, 8], [3, 24, 9, 14, 40]];
+
+  test('inference: same outputs as libtorch, with and without bias, and with the fused epilogue relu(conv + residual)', () => {
+    for (const [n, c, h, w, cout] of cases) {
+      lc.manualSeed(11);
+      const x = lc.randn([n!, c!, h!, w!]).contiguous('channelsLast');
+      const weight = lc.randn([cout!, c!, 3, 3]).mul(0.2);
+      const residual = lc.randn([n!, cout!, h!, w!]).contiguous('channelsLast');
+      for (const bias of [lc.randn([cout!]), undefined]) {
+        const what = `[${[n, c, h, w].join(', ')}] -> ${cout}, bias=${bias !== undefined}`;
+        const conv = () => lc.noGrad(() => F.conv2d(x, weight, { bias, padding: 1 }));
+        const ours = run(true, conv);
+        const theirs = run(false, conv);
+        assert.equal(ours.runs, cpuHasKernel ? 1 : 0, `${what}: leanconv's kernel ran`);
+        assert.equal(theirs.runs, 0);
+        assert.ok(ours.y.isContiguous('channelsLast'), `${what}: channels-last output`);
+        close(ours.y, theirs.y, what);
+        const fused = run(true, () => lc.noGrad(() => F.conv2d(x, weight, { bias, padding: 1, residual, relu: true })));
+        assert.equal(fused.runs, cpuHasKernel ? 1 : 0, `${what}: the epilogue runs in the kernel`);
+        close(fused.y, theirs.y.add(residual).relu(), `${what}, epilogue`);
+        assert.ok(fused.y.min().item() >= 0, 'ReLU applied');
+      }
+    }
+  });
+
+  test('training: output, input, weight and bias gradients equal libtorch\'s', () => {
+    for (const [n, c, h, w, cout] of cases) {
+      lc.manualSeed(12);
+      const x0 = lc.randn([n!, c!, h!, w!]).contiguous('channelsLast');
+      const w0 = lc.randn([cout!, c!, 3, 3]).mul(0.2).contiguous('channelsLast');
+      const b0 = lc.randn([cout!]);
+      const g = lc.randn([n!, cout!, h!, w!]).contiguous('channelsLast');
+      const step = (useKernel: boolean) => {
+        const x = x0.detach().requiresGrad_(true), weight = w0.detach().requiresGrad_(true), bias = b0.detach().requiresGrad_(true);
+        const { y, runs } = run(useKernel, () => {
+          const out = F.conv2d(x, weight, { bias, padding: 1 });
+          out.backward(g);
+          return out;
+        });
+        return { y, runs, gx: x.grad!, gw: weight.grad!, gb: bias.grad! };
+      };
+      const ours = step(true);
+      const theirs = step(false);
+      const what = `[${[n, c, h, w].join(', ')}] -> ${cout}`;
+      assert.equal(ours.runs, cpuHasKernel ? 1 : 0, `${what}: leanconv's kernel ran`);
+      close(ours.y, theirs.y, `${what}: output`);
+      close(ours.gx, theirs.gx, `${what}: input gradient`);
+      // The weight gradient sums over every pixel of the batch, so its rounding grows with N·H·W.
+      close(ours.gw, theirs.gw, `${what}: weight gradient`, 1e-4);
+      close(ours.gb, theirs.gb, `${what}: bias gradient`, 1e-4);
+      assert.ok(ours.gx.isContiguous('channelsLast'), `${what}: channels-last input gradient`);
+      assert.ok(ours.gw.isContiguous('channelsLast'), `${what}: the weight gradient keeps the weight's layout`);
+    }
+  });
+
+  test("a changed weight is transformed again (the kernel caches each weight's transform by version)", () => {
+    const x = lc.randn([2, 16, 8, 8]).contiguous('channelsLast');
+    const weight = lc.randn([16, 16, 3, 3]);
+    const conv = () => lc.noGrad(() => F.conv2d(x, weight, { padding: 1 }));
+    const before = run(true, conv).y;
+    close(run(true, conv).y, before, 'the same weight again');
+    lc.noGrad(() => weight.mul_(-2));
+    const after = run(true, conv);
+    assert.equal(after.runs, cpuHasKernel ? 1 : 0);
+    close(after.y, before.mul(-2), 'after an in-place change of the weight');
+    close(after.y, run(false, conv).y, 'and libtorch agrees');
+  });
+
+  test('convs it does not take go to libtorch: NCHW, strided, unpadded, dilated, grouped, 5x5, channels not multiples of 8, float64; a wrong residual is an error', () => {
+    const x = lc.randn([2, 16, 8, 8]).contiguous('channelsLast');
+    const w = lc.randn([16, 16, 3, 3]);
+    const runs = (input: lc.Tensor, weight: lc.Tensor, options: lc.F.Conv2dOptions) => run(true, () => lc.noGrad(() => F.conv2d(input, weight, options))).runs;
+    assert.equal(runs(x, w, { padding: 1 }), cpuHasKernel ? 1 : 0, 'the reference case');
+    assert.equal(runs(x.contiguous(), w, { padding: 1 }), 0, 'NCHW');
+    assert.equal(runs(x, w, { padding: 1, stride: 2 }), 0, 'strided');
+    assert.equal(runs(x, w, {}), 0, 'no padding');
+    assert.equal(runs(x, w, { padding: 2, dilation: 2 }), 0, 'dilated');
+    assert.equal(runs(x, lc.randn([16, 8, 3, 3]), { padding: 1, groups: 2 }), 0, 'grouped');
+    assert.equal(runs(x, lc.randn([16, 16, 5, 5]), { padding: 1 }), 0, '5x5');
+    assert.equal(runs(lc.randn([2, 12, 8, 8]).contiguous('channelsLast'), lc.randn([16, 12, 3, 3]), { padding: 1 }), 0, '12 input channels');
+    assert.equal(runs(x, lc.randn([12, 16, 3, 3]), { padding: 1 }), 0, '12 output channels');
+    assert.equal(runs(x.to({ dtype: 'float64' }), w.to({ dtype: 'float64' }), { padding: 1 }), 0, 'float64');
+    // The epilogue outside the kernel: a stride-2 conv with a residual of its output's shape.
+    const strided = lc.noGrad(() => F.conv2d(x, w, { padding: 1, stride: 2, residual: lc.ones([2, 16, 4, 4]), relu: true }));
+    close(strided, lc.noGrad(() => F.conv2d(x, w, { padding: 1, stride: 2 }).add(1).relu()), 'epilogue after a libtorch conv');
+    assert.throws(() => lc.noGrad(() => F.conv2d(x, w, { padding: 1, residual: lc.ones([2, 16, 4, 4]) })), /residual has shape \[2, 16, 4, 4\].*output \[2, 16, 8, 8\]/);
+  });
+
+  test('with gradients recorded the epilogue is differentiable ops after the conv', () => {
+    const x = lc.randn([2, 8, 6, 6]).contiguous('channelsLast').requiresGrad_(true);
+    const w = lc.randn([8, 8, 3, 3]).requiresGrad_(true);
+    const r = lc.randn([2, 8, 6, 6]).requiresGrad_(true);
+    F.conv2d(x, w, { padding: 1, residual: r, relu: true }).sum().backward();
+    const x2 = x.detach().requiresGrad_(true), w2 = w.detach().requiresGrad_(true), r2 = r.detach().requiresGrad_(true);
+    F.conv2d(x2, w2, { padding: 1 }).add(r2).relu().sum().backward();
+    close(r.grad!, r2.grad!, 'residual gradient');
+    close(x.grad!, x2.grad!, 'input gradient');
+    close(w.grad!, w2.grad!, 'weight gradient', 1e-4);
+  });
+});
+
 describe('batch norm', () => {
   test('training normalises with batch statistics and updates running stats', () => {
     const x = tensor([[1, 2], [3, 6]], { dtype: 'float64' });

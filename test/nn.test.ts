@@ -248,12 +248,14 @@ describe('BN -> ReLU fusion (runInOrder)', () => {
   });
 });
 
+/** fn's output and how many times each native op ran during it. */
+function countOps(fn: () => lc.Tensor): { out: lc.Tensor; ops: Map<string, number> } {
+  const ops = new Map<string, number>();
+  const out = observeOps((op) => void ops.set(op, (ops.get(op) ?? 0) + 1), fn);
+  return { out, ops };
+}
+
 describe('pre-activated convs and dense blocks at inference', () => {
-  const countOps = (fn: () => lc.Tensor): { out: lc.Tensor; ops: Map<string, number> } => {
-    const ops = new Map<string, number>();
-    const out = observeOps((op) => void ops.set(op, (ops.get(op) ?? 0) + 1), fn);
-    return { out, ops };
-  };
 
   test('BN -> ReLU -> conv runs as one affineReluConv2d with the BN affine map cached, equal to the three ops', () => {
     lc.manualSeed(11);
@@ -326,6 +328,35 @@ describe('pre-activated convs and dense blocks at inference', () => {
 
 describe('inference-time BN folding', () => {
   const convsWithFolds = (m: nn.Module): nn.Conv2d[] => m.modules().filter((c): c is nn.Conv2d => c instanceof nn.Conv2d && c.evalCache.size > 0);
+
+  test("a ResNet block at inference adds its shortcut and applies its ReLUs in its folded convs (F.conv2d's epilogue)", () => {
+    const named = (ops: Map<string, number>, prefix: string): number => [...ops].reduce((n, [op, k]) => n + (op.startsWith(prefix) ? k : 0), 0);
+    lc.manualSeed(6);
+    const model = createModel('resnet20').toMemoryFormat('auto');
+    randomizeBatchNorms(model);
+    model.eval();
+    const x = model.formatInput(lc.randn([2, 3, 16, 16]));
+    const plain = countOps(() => lc.noGrad(() => nn.withoutEvalFusion(() => model.forward(x))));
+    // As written: a ReLU after the stem and two per block, and each of the 9 blocks' shortcut sums.
+    assert.equal(named(plain.ops, 'relu'), 19);
+    assert.equal(named(plain.ops, 'add'), 9);
+    lc.noGrad(() => model.forward(x)); // builds the folded kernels (their arithmetic has adds of its own)
+    const fused = countOps(() => lc.noGrad(() => model.forward(x)));
+    assert.equal(named(fused.ops, 'relu'), 0, 'every ReLU runs inside a conv');
+    assert.equal(named(fused.ops, 'add'), 0, 'every shortcut is added inside a conv');
+    const scale = Math.max(1, plain.out.abs().max().item());
+    assert.ok(maxAbsDiff(fused.out, plain.out) < 1e-5 * scale, `fused output differs by ${maxAbsDiff(fused.out, plain.out)}`);
+    // Without the Winograd kernel the same epilogue runs after libtorch's conv, inside the same op.
+    const previous = lc.nativeKernel('winogradConv', false);
+    try {
+      const generic = countOps(() => lc.noGrad(() => model.forward(x)));
+      assert.equal(named(generic.ops, 'add'), 0);
+      assert.ok(maxAbsDiff(generic.out, plain.out) < 1e-5 * scale, `without the kernel: output differs by ${maxAbsDiff(generic.out, plain.out)}`);
+    } finally {
+      lc.nativeKernel('winogradConv', previous);
+    }
+    model.dispose();
+  });
 
   test('an eval-mode forward without gradients folds every conv -> BN pair and equals the unfolded model', () => {
     lc.manualSeed(5);

@@ -20,6 +20,9 @@ at::Tensor Conv2d(const at::Tensor& input, const at::Tensor& weight, const c10::
   if (PointwiseConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups, input.size(1))) {
     return PointwiseConvChannelsLast(input, weight, bias, groups, at::Tensor(), at::Tensor(), at::Tensor(), false);
   }
+  if (WinogradConvApplies(input, weight, bias, stride, padding, dilation, groups)) {
+    return WinogradConv(input, weight, bias, at::Tensor(), false);
+  }
   // A 1x1 conv on 1x1 maps (the fully connected layers of gates and squeeze-excitation written as convs) is a
   // matrix product: libtorch's conv costs about 40 µs more per call there (oneDNN's setup), in both directions.
   if (input.dim() == 4 && input.size(2) == 1 && input.size(3) == 1 && weight.dim() == 4 && weight.size(2) == 1 &&
@@ -53,9 +56,35 @@ bool RecordsGrad(const at::Tensor& t) { return at::GradMode::is_enabled() && t.r
 
 }  // namespace
 
-// input, weight, bias?, stride[2], padding[2], dilation[2], groups
+// input, weight, bias?, stride[2], padding[2], dilation[2], groups, residual?, relu?
+// The epilogue: relu(conv + residual) (a post-activation residual block's end) in the conv's own pass where
+// leanconv's Winograd kernel takes the conv at inference, else as ops after it (in place when nothing records
+// a gradient).
 LC_OP(conv2d) {
-  LC_RET(Conv2d(T(info, 0), T(info, 1), OptT(info, 2), IList(info, 3), IList(info, 4), IList(info, 5), I(info, 6)));
+  const at::Tensor input = T(info, 0), weight = T(info, 1);
+  const c10::optional<at::Tensor> bias = OptT(info, 2), residual = OptT(info, 7);
+  const std::vector<int64_t> stride = IList(info, 3), padding = IList(info, 4), dilation = IList(info, 5);
+  const int64_t groups = I(info, 6);
+  const bool relu = !IsMissing(info, 8) && B(info, 8);
+  if (!residual && !relu) LC_RET(Conv2d(input, weight, bias, stride, padding, dilation, groups));
+  // (A Winograd conv's output has the input's size: stride 1, padding 1.)
+  const bool residualFits = !residual || (residual->dim() == 4 && residual->size(0) == input.size(0) &&
+                                          residual->size(1) == weight.size(0) && residual->size(2) == input.size(2) &&
+                                          residual->size(3) == input.size(3) && residual->scalar_type() == at::kFloat &&
+                                          residual->device().is_cpu());
+  if (residualFits && WinogradConvApplies(input, weight, bias, stride, padding, dilation, groups) && !RecordsGrad(input) &&
+      !RecordsGrad(weight) && !(bias && RecordsGrad(*bias)) && !(residual && RecordsGrad(*residual))) {
+    LC_RET(WinogradConv(input, weight, bias, residual.value_or(at::Tensor()), relu));
+  }
+  at::Tensor out = Conv2d(input, weight, bias, stride, padding, dilation, groups);
+  if (residual && residual->sizes() != out.sizes()) {
+    throw ArgumentError("conv2d: the residual has shape " + c10::str(residual->sizes()) + ", the conv's output " +
+                        c10::str(out.sizes()));
+  }
+  const bool inPlace = !RecordsGrad(out) && !(residual && RecordsGrad(*residual));
+  if (residual) out = inPlace ? out.add_(*residual) : out + *residual;
+  if (relu) out = inPlace ? at::relu_(out) : at::relu(out);
+  LC_RET(out);
 }
 
 // input, weight, bias?
@@ -142,8 +171,9 @@ KernelToggle& KernelNamed(const std::string& name) {
   if (name == "groupedConv") return GroupedConvChannelsLastToggle();
   if (name == "pointwiseConv") return PointwiseConvChannelsLastToggle();
   if (name == "attentionPool") return AttentionPoolToggle();
+  if (name == "winogradConv") return WinogradConvToggle();
   throw ArgumentError("unknown kernel '" + name +
-                      "' (known: channelsLastBatchNorm, dilatedDepthwiseConv, groupedConv, pointwiseConv, attentionPool)");
+                      "' (known: channelsLastBatchNorm, dilatedDepthwiseConv, groupedConv, pointwiseConv, attentionPool, winogradConv)");
 }
 }  // namespace
 

@@ -30,10 +30,24 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
-/** 2-D convolution: input [N, C, H, W], weight [O, C/groups, kH, kW]. */
-export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
+/** conv2d's epilogue: what is applied to the conv's output, in this order. */
+export interface ConvEpilogue {
+  /** Added to the output (same shape): a residual block's shortcut. */
+  residual?: Tensor;
+  /** ReLU last. */
+  relu?: boolean;
+}
+
+/**
+ * 2-D convolution: input [N, C, H, W], weight [O, C/groups, kH, kW]; with an epilogue, relu(conv + residual).
+ * A 3x3, stride-1, padding-1 conv on channels-last float32 input with channel counts multiples of 8 runs
+ * leanconv's Winograd kernel (`nativeKernel` winogradConv; forward and both gradients), which at inference
+ * applies the epilogue as it writes the output; otherwise the epilogue runs as ops after the conv.
+ */
+export function conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions & ConvEpilogue = {}): Tensor {
   return new Tensor(native.conv2d(input.handle, weight.handle, options.bias?.handle, pair(options.stride ?? 1, 'stride'),
-    pair(options.padding ?? 0, 'padding'), pair(options.dilation ?? 1, 'dilation'), options.groups ?? 1));
+    pair(options.padding ?? 0, 'padding'), pair(options.dilation ?? 1, 'dilation'), options.groups ?? 1,
+    options.residual?.handle, options.relu ?? false));
 }
 
 /**

@@ -134,7 +134,7 @@ export function buildInfo(): BuildInfo {
  * - attentionPool: F.attentionPool2d on channels-last float32 input when no gradient is recorded, in two passes over
  *   the map (x86-64 with AVX2 and FMA).
  */
-export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv' | 'pointwiseConv' | 'attentionPool';
+export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv' | 'pointwiseConv' | 'attentionPool' | 'winogradConv';
 /**
  * Turns one of leanconv's kernels on or off for the process (all are on unless an environment variable such as
  * LEANCONV_NATIVE_BATCHNORM=0, LEANCONV_NATIVE_DILATED_CONV=0, LEANCONV_NATIVE_GROUPED_CONV=0, LEANCONV_NATIVE_POINTWISE_CONV=0 or LEANCONV_NATIVE_ATTENTION_POOL=0 says otherwise) and returns

@@ -5,6 +5,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { constant_, kaimingNormal_ } from '../nn/init.js';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
+import { foldedConvBn, foldsConvBn, fusableRelu } from '../nn/fusion.js';
 import { Module } from '../nn/module.js';
 import type { FeatureSource, FeatureTaps } from './features.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
@@ -14,12 +15,23 @@ function projection(inChannels: number, outChannels: number, stride: number): Se
   return new Sequential(new Conv2d(inChannels, outChannels, 1, { stride, bias: false }), new BatchNorm2d(outChannels));
 }
 
-/** Adds the shortcut to the residual branch output in place, then ReLU (as torchvision). */
-function residualSum(branch: Tensor, x: Tensor, downsample: Module | undefined): Tensor {
+/**
+ * relu(branch(x) + shortcut(x)) (as torchvision), the branch being `layers` then the conv `last` and its BN. At
+ * inference the BN is folded into that conv, which adds the shortcut and applies the ReLU as it writes its
+ * output (F.conv2d's epilogue); otherwise the sum and the ReLU run in place on the branch's output.
+ */
+function residualSum(layers: readonly Module[], last: Module, lastBn: Module, relu: Module, x: Tensor, downsample: Module | undefined): Tensor {
   const shortcut = downsample ? downsample.forward(x) : x;
-  branch.add_(shortcut);
+  let out: Tensor;
+  if (foldsConvBn(last, lastBn) && fusableRelu(relu)) {
+    const h = runInOrder(layers, x);
+    out = foldedConvBn(last as Conv2d, lastBn, h, { residual: shortcut, relu: true });
+    h.dispose();
+  } else {
+    out = runInOrder([...layers, last, lastBn], x).add_(shortcut).relu_();
+  }
   if (shortcut !== x) shortcut.dispose();
-  return branch.relu_();
+  return out;
 }
 
 export class BasicBlock extends Module {
@@ -41,8 +53,7 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const branch = runInOrder([this.conv1, this.bn1, this.relu, this.conv2, this.bn2], x);
-    return residualSum(branch, x, this.downsample);
+    return residualSum([this.conv1, this.bn1, this.relu], this.conv2, this.bn2, this.relu, x, this.downsample);
   }
 }
 
@@ -79,8 +90,7 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const branch = runInOrder([this.conv1, this.bn1, this.relu, this.conv2, this.bn2, this.relu, this.conv3, this.bn3], x);
-    return residualSum(branch, x, this.downsample);
+    return residualSum([this.conv1, this.bn1, this.relu, this.conv2, this.bn2, this.relu], this.conv3, this.bn3, this.relu, x, this.downsample);
   }
 }
 

@@ -1,6 +1,6 @@
 // Containers: Sequential runs its children in order; ModuleList only holds them.
 import { Tensor } from '../engine/tensor.js';
-import { foldablePair, foldedConvBn, foldsForInference, fusableBnRelu, fusablePreActivation, preActivatedConv } from './fusion.js';
+import { foldedConvBn, foldsConvBn, fusableBnRelu, fusablePreActivation, fusableRelu, preActivatedConv } from './fusion.js';
 import type { BatchNorm2d, Conv2d } from './layers.js';
 import { Module } from './module.js';
 
@@ -48,9 +48,10 @@ export function runInOrder(modules: readonly Module[], x: Tensor): Tensor {
     if (fusablePreActivation(m, following, modules[i + 2])) {
       next = preActivatedConv(m as BatchNorm2d, modules[i + 2] as Conv2d, h);
       i += 2;
-    } else if (foldablePair(m, following) && foldsForInference(m) && foldsForInference(following)) {
-      next = foldedConvBn(m as Conv2d, following, h);
-      i++;
+    } else if (foldsConvBn(m, following)) {
+      const relu = fusableRelu(modules[i + 2]);
+      next = foldedConvBn(m as Conv2d, following, h, { relu });
+      i += relu ? 2 : 1;
     } else if (fusableBnRelu(m, following)) {
       next = m.forwardRelu(h);
       i++;

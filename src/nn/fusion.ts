@@ -90,6 +90,7 @@ export interface FoldedConvOptions {
  */
 export function runFoldedConv(
   owner: Module, key: string, sources: readonly (Tensor | undefined)[], fold: () => [Tensor, Tensor], like: Tensor, x: Tensor, options: FoldedConvOptions,
+  epilogue: F.ConvEpilogue = {},
 ): Tensor {
   const folded = owner.evalCache.get(key, sources, () => noGrad(() => {
     const [w64, b64] = fold();
@@ -99,7 +100,9 @@ export function runFoldedConv(
     for (const t of [w64, b64, w === weight ? undefined : w]) t?.dispose();
     return new FoldedConv(keep(weight), keep(bias));
   }));
-  return F.conv2d(x, folded.weight, { bias: folded.bias, stride: options.stride, padding: options.padding, dilation: options.dilation, groups: options.groups });
+  return F.conv2d(x, folded.weight, {
+    bias: folded.bias, stride: options.stride, padding: options.padding, dilation: options.dilation, groups: options.groups, ...epilogue,
+  });
 }
 
 /** Whether `next` is a BN that `conv`'s output can be folded into (channel counts agree). */
@@ -153,8 +156,19 @@ export function preActivatedConv(bn: BatchNorm2d, conv: Conv2d, x: Tensor, weigh
   });
 }
 
-/** conv then bn, computed as one conv with the BN folded in (cached on the conv). */
-export function foldedConvBn(conv: Conv2d, bn: BatchNorm2d, x: Tensor): Tensor {
+/**
+ * conv then bn (then the epilogue: + residual, ReLU), computed as one conv with the BN folded in (cached on
+ * the conv).
+ */
+export function foldedConvBn(conv: Conv2d, bn: BatchNorm2d, x: Tensor, epilogue: F.ConvEpilogue = {}): Tensor {
   const sources = [conv.weight, conv.bias, bn.weight, bn.bias, bn.running_mean, bn.running_var];
-  return runFoldedConv(conv, 'foldedBatchNorm', sources, () => foldBatchNorm(conv, bn), conv.weight, x, conv);
+  return runFoldedConv(conv, 'foldedBatchNorm', sources, () => foldBatchNorm(conv, bn), conv.weight, x, conv, epilogue);
 }
+
+/** Whether conv then bn may run as one folded conv at inference now. */
+export function foldsConvBn(conv: Module, bn: Module | undefined): bn is BatchNorm2d {
+  return foldablePair(conv, bn) && foldsForInference(conv) && foldsForInference(bn);
+}
+
+/** Whether m is a ReLU that a folded conv before it may apply as its epilogue. */
+export const fusableRelu = (m: Module | undefined): boolean => m instanceof ReLU && !isWatched(m);
