@@ -36,9 +36,11 @@ KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV");
 constexpr int64_t kLanes = 8;
 constexpr int64_t kPanel = 16;     // output channels per packed weight panel (2 vectors)
 constexpr int64_t kRows = 6;       // tiles per register block
-constexpr int64_t kBlockTiles = 24;  // tiles a thread transforms and multiplies at a time (4 register blocks)
 constexpr int64_t kPositions = 16;   // 4x4 transformed tile
-constexpr int64_t kSumTiles = 32;    // tiles a thread transforms and sums at a time (weight gradient)
+// Tiles a thread transforms at a time: the forward's block of 4 register blocks, and the weight gradient's,
+// whose output-gradient transforms stay in L1 (12-24 measured alike, 32 and 48 slower at 16 channels).
+constexpr int64_t kBlockTiles = 24;
+constexpr int64_t kSumTiles = 24;
 
 #if defined(__x86_64__)
 // M[r][0..16) = Σ_k V[r][k]·U[k][0..16) for R tiles; U is one packed panel [K][16].
@@ -234,33 +236,39 @@ __attribute__((target("avx2,fma"))) void GradientTransform(const float* grad, in
 }
 #endif
 
-// G g Gᵀ for every (input, output) channel pair, packed as [panel][position][cin][16] (zero beyond cout).
+// Floats between two positions of a packed weight panel: cin rows of 16 lanes and one row of padding, so that
+// the 16 positions of one filter do not fall in the same L1 set (cin·64 bytes apart is a multiple of 4 KiB at
+// 64 channels, and the transform ran 10x slower there).
+int64_t PositionStride(int64_t cin) { return (cin + 1) * kPanel; }
+
+// G g Gᵀ for every (input, output) channel pair, packed as [panel][position][cin + 1][16] (zero beyond cout).
 // With `adjoint`, the kernel of the conv that computes the input gradient: outputs and inputs swapped and
 // each 3x3 filter rotated by 180 degrees (a stride-1, padding-1 conv's adjoint is such a conv).
 std::vector<float> TransformWeight(const at::Tensor& weight, bool adjoint) {
   const int64_t cout = adjoint ? weight.size(1) : weight.size(0), cin = adjoint ? weight.size(0) : weight.size(1);
-  const int64_t panels = (cout + kPanel - 1) / kPanel;
+  const int64_t panels = (cout + kPanel - 1) / kPanel, stride = PositionStride(cin);
   const at::Tensor wc = weight.to(at::kDouble).contiguous();
   const double* g = wc.data_ptr<double>();
-  std::vector<float> packed(static_cast<size_t>(panels * kPositions * cin * kPanel), 0.f);
-  // Output channels innermost: the 16 positions of consecutive filters land in neighbouring lanes.
-  for (int64_t i = 0; i < cin; ++i) {
-    for (int64_t o = 0; o < cout; ++o) {
-      double f[9];
-      for (int k = 0; k < 9; ++k) f[k] = adjoint ? g[(i * cout + o) * 9 + 8 - k] : g[(o * cin + i) * 9 + k];
-      double gg[4][3];  // G g
-      for (int c = 0; c < 3; ++c) {
-        gg[0][c] = f[c];
-        gg[1][c] = 0.5 * (f[c] + f[3 + c] + f[6 + c]);
-        gg[2][c] = 0.5 * (f[c] - f[3 + c] + f[6 + c]);
-        gg[3][c] = f[6 + c];
-      }
-      float* lane = packed.data() + ((o / kPanel * kPositions) * cin + i) * kPanel + o % kPanel;
-      for (int r = 0; r < 4; ++r) {  // (G g) Gᵀ
-        const double u[4] = {gg[r][0], 0.5 * (gg[r][0] + gg[r][1] + gg[r][2]), 0.5 * (gg[r][0] - gg[r][1] + gg[r][2]), gg[r][2]};
-        for (int c = 0; c < 4; ++c) lane[(r * 4 + c) * cin * kPanel] = static_cast<float>(u[c]);
-      }
+  std::vector<float> packed(static_cast<size_t>(panels * kPositions * stride), 0.f);
+  const auto transform = [&](int64_t o, int64_t i) {
+    double f[9];
+    for (int k = 0; k < 9; ++k) f[k] = adjoint ? g[(i * cout + o) * 9 + 8 - k] : g[(o * cin + i) * 9 + k];
+    double gg[4][3];  // G g
+    for (int c = 0; c < 3; ++c) {
+      gg[0][c] = f[c];
+      gg[1][c] = 0.5 * (f[c] + f[3 + c] + f[6 + c]);
+      gg[2][c] = 0.5 * (f[c] - f[3 + c] + f[6 + c]);
+      gg[3][c] = f[6 + c];
     }
+    float* lane = packed.data() + o / kPanel * kPositions * stride + i * kPanel + o % kPanel;
+    for (int r = 0; r < 4; ++r) {  // (G g) Gᵀ
+      const double u[4] = {gg[r][0], 0.5 * (gg[r][0] + gg[r][1] + gg[r][2]), 0.5 * (gg[r][0] - gg[r][1] + gg[r][2]), gg[r][2]};
+      for (int c = 0; c < 4; ++c) lane[(r * 4 + c) * stride] = static_cast<float>(u[c]);
+    }
+  };
+  // Read the source weight in its own order: [cout][cin] for the forward, [cin][cout] for the adjoint.
+  for (int64_t a = 0; a < (adjoint ? cin : cout); ++a) {
+    for (int64_t b = 0; b < (adjoint ? cout : cin); ++b) adjoint ? transform(b, a) : transform(a, b);
   }
   return packed;
 }
@@ -338,10 +346,10 @@ at::Tensor Forward(const at::Tensor& input, const std::vector<float>& u, int64_t
         InputTransform(x + block[t].image * h * w * c, h, w, c, block[t], v.data() + t * c, kBlockTiles * c);
       }
       for (int64_t panel = 0; panel < panels; ++panel) {
-        const float* up = u.data() + panel * kPositions * c * kPanel;
+        const float* up = u.data() + panel * kPositions * PositionStride(c);
         for (int64_t p = 0; p < kPositions; ++p) {
           for (int64_t t = 0; t < count; t += kRows) {
-            TileProductFor(std::min(kRows, count - t))(v.data() + (p * kBlockTiles + t) * c, c, up + p * c * kPanel, c,
+            TileProductFor(std::min(kRows, count - t))(v.data() + (p * kBlockTiles + t) * c, c, up + p * PositionStride(c), c,
                                                        m.data() + (p * kBlockTiles + t) * kPanel);
           }
         }
