@@ -133,11 +133,14 @@ export function buildInfo(): BuildInfo {
  *   pre-activation BN-ReLU (and channel gather) of F.affineReluConv2d applied on the fly (x86-64 with AVX2 and FMA).
  * - attentionPool: F.attentionPool2d on channels-last float32 input when no gradient is recorded, in two passes over
  *   the map (x86-64 with AVX2 and FMA).
+ * - winogradConv: a 3x3, stride-1, padding-1, one-group conv on channels-last float32 input with channel counts
+ *   multiples of 8, by Winograd's F(2x2, 3x3), forward and both gradients; at inference it applies F.conv2d's
+ *   epilogue (residual, ReLU) as it writes (x86-64 with AVX2 and FMA).
  */
 export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv' | 'pointwiseConv' | 'attentionPool' | 'winogradConv';
 /**
  * Turns one of leanconv's kernels on or off for the process (all are on unless an environment variable such as
- * LEANCONV_NATIVE_BATCHNORM=0, LEANCONV_NATIVE_DILATED_CONV=0, LEANCONV_NATIVE_GROUPED_CONV=0, LEANCONV_NATIVE_POINTWISE_CONV=0 or LEANCONV_NATIVE_ATTENTION_POOL=0 says otherwise) and returns
+ * LEANCONV_NATIVE_BATCHNORM=0, LEANCONV_NATIVE_DILATED_CONV=0, LEANCONV_NATIVE_GROUPED_CONV=0, LEANCONV_NATIVE_POINTWISE_CONV=0, LEANCONV_NATIVE_ATTENTION_POOL=0 or LEANCONV_NATIVE_WINOGRAD_CONV=0 says otherwise) and returns
  * whether it was on; without `enabled`, only asks.
  */
 export function nativeKernel(name: NativeKernel, enabled?: boolean): boolean {
