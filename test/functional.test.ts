@@ -113,6 +113,20 @@ function runWith(kernel: lc.NativeKernel, useKernel: boolean, fn: () => lc.Tenso
   }
 }
 
+/**
+ * conv with one of leanconv's kernels and with libtorch's: asserts that the kernel ran (on CPUs that have it) and
+ * kept the output channels-last; returns both outputs.
+ */
+function kernelAndLibtorch(kernel: lc.NativeKernel, conv: () => lc.Tensor, what: string): { ours: lc.Tensor; theirs: lc.Tensor } {
+  const ours = runWith(kernel, true, conv);
+  const theirs = runWith(kernel, false, conv);
+  assert.equal(ours.runs, cpuHasKernel ? 1 : 0, `${what}: leanconv's kernel ran`);
+  assert.equal(theirs.runs, 0);
+  assert.deepEqual(ours.y.shape, theirs.y.shape, what);
+  assert.ok(ours.y.isContiguous('channelsLast'), `${what}: channels-last output`);
+  return { ours: ours.y, theirs: theirs.y };
+}
+
 describe('channelShuffle', () => {
   test('channel g·(C/G) + k moves to k·G + g, in both layouts; channels-last input stays channels-last', () => {
     const x = lc.arange(6, undefined, 1, { dtype: 'float32' }).view([1, 6, 1, 1]).expand([2, 6, 3, 4]).contiguous();
@@ -195,16 +209,10 @@ describe("leanconv's channels-last grouped conv (inference)", () => {
       const weight = lc.randn([cout!, c! / groups!, 3, 3]);
       for (const bias of [lc.randn([cout!]), undefined]) {
         const what = `[${[n, c, h, w].join(', ')}] -> ${cout}, ${groups} groups, bias=${bias !== undefined}`;
-        const conv = () => lc.noGrad(() => F.conv2d(x, weight, { bias, padding: 1, groups }));
-        const ours = run(true, conv);
-        const theirs = run(false, conv);
-        assert.equal(ours.runs, cpuHasKernel ? 1 : 0, `${what}: leanconv's kernel ran`);
-        assert.equal(theirs.runs, 0);
-        assert.deepEqual(ours.y.shape, theirs.y.shape);
-        assert.ok(ours.y.isContiguous('channelsLast'), `${what}: channels-last output`);
+        const { ours, theirs } = kernelAndLibtorch('groupedConv', () => lc.noGrad(() => F.conv2d(x, weight, { bias, padding: 1, groups })), what);
         // Float rounding grows with the 9·Ci terms of each sum; a wrong tap or channel would be off by O(1).
-        const tolerance = 4e-5 * Math.max(1, theirs.y.abs().max().item());
-        assert.ok(maxAbsDiff(ours.y, theirs.y) < tolerance, `${what}: output (max |diff| ${maxAbsDiff(ours.y, theirs.y)})`);
+        const tolerance = 4e-5 * Math.max(1, theirs.abs().max().item());
+        assert.ok(maxAbsDiff(ours, theirs) < tolerance, `${what}: output (max |diff| ${maxAbsDiff(ours, theirs)})`);
       }
     }
   });
@@ -249,13 +257,8 @@ describe("leanconv's channels-last 1x1 conv and pre-activated convs (inference)"
       const weight = lc.randn([cout!, c!, 1, 1]);
       for (const bias of [lc.randn([cout!]), undefined]) {
         const what = `[${[n, c, h, w].join(', ')}] -> ${cout}, bias=${bias !== undefined}`;
-        const conv = () => lc.noGrad(() => F.conv2d(x, weight, { bias }));
-        const ours = run(true, conv);
-        const theirs = run(false, conv);
-        assert.equal(ours.runs, cpuHasKernel ? 1 : 0, `${what}: leanconv's kernel ran`);
-        assert.equal(theirs.runs, 0);
-        assert.ok(ours.y.isContiguous('channelsLast'), `${what}: channels-last output`);
-        close(ours.y, theirs.y, what);
+        const { ours, theirs } = kernelAndLibtorch('pointwiseConv', () => lc.noGrad(() => F.conv2d(x, weight, { bias })), what);
+        close(ours, theirs, what);
       }
     }
     // The first 10 of 32 channels of a channels-last tensor: rows of 32 floats, read in place.
@@ -367,16 +370,11 @@ describe("leanconv's Winograd 3x3 conv (channels-last, forward and gradients)", 
       const residual = lc.randn([n!, cout!, h!, w!]).contiguous('channelsLast');
       for (const bias of [lc.randn([cout!]), undefined]) {
         const what = `[${[n, c, h, w].join(', ')}] -> ${cout}, bias=${bias !== undefined}`;
-        const conv = () => lc.noGrad(() => F.conv2d(x, weight, { bias, padding: 1 }));
-        const ours = run(true, conv);
-        const theirs = run(false, conv);
-        assert.equal(ours.runs, cpuHasKernel ? 1 : 0, `${what}: leanconv's kernel ran`);
-        assert.equal(theirs.runs, 0);
-        assert.ok(ours.y.isContiguous('channelsLast'), `${what}: channels-last output`);
-        close(ours.y, theirs.y, what);
+        const { ours, theirs } = kernelAndLibtorch('winogradConv', () => lc.noGrad(() => F.conv2d(x, weight, { bias, padding: 1 })), what);
+        close(ours, theirs, what);
         const fused = run(true, () => lc.noGrad(() => F.conv2d(x, weight, { bias, padding: 1, residual, relu: true })));
         assert.equal(fused.runs, cpuHasKernel ? 1 : 0, `${what}: the epilogue runs in the kernel`);
-        close(fused.y, theirs.y.add(residual).relu(), `${what}, epilogue`);
+        close(fused.y, theirs.add(residual).relu(), `${what}, epilogue`);
         assert.ok(fused.y.min().item() >= 0, 'ReLU applied');
       }
     }

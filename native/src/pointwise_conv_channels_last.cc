@@ -20,6 +20,7 @@
 #include <immintrin.h>
 #endif
 
+#include "gemm_avx2.h"
 #include "kernels.h"
 
 namespace leanconv {
@@ -28,9 +29,10 @@ namespace {
 
 KernelToggle gToggle("LEANCONV_NATIVE_POINTWISE_CONV");
 
-constexpr int64_t kLanes = 8;
-constexpr int64_t kPanel = 16;      // output channels per packed weight panel (2 vectors)
-constexpr int64_t kRows = 6;        // rows per register block
+using gemm::kLanes;
+using gemm::kPanel;
+using gemm::kRows;
+
 constexpr int64_t kBlockRows = 96;  // rows a thread activates and multiplies at a time (16 register blocks)
 
 // Row stride of a 4-d tensor laid out as rows of contiguous channels (channels-last, possibly a channel
@@ -44,57 +46,6 @@ int64_t ChannelRowStride(const at::Tensor& t) {
 }
 
 #if defined(__x86_64__)
-// C[r][0..NV·8) = bias + Σ_k A[r][k]·B[k][..] for MR rows; B is one packed panel [K][16] (zero-padded),
-// `valid` output channels of it are stored (a masked store for the last vector when fewer).
-template <int MR, int NV>
-__attribute__((target("avx2,fma"))) void Micro(const float* a, int64_t lda, const float* b, int64_t k, const float* bias,
-                                               float* c, int64_t ldc, int64_t valid) {
-  // Twelve named accumulators rather than an array: GCC 12 keeps an array of vectors in memory and stores
-  // every accumulator back to the stack after each multiply-add. Rows beyond MR are dead code.
-  const __m256 init0 = _mm256_loadu_ps(bias), init1 = NV > 1 ? _mm256_loadu_ps(bias + kLanes) : init0;
-  __m256 c00 = init0, c01 = init1, c10 = init0, c11 = init1, c20 = init0, c21 = init1;
-  __m256 c30 = init0, c31 = init1, c40 = init0, c41 = init1, c50 = init0, c51 = init1;
-  for (int64_t i = 0; i < k; ++i) {
-    const __m256 b0 = _mm256_loadu_ps(b + i * kPanel), b1 = NV > 1 ? _mm256_loadu_ps(b + i * kPanel + kLanes) : b0;
-#define LEANCONV_ROW(r)                                               \
-  if constexpr (MR > r) {                                             \
-    const __m256 av = _mm256_broadcast_ss(a + r * lda + i);           \
-    c##r##0 = _mm256_fmadd_ps(av, b0, c##r##0);                       \
-    if constexpr (NV > 1) c##r##1 = _mm256_fmadd_ps(av, b1, c##r##1); \
-  }
-    LEANCONV_ROW(0) LEANCONV_ROW(1) LEANCONV_ROW(2) LEANCONV_ROW(3) LEANCONV_ROW(4) LEANCONV_ROW(5)
-#undef LEANCONV_ROW
-  }
-  const __m256 acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-  if (valid == NV * kLanes) {
-    for (int r = 0; r < MR; ++r)
-      for (int v = 0; v < NV; ++v) _mm256_storeu_ps(c + r * ldc + v * kLanes, acc[r][v]);
-    return;
-  }
-  const int64_t tail = valid - (NV - 1) * kLanes;  // 1..8 channels in the last vector
-  alignas(32) int32_t lanes[kLanes];
-  for (int64_t l = 0; l < kLanes; ++l) lanes[l] = l < tail ? -1 : 0;
-  const __m256i mask = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes));
-  for (int r = 0; r < MR; ++r) {
-    for (int v = 0; v < NV - 1; ++v) _mm256_storeu_ps(c + r * ldc + v * kLanes, acc[r][v]);
-    _mm256_maskstore_ps(c + r * ldc + (NV - 1) * kLanes, mask, acc[r][NV - 1]);
-  }
-}
-
-using MicroFn = void (*)(const float*, int64_t, const float*, int64_t, const float*, float*, int64_t, int64_t);
-
-template <int NV>
-MicroFn MicroFor(int64_t rows) {
-  switch (rows) {
-    case 1: return &Micro<1, NV>;
-    case 2: return &Micro<2, NV>;
-    case 3: return &Micro<3, NV>;
-    case 4: return &Micro<4, NV>;
-    case 5: return &Micro<5, NV>;
-    default: return &Micro<6, NV>;
-  }
-}
-
 // rows x k values from x (row stride lda) into out (row stride k): relu(x·scale + shift), per channel; with
 // `index`, column i reads input channel index[i] (a gather, one value at a time).
 __attribute__((target("avx2,fma"))) void Activate(const float* x, int64_t lda, int64_t rows, int64_t k, const int64_t* index,
@@ -191,7 +142,7 @@ at::Tensor PointwiseConvChannelsLast(const at::Tensor& input, const at::Tensor& 
           float* c = y + r0 * cout + g * og + p * kPanel;
           for (int64_t r = 0; r < rows; r += kRows) {
             const int64_t mr = std::min(kRows, rows - r);
-            const MicroFn run = valid > kLanes ? MicroFor<2>(mr) : MicroFor<1>(mr);
+            const gemm::MicroFn run = valid > kLanes ? gemm::MicroFor<2>(mr) : gemm::MicroFor<1>(mr);
             run(a + r * stride + g * kg, stride, b, kg, pb, c + r * cout, cout, valid);
           }
         }

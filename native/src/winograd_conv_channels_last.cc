@@ -25,6 +25,7 @@
 #include <immintrin.h>
 #endif
 
+#include "gemm_avx2.h"
 #include "kernels.h"
 
 namespace leanconv {
@@ -33,54 +34,17 @@ namespace {
 
 KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV");
 
-constexpr int64_t kLanes = 8;
-constexpr int64_t kPanel = 16;     // output channels per packed weight panel (2 vectors)
-constexpr int64_t kRows = 6;       // tiles per register block
-constexpr int64_t kPositions = 16;   // 4x4 transformed tile
+using gemm::kLanes;
+using gemm::kPanel;  // output channels per packed weight panel
+using gemm::kRows;   // tiles per register block
+constexpr int64_t kPositions = 16;  // 4x4 transformed tile
+constexpr float kNoBias[kPanel] = {};  // the products' (the bias is added after the output transform)
 // Tiles a thread transforms at a time: the forward's block of 4 register blocks, and the weight gradient's,
 // whose output-gradient transforms stay in L1 (12-24 measured alike, 32 and 48 slower at 16 channels).
 constexpr int64_t kBlockTiles = 24;
 constexpr int64_t kSumTiles = 24;
 
 #if defined(__x86_64__)
-// M[r][0..16) = Σ_k V[r][k]·U[k][0..16) for R tiles; U is one packed panel [K][16].
-template <int R>
-__attribute__((target("avx2,fma"))) void TileProduct(const float* v, int64_t ldv, const float* u, int64_t k, float* m) {
-  // Named accumulators: GCC 12 keeps an array of vectors in memory (see pointwise_conv_channels_last.cc).
-  const __m256 zero = _mm256_setzero_ps();
-  __m256 c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
-  __m256 c30 = zero, c31 = zero, c40 = zero, c41 = zero, c50 = zero, c51 = zero;
-  for (int64_t i = 0; i < k; ++i) {
-    const __m256 u0 = _mm256_loadu_ps(u + i * kPanel), u1 = _mm256_loadu_ps(u + i * kPanel + kLanes);
-#define LEANCONV_ROW(r)                                       \
-  if constexpr (R > r) {                                      \
-    const __m256 a = _mm256_broadcast_ss(v + r * ldv + i);    \
-    c##r##0 = _mm256_fmadd_ps(a, u0, c##r##0);                \
-    c##r##1 = _mm256_fmadd_ps(a, u1, c##r##1);                \
-  }
-    LEANCONV_ROW(0) LEANCONV_ROW(1) LEANCONV_ROW(2) LEANCONV_ROW(3) LEANCONV_ROW(4) LEANCONV_ROW(5)
-#undef LEANCONV_ROW
-  }
-  const __m256 acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-  for (int r = 0; r < R; ++r) {
-    _mm256_storeu_ps(m + r * kPanel, acc[r][0]);
-    _mm256_storeu_ps(m + r * kPanel + kLanes, acc[r][1]);
-  }
-}
-
-using TileProductFn = void (*)(const float*, int64_t, const float*, int64_t, float*);
-
-TileProductFn TileProductFor(int64_t rows) {
-  switch (rows) {
-    case 1: return &TileProduct<1>;
-    case 2: return &TileProduct<2>;
-    case 3: return &TileProduct<3>;
-    case 4: return &TileProduct<4>;
-    case 5: return &TileProduct<5>;
-    default: return &TileProduct<6>;
-  }
-}
-
 // Where one 2x2 output tile lies: its image's input, its top-left output pixel.
 struct Tile {
   int64_t image, y, x;
@@ -349,8 +313,8 @@ at::Tensor Forward(const at::Tensor& input, const std::vector<float>& u, int64_t
         const float* up = u.data() + panel * kPositions * PositionStride(c);
         for (int64_t p = 0; p < kPositions; ++p) {
           for (int64_t t = 0; t < count; t += kRows) {
-            TileProductFor(std::min(kRows, count - t))(v.data() + (p * kBlockTiles + t) * c, c, up + p * PositionStride(c), c,
-                                                       m.data() + (p * kBlockTiles + t) * kPanel);
+            gemm::MicroFor<2>(std::min(kRows, count - t))(v.data() + (p * kBlockTiles + t) * c, c, up + p * PositionStride(c), c,
+                                                          kNoBias, m.data() + (p * kBlockTiles + t) * kPanel, kPanel, kPanel);
           }
         }
         const int64_t valid = std::min(kPanel, cout - panel * kPanel);
