@@ -1,7 +1,8 @@
 // Inference-time folding. An eval-mode BatchNorm is an affine map per channel, so a conv followed by one
 // is a single conv with a scaled kernel and a bias: running it saves the BN pass over every activation.
 // Modules fold while running inference (eval mode, no gradient recorded); the folded kernels are cached
-// in the conv's evalCache and rebuilt when any source tensor changes (see eval-cache.ts). A BN directly
+// in the conv's evalCache and rebuilt when any source tensor changes (see eval-cache.ts). A ReLU right after a
+// folded pair, and a ResNet block's shortcut sum, become the folded conv's epilogue (F.conv2d). A BN directly
 // followed by a ReLU runs as one pass, in training too (the engine's channels-last kernel applies the
 // ReLU as it writes). Code that needs the model's ops as written (the ONNX tracer, the profiler) runs
 // inside withoutEvalFusion().
