@@ -135,11 +135,12 @@ const pointwiseConv = !KERNELS.includes('pointwiseConv') ? [] : pointwiseShapes.
   return { shape: [n!, c!, h!, w!], cout: cout!, libtorchMs: plain.libtorch, leanconvMs: plain.leanconv, preActLibtorchMs: fused.libtorch, preActLeanconvMs: fused.leanconv };
 });
 
-// Dense 3x3 convs (stride 1, padding 1): CIFAR ResNets' three widths, the main job's (Fashion-MNIST, 28x28)
-// and a WRN-16-4-style wide one. Inference alone and with the residual-block epilogue relu(conv + residual)
+// Dense 3x3 convs (stride 1, padding 1): CIFAR ResNets' three widths, the main job's (Fashion-MNIST, 28x28),
+// a WRN-16-4-style wide one and ImageNet ResNet-18/34's first three stages at batch 16 (the kernel takes up to 256
+// channels). Inference alone and with the residual-block epilogue relu(conv + residual)
 // (libtorch: the conv, then add_ and relu_), and a training forward + backward (input and weight gradients).
 const winogradShapes = [[128, 16, 32, 32, 16], [128, 32, 16, 16, 32], [128, 64, 8, 8, 64], [128, 16, 28, 28, 16],
-  [128, 32, 14, 14, 32], [128, 64, 7, 7, 64], [128, 64, 32, 32, 64]];
+  [128, 32, 14, 14, 32], [128, 64, 7, 7, 64], [128, 64, 32, 32, 64], [16, 64, 56, 56, 64], [16, 128, 28, 28, 128], [16, 256, 14, 14, 256]];
 const winogradConv = !KERNELS.includes('winogradConv') ? [] : winogradShapes.map(([n, c, h, w, cout]) => {
   const x = randn([n!, c!, h!, w!]).contiguous('channelsLast');
   const weight = randn([cout!, c!, 3, 3]).mul(0.1).contiguous('channelsLast');

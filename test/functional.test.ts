@@ -423,7 +423,7 @@ describe("leanconv's Winograd 3x3 conv (channels-last, forward and gradients)", 
     close(after.y, run(false, conv).y, 'and libtorch agrees');
   });
 
-  test('convs it does not take go to libtorch: NCHW, strided, unpadded, dilated, grouped, 5x5, channels not multiples of 8, float64; a wrong residual is an error', () => {
+  test('convs it does not take go to libtorch: NCHW, strided, unpadded, dilated, grouped, 5x5, channels not multiples of 8 or over 256, float64; a wrong residual is an error', () => {
     const x = lc.randn([2, 16, 8, 8]).contiguous('channelsLast');
     const w = lc.randn([16, 16, 3, 3]);
     const runs = (input: lc.Tensor, weight: lc.Tensor, options: lc.F.Conv2dOptions) => run(true, () => lc.noGrad(() => F.conv2d(input, weight, options))).runs;
@@ -436,6 +436,8 @@ describe("leanconv's Winograd 3x3 conv (channels-last, forward and gradients)", 
     assert.equal(runs(x, lc.randn([16, 16, 5, 5]), { padding: 1 }), 0, '5x5');
     assert.equal(runs(lc.randn([2, 12, 8, 8]).contiguous('channelsLast'), lc.randn([16, 12, 3, 3]), { padding: 1 }), 0, '12 input channels');
     assert.equal(runs(x, lc.randn([12, 16, 3, 3]), { padding: 1 }), 0, '12 output channels');
+    assert.equal(runs(x, lc.randn([264, 16, 3, 3]), { padding: 1 }), 0, 'more than 256 output channels');
+    assert.equal(runs(lc.randn([1, 264, 4, 4]).contiguous('channelsLast'), lc.randn([16, 264, 3, 3]), { padding: 1 }), 0, 'more than 256 input channels');
     assert.equal(runs(x.to({ dtype: 'float64' }), w.to({ dtype: 'float64' }), { padding: 1 }), 0, 'float64');
     // The epilogue outside the kernel: a stride-2 conv with a residual of its output's shape.
     const strided = lc.noGrad(() => F.conv2d(x, w, { padding: 1, stride: 2, residual: lc.ones([2, 16, 4, 4]), relu: true }));

@@ -115,7 +115,7 @@ bool AttentionPoolApplies(const at::Tensor& input, const at::Tensor& weight, con
 at::Tensor AttentionPool(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias);
 KernelToggle& AttentionPoolToggle();  // LEANCONV_NATIVE_ATTENTION_POOL
 
-// A 3x3 conv (stride 1, padding 1, one group, channels multiples of 8 on both sides) on a channels-last float32
+// A 3x3 conv (stride 1, padding 1, one group, channels multiples of 8 up to 256 on both sides) on a channels-last float32
 // CPU input, by Winograd's F(2x2, 3x3): 2.25x fewer multiply-adds than the direct conv oneDNN runs (x86-64 CPUs
 // with AVX2 and FMA). With a gradient to record it is an autograd node whose input and weight gradients use
 // the same transforms. At inference, with `residual` defined (the output's shape) it is added to the result,

@@ -43,6 +43,11 @@ constexpr float kNoBias[kPanel] = {};  // the products' (the bias is added after
 // whose output-gradient transforms stay in L1 (12-24 measured alike, 32 and 48 slower at 16 channels).
 constexpr int64_t kBlockTiles = 24;
 constexpr int64_t kSumTiles = 24;
+// Widest convs taken (inputs and outputs). A block's transformed input (16 x 24 tiles x Cin floats) is read once
+// per panel of 16 outputs and the weight gradient keeps 16 sums per channel pair per thread: at 256 channels
+// that is 393 KiB and 4 MiB, and a [16, 256, 14, 14] conv still trains faster than with libtorch's kernels
+// (bench/kernels.ts); at 512 (786 KiB, 16 MiB) a one-off measurement found it 1.56x slower.
+constexpr int64_t kMaxChannels = 256;
 
 #if defined(__x86_64__)
 // Where one 2x2 output tile lies: its image's input, its top-left output pixel.
@@ -81,20 +86,20 @@ __attribute__((target("avx2,fma"))) inline void InputTransformVectors(const floa
 __attribute__((target("avx2,fma"))) void InputTransform(const float* image, int64_t h, int64_t w, int64_t c, const Tile& t,
                                                         float* v, int64_t ldp) {
   const float* rows[4][4];
-  bool interior = true;
+  if (t.y >= 1 && t.y + 2 < h && t.x >= 1 && t.x + 2 < w) {  // interior: no bounds to test
+    const float* corner = image + ((t.y - 1) * w + t.x - 1) * c;
+    for (int i = 0; i < 4; ++i)
+      for (int j = 0; j < 4; ++j) rows[i][j] = corner + (i * w + j) * c;
+    for (int64_t ch = 0; ch < c; ch += kLanes) InputTransformVectors<true>(rows, ch, v, ldp);
+    return;
+  }
   for (int i = 0; i < 4; ++i) {
     for (int j = 0; j < 4; ++j) {
       const int64_t y = t.y - 1 + i, x = t.x - 1 + j;
-      const bool inside = y >= 0 && y < h && x >= 0 && x < w;
-      rows[i][j] = inside ? image + (y * w + x) * c : nullptr;
-      interior = interior && inside;
+      rows[i][j] = y >= 0 && y < h && x >= 0 && x < w ? image + (y * w + x) * c : nullptr;
     }
   }
-  if (interior) {
-    for (int64_t ch = 0; ch < c; ch += kLanes) InputTransformVectors<true>(rows, ch, v, ldp);
-  } else {
-    for (int64_t ch = 0; ch < c; ch += kLanes) InputTransformVectors<false>(rows, ch, v, ldp);
-  }
+  for (int64_t ch = 0; ch < c; ch += kLanes) InputTransformVectors<false>(rows, ch, v, ldp);
 }
 
 // Aᵀ m A for one tile and one vector of 8 output channels (m[p·ldp]), plus bias, residual and ReLU, stored
@@ -451,6 +456,7 @@ bool WinogradConvApplies(const at::Tensor& input, const at::Tensor& weight, cons
   // Whole vectors of channels on both sides (the input gradient is the same kind of conv, outputs and inputs
   // swapped); channels-last input (NCHW goes to libtorch, including tensors that are both, such as 1x1 maps).
   if (input.size(1) % kLanes != 0 || weight.size(0) % kLanes != 0) return false;
+  if (input.size(1) > kMaxChannels || weight.size(0) > kMaxChannels) return false;
   return input.is_contiguous(at::MemoryFormat::ChannelsLast) && !input.is_contiguous();
 }
 

@@ -40,7 +40,7 @@ export interface ConvEpilogue {
 
 /**
  * 2-D convolution: input [N, C, H, W], weight [O, C/groups, kH, kW]; with an epilogue, relu(conv + residual).
- * A 3x3, stride-1, padding-1 conv on channels-last float32 input with channel counts multiples of 8 runs
+ * A 3x3, stride-1, padding-1 conv on channels-last float32 input with channel counts multiples of 8 (up to 256) runs
  * leanconv's Winograd kernel (`nativeKernel` winogradConv; forward and both gradients), which at inference
  * applies the epilogue as it writes the output; otherwise the epilogue runs as ops after the conv.
  */

@@ -134,7 +134,7 @@ export function buildInfo(): BuildInfo {
  * - attentionPool: F.attentionPool2d on channels-last float32 input when no gradient is recorded, in two passes over
  *   the map (x86-64 with AVX2 and FMA).
  * - winogradConv: a 3x3, stride-1, padding-1, one-group conv on channels-last float32 input with channel counts
- *   multiples of 8, by Winograd's F(2x2, 3x3), forward and both gradients; at inference it applies F.conv2d's
+ *   multiples of 8 up to 256, by Winograd's F(2x2, 3x3), forward and both gradients; at inference it applies F.conv2d's
  *   epilogue (residual, ReLU) as it writes (x86-64 with AVX2 and FMA).
  */
 export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv' | 'pointwiseConv' | 'attentionPool' | 'winogradConv';
