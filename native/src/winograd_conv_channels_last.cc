@@ -45,8 +45,8 @@ constexpr int64_t kBlockTiles = 24;
 constexpr int64_t kSumTiles = 24;
 // Widest convs taken (inputs and outputs). A block's transformed input (16 x 24 tiles x Cin floats) is read once
 // per panel of 16 outputs and the weight gradient keeps 16 sums per channel pair per thread: at 256 channels
-// that is 393 KiB and 4 MiB, and a [16, 256, 14, 14] conv still trains faster than with libtorch's kernels
-// (bench/kernels.ts); at 512 (786 KiB, 16 MiB) a one-off measurement found it 1.56x slower.
+// that is 384 KiB and 4 MiB, and a [16, 256, 14, 14] conv still trains faster than with libtorch's kernels
+// (bench/kernels.ts); at 512 (768 KiB, 16 MiB) a one-off measurement found it 1.56x slower.
 constexpr int64_t kMaxChannels = 256;
 
 #if defined(__x86_64__)
@@ -207,7 +207,7 @@ __attribute__((target("avx2,fma"))) void GradientTransform(const float* grad, in
 
 // Floats between two positions of a packed weight panel: cin rows of 16 lanes and one row of padding, so that
 // the 16 positions of one filter do not fall in the same L1 set (cin·64 bytes apart is a multiple of 4 KiB at
-// 64 channels, and the transform ran 10x slower there).
+// 64 channels, where the unpadded transform was about 2.5x slower per filter than at 32 in a one-off measurement).
 int64_t PositionStride(int64_t cin) { return (cin + 1) * kPanel; }
 
 // G g Gᵀ for every (input, output) channel pair, packed as [panel][position][cin + 1][16] (zero beyond cout).
@@ -281,7 +281,6 @@ class TransformedWeights {
 };
 
 TransformedWeights gTransformed;
-
 
 // The conv of a channels-last input with transformed weights u (cout outputs), plus bias (cout values or
 // null), residual (or undefined), then ReLU if relu.
