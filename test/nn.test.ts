@@ -8,6 +8,7 @@ import * as lc from '../src/engine/index.js';
 import { observeOps } from '../src/engine/trace.js';
 import * as nn from '../src/nn/index.js';
 import { createModel } from '../src/models/index.js';
+import { buildModel } from '../src/convert/index.js';
 import { ACBlock } from '../src/blocks/index.js';
 import { assertClose, maxAbsDiff, randomizeBatchNorms, undisposedTensors } from './helpers.js';
 
@@ -356,6 +357,19 @@ describe('inference-time BN folding', () => {
       lc.nativeKernel('winogradConv', previous);
     }
     model.dispose();
+    // ACNet's deploy form: its BNs are folded into the convs and left as Identity modules, which inference skips,
+    // so its convs take the same epilogues and it runs the baseline's ops.
+    const deployed = buildModel('resnet20', {}, { acb: { gamma: 1 }, deploy: true }).toMemoryFormat('auto').eval();
+    const y = deployed.formatInput(lc.randn([2, 3, 16, 16]));
+    const asWritten = countOps(() => lc.noGrad(() => nn.withoutEvalFusion(() => deployed.forward(y))));
+    assert.equal(named(asWritten.ops, 'add'), 9);
+    lc.noGrad(() => deployed.forward(y)); // folds the projection shortcuts' BNs
+    const lean = countOps(() => lc.noGrad(() => deployed.forward(y)));
+    assert.equal(named(lean.ops, 'relu') + named(lean.ops, 'add') + named(lean.ops, 'view'), 0, 'no ReLU, add or Identity view outside the convs');
+    assert.equal(lean.ops.get('conv2d'), 21);
+    const deployedScale = Math.max(1, asWritten.out.abs().max().item());
+    assert.ok(maxAbsDiff(lean.out, asWritten.out) < 1e-5 * deployedScale, `deploy form: output differs by ${maxAbsDiff(lean.out, asWritten.out)}`);
+    deployed.dispose();
   });
 
   test('an eval-mode forward without gradients folds every conv -> BN pair and equals the unfolded model', () => {

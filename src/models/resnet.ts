@@ -5,7 +5,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { constant_, kaimingNormal_ } from '../nn/init.js';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
-import { foldedConvBn, foldsConvBn, fusableRelu } from '../nn/fusion.js';
+import { foldedConvBn, foldsConvBn, fusableRelu, skippableAtInference, takesEpilogue } from '../nn/fusion.js';
 import { Module } from '../nn/module.js';
 import type { FeatureSource, FeatureTaps } from './features.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
@@ -23,9 +23,12 @@ function projection(inChannels: number, outChannels: number, stride: number): Se
 function residualSum(layers: readonly Module[], last: Module, lastBn: Module, relu: Module, x: Tensor, downsample: Module | undefined): Tensor {
   const shortcut = downsample ? downsample.forward(x) : x;
   let out: Tensor;
-  if (foldsConvBn(last, lastBn) && fusableRelu(relu)) {
+  const folds = foldsConvBn(last, lastBn);
+  if (fusableRelu(relu) && (folds || (takesEpilogue(last) && skippableAtInference(lastBn)))) {
+    // (A BN already folded away by a conversion, ACNet's deploy form for instance, is an Identity.)
     const h = runInOrder(layers, x);
-    out = foldedConvBn(last as Conv2d, lastBn, h, { residual: shortcut, relu: true });
+    const epilogue = { residual: shortcut, relu: true };
+    out = folds ? foldedConvBn(last as Conv2d, lastBn as BatchNorm2d, h, epilogue) : (last as Conv2d).forwardWithEpilogue(h, epilogue);
     h.dispose();
   } else {
     out = runInOrder([...layers, last, lastBn], x).add_(shortcut).relu_();

@@ -1,6 +1,6 @@
 // Containers: Sequential runs its children in order; ModuleList only holds them.
 import { Tensor } from '../engine/tensor.js';
-import { foldedConvBn, foldsConvBn, fusableBnRelu, fusablePreActivation, fusableRelu, preActivatedConv } from './fusion.js';
+import { foldedConvBn, foldsConvBn, fusableBnRelu, fusablePreActivation, fusableRelu, preActivatedConv, skippableAtInference, takesEpilogue } from './fusion.js';
 import type { BatchNorm2d, Conv2d } from './layers.js';
 import { Module } from './module.js';
 
@@ -39,7 +39,8 @@ export class Sequential extends Module {
  * BatchNorm2d directly followed by a ReLU runs as one pass, and with a Conv2d after them as one pre-activated
  * conv (nn/fusion).
  */
-export function runInOrder(modules: readonly Module[], x: Tensor): Tensor {
+export function runInOrder(layers: readonly Module[], x: Tensor): Tensor {
+  const modules = layers.some(skippableAtInference) ? layers.filter((m) => !skippableAtInference(m)) : layers;
   let h = x;
   for (let i = 0; i < modules.length; i++) {
     const m = modules[i]!;
@@ -52,6 +53,9 @@ export function runInOrder(modules: readonly Module[], x: Tensor): Tensor {
       const relu = fusableRelu(modules[i + 2]);
       next = foldedConvBn(m as Conv2d, following, h, { relu });
       i += relu ? 2 : 1;
+    } else if (takesEpilogue(m) && fusableRelu(following)) {
+      next = m.forwardWithEpilogue(h, { relu: true });
+      i++;
     } else if (fusableBnRelu(m, following)) {
       next = m.forwardRelu(h);
       i++;

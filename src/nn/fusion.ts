@@ -10,7 +10,7 @@ import { isGradEnabled, noGrad } from '../engine/autograd.js';
 import * as F from '../engine/functional.js';
 import { keep } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
-import { BatchNorm2d, Conv2d, ReLU } from './layers.js';
+import { BatchNorm2d, Conv2d, Identity, ReLU } from './layers.js';
 import type { Module } from './module.js';
 
 let disabled = (process.env.LEANCONV_EVAL_FUSION ?? '1') === '0';
@@ -173,3 +173,12 @@ export function foldsConvBn(conv: Module, bn: Module | undefined): bn is BatchNo
 
 /** Whether m is a ReLU that a folded conv before it may apply as its epilogue. */
 export const fusableRelu = (m: Module | undefined): boolean => m instanceof ReLU && !isWatched(m);
+
+/** Whether m is a plain conv that may take an epilogue now (inference, not watched). */
+export const takesEpilogue = (m: Module | undefined): m is Conv2d => m instanceof Conv2d && !isWatched(m) && foldsForInference(m);
+
+/**
+ * Whether m does nothing and may be skipped at inference: an Identity that is not watched (a BN that a conversion,
+ * such as ACNet's fusion, folded into the conv before it).
+ */
+export const skippableAtInference = (m: Module): boolean => m instanceof Identity && !isWatched(m) && foldsForInference(m);

@@ -49,7 +49,12 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return F.conv2d(x, this.weight, { bias: this.bias, stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return this.forwardWithEpilogue(x, {});
+  }
+
+  /** relu(conv(x) + residual) as one op (F.conv2d's epilogue): how runInOrder and residual blocks end a conv at inference. */
+  forwardWithEpilogue(x: Tensor, epilogue: F.ConvEpilogue): Tensor {
+    return F.conv2d(x, this.weight, { bias: this.bias, stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, ...epilogue });
   }
 
   override extraRepr(): string {
