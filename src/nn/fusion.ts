@@ -174,8 +174,12 @@ export function foldsConvBn(conv: Module, bn: Module | undefined): bn is BatchNo
 /** Whether m is a ReLU that a folded conv before it may apply as its epilogue. */
 export const fusableRelu = (m: Module | undefined): boolean => m instanceof ReLU && !isWatched(m);
 
-/** Whether m is a plain conv that may take an epilogue now (inference, not watched). */
-export const takesEpilogue = (m: Module | undefined): m is Conv2d => m instanceof Conv2d && !isWatched(m) && foldsForInference(m);
+/**
+ * Whether m is a plain conv that may take an epilogue now: inference, and its forward is Conv2d's own (not
+ * watched, not overridden by a subclass, whose forward forwardWithEpilogue would skip).
+ */
+export const takesEpilogue = (m: Module | undefined): m is Conv2d =>
+  m instanceof Conv2d && m.forward === Conv2d.prototype.forward && foldsForInference(m);
 
 /**
  * Whether m does nothing and may be skipped at inference: an Identity that is not watched (a BN that a conversion,
