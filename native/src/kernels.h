@@ -40,15 +40,22 @@ inline bool CpuHasAvx2Fma() {
 #endif
 }
 
-// Operands an inference-only conv kernel takes: nothing to record a gradient for, a 4-d float32 CPU input and
-// weight, and no bias or a float32 CPU one with one value per output channel.
-inline bool InferenceConvOperands(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias) {
-  if (at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias && bias->requires_grad()))) {
-    return false;
-  }
+// Whether autograd records a gradient for a conv with these operands.
+inline bool ConvRecordsGradient(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias) {
+  return at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias && bias->requires_grad()));
+}
+
+// Operands leanconv's conv kernels take: a 4-d float32 CPU input and weight, and no bias or a float32 CPU one with
+// one value per output channel.
+inline bool CpuFloatConvOperands(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias) {
   if (input.dim() != 4 || weight.dim() != 4 || !input.device().is_cpu() || !weight.device().is_cpu()) return false;
   if (input.scalar_type() != at::kFloat || weight.scalar_type() != at::kFloat) return false;
   return !bias || (bias->scalar_type() == at::kFloat && bias->device().is_cpu() && bias->numel() == weight.size(0));
+}
+
+// Operands an inference-only conv kernel takes: those above, with nothing to record a gradient for.
+inline bool InferenceConvOperands(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias) {
+  return !ConvRecordsGradient(input, weight, bias) && CpuFloatConvOperands(input, weight, bias);
 }
 
 // Training-mode BatchNorm2d on a channels-last float32 CPU input, optionally followed by ReLU, as one

@@ -72,8 +72,8 @@ LC_OP(conv2d) {
                                           residual->size(1) == weight.size(0) && residual->size(2) == input.size(2) &&
                                           residual->size(3) == input.size(3) && residual->scalar_type() == at::kFloat &&
                                           residual->device().is_cpu());
-  if (residualFits && WinogradConvApplies(input, weight, bias, stride, padding, dilation, groups) && !RecordsGrad(input) &&
-      !RecordsGrad(weight) && !(bias && RecordsGrad(*bias)) && !(residual && RecordsGrad(*residual))) {
+  if (residualFits && WinogradConvApplies(input, weight, bias, stride, padding, dilation, groups) &&
+      !ConvRecordsGradient(input, weight, bias) && !(residual && RecordsGrad(*residual))) {
     LC_RET(WinogradConv(input, weight, bias, residual.value_or(at::Tensor()), relu));
   }
   at::Tensor out = Conv2d(input, weight, bias, stride, padding, dilation, groups);

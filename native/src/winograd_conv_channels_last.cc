@@ -46,7 +46,7 @@ constexpr int64_t kSumTiles = 24;
 // Widest convs taken (inputs and outputs). A block's transformed input (16 x 24 tiles x Cin floats) is read once
 // per panel of 16 outputs and the weight gradient keeps 16 sums per channel pair per thread: at 256 channels
 // that is 384 KiB and 4 MiB, and a [16, 256, 14, 14] conv still trains faster than with libtorch's kernels
-// (bench/kernels.ts); at 512 (768 KiB, 16 MiB) a one-off measurement found it 1.56x slower.
+// (bench/kernels.ts); at 512 (768 KiB, 16 MiB) it trained slower than libtorch in a measurement that was not kept.
 constexpr int64_t kMaxChannels = 256;
 
 #if defined(__x86_64__)
@@ -54,6 +54,12 @@ constexpr int64_t kMaxChannels = 256;
 struct Tile {
   int64_t image, y, x;
 };
+
+// Tile `id` of a batch whose images have tilesH x tilesW tiles, in row-major order within each image.
+Tile TileAt(int64_t id, int64_t tilesH, int64_t tilesW) {
+  const int64_t within = id % (tilesH * tilesW);
+  return {id / (tilesH * tilesW), within / tilesW * 2, within % tilesW * 2};
+}
 
 // Bᵀ d B for every channel vector of one tile: d is the 4x4 input window at (y - 1, x - 1), zero outside
 // the image; v[p·ldp + c] receives position p of the transformed tile.
@@ -207,7 +213,7 @@ __attribute__((target("avx2,fma"))) void GradientTransform(const float* grad, in
 
 // Floats between two positions of a packed weight panel: cin rows of 16 lanes and one row of padding, so that
 // the 16 positions of one filter do not fall in the same L1 set (cin·64 bytes apart is a multiple of 4 KiB at
-// 64 channels, where the unpadded transform was about 2.5x slower per filter than at 32 in a one-off measurement).
+// 64 channels).
 int64_t PositionStride(int64_t cin) { return (cin + 1) * kPanel; }
 
 // G g Gᵀ for every (input, output) channel pair, packed as [panel][position][cin + 1][16] (zero beyond cout).
@@ -309,8 +315,7 @@ at::Tensor Forward(const at::Tensor& input, const std::vector<float>& u, int64_t
     for (int64_t b = begin; b < end; ++b) {
       const int64_t t0 = b * kBlockTiles, count = std::min(kBlockTiles, tiles - t0);
       for (int64_t t = 0; t < count; ++t) {
-        const int64_t id = t0 + t, image = id / (tilesH * tilesW), within = id % (tilesH * tilesW);
-        block[t] = {image, within / tilesW * 2, within % tilesW * 2};
+        block[t] = TileAt(t0 + t, tilesH, tilesW);
         InputTransform(x + block[t].image * h * w * c, h, w, c, block[t], v.data() + t * c, kBlockTiles * c);
       }
       for (int64_t panel = 0; panel < panels; ++panel) {
@@ -360,9 +365,8 @@ at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
     for (int64_t b = begin; b < end; ++b) {
       const int64_t t0 = b * kSumTiles, count = std::min(kSumTiles, tiles - t0);
       for (int64_t t = 0; t < count; ++t) {
-        const int64_t id = t0 + t, image = id / (tilesH * tilesW), within = id % (tilesH * tilesW);
-        const Tile tile{image, within / tilesW * 2, within % tilesW * 2};
-        InputTransform(x + image * h * w * c, h, w, c, tile, v.data() + t * c, kSumTiles * c);
+        const Tile tile = TileAt(t0 + t, tilesH, tilesW);
+        InputTransform(x + tile.image * h * w * c, h, w, c, tile, v.data() + t * c, kSumTiles * c);
         GradientTransform(dy, h, w, k, tile, z.data() + t * ldm, kSumTiles * ldm);
       }
       for (int64_t p = 0; p < kPositions; ++p) {
@@ -407,9 +411,10 @@ at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
 #endif
 }
 
-// With a gradient to record: the forward and the input gradient by this kernel (the input gradient of a
-// stride-1, padding-1 3x3 conv is such a conv of the output gradient, see TransformWeight), the weight
-// gradient by libtorch's (oneDNN's) kernel.
+// With a gradient to record: the forward and the input gradient by the same kernel (the input gradient of a
+// stride-1, padding-1 3x3 conv is such a conv of the output gradient, see TransformWeight), the weight gradient
+// by its adjoint (WeightGradient). The weight gradient transforms the input again rather than keeping the
+// forward's transform, which is 4x the input's size.
 struct WinogradConvFunction : public torch::autograd::Function<WinogradConvFunction> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& input, const at::Tensor& weight,
                             const at::Tensor& bias) {
@@ -444,10 +449,8 @@ struct WinogradConvFunction : public torch::autograd::Function<WinogradConvFunct
 
 bool WinogradConvApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                          at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
-  if (!gToggle.enabled() || !CpuHasAvx2Fma()) return false;
-  if (input.dim() != 4 || weight.dim() != 4 || !input.device().is_cpu() || !weight.device().is_cpu()) return false;
-  if (input.scalar_type() != at::kFloat || weight.scalar_type() != at::kFloat) return false;
-  if (bias && (bias->scalar_type() != at::kFloat || !bias->device().is_cpu() || bias->numel() != weight.size(0))) return false;
+  // Training too: a gradient to record makes it an autograd node (WinogradConv).
+  if (!gToggle.enabled() || !CpuHasAvx2Fma() || !CpuFloatConvOperands(input, weight, bias)) return false;
   if (groups != 1 || weight.size(2) != 3 || weight.size(3) != 3 || weight.size(1) != input.size(1)) return false;
   for (int k = 0; k < 2; ++k) {
     if (stride[k] != 1 || padding[k] != 1 || dilation[k] != 1) return false;
@@ -462,8 +465,7 @@ bool WinogradConvApplies(const at::Tensor& input, const at::Tensor& weight, cons
 at::Tensor WinogradConv(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                         const at::Tensor& residual, bool relu) {
   gToggle.countRun();
-  const bool recording = at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias && bias->requires_grad()));
-  if (recording) {
+  if (ConvRecordsGradient(input, weight, bias)) {
     TORCH_CHECK(!residual.defined() && !relu, "WinogradConv: the fused epilogue is for inference only");
     // An empty tensor for no bias: autograd functions take defined tensors.
     return WinogradConvFunction::apply(input, weight, bias ? *bias : at::empty({0}, input.options()));

@@ -5,7 +5,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { constant_, kaimingNormal_ } from '../nn/init.js';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
-import { foldedConvBn, foldsConvBn, fusableRelu, skippableAtInference, takesEpilogue } from '../nn/fusion.js';
+import { convWithEpilogue } from '../nn/fusion.js';
 import { Module } from '../nn/module.js';
 import type { FeatureSource, FeatureTaps } from './features.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
@@ -17,22 +17,14 @@ function projection(inChannels: number, outChannels: number, stride: number): Se
 
 /**
  * relu(branch(x) + shortcut(x)) (as torchvision), the branch being `layers` then the conv `last` and its BN. At
- * inference the BN is folded into that conv, which adds the shortcut and applies the ReLU as it writes its
- * output (F.conv2d's epilogue); otherwise the sum and the ReLU run in place on the branch's output.
+ * inference that conv (its BN folded in) adds the shortcut and applies the ReLU as it writes its output
+ * (F.conv2d's epilogue); otherwise the sum and the ReLU run in place on the branch's output.
  */
-function residualSum(layers: readonly Module[], last: Module, lastBn: Module, relu: Module, x: Tensor, downsample: Module | undefined): Tensor {
+function residualSum(layers: readonly Module[], last: Module, lastBn: Module, x: Tensor, downsample: Module | undefined): Tensor {
   const shortcut = downsample ? downsample.forward(x) : x;
-  let out: Tensor;
-  const folds = foldsConvBn(last, lastBn);
-  if (fusableRelu(relu) && (folds || (takesEpilogue(last) && skippableAtInference(lastBn)))) {
-    // (A BN already folded away by a conversion, ACNet's deploy form for instance, is an Identity.)
-    const h = runInOrder(layers, x);
-    const epilogue = { residual: shortcut, relu: true };
-    out = folds ? foldedConvBn(last as Conv2d, lastBn as BatchNorm2d, h, epilogue) : (last as Conv2d).forwardWithEpilogue(h, epilogue);
-    h.dispose();
-  } else {
-    out = runInOrder([...layers, last, lastBn], x).add_(shortcut).relu_();
-  }
+  const h = runInOrder(layers, x);
+  const out = convWithEpilogue(last, lastBn, h, { residual: shortcut, relu: true }) ?? runInOrder([last, lastBn], h).add_(shortcut).relu_();
+  h.dispose();
   if (shortcut !== x) shortcut.dispose();
   return out;
 }
@@ -56,7 +48,7 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return residualSum([this.conv1, this.bn1, this.relu], this.conv2, this.bn2, this.relu, x, this.downsample);
+    return residualSum([this.conv1, this.bn1, this.relu], this.conv2, this.bn2, x, this.downsample);
   }
 }
 
@@ -93,7 +85,7 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return residualSum([this.conv1, this.bn1, this.relu, this.conv2, this.bn2, this.relu], this.conv3, this.bn3, this.relu, x, this.downsample);
+    return residualSum([this.conv1, this.bn1, this.relu, this.conv2, this.bn2, this.relu], this.conv3, this.bn3, x, this.downsample);
   }
 }
 

@@ -1,6 +1,6 @@
 // Containers: Sequential runs its children in order; ModuleList only holds them.
 import { Tensor } from '../engine/tensor.js';
-import { foldedConvBn, foldsConvBn, fusableBnRelu, fusablePreActivation, fusableRelu, preActivatedConv, skippableAtInference, takesEpilogue } from './fusion.js';
+import { convWithEpilogue, foldsConvBn, fusableBnRelu, fusablePreActivation, fusableRelu, preActivatedConv, skippableAtInference, takesEpilogue } from './fusion.js';
 import type { BatchNorm2d, Conv2d } from './layers.js';
 import { Module } from './module.js';
 
@@ -35,9 +35,9 @@ export class Sequential extends Module {
 
 /**
  * Feeds x through modules in order, disposing every intermediate (never x itself) once consumed. At
- * inference a Conv2d directly followed by a BatchNorm2d runs as one conv with the BN folded in, and a
- * BatchNorm2d directly followed by a ReLU runs as one pass, and with a Conv2d after them as one pre-activated
- * conv (nn/fusion).
+ * inference Identity modules are skipped, a Conv2d directly followed by a BatchNorm2d runs as one conv with the
+ * BN folded in, a ReLU after a conv runs as the conv's epilogue, and a BatchNorm2d directly followed by a ReLU
+ * runs as one pass, and with a Conv2d after them as one pre-activated conv (nn/fusion).
  */
 export function runInOrder(layers: readonly Module[], x: Tensor): Tensor {
   const modules = layers.some(skippableAtInference) ? layers.filter((m) => !skippableAtInference(m)) : layers;
@@ -49,13 +49,12 @@ export function runInOrder(layers: readonly Module[], x: Tensor): Tensor {
     if (fusablePreActivation(m, following, modules[i + 2])) {
       next = preActivatedConv(m as BatchNorm2d, modules[i + 2] as Conv2d, h);
       i += 2;
-    } else if (foldsConvBn(m, following)) {
-      const relu = fusableRelu(modules[i + 2]);
-      next = foldedConvBn(m as Conv2d, following, h, { relu });
-      i += relu ? 2 : 1;
-    } else if (takesEpilogue(m) && fusableRelu(following)) {
-      next = m.forwardWithEpilogue(h, { relu: true });
-      i++;
+    } else if (foldsConvBn(m, following) || (takesEpilogue(m) && fusableRelu(following))) {
+      // A conv (and the BN folded into it) ends with the ReLU after it.
+      const norm = foldsConvBn(m, following) ? following : undefined;
+      const relu = fusableRelu(modules[i + (norm ? 2 : 1)]);
+      next = convWithEpilogue(m, norm, h, { relu })!;
+      i += (norm ? 1 : 0) + (relu ? 1 : 0);
     } else if (fusableBnRelu(m, following)) {
       next = m.forwardRelu(h);
       i++;

@@ -186,3 +186,13 @@ export const takesEpilogue = (m: Module | undefined): m is Conv2d =>
  * such as ACNet's fusion, folded into the conv before it).
  */
 export const skippableAtInference = (m: Module): boolean => m instanceof Identity && !isWatched(m) && foldsForInference(m);
+
+/**
+ * At inference, conv then `next` as one conv with `epilogue`: `next` a BN folded into it, an Identity that a
+ * conversion left where it folded one, or nothing. Undefined when they must run as written.
+ */
+export function convWithEpilogue(conv: Module, next: Module | undefined, x: Tensor, epilogue: F.ConvEpilogue): Tensor | undefined {
+  if (foldsConvBn(conv, next)) return foldedConvBn(conv as Conv2d, next, x, epilogue);
+  if (takesEpilogue(conv) && (next === undefined || skippableAtInference(next))) return conv.forwardWithEpilogue(x, epilogue);
+  return undefined;
+}
