@@ -27,10 +27,11 @@ const KERNELS = args.kernels!.split(',') as NativeKernel[];
 
 /** Median ms with one kernel switched off (libtorch's) and on (leanconv's), the other kernels on. */
 function compare(kernel: NativeKernel, off: () => void, on: () => void, reps: number): { libtorch: number; leanconv: number } {
+  const previous = nativeKernel(kernel);  // a kernel's default depends on the CPU (winogradConv: off with AVX-512)
   try {
     return interleaved({ libtorch: off, leanconv: on }, { reps, warmup: 3, before: (v) => void nativeKernel(kernel, v === 'leanconv') });
   } finally {
-    nativeKernel(kernel, true);
+    nativeKernel(kernel, previous);
   }
 }
 

@@ -4,21 +4,25 @@
 // [N, C, H·W] view) and --conv (conv forward + backward, NCHW vs channels-last).
 //   node dist/bench/op-profile.js condensenet86 [--deploy] [--channels-last] [--batch 64] [--reps 3]
 //   node dist/bench/op-profile.js --gather | --conv | --fold | --sgd | --train-calls resnet20,hcgnet_a1
+//   node dist/bench/op-profile.js --train-profile resnet20,resnet20+acb [--batch 128] [--size 32|28] [--reps 3]
+// --train-profile: self time per op (forward and backward ops, leanconv's kernels by name) of training steps.
 // --fold: a conv with a folded BN (conv + bias) vs conv then eval-mode BN; --sgd: SGD's per-parameter
 // ops from JS vs the one-call native step (SGD.step); --train-calls: how many native calls one training
 // step makes from JS (forward, loss, backward, SGD; the backward's own ops run inside libtorch).
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { buildModel } from '../src/convert/index.js';
 import { arange, cat, F, keep, noGrad, ones, randint, randn, randperm, setNumThreads, type Tensor, tidy, zeros } from '../src/engine/index.js';
 import { SGD } from '../src/engine/optim.js';
 import { createModel } from '../src/models/index.js';
-import { observeOps } from '../src/engine/trace.js';
+import { observeOps, profileOps } from '../src/engine/trace.js';
 import { interleaved, median } from './common.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { deploy: { type: 'boolean' }, batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' }, gather: { type: 'boolean' }, conv: { type: 'boolean' }, fold: { type: 'boolean' }, sgd: { type: 'boolean' }, 'channels-last': { type: 'boolean' }, 'train-calls': { type: 'string' } },
+  options: { deploy: { type: 'boolean' }, batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '3' }, gather: { type: 'boolean' }, conv: { type: 'boolean' }, fold: { type: 'boolean' }, sgd: { type: 'boolean' }, 'channels-last': { type: 'boolean' }, 'train-calls': { type: 'string' }, 'train-profile': { type: 'string' }, size: { type: 'string', default: '32' } },
 });
 setNumThreads(2);
 /** Median ms of each variant over `total` interleaved rounds, the first two untimed. */
@@ -78,6 +82,31 @@ if (args.gather) {
     let calls = 0;
     observeOps(() => void calls++, step);
     console.log(`${name}: ${calls} native calls per training step`);
+  }
+} else if (args['train-profile']) {
+  // Self time per op of whole training steps (forward, loss, backward, SGD) under libtorch's profiler.
+  const batch = Number(args.batch), size = Number(args.size), steps = Number(args.reps);
+  for (const arg of args['train-profile'].split(',')) {
+    const [name, form] = arg.split('+');
+    const model = buildModel(name!, { inChannels: size === 28 ? 1 : 3 }, form === 'acb' ? { acb: { gamma: 1 } } : {}).toMemoryFormat('auto').train();
+    const opt = new SGD(model.parameters(), { lr: 1e-4, momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
+    const x = model.formatInput(randn([batch, size === 28 ? 1 : 3, size, size]));
+    const y = randint(0, 10, [batch]);
+    const step = (): void => tidy(() => {
+      const loss = F.crossEntropy(model.forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+    });
+    for (let i = 0; i < 2; i++) step();
+    const start = performance.now();
+    const ops = profileOps(() => { for (let i = 0; i < steps; i++) step(); }, join(tmpdir(), `leanconv-train-profile-${process.pid}-${arg}.json`));
+    const wall = (performance.now() - start) / steps;
+    const total = ops.reduce((a, o) => a + o.selfMs, 0) / steps;
+    console.log(`${arg}, batch ${batch}, ${size}x${size}, training step ${wall.toFixed(1)} ms wall (profiled), ${total.toFixed(1)} ms in ops; self ms per step:`);
+    for (const o of ops.filter((o) => o.selfMs / steps >= 0.3)) {
+      console.log(`  ${o.name.padEnd(48)} ${(o.selfMs / steps).toFixed(1).padStart(6)}  (${(100 * o.selfMs / steps / total).toFixed(1)}%, ${o.calls / steps} calls)`);
+    }
   }
 } else if (args.sgd) {
   for (const name of ['resnet20', 'resnet56']) {

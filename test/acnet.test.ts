@@ -203,6 +203,31 @@ describe('acnetize / switchToDeploy on whole models', () => {
     model.dispose();
   });
 
+  test('training form: the Identity left where a BN was is skipped, so a block adds its shortcut in place on the ACB output', () => {
+    lc.manualSeed(4);
+    const model = acnetize(createModel('resnet20')).toMemoryFormat('auto').train();
+    const x = model.formatInput(lc.randn([4, 3, 16, 16]));
+    const y = lc.randint(0, 10, [4]);
+    // Run as written, the Identity's view would take the block's add_ and relu_, and autograd would copy the whole
+    // gradient back through it (CopySlices): the block's output would be a view of it.
+    const stem = model.formatInput(lc.randn([4, 16, 8, 8]));
+    const blockOut = model.getSubmodule('layer1.0').forward(stem);
+    assert.equal(blockOut.gradFn, 'ReluBackward0');
+    blockOut.dispose();
+    const gradients = (): lc.Tensor[] => {
+      for (const p of model.parameters()) p.grad = undefined;
+      lc.tidy(() => lc.F.crossEntropy(model.forward(x), y).backward());
+      return model.parameters().map((p) => p.grad!.clone());
+    };
+    const skipped = gradients();
+    const asWritten = nn.withoutEvalFusion(gradients);
+    for (let i = 0; i < skipped.length; i++) {
+      const scale = Math.max(1e-3, asWritten[i]!.abs().max().item());
+      assert.ok(maxAbsDiff(skipped[i]!, asWritten[i]!) < 1e-4 * scale, `parameter ${i}: gradient differs by ${maxAbsDiff(skipped[i]!, asWritten[i]!)}`);
+    }
+    model.dispose();
+  });
+
   test('acnetize on a trained model keeps its function: square branch takes conv + BN, 1-D branches start at zero', () => {
     lc.manualSeed(2);
     const trained = createModel('resnet20', { inChannels: 1 });

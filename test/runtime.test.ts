@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 
 import * as lc from '../src/engine/index.js';
@@ -47,5 +49,34 @@ describe('runtime', () => {
     assert.match(info.libtorchPath ?? '', /\/libtorch_cpu\.so/, 'the loaded libtorch is named');
     if (!info.cuda) assert.deepEqual([info.cudnn, info.cudaDevices], [false, 0]);
     assert.equal(info.gloo, true, 'built with Gloo (libgloo-dev): distributed training on CPU');
+  });
+});
+
+describe('native kernel switches', () => {
+  // The Winograd conv starts on only where oneDNN (libtorch's convs) has no AVX-512 code; its variable overrides that.
+  const flags = (() => {
+    try {
+      return readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags')) ?? '';
+    } catch {
+      return '';
+    }
+  })();
+  const has = (flag: string): boolean => new RegExp(`\\b${flag}\\b`).test(flags);
+  const switchIn = (value: string | undefined): string => {
+    const env = { ...process.env };
+    if (value === undefined) delete env.LEANCONV_NATIVE_WINOGRAD_CONV;
+    else env.LEANCONV_NATIVE_WINOGRAD_CONV = value;
+    const engine = new URL('../src/engine/index.js', import.meta.url).href;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import * as lc from '${engine}'; console.log(lc.nativeKernel('winogradConv'))`],
+      { encoding: 'utf8', env });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+
+  test('winogradConv: on by default without AVX-512, off with it; LEANCONV_NATIVE_WINOGRAD_CONV=0/1 forces it', { skip: process.arch !== 'x64' && 'x86-64 only' }, () => {
+    const avx512Core = ['avx512f', 'avx512bw', 'avx512vl', 'avx512dq'].every(has);
+    assert.equal(switchIn(undefined), String(has('avx2') && has('fma') && !avx512Core));
+    assert.equal(switchIn('0'), 'false');
+    assert.equal(switchIn('1'), 'true');
   });
 });

@@ -93,6 +93,7 @@ bool AttentionPoolApplies(const at::Tensor& input, const at::Tensor& weight, con
 }
 
 at::Tensor AttentionPool(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias) {
+  RECORD_FUNCTION("leanconv::attention_pool", std::vector<c10::IValue>());  // named in op profiles
 #if defined(__x86_64__)
   gToggle.countRun();
   const int64_t n = input.size(0), c = input.size(1), pixels = input.size(2) * input.size(3);

@@ -1,6 +1,9 @@
 // Autograd: libtorch records the graph for every op on tensors that require grad; these functions expose
-// backward and the per-tensor autograd state.
+// backward and the per-tensor autograd state, and libtorch's op profiler (for bench/, on demand).
 #include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
+
+#include <memory>
 
 #include "common.h"
 
@@ -36,7 +39,25 @@ LC_OP(gradFnName) {
   return Napi::String::New(info.Env(), fn->name());
 }
 
+// libtorch's legacy profiler: every op dispatched between start and stop, forward and backward (the autograd
+// engine's threads inherit it), written as a Chrome trace when it stops. One at a time.
+static std::unique_ptr<torch::autograd::profiler::RecordProfile> gOpProfile;
+
+LC_OP(startOpProfile) {
+  if (gOpProfile) throw ArgumentError("a profile is already being recorded");
+  gOpProfile = std::make_unique<torch::autograd::profiler::RecordProfile>(Str(info, 0));
+  return info.Env().Undefined();
+}
+
+LC_OP(stopOpProfile) {
+  if (!gOpProfile) throw ArgumentError("no profile is being recorded");
+  gOpProfile.reset();  // writes the trace
+  return info.Env().Undefined();
+}
+
 void RegisterAutograd(Napi::Env env, Napi::Object exports) {
+  LC_EXPORT(exports, startOpProfile);
+  LC_EXPORT(exports, stopOpProfile);
   LC_EXPORT(exports, backward);
   LC_EXPORT(exports, grad);
   LC_EXPORT(exports, setGrad);

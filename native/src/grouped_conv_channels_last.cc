@@ -250,6 +250,7 @@ bool GroupedConvChannelsLastApplies(const at::Tensor& input, const at::Tensor& w
 
 at::Tensor GroupedConvChannelsLast(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                                    int64_t groups, const at::Tensor& scale, const at::Tensor& shift) {
+  RECORD_FUNCTION("leanconv::grouped_conv", std::vector<c10::IValue>());  // named in op profiles
 #if defined(__x86_64__)
   gToggle.countRun();
   const int64_t h = input.size(2), w = input.size(3);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ATen/ATen.h>
+#include <ATen/record_function.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -11,14 +12,17 @@
 
 namespace leanconv {
 
-// Every kernel's switch (on unless its environment variable is "0"; benchmarks and tests flip it to compare
-// with libtorch in one process) and its count of calls that ran it since load.
+// Every kernel's switch and its count of calls that ran it since load. It starts on where the kernel is the faster
+// one (onByDefault; always when not given), unless its environment variable says "0" (off) or "1" (on); benchmarks
+// and tests flip it to compare with libtorch in one process.
 class KernelToggle {
  public:
-  explicit KernelToggle(const char* environmentVariable)
-      : enabled_([environmentVariable] {
+  explicit KernelToggle(const char* environmentVariable, bool (*onByDefault)() = nullptr)
+      : enabled_([environmentVariable, onByDefault] {
           const char* value = std::getenv(environmentVariable);
-          return value == nullptr || std::strcmp(value, "0") != 0;
+          if (value != nullptr && std::strcmp(value, "0") == 0) return false;
+          if (value != nullptr && std::strcmp(value, "1") == 0) return true;
+          return onByDefault == nullptr || onByDefault();
         }()) {}
   bool enabled() const { return enabled_.load(); }
   void setEnabled(bool enabled) { enabled_.store(enabled); }
@@ -33,7 +37,25 @@ class KernelToggle {
 // Whether this CPU has AVX2 and FMA, which the inference kernels below are written for (x86-64 only).
 inline bool CpuHasAvx2Fma() {
 #if defined(__x86_64__)
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  static const bool has = [] {
+    __builtin_cpu_init();  // may run from a static initializer (a KernelToggle's default)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }();
+  return has;
+#else
+  return false;
+#endif
+}
+
+// Whether oneDNN, which runs libtorch's CPU convs, uses its AVX-512 code here (its avx512_core level: F, BW, VL, DQ).
+// Its kernels then do twice the work per instruction of this project's AVX2 ones.
+inline bool CpuHasAvx512Core() {
+#if defined(__x86_64__)
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512dq");
+  }();
   return has;
 #else
   return false;
@@ -126,7 +148,8 @@ KernelToggle& AttentionPoolToggle();  // LEANCONV_NATIVE_ATTENTION_POOL
 // CPU input, by Winograd's F(2x2, 3x3): 2.25x fewer multiply-adds than the direct conv oneDNN runs (x86-64 CPUs
 // with AVX2 and FMA). With a gradient to record it is an autograd node whose input and weight gradients use
 // the same transforms. At inference, with `residual` defined (the output's shape) it is added to the result,
-// then ReLU if relu: a post-activation ResNet block's epilogue in the same pass.
+// then ReLU if relu: a post-activation ResNet block's epilogue in the same pass. Off by default where oneDNN has
+// AVX-512 (CpuHasAvx512Core): there its direct convs outran this kernel at every ResNet shape measured.
 bool WinogradConvApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                          at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups);
 at::Tensor WinogradConv(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,

@@ -93,6 +93,7 @@ bool PointwiseConvChannelsLastApplies(const at::Tensor& input, const at::Tensor&
 at::Tensor PointwiseConvChannelsLast(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                                      int64_t groups, const at::Tensor& index, const at::Tensor& scale, const at::Tensor& shift,
                                      bool relu) {
+  RECORD_FUNCTION("leanconv::pointwise_conv", std::vector<c10::IValue>());  // named in op profiles
 #if defined(__x86_64__)
   gToggle.countRun();
   const int64_t n = input.size(0), h = input.size(2), w = input.size(3), cout = weight.size(0);

@@ -32,7 +32,9 @@ namespace leanconv {
 
 namespace {
 
-KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV");
+// On where oneDNN runs AVX2 code: with AVX-512 its direct convs do twice the work per instruction and outran this
+// kernel at every ResNet shape of bench/kernels.ts (0.35-1.04x, forward and training, on a Zen 5 EPYC).
+KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV", [] { return CpuHasAvx2Fma() && !CpuHasAvx512Core(); });
 
 using gemm::kLanes;
 using gemm::kPanel;  // output channels per packed weight panel
@@ -464,6 +466,7 @@ bool WinogradConvApplies(const at::Tensor& input, const at::Tensor& weight, cons
 
 at::Tensor WinogradConv(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                         const at::Tensor& residual, bool relu) {
+  RECORD_FUNCTION("leanconv::winograd_conv", std::vector<c10::IValue>());  // named in op profiles
   gToggle.countRun();
   if (ConvRecordsGradient(input, weight, bias)) {
     TORCH_CHECK(!residual.defined() && !relu, "WinogradConv: the fused epilogue is for inference only");

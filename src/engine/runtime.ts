@@ -126,7 +126,8 @@ export function buildInfo(): BuildInfo {
  * their gains: node dist/bench/kernels.js):
  * - channelsLastBatchNorm: BatchNorm (+ ReLU) on channels-last float32 input: in training mode, and in eval mode
  *   when no gradient is recorded (one pass with the running statistics).
- * - dilatedDepthwiseConv: the weight gradient of a dilated depthwise conv, as an undilated one over phases.
+ * - dilatedDepthwiseConv: the weight gradient of a dilated depthwise conv, as an undilated one over phases (off by default on
+ *   CPUs with AVX-512, where libtorch's was measured faster).
  * - groupedConv: a 3x3 grouped conv with at least 2 inputs and at most 12 outputs per group (HCGNet's squeeze cells) on channels-last
  *   float32 input when no gradient is recorded, computed directly (x86-64 with AVX2 and FMA).
  * - pointwiseConv: a 1x1 conv (stride 1, any groups) on channels-last float32 input when no gradient is recorded, with the
@@ -135,13 +136,15 @@ export function buildInfo(): BuildInfo {
  *   the map (x86-64 with AVX2 and FMA).
  * - winogradConv: a 3x3, stride-1, padding-1, one-group conv on channels-last float32 input with channel counts
  *   multiples of 8 up to 256, by Winograd's F(2x2, 3x3), forward and both gradients; at inference it applies F.conv2d's
- *   epilogue (residual, ReLU) as it writes (x86-64 with AVX2 and FMA).
+ *   epilogue (residual, ReLU) as it writes (x86-64 with AVX2 and FMA). Off by default on CPUs with AVX-512, where
+ *   libtorch's oneDNN convs use it and were measured faster.
  */
 export type NativeKernel = 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv' | 'pointwiseConv' | 'attentionPool' | 'winogradConv';
 /**
- * Turns one of leanconv's kernels on or off for the process (all are on unless an environment variable such as
- * LEANCONV_NATIVE_BATCHNORM=0, LEANCONV_NATIVE_DILATED_CONV=0, LEANCONV_NATIVE_GROUPED_CONV=0, LEANCONV_NATIVE_POINTWISE_CONV=0, LEANCONV_NATIVE_ATTENTION_POOL=0 or LEANCONV_NATIVE_WINOGRAD_CONV=0 says otherwise) and returns
- * whether it was on; without `enabled`, only asks.
+ * Turns one of leanconv's kernels on or off for the process and returns whether it was on; without `enabled`, only
+ * asks. Each starts on where it is the faster kernel (all of them, but winogradConv and dilatedDepthwiseConv on CPUs with AVX-512), unless its
+ * environment variable says 0 (off) or 1 (on): LEANCONV_NATIVE_BATCHNORM, LEANCONV_NATIVE_DILATED_CONV,
+ * LEANCONV_NATIVE_GROUPED_CONV, LEANCONV_NATIVE_POINTWISE_CONV, LEANCONV_NATIVE_ATTENTION_POOL, LEANCONV_NATIVE_WINOGRAD_CONV.
  */
 export function nativeKernel(name: NativeKernel, enabled?: boolean): boolean {
   return native.nativeKernel(name, enabled) as boolean;

@@ -1,6 +1,6 @@
 // Containers: Sequential runs its children in order; ModuleList only holds them.
 import { Tensor } from '../engine/tensor.js';
-import { convWithEpilogue, foldsConvBn, fusableBnRelu, fusablePreActivation, fusableRelu, preActivatedConv, skippableAtInference, takesEpilogue } from './fusion.js';
+import { convWithEpilogue, foldsConvBn, fusableBnRelu, fusablePreActivation, fusableRelu, preActivatedConv, skippableIdentity, takesEpilogue } from './fusion.js';
 import type { BatchNorm2d, Conv2d } from './layers.js';
 import { Module } from './module.js';
 
@@ -40,7 +40,7 @@ export class Sequential extends Module {
  * runs as one pass, and with a Conv2d after them as one pre-activated conv (nn/fusion).
  */
 export function runInOrder(layers: readonly Module[], x: Tensor): Tensor {
-  const modules = layers.some(skippableAtInference) ? layers.filter((m) => !skippableAtInference(m)) : layers;
+  const modules = layers.some(skippableIdentity) ? layers.filter((m) => !skippableIdentity(m)) : layers;
   let h = x;
   for (let i = 0; i < modules.length; i++) {
     const m = modules[i]!;

@@ -182,10 +182,11 @@ export const takesEpilogue = (m: Module | undefined): m is Conv2d =>
   m instanceof Conv2d && m.forward === Conv2d.prototype.forward && foldsForInference(m);
 
 /**
- * Whether m does nothing and may be skipped at inference: an Identity that is not watched (a BN that a conversion,
- * such as ACNet's fusion, folded into the conv before it).
+ * Whether m does nothing and may be skipped: an Identity that is not watched (a BN that a conversion, such as
+ * ACNet's, folded into the conv before it). In training too: its forward is a view, and an in-place op on a view
+ * (a residual block's add_ and relu_) would make autograd copy the whole gradient back through it (CopySlices).
  */
-export const skippableAtInference = (m: Module): boolean => m instanceof Identity && !isWatched(m) && foldsForInference(m);
+export const skippableIdentity = (m: Module): boolean => !disabled && m instanceof Identity && !isWatched(m);
 
 /**
  * At inference, conv then `next` as one conv with `epilogue`: `next` a BN folded into it, an Identity that a
@@ -193,6 +194,6 @@ export const skippableAtInference = (m: Module): boolean => m instanceof Identit
  */
 export function convWithEpilogue(conv: Module, next: Module | undefined, x: Tensor, epilogue: F.ConvEpilogue): Tensor | undefined {
   if (foldsConvBn(conv, next)) return foldedConvBn(conv as Conv2d, next, x, epilogue);
-  if (takesEpilogue(conv) && (next === undefined || skippableAtInference(next))) return conv.forwardWithEpilogue(x, epilogue);
+  if (takesEpilogue(conv) && (next === undefined || skippableIdentity(next))) return conv.forwardWithEpilogue(x, epilogue);
   return undefined;
 }
