@@ -1,7 +1,7 @@
 // What leanconv's own kernels (engine nativeKernel) buy over libtorch's: the same model, batch and layout
 // (leanconv's defaults: channels-last for conv models) in one process, training steps with each kernel on
 // and off interleaved (the machines are shared and noisy), medians; then each kernel's shapes alone.
-//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--kernels channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv,attentionPool,winogradConv]
+//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--kernels channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv,attentionPool,winogradConv,winogradConvTraining]
 //                              [--batch 64] [--reps 8] [--threads 2] [--out kernels]
 // Writes bench/results/<out>.md and <out>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { interleaved } from './common.js';
 const { values: args } = parseArgs({
   options: {
     models: { type: 'string', default: 'cifar_quick,resnet20,hcgnet_a1,densenet_bc_100,condensenet86' },
-    kernels: { type: 'string', default: 'channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv,winogradConv' },
+    kernels: { type: 'string', default: 'channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv,winogradConv,winogradConvTraining' },
     batch: { type: 'string', default: '64' }, reps: { type: 'string', default: '8' }, threads: { type: 'string', default: '2' }, out: { type: 'string', default: 'kernels' },
   },
 });
@@ -27,7 +27,7 @@ const KERNELS = args.kernels!.split(',') as NativeKernel[];
 
 /** Median ms with one kernel switched off (libtorch's) and on (leanconv's), the other kernels on. */
 function compare(kernel: NativeKernel, off: () => void, on: () => void, reps: number): { libtorch: number; leanconv: number } {
-  const previous = nativeKernel(kernel);  // a kernel's default depends on the CPU (winogradConv: off with AVX-512)
+  const previous = nativeKernel(kernel);  // a kernel's default can depend on the CPU
   try {
     return interleaved({ libtorch: off, leanconv: on }, { reps, warmup: 3, before: (v) => void nativeKernel(kernel, v === 'leanconv') });
   } finally {
@@ -61,7 +61,7 @@ function inferStep(name: string): () => void {
 // Which steps each kernel can change: the dilated conv's is a gradient, the grouped and 1x1 convs and the
 // attention pooling run only when no gradient is recorded, the batch norm and the Winograd conv in both.
 const MODES: Record<NativeKernel, ('train' | 'infer')[]> = {
-  channelsLastBatchNorm: ['train', 'infer'], dilatedDepthwiseConv: ['train'], groupedConv: ['infer'], pointwiseConv: ['infer'], attentionPool: ['infer'], winogradConv: ['train', 'infer'],
+  channelsLastBatchNorm: ['train', 'infer'], dilatedDepthwiseConv: ['train'], groupedConv: ['infer'], pointwiseConv: ['infer'], attentionPool: ['infer'], winogradConv: ['infer'], winogradConvTraining: ['train'],
 };
 const models = args.models!.split(',').flatMap((name) => KERNELS.flatMap((kernel) => {
   // Two model instances so that each variant keeps its own state; both start from the same weights.
@@ -142,7 +142,7 @@ const pointwiseConv = !KERNELS.includes('pointwiseConv') ? [] : pointwiseShapes.
 // (libtorch: the conv, then add_ and relu_), and a training forward + backward (input and weight gradients).
 const winogradShapes = [[128, 16, 32, 32, 16], [128, 32, 16, 16, 32], [128, 64, 8, 8, 64], [128, 16, 28, 28, 16],
   [128, 32, 14, 14, 32], [128, 64, 7, 7, 64], [128, 64, 32, 32, 64], [16, 64, 56, 56, 64], [16, 128, 28, 28, 128], [16, 256, 14, 14, 256]];
-const winogradConv = !KERNELS.includes('winogradConv') ? [] : winogradShapes.map(([n, c, h, w, cout]) => {
+const winogradConv = !KERNELS.includes('winogradConv') && !KERNELS.includes('winogradConvTraining') ? [] : winogradShapes.map(([n, c, h, w, cout]) => {
   const x = randn([n!, c!, h!, w!]).contiguous('channelsLast');
   const weight = randn([cout!, c!, 3, 3]).mul(0.1).contiguous('channelsLast');
   const bias = randn([cout!]);
@@ -157,7 +157,7 @@ const winogradConv = !KERNELS.includes('winogradConv') ? [] : winogradShapes.map
   });
   const inferMs = compare('winogradConv', infer, infer, 3 * reps);
   const epilogueMs = compare('winogradConv', epilogue, epilogue, 3 * reps);
-  const trainMs = compare('winogradConv', train, train, 3 * reps);
+  const trainMs = compare('winogradConvTraining', train, train, 3 * reps);
   return {
     shape: [n!, c!, h!, w!], cout: cout!, libtorchMs: inferMs.libtorch, leanconvMs: inferMs.leanconv, epilogueLibtorchMs: epilogueMs.libtorch,
     epilogueLeanconvMs: epilogueMs.leanconv, trainLibtorchMs: trainMs.libtorch, trainLeanconvMs: trainMs.leanconv,
@@ -179,7 +179,7 @@ const lines = [
   '',
   `Command: \`${command}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; threads ${args.threads}.`,
-  "Kernels: channelsLastBatchNorm (BatchNorm on channels-last input: training mode, and eval mode without gradients), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient), groupedConv (a 3x3 grouped conv with few outputs per group, without gradients), pointwiseConv (a 1x1 conv without gradients, with or without the pre-activation BN + ReLU in front), attentionPool (HCGNet's spatial-softmax pooling without gradients), winogradConv (a 3x3 stride-1 conv by Winograd's F(2x2, 3x3): forward, input and weight gradients, and the residual-block epilogue at inference). Models run with leanconv's defaults (channels-last for conv models).",
+  "Kernels: channelsLastBatchNorm (BatchNorm on channels-last input: training mode, and eval mode without gradients), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient), groupedConv (a 3x3 grouped conv with few outputs per group, without gradients), pointwiseConv (a 1x1 conv without gradients, with or without the pre-activation BN + ReLU in front), attentionPool (HCGNet's spatial-softmax pooling without gradients), winogradConv (a 3x3 stride-1 conv by Winograd's F(2x2, 3x3) at inference, with the residual-block epilogue), winogradConvTraining (the same conv when gradients are recorded: forward, input and weight gradients; its training column switches only this). Models run with leanconv's defaults (channels-last for conv models).",
   `Cells: median of ${reps} training steps (forward, loss, backward, SGD) or eval-mode forwards without gradients (infer) at batch ${batch} after 3 warm-up rounds, with one kernel switched off (libtorch's) or on, the other kernels on, the two variants interleaved. Speedup = libtorch / leanconv.`,
   '',
   '| model | kernel | mode | step, libtorch | step, leanconv kernel | speedup |',

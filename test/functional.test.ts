@@ -383,7 +383,10 @@ describe("leanconv's Winograd 3x3 conv (channels-last, forward and gradients)", 
     }
   });
 
-  test('training: output, input, weight and bias gradients equal libtorch\'s', () => {
+  test('training: output, input, weight and bias gradients equal libtorch\'s', (t) => {
+    // Switched on: whether it also trains depends on the CPU (not by default with AVX-512).
+    const previous = lc.nativeKernel('winogradConvTraining', true);
+    t.after(() => lc.nativeKernel('winogradConvTraining', previous));
     for (const [n, c, h, w, cout] of cases) {
       lc.manualSeed(12);
       const x0 = lc.randn([n!, c!, h!, w!]).contiguous('channelsLast');
@@ -446,6 +449,21 @@ describe("leanconv's Winograd 3x3 conv (channels-last, forward and gradients)", 
     const strided = lc.noGrad(() => F.conv2d(x, w, { padding: 1, stride: 2, residual: lc.ones([2, 16, 4, 4]), relu: true }));
     close(strided, lc.noGrad(() => F.conv2d(x, w, { padding: 1, stride: 2 }).add(1).relu()), 'epilogue after a libtorch conv');
     assert.throws(() => lc.noGrad(() => F.conv2d(x, w, { padding: 1, residual: lc.ones([2, 16, 4, 4]) })), /residual has shape \[2, 16, 4, 4\].*output \[2, 16, 8, 8\]/);
+  });
+
+  test('winogradConvTraining off: a conv that records gradients goes to libtorch, inference still takes the kernel', (t) => {
+    const previous = lc.nativeKernel('winogradConvTraining', false);
+    t.after(() => lc.nativeKernel('winogradConvTraining', previous));
+    const x = lc.randn([2, 16, 8, 8]).contiguous('channelsLast');
+    const w = lc.randn([16, 16, 3, 3]).requiresGrad_(true);
+    const training = run(true, () => F.conv2d(x, w, { padding: 1 }));
+    assert.equal(training.runs, 0);
+    assert.doesNotMatch(training.y.gradFn ?? '', /Winograd/);
+    assert.equal(run(true, () => lc.noGrad(() => F.conv2d(x, w, { padding: 1 }))).runs, cpuHasKernel ? 1 : 0);
+    lc.nativeKernel('winogradConvTraining', true);
+    const trains = run(true, () => F.conv2d(x, w, { padding: 1 }));
+    assert.equal(trains.runs, cpuHasKernel ? 1 : 0);
+    if (cpuHasKernel) assert.match(trains.y.gradFn ?? '', /Winograd/);
   });
 
   test('with gradients recorded the epilogue is differentiable ops after the conv', () => {

@@ -53,7 +53,7 @@ describe('runtime', () => {
 });
 
 describe('native kernel switches', () => {
-  // The Winograd conv starts on only where oneDNN (libtorch's convs) has no AVX-512 code; its variable overrides that.
+  // Kernels that lost to oneDNN's AVX-512 code start off on such CPUs; their variables override that.
   const flags = (() => {
     try {
       return readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags')) ?? '';
@@ -62,21 +62,30 @@ describe('native kernel switches', () => {
     }
   })();
   const has = (flag: string): boolean => new RegExp(`\\b${flag}\\b`).test(flags);
-  const switchIn = (value: string | undefined): string => {
+  const switchIn = (kernel: lc.NativeKernel, variable: string, value: string | undefined): string => {
     const env = { ...process.env };
-    if (value === undefined) delete env.LEANCONV_NATIVE_WINOGRAD_CONV;
-    else env.LEANCONV_NATIVE_WINOGRAD_CONV = value;
+    if (value === undefined) delete env[variable];
+    else env[variable] = value;
     const engine = new URL('../src/engine/index.js', import.meta.url).href;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import * as lc from '${engine}'; console.log(lc.nativeKernel('winogradConv'))`],
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import * as lc from '${engine}'; console.log(lc.nativeKernel('${kernel}'))`],
       { encoding: 'utf8', env });
     assert.equal(r.status, 0, r.stderr);
     return r.stdout.trim();
   };
 
-  test('winogradConv: on by default without AVX-512, off with it; LEANCONV_NATIVE_WINOGRAD_CONV=0/1 forces it', { skip: process.arch !== 'x64' && 'x86-64 only' }, () => {
+  test('defaults follow the CPU (AVX-512: no Winograd training, no dilated-conv kernel); 0 and 1 force a kernel', { skip: process.arch !== 'x64' && 'x86-64 only' }, () => {
+    const avx2 = has('avx2') && has('fma');
     const avx512Core = ['avx512f', 'avx512bw', 'avx512vl', 'avx512dq'].every(has);
-    assert.equal(switchIn(undefined), String(has('avx2') && has('fma') && !avx512Core));
-    assert.equal(switchIn('0'), 'false');
-    assert.equal(switchIn('1'), 'true');
+    const cases: [lc.NativeKernel, string, boolean][] = [
+      ['winogradConv', 'LEANCONV_NATIVE_WINOGRAD_CONV', avx2],
+      ['winogradConvTraining', 'LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING', avx2 && !avx512Core],
+      ['dilatedDepthwiseConv', 'LEANCONV_NATIVE_DILATED_CONV', !avx512Core],
+      ['channelsLastBatchNorm', 'LEANCONV_NATIVE_BATCHNORM', true],
+    ];
+    for (const [kernel, variable, expected] of cases) {
+      assert.equal(switchIn(kernel, variable, undefined), String(expected), `${kernel} by default`);
+      assert.equal(switchIn(kernel, variable, '0'), 'false', `${variable}=0`);
+      assert.equal(switchIn(kernel, variable, '1'), 'true', `${variable}=1`);
+    }
   });
 });

@@ -172,8 +172,10 @@ KernelToggle& KernelNamed(const std::string& name) {
   if (name == "pointwiseConv") return PointwiseConvChannelsLastToggle();
   if (name == "attentionPool") return AttentionPoolToggle();
   if (name == "winogradConv") return WinogradConvToggle();
+  if (name == "winogradConvTraining") return WinogradConvTrainingToggle();
   throw ArgumentError("unknown kernel '" + name +
-                      "' (known: channelsLastBatchNorm, dilatedDepthwiseConv, groupedConv, pointwiseConv, attentionPool, winogradConv)");
+                      "' (known: channelsLastBatchNorm, dilatedDepthwiseConv, groupedConv, pointwiseConv, attentionPool, winogradConv, "
+                      "winogradConvTraining)");
 }
 }  // namespace
 

@@ -11,12 +11,15 @@
 // a ResNet block), so nothing of the transformed tensors reaches memory. Training uses the same algorithm for
 // both gradients: the input gradient is the same kind of conv (WinogradConvFunction), the weight gradient
 // its adjoint (WeightGradient). Results differ from a direct conv's by float rounding (the transforms add
-// and subtract inputs before the products): about 1e-6 of the output's scale.
+// and subtract inputs before the products): about 1e-6 of the output's scale. On CPUs with AVX-512 the products
+// and, where the channels are a multiple of 16, the transforms use 16-float vectors: there oneDNN's own kernels
+// are AVX-512 ones, and the AVX2 version lost to them at every ResNet shape (0.35-1.04x).
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -26,15 +29,18 @@
 #endif
 
 #include "gemm_avx2.h"
+#include "gemm_avx512.h"
 #include "kernels.h"
 
 namespace leanconv {
 
 namespace {
 
-// On where oneDNN runs AVX2 code: with AVX-512 its direct convs do twice the work per instruction and outran this
-// kernel at every ResNet shape of bench/kernels.ts (0.35-1.04x, forward and training, on a Zen 5 EPYC).
-KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV", [] { return CpuHasAvx2Fma() && !CpuHasAvx512Core(); });
+KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV", [] { return CpuHasAvx2Fma(); });
+// Whether it also trains (an autograd node when a gradient is recorded): where oneDNN runs AVX2 code. With AVX-512,
+// oneDNN's direct convs trained ResNet-20 as fast (0.99x, bench/kernels.ts on a Zen 5 EPYC: faster at 32 channels
+// and at ResNet-18's 64-128, slower at 16 and on 8x8 maps), while this kernel's forward stayed 1.08-1.39x faster.
+KernelToggle gTrainingToggle("LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING", [] { return CpuHasAvx2Fma() && !CpuHasAvx512Core(); });
 
 using gemm::kLanes;
 using gemm::kPanel;  // output channels per packed weight panel
@@ -63,42 +69,60 @@ Tile TileAt(int64_t id, int64_t tilesH, int64_t tilesW) {
   return {id / (tilesH * tilesW), within / tilesW * 2, within % tilesW * 2};
 }
 
-// Bᵀ d B for every channel vector of one tile: d is the 4x4 input window at (y - 1, x - 1), zero outside
-// the image; v[p·ldp + c] receives position p of the transformed tile.
-template <bool kInterior>
-__attribute__((target("avx2,fma"))) inline void InputTransformVectors(const float* const (&rows)[4][4], int64_t ch, float* v,
-                                                                     int64_t ldp) {
-  const __m256 zero = _mm256_setzero_ps();
-  __m256 d[4][4];
+// The transforms are written once over GCC vector types of 8 and 16 floats and compiled twice, for AVX2 and for
+// AVX-512, by the target of the wrapper that inlines them (xxx8 / xxx16 below).
+// (Their helpers pass vectors by value; they are always inlined, so the ABI GCC warns about is never used.)
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef float Floats8 __attribute__((vector_size(32)));
+typedef float Floats16 __attribute__((vector_size(64)));
+#define LC_INLINE __attribute__((always_inline)) inline
+
+template <typename V>
+LC_INLINE V Load(const float* p) {
+  V v;
+  std::memcpy(&v, p, sizeof(V));
+  return v;
+}
+template <typename V>
+LC_INLINE void Store(float* p, V v) {
+  std::memcpy(p, &v, sizeof(V));
+}
+template <typename V>
+constexpr int64_t kWidth = sizeof(V) / sizeof(float);
+
+// Bᵀ d B for one vector of channels of one tile: d is the 4x4 input window at (y - 1, x - 1), null rows outside the
+// image (zero); v[p·ldp + c] receives position p of the transformed tile.
+template <typename V, bool kInterior>
+LC_INLINE void InputTransformVectors(const float* const (&rows)[4][4], int64_t ch, float* v, int64_t ldp) {
+  V d[4][4];
   for (int i = 0; i < 4; ++i)
-    for (int j = 0; j < 4; ++j) d[i][j] = kInterior || rows[i][j] != nullptr ? _mm256_loadu_ps(rows[i][j] + ch) : zero;
-  __m256 s[4][4];  // Bᵀ d: combine rows
+    for (int j = 0; j < 4; ++j) d[i][j] = kInterior || rows[i][j] != nullptr ? Load<V>(rows[i][j] + ch) : V{};
+  V s[4][4];  // Bᵀ d: combine rows
   for (int j = 0; j < 4; ++j) {
-    s[0][j] = _mm256_sub_ps(d[0][j], d[2][j]);
-    s[1][j] = _mm256_add_ps(d[1][j], d[2][j]);
-    s[2][j] = _mm256_sub_ps(d[2][j], d[1][j]);
-    s[3][j] = _mm256_sub_ps(d[1][j], d[3][j]);
+    s[0][j] = d[0][j] - d[2][j];
+    s[1][j] = d[1][j] + d[2][j];
+    s[2][j] = d[2][j] - d[1][j];
+    s[3][j] = d[1][j] - d[3][j];
   }
   for (int i = 0; i < 4; ++i) {  // (Bᵀ d) B: combine columns
     float* o = v + i * 4 * ldp + ch;
-    _mm256_storeu_ps(o, _mm256_sub_ps(s[i][0], s[i][2]));
-    _mm256_storeu_ps(o + ldp, _mm256_add_ps(s[i][1], s[i][2]));
-    _mm256_storeu_ps(o + 2 * ldp, _mm256_sub_ps(s[i][2], s[i][1]));
-    _mm256_storeu_ps(o + 3 * ldp, _mm256_sub_ps(s[i][1], s[i][3]));
+    Store(o, s[i][0] - s[i][2]);
+    Store(o + ldp, s[i][1] + s[i][2]);
+    Store(o + 2 * ldp, s[i][2] - s[i][1]);
+    Store(o + 3 * ldp, s[i][1] - s[i][3]);
   }
 }
 
-// Bᵀ d B for every channel vector of one tile: d is the 4x4 input window at (y - 1, x - 1), zero outside
-// the image; v[p·ldp + c] receives position p of the transformed tile. Interior tiles (most of them) load
-// without the bounds tests.
-__attribute__((target("avx2,fma"))) void InputTransform(const float* image, int64_t h, int64_t w, int64_t c, const Tile& t,
-                                                        float* v, int64_t ldp) {
+// Bᵀ d B for every channel vector of one tile (c a multiple of the vector width). Interior tiles (most of them)
+// load without the bounds tests.
+template <typename V>
+LC_INLINE void InputTransformTile(const float* image, int64_t h, int64_t w, int64_t c, const Tile& t, float* v, int64_t ldp) {
   const float* rows[4][4];
   if (t.y >= 1 && t.y + 2 < h && t.x >= 1 && t.x + 2 < w) {  // interior: no bounds to test
     const float* corner = image + ((t.y - 1) * w + t.x - 1) * c;
     for (int i = 0; i < 4; ++i)
       for (int j = 0; j < 4; ++j) rows[i][j] = corner + (i * w + j) * c;
-    for (int64_t ch = 0; ch < c; ch += kLanes) InputTransformVectors<true>(rows, ch, v, ldp);
+    for (int64_t ch = 0; ch < c; ch += kWidth<V>) InputTransformVectors<V, true>(rows, ch, v, ldp);
     return;
   }
   for (int i = 0; i < 4; ++i) {
@@ -107,38 +131,94 @@ __attribute__((target("avx2,fma"))) void InputTransform(const float* image, int6
       rows[i][j] = y >= 0 && y < h && x >= 0 && x < w ? image + (y * w + x) * c : nullptr;
     }
   }
-  for (int64_t ch = 0; ch < c; ch += kLanes) InputTransformVectors<false>(rows, ch, v, ldp);
+  for (int64_t ch = 0; ch < c; ch += kWidth<V>) InputTransformVectors<V, false>(rows, ch, v, ldp);
 }
 
-// Aᵀ m A for one tile and one vector of 8 output channels (m[p·ldp]), plus bias, residual and ReLU, stored
-// to the tile's output pixels inside the image.
-__attribute__((target("avx2,fma"))) void OutputTransform(const float* m, int64_t ldp, const float* biasVector, const Tile& t, int64_t h,
-                                                         int64_t w, int64_t cout, int64_t channel, float* out,
-                                                         const float* residual, bool relu) {
-  __m256 s[2][4];  // Aᵀ m: combine rows
+// Aᵀ m A for one tile and one vector of output channels (m[p·ldp]), plus bias, residual and ReLU, stored to the
+// tile's output pixels inside the image.
+template <typename V>
+LC_INLINE void OutputTransformVector(const float* m, int64_t ldp, const float* biasVector, const Tile& t, int64_t h, int64_t w,
+                                     int64_t cout, int64_t channel, float* out, const float* residual, bool relu) {
+  V s[2][4];  // Aᵀ m: combine rows
   for (int j = 0; j < 4; ++j) {
-    const __m256 m0 = _mm256_loadu_ps(m + j * ldp), m1 = _mm256_loadu_ps(m + (4 + j) * ldp);
-    const __m256 m2 = _mm256_loadu_ps(m + (8 + j) * ldp), m3 = _mm256_loadu_ps(m + (12 + j) * ldp);
-    s[0][j] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
-    s[1][j] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
+    const V m0 = Load<V>(m + j * ldp), m1 = Load<V>(m + (4 + j) * ldp), m2 = Load<V>(m + (8 + j) * ldp), m3 = Load<V>(m + (12 + j) * ldp);
+    s[0][j] = m0 + m1 + m2;
+    s[1][j] = m1 - m2 - m3;
   }
-  const __m256 zero = _mm256_setzero_ps(), bias = _mm256_loadu_ps(biasVector);
+  const V zero{}, bias = Load<V>(biasVector);
   for (int i = 0; i < 2; ++i) {
     const int64_t y = t.y + i;
     if (y >= h) break;
-    const __m256 y0 = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s[i][0], s[i][1]), s[i][2]), bias);
-    const __m256 y1 = _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s[i][1], s[i][2]), s[i][3]), bias);
-    const __m256 values[2] = {y0, y1};
+    const V values[2] = {s[i][0] + s[i][1] + s[i][2] + bias, s[i][1] - s[i][2] - s[i][3] + bias};
     for (int j = 0; j < 2; ++j) {
       const int64_t x = t.x + j;
       if (x >= w) break;
       const int64_t at = ((t.image * h + y) * w + x) * cout + channel;
-      __m256 value = values[j];
-      if (residual != nullptr) value = _mm256_add_ps(value, _mm256_loadu_ps(residual + at));
-      if (relu) value = _mm256_max_ps(value, zero);
-      _mm256_storeu_ps(out + at, value);
+      V value = values[j];
+      if (residual != nullptr) value += Load<V>(residual + at);
+      if (relu) value = value > zero ? value : zero;
+      Store(out + at, value);
     }
   }
+}
+
+// A dy Aᵀ for every vector of output channels of one tile's 2x2 output gradient (zero outside the image); z[p·ldp + k]
+// receives position p (A = [1 0; 1 1; 1 -1; 0 -1], the transpose of the forward's Aᵀ).
+template <typename V>
+LC_INLINE void GradientTransformTile(const float* grad, int64_t h, int64_t w, int64_t k, const Tile& t, float* z, int64_t ldp) {
+  const float* at[2][2];
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 2; ++j) at[i][j] = t.y + i < h && t.x + j < w ? grad + ((t.image * h + t.y + i) * w + t.x + j) * k : nullptr;
+  for (int64_t ch = 0; ch < k; ch += kWidth<V>) {
+    V d[2][2];
+    for (int i = 0; i < 2; ++i)
+      for (int j = 0; j < 2; ++j) d[i][j] = at[i][j] != nullptr ? Load<V>(at[i][j] + ch) : V{};
+    V s[4][2];  // A dy: combine rows
+    for (int j = 0; j < 2; ++j) {
+      s[0][j] = d[0][j];
+      s[1][j] = d[0][j] + d[1][j];
+      s[2][j] = d[0][j] - d[1][j];
+      s[3][j] = -d[1][j];
+    }
+    for (int i = 0; i < 4; ++i) {  // (A dy) Aᵀ: combine columns
+      float* o = z + i * 4 * ldp + ch;
+      Store(o, s[i][0]);
+      Store(o + ldp, s[i][0] + s[i][1]);
+      Store(o + 2 * ldp, s[i][0] - s[i][1]);
+      Store(o + 3 * ldp, -s[i][1]);
+    }
+  }
+}
+
+// The transforms compiled for each vector width (16: AVX-512, for channel counts that are multiples of 16).
+using InputTransformFn = void (*)(const float*, int64_t, int64_t, int64_t, const Tile&, float*, int64_t);
+using OutputTransformFn = void (*)(const float*, int64_t, const float*, const Tile&, int64_t, int64_t, int64_t, int64_t, float*,
+                                   const float*, bool);
+__attribute__((target("avx2,fma"))) void InputTransform8(const float* image, int64_t h, int64_t w, int64_t c, const Tile& t, float* v,
+                                                         int64_t ldp) {
+  InputTransformTile<Floats8>(image, h, w, c, t, v, ldp);
+}
+__attribute__((target("avx512f"))) void InputTransform16(const float* image, int64_t h, int64_t w, int64_t c, const Tile& t, float* v,
+                                                         int64_t ldp) {
+  InputTransformTile<Floats16>(image, h, w, c, t, v, ldp);
+}
+__attribute__((target("avx2,fma"))) void OutputTransform8(const float* m, int64_t ldp, const float* bias, const Tile& t, int64_t h,
+                                                          int64_t w, int64_t cout, int64_t channel, float* out, const float* residual,
+                                                          bool relu) {
+  OutputTransformVector<Floats8>(m, ldp, bias, t, h, w, cout, channel, out, residual, relu);
+}
+__attribute__((target("avx512f"))) void OutputTransform16(const float* m, int64_t ldp, const float* bias, const Tile& t, int64_t h,
+                                                          int64_t w, int64_t cout, int64_t channel, float* out, const float* residual,
+                                                          bool relu) {
+  OutputTransformVector<Floats16>(m, ldp, bias, t, h, w, cout, channel, out, residual, relu);
+}
+__attribute__((target("avx2,fma"))) void GradientTransform8(const float* grad, int64_t h, int64_t w, int64_t k, const Tile& t, float* z,
+                                                            int64_t ldp) {
+  GradientTransformTile<Floats8>(grad, h, w, k, t, z, ldp);
+}
+__attribute__((target("avx512f"))) void GradientTransform16(const float* grad, int64_t h, int64_t w, int64_t k, const Tile& t, float* z,
+                                                            int64_t ldp) {
+  GradientTransformTile<Floats16>(grad, h, w, k, t, z, ldp);
 }
 
 // Weight gradient: M[r][0..16) += Σ_i V[i][r]·Z[i][0..16) over `count` tiles i, for R input channels r; V holds
@@ -183,34 +263,49 @@ TileSumFn TileSumFor(int64_t rows) {
   }
 }
 
-// A dy Aᵀ for every vector of 8 output channels of one tile's 2x2 output gradient (zero outside the image);
-// z[p·ldp + k] receives position p (A = [1 0; 1 1; 1 -1; 0 -1], the transpose of the forward's Aᵀ).
-__attribute__((target("avx2,fma"))) void GradientTransform(const float* grad, int64_t h, int64_t w, int64_t k, const Tile& t,
-                                                           float* z, int64_t ldp) {
-  const float* at[2][2];
-  for (int i = 0; i < 2; ++i)
-    for (int j = 0; j < 2; ++j) at[i][j] = t.y + i < h && t.x + j < w ? grad + ((t.image * h + t.y + i) * w + t.x + j) * k : nullptr;
-  const __m256 zero = _mm256_setzero_ps();
-  for (int64_t ch = 0; ch < k; ch += kLanes) {
-    __m256 d[2][2];
-    for (int i = 0; i < 2; ++i)
-      for (int j = 0; j < 2; ++j) d[i][j] = at[i][j] != nullptr ? _mm256_loadu_ps(at[i][j] + ch) : zero;
-    __m256 s[4][2];  // A dy: combine rows
-    for (int j = 0; j < 2; ++j) {
-      s[0][j] = d[0][j];
-      s[1][j] = _mm256_add_ps(d[0][j], d[1][j]);
-      s[2][j] = _mm256_sub_ps(d[0][j], d[1][j]);
-      s[3][j] = _mm256_sub_ps(zero, d[1][j]);
-    }
-    for (int i = 0; i < 4; ++i) {  // (A dy) Aᵀ: combine columns
-      float* o = z + i * 4 * ldp + ch;
-      _mm256_storeu_ps(o, s[i][0]);
-      _mm256_storeu_ps(o + ldp, _mm256_add_ps(s[i][0], s[i][1]));
-      _mm256_storeu_ps(o + 2 * ldp, _mm256_sub_ps(s[i][0], s[i][1]));
-      _mm256_storeu_ps(o + 3 * ldp, _mm256_sub_ps(zero, s[i][1]));
-    }
+// TileSum in AVX-512: R ≤ 12 input channels r, the 16 output channels in one vector.
+template <int R>
+__attribute__((target("avx512f"))) void WideTileSum(const float* v, int64_t ldv, const float* z, int64_t ldz, int64_t count,
+                                                    float* m, int64_t ldm) {
+  __m512 c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11;
+#define LEANCONV_LOAD(r) \
+  if constexpr (R > r) c##r = _mm512_loadu_ps(m + r * ldm);
+  LEANCONV_LOAD(0) LEANCONV_LOAD(1) LEANCONV_LOAD(2) LEANCONV_LOAD(3) LEANCONV_LOAD(4) LEANCONV_LOAD(5)
+  LEANCONV_LOAD(6) LEANCONV_LOAD(7) LEANCONV_LOAD(8) LEANCONV_LOAD(9) LEANCONV_LOAD(10) LEANCONV_LOAD(11)
+#undef LEANCONV_LOAD
+  for (int64_t i = 0; i < count; ++i) {
+    const __m512 zv = _mm512_loadu_ps(z + i * ldz);
+    const float* vi = v + i * ldv;
+#define LEANCONV_ROW(r) \
+  if constexpr (R > r) c##r = _mm512_fmadd_ps(_mm512_set1_ps(vi[r]), zv, c##r);
+    LEANCONV_ROW(0) LEANCONV_ROW(1) LEANCONV_ROW(2) LEANCONV_ROW(3) LEANCONV_ROW(4) LEANCONV_ROW(5)
+    LEANCONV_ROW(6) LEANCONV_ROW(7) LEANCONV_ROW(8) LEANCONV_ROW(9) LEANCONV_ROW(10) LEANCONV_ROW(11)
+#undef LEANCONV_ROW
+  }
+#define LEANCONV_STORE(r) \
+  if constexpr (R > r) _mm512_storeu_ps(m + r * ldm, c##r);
+  LEANCONV_STORE(0) LEANCONV_STORE(1) LEANCONV_STORE(2) LEANCONV_STORE(3) LEANCONV_STORE(4) LEANCONV_STORE(5)
+  LEANCONV_STORE(6) LEANCONV_STORE(7) LEANCONV_STORE(8) LEANCONV_STORE(9) LEANCONV_STORE(10) LEANCONV_STORE(11)
+#undef LEANCONV_STORE
+}
+
+TileSumFn WideTileSumFor(int64_t rows) {
+  switch (rows) {
+    case 1: return &WideTileSum<1>;
+    case 2: return &WideTileSum<2>;
+    case 3: return &WideTileSum<3>;
+    case 4: return &WideTileSum<4>;
+    case 5: return &WideTileSum<5>;
+    case 6: return &WideTileSum<6>;
+    case 7: return &WideTileSum<7>;
+    case 8: return &WideTileSum<8>;
+    case 9: return &WideTileSum<9>;
+    case 10: return &WideTileSum<10>;
+    case 11: return &WideTileSum<11>;
+    default: return &WideTileSum<12>;
   }
 }
+
 #endif
 
 // Floats between two positions of a packed weight panel: cin rows of 16 lanes and one row of padding, so that
@@ -218,15 +313,30 @@ __attribute__((target("avx2,fma"))) void GradientTransform(const float* grad, in
 // 64 channels).
 int64_t PositionStride(int64_t cin) { return (cin + 1) * kPanel; }
 
+// A thread's scratch buffer `slot`, kept for the thread's life and grown as needed: the block buffers and adjoint weights
+// below are hundreds of KiB to MiB, which malloc would map fresh (and the kernel page-fault in) on every call.
+enum ScratchSlot { kTransformed, kProducts, kGradients, kSums, kAdjointWeights, kScratchSlots };
+float* Scratch(ScratchSlot slot, int64_t floats) {
+  thread_local std::array<std::vector<float>, kScratchSlots> buffers;
+  std::vector<float>& buffer = buffers[slot];
+  if (static_cast<int64_t>(buffer.size()) < floats) buffer.resize(static_cast<size_t>(floats));
+  return buffer.data();
+}
+
 // G g Gᵀ for every (input, output) channel pair, packed as [panel][position][cin + 1][16] (zero beyond cout).
 // With `adjoint`, the kernel of the conv that computes the input gradient: outputs and inputs swapped and
 // each 3x3 filter rotated by 180 degrees (a stride-1, padding-1 conv's adjoint is such a conv).
-std::vector<float> TransformWeight(const at::Tensor& weight, bool adjoint) {
+int64_t TransformedWeightSize(const at::Tensor& weight, bool adjoint) {
   const int64_t cout = adjoint ? weight.size(1) : weight.size(0), cin = adjoint ? weight.size(0) : weight.size(1);
-  const int64_t panels = (cout + kPanel - 1) / kPanel, stride = PositionStride(cin);
-  const at::Tensor wc = weight.to(at::kDouble).contiguous();
-  const double* g = wc.data_ptr<double>();
-  std::vector<float> packed(static_cast<size_t>(panels * kPositions * stride), 0.f);
+  return (cout + kPanel - 1) / kPanel * kPositions * PositionStride(cin);
+}
+
+void TransformWeight(const at::Tensor& weight, bool adjoint, float* packed) {
+  const int64_t cout = adjoint ? weight.size(1) : weight.size(0), cin = adjoint ? weight.size(0) : weight.size(1);
+  const int64_t stride = PositionStride(cin);
+  const at::Tensor wc = weight.contiguous();
+  const float* g = wc.data_ptr<float>();
+  std::fill(packed, packed + TransformedWeightSize(weight, adjoint), 0.f);
   const auto transform = [&](int64_t o, int64_t i) {
     double f[9];
     for (int k = 0; k < 9; ++k) f[k] = adjoint ? g[(i * cout + o) * 9 + 8 - k] : g[(o * cin + i) * 9 + k];
@@ -237,17 +347,19 @@ std::vector<float> TransformWeight(const at::Tensor& weight, bool adjoint) {
       gg[2][c] = 0.5 * (f[c] - f[3 + c] + f[6 + c]);
       gg[3][c] = f[6 + c];
     }
-    float* lane = packed.data() + o / kPanel * kPositions * stride + i * kPanel + o % kPanel;
+    float* lane = packed + o / kPanel * kPositions * stride + i * kPanel + o % kPanel;
     for (int r = 0; r < 4; ++r) {  // (G g) Gᵀ
       const double u[4] = {gg[r][0], 0.5 * (gg[r][0] + gg[r][1] + gg[r][2]), 0.5 * (gg[r][0] - gg[r][1] + gg[r][2]), gg[r][2]};
       for (int c = 0; c < 4; ++c) lane[(r * 4 + c) * stride] = static_cast<float>(u[c]);
     }
   };
-  // Read the source weight in its own order: [cout][cin] for the forward, [cin][cout] for the adjoint.
-  for (int64_t a = 0; a < (adjoint ? cin : cout); ++a) {
-    for (int64_t b = 0; b < (adjoint ? cout : cin); ++b) adjoint ? transform(b, a) : transform(a, b);
-  }
-  return packed;
+  // Read the source weight in its own order: [cout][cin] for the forward, [cin][cout] for the adjoint. Every pair
+  // writes its own lanes, so rows run in parallel (a training step transforms every kernel twice).
+  at::parallel_for(0, adjoint ? cin : cout, 8, [&](int64_t first, int64_t last) {
+    for (int64_t a = first; a < last; ++a) {
+      for (int64_t b = 0; b < (adjoint ? cout : cin); ++b) adjoint ? transform(b, a) : transform(a, b);
+    }
+  });
 }
 
 // Transformed weights of recent calls, so that a model's convs transform their kernels once and not on every
@@ -265,7 +377,17 @@ class TransformedWeights {
         if (e.impl == impl && !e.alive.expired() && e.version == version && e.data == weight.data_ptr()) return e.packed;
       }
     }
-    auto packed = std::make_shared<const std::vector<float>>(TransformWeight(weight, /*adjoint=*/false));
+    // A weight that changed (every training step) reuses its stale entry's buffer when nothing else holds it.
+    std::shared_ptr<std::vector<float>> packed;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (Entry& e : entries_) {
+        if (e.impl == impl && e.packed.use_count() == 1) packed = std::move(e.packed);
+      }
+    }
+    if (!packed) packed = std::make_shared<std::vector<float>>();
+    packed->resize(static_cast<size_t>(TransformedWeightSize(weight, /*adjoint=*/false)));
+    TransformWeight(weight, /*adjoint=*/false, packed->data());
     std::lock_guard<std::mutex> lock(mutex_);
     entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
                                   [impl](const Entry& e) { return e.alive.expired() || e.impl == impl; }),
@@ -282,7 +404,7 @@ class TransformedWeights {
     c10::weak_intrusive_ptr<c10::TensorImpl> alive;
     uint32_t version;
     const void* data;
-    std::shared_ptr<const std::vector<float>> packed;
+    std::shared_ptr<std::vector<float>> packed;
   };
   std::mutex mutex_;
   std::vector<Entry> entries_;
@@ -292,7 +414,7 @@ TransformedWeights gTransformed;
 
 // The conv of a channels-last input with transformed weights u (cout outputs), plus bias (cout values or
 // null), residual (or undefined), then ReLU if relu.
-at::Tensor Forward(const at::Tensor& input, const std::vector<float>& u, int64_t cout, const float* bias, const at::Tensor& residual,
+at::Tensor Forward(const at::Tensor& input, const float* u, int64_t cout, const float* bias, const at::Tensor& residual,
                    bool relu) {
 #if defined(__x86_64__)
   const int64_t n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
@@ -310,30 +432,36 @@ at::Tensor Forward(const at::Tensor& input, const std::vector<float>& u, int64_t
   const float* r = res.defined() ? res.data_ptr<float>() : nullptr;
   const int64_t tilesH = (h + 1) / 2, tilesW = (w + 1) / 2, tiles = n * tilesH * tilesW;
   const int64_t blocks = (tiles + kBlockTiles - 1) / kBlockTiles;
+  const bool wide = CpuHasAvx512Core();
+  const int64_t blockRows = wide ? gemm::kWideRows : kRows;
+  const InputTransformFn inputTransform = wide && c % 16 == 0 ? &InputTransform16 : &InputTransform8;
   at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
-    std::vector<float> v(static_cast<size_t>(kPositions * kBlockTiles * c));       // [position][tile][cin]
-    std::vector<float> m(static_cast<size_t>(kPositions * kBlockTiles * kPanel));  // [position][tile][16]
+    float* v = Scratch(kTransformed, kPositions * kBlockTiles * c);  // [position][tile][cin]
+    float* m = Scratch(kProducts, kPositions * kBlockTiles * kPanel);  // [position][tile][16]
     std::array<Tile, kBlockTiles> block;
     for (int64_t b = begin; b < end; ++b) {
       const int64_t t0 = b * kBlockTiles, count = std::min(kBlockTiles, tiles - t0);
       for (int64_t t = 0; t < count; ++t) {
         block[t] = TileAt(t0 + t, tilesH, tilesW);
-        InputTransform(x + block[t].image * h * w * c, h, w, c, block[t], v.data() + t * c, kBlockTiles * c);
+        inputTransform(x + block[t].image * h * w * c, h, w, c, block[t], v + t * c, kBlockTiles * c);
       }
       for (int64_t panel = 0; panel < panels; ++panel) {
-        const float* up = u.data() + panel * kPositions * PositionStride(c);
+        const float* up = u + panel * kPositions * PositionStride(c);
         for (int64_t p = 0; p < kPositions; ++p) {
-          for (int64_t t = 0; t < count; t += kRows) {
-            gemm::MicroFor<2>(std::min(kRows, count - t))(v.data() + (p * kBlockTiles + t) * c, c, up + p * PositionStride(c), c,
-                                                          kNoBias, m.data() + (p * kBlockTiles + t) * kPanel, kPanel, kPanel);
+          for (int64_t t = 0; t < count; t += blockRows) {
+            const int64_t rows = std::min(blockRows, count - t);
+            (wide ? gemm::WideMicroFor(rows) : gemm::MicroFor<2>(rows))(v + (p * kBlockTiles + t) * c, c, up + p * PositionStride(c),
+                                                                        c, kNoBias, m + (p * kBlockTiles + t) * kPanel, kPanel, kPanel);
           }
         }
-        const int64_t valid = std::min(kPanel, cout - panel * kPanel);
-        for (int64_t half = 0; half < valid; half += kLanes) {
-          const float* bv = paddedBias.data() + panel * kPanel + half;
+        // A whole panel of 16 channels in one AVX-512 vector, else 8 at a time.
+        const int64_t valid = std::min(kPanel, cout - panel * kPanel), step = wide && valid == kPanel ? kPanel : kLanes;
+        const OutputTransformFn outputTransform = step == kPanel ? &OutputTransform16 : &OutputTransform8;
+        for (int64_t part = 0; part < valid; part += step) {
+          const float* bv = paddedBias.data() + panel * kPanel + part;
           for (int64_t t = 0; t < count; ++t) {
-            OutputTransform(m.data() + t * kPanel + half, kBlockTiles * kPanel, bv, block[t], h, w, cout,
-                            panel * kPanel + half, y, r, relu);
+            outputTransform(m + t * kPanel + part, kBlockTiles * kPanel, bv, block[t], h, w, cout, panel * kPanel + part, y, r,
+                            relu);
           }
         }
       }
@@ -343,6 +471,27 @@ at::Tensor Forward(const at::Tensor& input, const std::vector<float>& u, int64_t
 #else
   TORCH_CHECK(false, "WinogradConv needs an x86-64 CPU with AVX2 and FMA");
 #endif
+}
+
+// dW[j][i] = Gᵀ m G for input channel i and every output channel j < k, m[p·ldm + j] holding position p of the
+// summed products (Gᵀ = [1 .5 .5 0; 0 .5 -.5 0; 0 .5 .5 1]); o is the [k, c, 3, 3] gradient.
+void ColumnGradient(const float* m, int64_t ldm, int64_t k, int64_t c, int64_t i, float* o) {
+  for (int64_t j = 0; j < k; ++j) {
+    double mm[4][4];
+    for (int p = 0; p < kPositions; ++p) mm[p / 4][p % 4] = m[p * ldm + j];
+    double s[3][4];  // Gᵀ m
+    for (int q = 0; q < 4; ++q) {
+      s[0][q] = mm[0][q] + 0.5 * (mm[1][q] + mm[2][q]);
+      s[1][q] = 0.5 * (mm[1][q] - mm[2][q]);
+      s[2][q] = 0.5 * (mm[1][q] + mm[2][q]) + mm[3][q];
+    }
+    float* f = o + (j * c + i) * 9;
+    for (int a = 0; a < 3; ++a) {  // (Gᵀ m) G
+      f[a * 3] = static_cast<float>(s[a][0] + 0.5 * (s[a][1] + s[a][2]));
+      f[a * 3 + 1] = static_cast<float>(0.5 * (s[a][1] - s[a][2]));
+      f[a * 3 + 2] = static_cast<float>(0.5 * (s[a][1] + s[a][2]) + s[a][3]);
+    }
+  }
 }
 
 // The weight gradient of the conv, dW = Gᵀ [Σ_tiles (Bᵀ d B) ⊙ (A dy Aᵀ)] G per (output, input) channel pair
@@ -355,58 +504,57 @@ at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
   const int64_t panels = (k + kPanel - 1) / kPanel, ldm = panels * kPanel, sumSize = kPositions * c * ldm;
   const int64_t tilesH = (h + 1) / 2, tilesW = (w + 1) / 2, tiles = n * tilesH * tilesW;
   const int64_t blocks = (tiles + kSumTiles - 1) / kSumTiles;
+  const bool wide = CpuHasAvx512Core();
+  const int64_t sumRows = wide ? gemm::kWideRows : kRows;
+  const InputTransformFn inputTransform = wide && c % 16 == 0 ? &InputTransform16 : &InputTransform8;
+  const auto gradientTransform = wide && k % 16 == 0 ? &GradientTransform16 : &GradientTransform8;
   const int threads = at::get_num_threads();
-  std::vector<std::vector<float>> sums(static_cast<size_t>(threads));  // [position][cin][panels·16] each
+  std::vector<float*> sums(static_cast<size_t>(threads), nullptr);  // [position][cin][panels·16] per thread that ran
   const float* x = input.data_ptr<float>();
   const float* dy = grad.data_ptr<float>();
   at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
-    std::vector<float>& m = sums[static_cast<size_t>(at::get_thread_num())];
-    if (m.empty()) m.assign(static_cast<size_t>(sumSize), 0.f);
-    std::vector<float> v(static_cast<size_t>(kPositions * kSumTiles * c));    // [position][tile][cin]
-    std::vector<float> z(static_cast<size_t>(kPositions * kSumTiles * ldm), 0.f);  // [position][tile][cout, padded]
+    float*& m = sums[static_cast<size_t>(at::get_thread_num())];
+    if (m == nullptr) {
+      m = Scratch(kSums, sumSize);
+      std::fill(m, m + sumSize, 0.f);
+    }
+    float* v = Scratch(kTransformed, kPositions * kSumTiles * c);  // [position][tile][cin]
+    float* z = Scratch(kGradients, kPositions * kSumTiles * ldm);  // [position][tile][cout, padded with zeros]
+    if (ldm != k) std::fill(z, z + kPositions * kSumTiles * ldm, 0.f);
     for (int64_t b = begin; b < end; ++b) {
       const int64_t t0 = b * kSumTiles, count = std::min(kSumTiles, tiles - t0);
       for (int64_t t = 0; t < count; ++t) {
         const Tile tile = TileAt(t0 + t, tilesH, tilesW);
-        InputTransform(x + tile.image * h * w * c, h, w, c, tile, v.data() + t * c, kSumTiles * c);
-        GradientTransform(dy, h, w, k, tile, z.data() + t * ldm, kSumTiles * ldm);
+        inputTransform(x + tile.image * h * w * c, h, w, c, tile, v + t * c, kSumTiles * c);
+        gradientTransform(dy, h, w, k, tile, z + t * ldm, kSumTiles * ldm);
       }
       for (int64_t p = 0; p < kPositions; ++p) {
-        for (int64_t r = 0; r < c; r += kRows) {
-          const TileSumFn run = TileSumFor(std::min(kRows, c - r));
+        for (int64_t r = 0; r < c; r += sumRows) {
+          const TileSumFn run = wide ? WideTileSumFor(std::min(sumRows, c - r)) : TileSumFor(std::min(sumRows, c - r));
           for (int64_t panel = 0; panel < panels; ++panel) {
-            run(v.data() + p * kSumTiles * c + r, c, z.data() + p * kSumTiles * ldm + panel * kPanel, ldm, count,
-                m.data() + (p * c + r) * ldm + panel * kPanel, ldm);
+            run(v + p * kSumTiles * c + r, c, z + p * kSumTiles * ldm + panel * kPanel, ldm, count, m + (p * c + r) * ldm + panel * kPanel,
+                ldm);
           }
         }
       }
     }
   });
-  std::vector<float> total(static_cast<size_t>(sumSize), 0.f);
-  for (const std::vector<float>& m : sums) {
-    if (m.empty()) continue;
-    for (int64_t i = 0; i < sumSize; ++i) total[i] += m[i];
-  }
   at::Tensor out = at::empty({k, c, 3, 3}, input.options().memory_format(at::MemoryFormat::Contiguous));
   float* o = out.data_ptr<float>();
-  for (int64_t i = 0; i < c; ++i) {
-    for (int64_t j = 0; j < k; ++j) {
-      double mm[4][4];
-      for (int p = 0; p < kPositions; ++p) mm[p / 4][p % 4] = total[(p * c + i) * ldm + j];
-      double s[3][4];  // Gᵀ m, Gᵀ = [1 .5 .5 0; 0 .5 -.5 0; 0 .5 .5 1]
-      for (int q = 0; q < 4; ++q) {
-        s[0][q] = mm[0][q] + 0.5 * (mm[1][q] + mm[2][q]);
-        s[1][q] = 0.5 * (mm[1][q] - mm[2][q]);
-        s[2][q] = 0.5 * (mm[1][q] + mm[2][q]) + mm[3][q];
+  // The threads' sums, added in thread order, and transformed back, input channels in parallel.
+  at::parallel_for(0, c, 8, [&](int64_t first, int64_t last) {
+    std::vector<float> total(static_cast<size_t>(kPositions * ldm));
+    for (int64_t i = first; i < last; ++i) {
+      std::fill(total.begin(), total.end(), 0.f);
+      for (const float* m : sums) {
+        if (m == nullptr) continue;
+        for (int64_t p = 0; p < kPositions; ++p) {
+          for (int64_t j = 0; j < k; ++j) total[p * ldm + j] += m[(p * c + i) * ldm + j];
+        }
       }
-      float* f = o + (j * c + i) * 9;
-      for (int a = 0; a < 3; ++a) {  // (Gᵀ m) G
-        f[a * 3] = static_cast<float>(s[a][0] + 0.5 * (s[a][1] + s[a][2]));
-        f[a * 3 + 1] = static_cast<float>(0.5 * (s[a][1] - s[a][2]));
-        f[a * 3 + 2] = static_cast<float>(0.5 * (s[a][1] + s[a][2]) + s[a][3]);
-      }
+      ColumnGradient(total.data(), ldm, k, c, i, o);
     }
-  }
+  });
   return out;
 #else
   TORCH_CHECK(false, "WinogradConv needs an x86-64 CPU with AVX2 and FMA");
@@ -423,8 +571,8 @@ struct WinogradConvFunction : public torch::autograd::Function<WinogradConvFunct
     ctx->save_for_backward({input, weight});
     ctx->saved_data["hasBias"] = bias.numel() > 0;
     const at::Tensor b = bias.numel() > 0 ? bias.contiguous() : at::Tensor();
-    return Forward(input, *gTransformed.get(weight), weight.size(0), b.defined() ? b.data_ptr<float>() : nullptr,
-                   at::Tensor(), false);
+    const auto u = gTransformed.get(weight);
+    return Forward(input, u->data(), weight.size(0), b.defined() ? b.data_ptr<float>() : nullptr, at::Tensor(), false);
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
@@ -436,7 +584,9 @@ struct WinogradConvFunction : public torch::autograd::Function<WinogradConvFunct
     const at::Tensor grad = gradOutputs[0].contiguous(at::MemoryFormat::ChannelsLast);
     at::Tensor gradInput, gradWeight, gradBias;
     if (ctx->needs_input_grad(0)) {
-      gradInput = Forward(grad, TransformWeight(weight, /*adjoint=*/true), input.size(1), nullptr, at::Tensor(), false);
+      float* adjoint = Scratch(kAdjointWeights, TransformedWeightSize(weight, /*adjoint=*/true));
+      TransformWeight(weight, /*adjoint=*/true, adjoint);
+      gradInput = Forward(grad, adjoint, input.size(1), nullptr, at::Tensor(), false);
     }
     if (ctx->needs_input_grad(1)) {
       // In the weight's own layout, as libtorch's kernel returns it (models keep channels-last weights).
@@ -453,6 +603,7 @@ bool WinogradConvApplies(const at::Tensor& input, const at::Tensor& weight, cons
                          at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
   // Training too: a gradient to record makes it an autograd node (WinogradConv).
   if (!gToggle.enabled() || !CpuHasAvx2Fma() || !CpuFloatConvOperands(input, weight, bias)) return false;
+  if (ConvRecordsGradient(input, weight, bias) && !gTrainingToggle.enabled()) return false;
   if (groups != 1 || weight.size(2) != 3 || weight.size(3) != 3 || weight.size(1) != input.size(1)) return false;
   for (int k = 0; k < 2; ++k) {
     if (stride[k] != 1 || padding[k] != 1 || dilation[k] != 1) return false;
@@ -470,13 +621,16 @@ at::Tensor WinogradConv(const at::Tensor& input, const at::Tensor& weight, const
   gToggle.countRun();
   if (ConvRecordsGradient(input, weight, bias)) {
     TORCH_CHECK(!residual.defined() && !relu, "WinogradConv: the fused epilogue is for inference only");
+    gTrainingToggle.countRun();
     // An empty tensor for no bias: autograd functions take defined tensors.
     return WinogradConvFunction::apply(input, weight, bias ? *bias : at::empty({0}, input.options()));
   }
   const at::Tensor b = bias ? bias->contiguous() : at::Tensor();
-  return Forward(input, *gTransformed.get(weight), weight.size(0), b.defined() ? b.data_ptr<float>() : nullptr, residual, relu);
+  const auto u = gTransformed.get(weight);
+  return Forward(input, u->data(), weight.size(0), b.defined() ? b.data_ptr<float>() : nullptr, residual, relu);
 }
 
 KernelToggle& WinogradConvToggle() { return gToggle; }
+KernelToggle& WinogradConvTrainingToggle() { return gTrainingToggle; }
 
 }  // namespace leanconv
