@@ -3,7 +3,10 @@
 // packed weight panel) held in registers, each input value broadcast once per row.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <utility>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -40,21 +43,15 @@ __attribute__((target("avx512f"))) inline void WideMicro(const float* a, int64_t
   for (int r = 0; r < MR; ++r) _mm512_mask_storeu_ps(c + r * ldc, mask, acc[r]);
 }
 
+template <std::size_t... R>
+constexpr std::array<MicroFn, sizeof...(R)> WideMicros(std::index_sequence<R...>) {
+  return {&WideMicro<static_cast<int>(R) + 1>...};
+}
+
+// The register block for `rows` rows (1..12).
 inline MicroFn WideMicroFor(int64_t rows) {
-  switch (rows) {
-    case 1: return &WideMicro<1>;
-    case 2: return &WideMicro<2>;
-    case 3: return &WideMicro<3>;
-    case 4: return &WideMicro<4>;
-    case 5: return &WideMicro<5>;
-    case 6: return &WideMicro<6>;
-    case 7: return &WideMicro<7>;
-    case 8: return &WideMicro<8>;
-    case 9: return &WideMicro<9>;
-    case 10: return &WideMicro<10>;
-    case 11: return &WideMicro<11>;
-    default: return &WideMicro<12>;
-  }
+  static constexpr auto table = WideMicros(std::make_index_sequence<kWideRows>());
+  return table[std::clamp<int64_t>(rows, 1, kWideRows) - 1];
 }
 
 #endif

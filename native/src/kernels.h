@@ -148,7 +148,7 @@ KernelToggle& AttentionPoolToggle();  // LEANCONV_NATIVE_ATTENTION_POOL
 // CPU input, by Winograd's F(2x2, 3x3): 2.25x fewer multiply-adds than the direct conv oneDNN runs (x86-64 CPUs
 // with AVX2 and FMA; its products in AVX-512 where the CPU has it). With a gradient to record it is an autograd node
 // whose input and weight gradients use the same transforms, if its training switch is on: by default only where
-// oneDNN has no AVX-512 (CpuHasAvx512Core), since with AVX-512 oneDNN's own convs trained ResNet-20 as fast. At
+// oneDNN has no AVX-512 (CpuHasAvx512Core), since with AVX-512 oneDNN's own convs train nearly as fast. At
 // inference, with `residual` defined (the output's shape) it is added to the result, then ReLU if relu: a
 // post-activation ResNet block's epilogue in the same pass.
 bool WinogradConvApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,

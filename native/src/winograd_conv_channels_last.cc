@@ -22,6 +22,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #if defined(__x86_64__)
@@ -37,9 +38,10 @@ namespace leanconv {
 namespace {
 
 KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV", [] { return CpuHasAvx2Fma(); });
-// Whether it also trains (an autograd node when a gradient is recorded): where oneDNN runs AVX2 code. With AVX-512,
-// oneDNN's direct convs trained ResNet-20 as fast (0.99x, bench/kernels.ts on a Zen 5 EPYC: faster at 32 channels
-// and at ResNet-18's 64-128, slower at 16 and on 8x8 maps), while this kernel's forward stayed 1.08-1.39x faster.
+// Whether it also trains (an autograd node when a gradient is recorded): by default where oneDNN runs AVX2 code. With
+// AVX-512, oneDNN's direct convs train nearly as fast: the kernel gained only 1.03x on ResNet-20's training step and
+// 1.08x on ResNet-56's, and lost at 16 channels (0.86x) and at 256 (0.82x), while its forward is 1.08-1.32x faster
+// (bench/results/kernels-winograd-avx512.md, a Zen 5 EPYC).
 KernelToggle gTrainingToggle("LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING", [] { return CpuHasAvx2Fma() && !CpuHasAvx512Core(); });
 
 using gemm::kLanes;
@@ -289,21 +291,14 @@ __attribute__((target("avx512f"))) void WideTileSum(const float* v, int64_t ldv,
 #undef LEANCONV_STORE
 }
 
+template <std::size_t... R>
+constexpr std::array<TileSumFn, sizeof...(R)> WideTileSums(std::index_sequence<R...>) {
+  return {&WideTileSum<static_cast<int>(R) + 1>...};
+}
+
 TileSumFn WideTileSumFor(int64_t rows) {
-  switch (rows) {
-    case 1: return &WideTileSum<1>;
-    case 2: return &WideTileSum<2>;
-    case 3: return &WideTileSum<3>;
-    case 4: return &WideTileSum<4>;
-    case 5: return &WideTileSum<5>;
-    case 6: return &WideTileSum<6>;
-    case 7: return &WideTileSum<7>;
-    case 8: return &WideTileSum<8>;
-    case 9: return &WideTileSum<9>;
-    case 10: return &WideTileSum<10>;
-    case 11: return &WideTileSum<11>;
-    default: return &WideTileSum<12>;
-  }
+  static constexpr auto table = WideTileSums(std::make_index_sequence<gemm::kWideRows>());
+  return table[std::clamp<int64_t>(rows, 1, gemm::kWideRows) - 1];
 }
 
 #endif

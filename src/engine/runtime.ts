@@ -138,7 +138,8 @@ export function buildInfo(): BuildInfo {
  *   multiples of 8 up to 256, by Winograd's F(2x2, 3x3); at inference it applies F.conv2d's epilogue (residual, ReLU) as
  *   it writes (x86-64 with AVX2 and FMA; AVX-512 where the CPU has it).
  * - winogradConvTraining: winogradConv also when a gradient is recorded, with both gradients by the same algorithm. Off
- *   by default on CPUs with AVX-512, where libtorch's oneDNN convs trained ResNet-20 as fast.
+ *   by default on CPUs with AVX-512, where libtorch's oneDNN convs train nearly as fast (it gained 1.03-1.08x on ResNet
+ *   training steps there, and lost at 16 and 256 channels).
  */
 export type NativeKernel =
   | 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv' | 'pointwiseConv' | 'attentionPool' | 'winogradConv' | 'winogradConvTraining';
