@@ -60,8 +60,9 @@ std::vector<float> Repeat(const Layout& layout, const std::vector<double>& perCh
 }
 
 // The inner loops, over n contiguous floats of whole rows; compiled for AVX2 and for the baseline, picked
-// at load time. (An AVX-512 clone changed the rounding, through fused multiply-adds, enough to move a 1- vs
-// 2-process training comparison from 9e-8 to 1.3e-5 in relative distance; its speed was not measured.) Sums run in float over at most kFlushUnits units, then go into the double totals.
+// at load time. Sums run in float over at most kFlushUnits units, then go into the double totals. (An AVX-512
+// clone was tried: its fused multiply-adds changed the rounding enough to move the 1- vs 2-process training
+// comparison of test/distributed.test.ts from 9e-8 to 1.3e-5 in relative distance.)
 #define LC_HOT __attribute__((target_clones("avx2", "default")))
 constexpr int64_t kFlushUnits = 16;
 

@@ -71,6 +71,14 @@ Tile TileAt(int64_t id, int64_t tilesH, int64_t tilesW) {
   return {id / (tilesH * tilesW), within / tilesW * 2, within % tilesW * 2};
 }
 
+// The tile after t in that order, without TileAt's divisions (a few per tile cost as much as a 16-channel transform).
+Tile NextTile(Tile t, int64_t tilesH, int64_t tilesW) {
+  if ((t.x += 2) < 2 * tilesW) return t;
+  t.x = 0;
+  if ((t.y += 2) < 2 * tilesH) return t;
+  return {t.image + 1, 0, 0};
+}
+
 // The transforms are written once over GCC vector types of 8 and 16 floats and compiled twice, for AVX2 and for
 // AVX-512, by the target of the wrapper that inlines them (xxx8 / xxx16 below).
 // (Their helpers pass vectors by value; they are always inlined, so the ABI GCC warns about is never used.)
@@ -437,7 +445,7 @@ at::Tensor Forward(const at::Tensor& input, const float* u, int64_t cout, const 
     for (int64_t b = begin; b < end; ++b) {
       const int64_t t0 = b * kBlockTiles, count = std::min(kBlockTiles, tiles - t0);
       for (int64_t t = 0; t < count; ++t) {
-        block[t] = TileAt(t0 + t, tilesH, tilesW);
+        block[t] = t == 0 ? TileAt(t0, tilesH, tilesW) : NextTile(block[t - 1], tilesH, tilesW);
         inputTransform(x + block[t].image * h * w * c, h, w, c, block[t], v + t * c, kBlockTiles * c);
       }
       for (int64_t panel = 0; panel < panels; ++panel) {
@@ -518,8 +526,8 @@ at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
     if (ldm != k) std::fill(z, z + kPositions * kSumTiles * ldm, 0.f);
     for (int64_t b = begin; b < end; ++b) {
       const int64_t t0 = b * kSumTiles, count = std::min(kSumTiles, tiles - t0);
-      for (int64_t t = 0; t < count; ++t) {
-        const Tile tile = TileAt(t0 + t, tilesH, tilesW);
+      Tile tile = TileAt(t0, tilesH, tilesW);
+      for (int64_t t = 0; t < count; ++t, tile = NextTile(tile, tilesH, tilesW)) {
         inputTransform(x + tile.image * h * w * c, h, w, c, tile, v + t * c, kSumTiles * c);
         gradientTransform(dy, h, w, k, tile, z + t * ldm, kSumTiles * ldm);
       }
