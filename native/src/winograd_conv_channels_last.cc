@@ -38,11 +38,16 @@ namespace leanconv {
 namespace {
 
 KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV", [] { return CpuHasAvx2Fma(); });
-// Whether it also trains (an autograd node when a gradient is recorded): by default where oneDNN runs AVX2 code. With
-// AVX-512, oneDNN's direct convs train nearly as fast: the kernel gained only 1.03x on ResNet-20's training step and
-// 1.08x on ResNet-56's, and lost at 16 channels (0.86x) and at 256 (0.82x), while its forward is 1.08-1.32x faster
-// (bench/results/kernels-winograd-avx512.md, a Zen 5 EPYC).
-KernelToggle gTrainingToggle("LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING", [] { return CpuHasAvx2Fma() && !CpuHasAvx512Core(); });
+// Whether it also trains (an autograd node when a gradient is recorded).
+KernelToggle gTrainingToggle("LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING", [] { return CpuHasAvx2Fma(); });
+
+// Where oneDNN runs AVX-512 code it trains nearly as fast as this kernel, which then trains only the convs it was
+// measured faster on: 32 to 128 channels in and out (1.07-1.76x forward + backward per conv, against 0.86-0.87x at 16
+// and 0.82x at 256; bench/results/kernels-winograd-avx512.md, a Zen 5 EPYC). Its forward is faster at every width.
+bool TrainsHere(int64_t cin, int64_t cout) {
+  if (!CpuHasAvx512Core()) return true;
+  return cin >= 32 && cin <= 128 && cout >= 32 && cout <= 128;
+}
 
 using gemm::kLanes;
 using gemm::kPanel;  // output channels per packed weight panel
@@ -606,7 +611,7 @@ bool WinogradConvApplies(const at::Tensor& input, const at::Tensor& weight, cons
                          at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
   // Training too: a gradient to record makes it an autograd node (WinogradConv).
   if (!gToggle.enabled() || !CpuHasAvx2Fma() || !CpuFloatConvOperands(input, weight, bias)) return false;
-  if (ConvRecordsGradient(input, weight, bias) && !gTrainingToggle.enabled()) return false;
+  if (ConvRecordsGradient(input, weight, bias) && !(gTrainingToggle.enabled() && TrainsHere(input.size(1), weight.size(0)))) return false;
   if (groups != 1 || weight.size(2) != 3 || weight.size(3) != 3 || weight.size(1) != input.size(1)) return false;
   for (int k = 0; k < 2; ++k) {
     if (stride[k] != 1 || padding[k] != 1 || dilation[k] != 1) return false;

@@ -137,15 +137,14 @@ export function buildInfo(): BuildInfo {
  * - winogradConv: a 3x3, stride-1, padding-1, one-group conv on channels-last float32 input with channel counts
  *   multiples of 8 up to 256, by Winograd's F(2x2, 3x3); at inference it applies F.conv2d's epilogue (residual, ReLU) as
  *   it writes (x86-64 with AVX2 and FMA; AVX-512 where the CPU has it).
- * - winogradConvTraining: winogradConv also when a gradient is recorded, with both gradients by the same algorithm. Off
- *   by default on CPUs with AVX-512, where libtorch's oneDNN convs train nearly as fast (it gained 1.03-1.08x on ResNet
- *   training steps there, and lost at 16 and 256 channels).
+ * - winogradConvTraining: winogradConv also when a gradient is recorded, with both gradients by the same algorithm. On
+ *   CPUs with AVX-512, where libtorch's oneDNN convs train nearly as fast, only for convs of 32-128 channels.
  */
 export type NativeKernel =
   | 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv' | 'pointwiseConv' | 'attentionPool' | 'winogradConv' | 'winogradConvTraining';
 /**
  * Turns one of leanconv's kernels on or off for the process and returns whether it was on; without `enabled`, only
- * asks. Each starts on where it is the faster kernel (all of them, but winogradConvTraining and dilatedDepthwiseConv on CPUs with AVX-512), unless its
+ * asks. Each starts on where it is the faster kernel (all of them, but dilatedDepthwiseConv on CPUs with AVX-512), unless its
  * environment variable says 0 (off) or 1 (on): LEANCONV_NATIVE_BATCHNORM, LEANCONV_NATIVE_DILATED_CONV,
  * LEANCONV_NATIVE_GROUPED_CONV, LEANCONV_NATIVE_POINTWISE_CONV, LEANCONV_NATIVE_ATTENTION_POOL, LEANCONV_NATIVE_WINOGRAD_CONV,
  * LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING.
