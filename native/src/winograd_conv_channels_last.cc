@@ -42,8 +42,8 @@ KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV", [] { return CpuHasAvx2Fma(
 KernelToggle gTrainingToggle("LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING", [] { return CpuHasAvx2Fma(); });
 
 // Where oneDNN runs AVX-512 code it trains nearly as fast as this kernel, which then trains only the convs it was
-// measured faster on: 32 to 128 channels in and out (1.07-1.76x forward + backward per conv, against 0.86-0.87x at 16
-// and 0.82x at 256; bench/results/kernels-winograd-avx512.md, a Zen 5 EPYC). Its forward is faster at every width.
+// measured faster on: 32 to 128 channels in and out (forward + backward per conv 1.07-1.76x, against 0.86-0.87x at
+// 16 and 0.82x at 256, in bench/kernels.ts on a Zen 5 EPYC). Its forward is faster at every width.
 bool TrainsHere(int64_t cin, int64_t cout) {
   if (!CpuHasAvx512Core()) return true;
   return cin >= 32 && cin <= 128 && cout >= 32 && cout <= 128;
