@@ -9,6 +9,7 @@
 // --fold: a conv with a folded BN (conv + bias) vs conv then eval-mode BN; --sgd: SGD's per-parameter
 // ops from JS vs the one-call native step (SGD.step); --train-calls: how many native calls one training
 // step makes from JS (forward, loss, backward, SGD; the backward's own ops run inside libtorch).
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -100,7 +101,9 @@ if (args.gather) {
     });
     for (let i = 0; i < 2; i++) step();
     const start = performance.now();
-    const ops = profileOps(() => { for (let i = 0; i < steps; i++) step(); }, join(tmpdir(), `leanconv-train-profile-${process.pid}-${arg}.json`));
+    const trace = join(tmpdir(), `leanconv-train-profile-${process.pid}-${arg}.json`);
+    const ops = profileOps(() => { for (let i = 0; i < steps; i++) step(); }, trace);
+    rmSync(trace);
     const wall = (performance.now() - start) / steps;
     const total = ops.reduce((a, o) => a + o.selfMs, 0) / steps;
     console.log(`${arg}, batch ${batch}, ${size}x${size}, training step ${wall.toFixed(1)} ms wall (profiled), ${total.toFixed(1)} ms in ops; self ms per step:`);

@@ -216,7 +216,7 @@ at::Tensor ToTensor(const std::vector<double>& values, const at::Tensor& like) {
 }
 
 // running = (1 − momentum)·running + momentum·batch, as libtorch's mul_ then add_ (in float for float statistics).
-void UpdateRunning(at::Tensor& running, const std::vector<double>& batch, double momentum) {
+void UpdateRunning(const at::Tensor& running, const std::vector<double>& batch, double momentum) {
   if (running.scalar_type() == at::kFloat && running.is_contiguous()) {
     float* r = running.data_ptr<float>();
     const float keep = static_cast<float>(1 - momentum), take = static_cast<float>(momentum);
@@ -247,11 +247,11 @@ struct ChannelsLastBatchNormFunction : public torch::autograd::Function<Channels
     }
     at::Tensor output = at::empty_like(input, at::MemoryFormat::ChannelsLast);
     Affine(x, output.data_ptr<float>(), layout, Repeat(layout, scale), Repeat(layout, shift), relu);
-    if (Present(runningMean)) UpdateRunning(const_cast<at::Tensor&>(runningMean), mean, momentum);
+    if (Present(runningMean)) UpdateRunning(runningMean, mean, momentum);
     if (Present(runningVar)) {
       std::vector<double> unbiased(C);
       for (int64_t c = 0; c < C; ++c) unbiased[c] = var[c] * M / std::max<int64_t>(M - 1, 1);
-      UpdateRunning(const_cast<at::Tensor&>(runningVar), unbiased, momentum);
+      UpdateRunning(runningVar, unbiased, momentum);
     }
     ctx->save_for_backward({input, weight, relu ? output : at::Tensor()});
     ctx->saved_data["mean"] = mean;
