@@ -1,8 +1,10 @@
 // What leanconv's own kernels (engine nativeKernel) buy over libtorch's: the same model, batch and layout
 // (leanconv's defaults: channels-last for conv models) in one process, training steps with each kernel on
 // and off interleaved (the machines are shared and noisy), medians; then each kernel's shapes alone.
-//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--kernels channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv,attentionPool,winogradConv,winogradConvTraining]
+//   node dist/bench/kernels.js [--models resnet20,hcgnet_a1,...] [--kernels channelsLastBatchNorm,dilatedDepthwiseConv,groupedConv,pointwiseConv,attentionPool,winogradConv,winogradConvTraining,winogradLargeTiles]
 //                              [--batch 64] [--reps 8] [--threads 2] [--out kernels]
+// winogradLargeTiles compares the Winograd conv with itself: F(4x4, 3x3) tiles on, against F(2x2, 3x3) in the
+// 'libtorch' column. ONEDNN_MAX_CPU_ISA=AVX2 measures what an AVX2 machine runs (it caps leanconv's kernels too).
 // Writes bench/results/<out>.md and <out>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -59,9 +61,9 @@ function inferStep(name: string): () => void {
 }
 
 // Which steps each kernel can change: the dilated conv's is a gradient, the grouped and 1x1 convs and the
-// attention pooling run only when no gradient is recorded, the batch norm and the Winograd conv in both.
+// attention pooling run only when no gradient is recorded, the batch norm and the Winograd conv's tiles in both.
 const MODES: Record<NativeKernel, ('train' | 'infer')[]> = {
-  channelsLastBatchNorm: ['train', 'infer'], dilatedDepthwiseConv: ['train'], groupedConv: ['infer'], pointwiseConv: ['infer'], attentionPool: ['infer'], winogradConv: ['infer'], winogradConvTraining: ['train'],
+  channelsLastBatchNorm: ['train', 'infer'], dilatedDepthwiseConv: ['train'], groupedConv: ['infer'], pointwiseConv: ['infer'], attentionPool: ['infer'], winogradConv: ['infer'], winogradConvTraining: ['train'], winogradLargeTiles: ['infer', 'train'],
 };
 const models = args.models!.split(',').flatMap((name) => KERNELS.flatMap((kernel) => {
   // Two model instances so that each variant keeps its own state; both start from the same weights.
@@ -150,17 +152,26 @@ const winogradConv = !KERNELS.includes('winogradConv') && !KERNELS.includes('win
   const g = randn([n!, cout!, h!, w!]).contiguous('channelsLast');
   const infer = () => tidy(() => noGrad(() => void F.conv2d(x, weight, { bias, padding: 1 })));
   const epilogue = () => tidy(() => noGrad(() => void F.conv2d(x, weight, { bias, padding: 1, residual, relu: true })));
-  const train = () => tidy(() => {
-    const input = x.detach().requiresGrad_(true);
-    const w0 = weight.detach().requiresGrad_(true);
-    F.conv2d(input, w0, { padding: 1 }).backward(g);
-  });
+  // Each variant trains its own weight, which lives across steps and is updated in place after each, as in a
+  // training loop (the kernel caches a weight's transform by tensor and version: a fresh tensor per step would
+  // measure its cache misses, new buffers included).
+  const trainer = () => {
+    const trained = weight.clone().contiguous('channelsLast').requiresGrad_(true);
+    return () => tidy(() => {
+      const input = x.detach().requiresGrad_(true);
+      trained.grad = undefined;
+      F.conv2d(input, trained, { padding: 1 }).backward(g);
+      noGrad(() => void trained.sub_(trained.grad!.mul(1e-6)));
+    });
+  };
   const inferMs = compare('winogradConv', infer, infer, 3 * reps);
   const epilogueMs = compare('winogradConv', epilogue, epilogue, 3 * reps);
-  const trainMs = compare('winogradConvTraining', train, train, 3 * reps);
+  const trainMs = compare('winogradConvTraining', trainer(), trainer(), 3 * reps);
+  const tilesMs = KERNELS.includes('winogradLargeTiles') ? compare('winogradLargeTiles', infer, infer, 3 * reps) : undefined;
   return {
     shape: [n!, c!, h!, w!], cout: cout!, libtorchMs: inferMs.libtorch, leanconvMs: inferMs.leanconv, epilogueLibtorchMs: epilogueMs.libtorch,
     epilogueLeanconvMs: epilogueMs.leanconv, trainLibtorchMs: trainMs.libtorch, trainLeanconvMs: trainMs.leanconv,
+    smallTilesMs: tilesMs?.libtorch, largeTilesMs: tilesMs?.leanconv,
   };
 });
 
@@ -173,13 +184,15 @@ function section<R>(results: R[], title: string, header: string[], row: (r: R) =
   return ['', title, '', `| ${header.join(' | ')} |`, `|${align.join('|')}|`, ...results.map((r) => `| ${row(r).join(' | ')} |`)];
 }
 
-const command = `node dist/bench/kernels.js --models ${args.models} --kernels ${args.kernels} --batch ${batch} --reps ${reps} --threads ${args.threads} --out ${args.out}`;
+// An ISA cap changes what both sides run, so it is part of the command.
+const cap = process.env.ONEDNN_MAX_CPU_ISA ? `ONEDNN_MAX_CPU_ISA=${process.env.ONEDNN_MAX_CPU_ISA} ` : '';
+const command = `${cap}node dist/bench/kernels.js --models ${args.models} --kernels ${args.kernels} --batch ${batch} --reps ${reps} --threads ${args.threads} --out ${args.out}`;
 const lines = [
   "# leanconv's own kernels vs libtorch's (same process)",
   '',
   `Command: \`${command}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; threads ${args.threads}.`,
-  "Kernels: channelsLastBatchNorm (BatchNorm on channels-last input: training mode, and eval mode without gradients), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient), groupedConv (a 3x3 grouped conv with few outputs per group, without gradients), pointwiseConv (a 1x1 conv without gradients, with or without the pre-activation BN + ReLU in front), attentionPool (HCGNet's spatial-softmax pooling without gradients), winogradConv (a 3x3 stride-1 conv by Winograd's F(2x2, 3x3) at inference, with the residual-block epilogue), winogradConvTraining (the same conv when gradients are recorded: forward, input and weight gradients; its training column switches only this). Models run with leanconv's defaults (channels-last for conv models).",
+  "Kernels: channelsLastBatchNorm (BatchNorm on channels-last input: training mode, and eval mode without gradients), dilatedDepthwiseConv (a dilated depthwise conv's weight gradient), groupedConv (a 3x3 grouped conv with few outputs per group, without gradients), pointwiseConv (a 1x1 conv without gradients, with or without the pre-activation BN + ReLU in front), attentionPool (HCGNet's spatial-softmax pooling without gradients), winogradConv (a 3x3 stride-1 conv by Winograd's algorithm at inference, with the residual-block epilogue), winogradConvTraining (the same conv when gradients are recorded: forward, input and weight gradients; its training column switches only this), winogradLargeTiles (its F(4x4, 3x3) tiles, against F(2x2, 3x3) in the libtorch column). Models run with leanconv's defaults (channels-last for conv models).",
   `Cells: median of ${reps} training steps (forward, loss, backward, SGD) or eval-mode forwards without gradients (infer) at batch ${batch} after 3 warm-up rounds, with one kernel switched off (libtorch's) or on, the other kernels on, the two variants interleaved. Speedup = libtorch / leanconv.`,
   '',
   '| model | kernel | mode | step, libtorch | step, leanconv kernel | speedup |',
@@ -198,9 +211,11 @@ const lines = [
     ['input [N, C, H, W]', 'outputs', 'conv, libtorch', 'conv, leanconv', 'speedup', 'BN-ReLU-conv, libtorch', 'BN-ReLU-conv, leanconv', 'speedup'],
     (r) => [`[${r.shape.join(', ')}]`, String(r.cout), ms(r.libtorchMs), ms(r.leanconvMs), speedup(r.libtorchMs, r.leanconvMs), ms(r.preActLibtorchMs), ms(r.preActLeanconvMs), speedup(r.preActLibtorchMs, r.preActLeanconvMs)]),
   ...section(winogradConv, `3x3 conv, stride 1, padding 1, channels-last, median of ${3 * reps}: forward with bias without gradients, the same with the epilogue relu(conv + residual), and a training forward + backward (input and weight gradients):`,
-    ['input [N, C, H, W]', 'outputs', 'forward, libtorch', 'forward, leanconv', 'speedup', '+ epilogue, libtorch', '+ epilogue, leanconv', 'speedup', 'training, libtorch', 'training, leanconv', 'speedup'],
+    ['input [N, C, H, W]', 'outputs', 'forward, libtorch', 'forward, leanconv', 'speedup', '+ epilogue, libtorch', '+ epilogue, leanconv', 'speedup', 'training, libtorch', 'training, leanconv', 'speedup',
+      ...(KERNELS.includes('winogradLargeTiles') ? ['forward, F(2x2)', 'forward, F(4x4)', 'speedup'] : [])],
     (r) => [`[${r.shape.join(', ')}]`, String(r.cout), ms(r.libtorchMs), ms(r.leanconvMs), speedup(r.libtorchMs, r.leanconvMs), ms(r.epilogueLibtorchMs), ms(r.epilogueLeanconvMs),
-      speedup(r.epilogueLibtorchMs, r.epilogueLeanconvMs), ms(r.trainLibtorchMs), ms(r.trainLeanconvMs), speedup(r.trainLibtorchMs, r.trainLeanconvMs)]),
+      speedup(r.epilogueLibtorchMs, r.epilogueLeanconvMs), ms(r.trainLibtorchMs), ms(r.trainLeanconvMs), speedup(r.trainLibtorchMs, r.trainLeanconvMs),
+      ...(r.smallTilesMs !== undefined && r.largeTilesMs !== undefined ? [ms(r.smallTilesMs), ms(r.largeTilesMs), speedup(r.smallTilesMs, r.largeTilesMs)] : [])]),
   '',
 ];
 process.stdout.write(lines.join('\n'));

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 
 import * as lc from '../src/engine/index.js';
@@ -97,8 +99,13 @@ describe("leanconv's dilated depthwise conv (phase-split weight gradient)", () =
 
 // The conv kernels need AVX2 and FMA; on other CPUs every conv goes to libtorch and only that is checked.
 const cpuHasKernel = process.arch === 'x64' && /\bavx2\b/.test(cpuFlags()) && /\bfma\b/.test(cpuFlags());
-/** Where oneDNN has AVX-512, the Winograd kernel trains only convs of 32-128 channels (in and out). */
-const avx512Core = ['avx512f', 'avx512bw', 'avx512vl', 'avx512dq'].every((f) => new RegExp(`\\b${f}\\b`).test(cpuFlags()));
+/**
+ * Where oneDNN has AVX-512 (and is not capped below it by ONEDNN_MAX_CPU_ISA, which caps leanconv's kernels too), the
+ * Winograd kernel trains only convs of 32-128 channels (in and out).
+ */
+const avx512Cpu = ['avx512f', 'avx512bw', 'avx512vl', 'avx512dq'].every((f) => new RegExp(`\\b${f}\\b`).test(cpuFlags()));
+const oneDnnCap = process.env.ONEDNN_MAX_CPU_ISA || process.env.DNNL_MAX_CPU_ISA || '';
+const avx512Core = avx512Cpu && !/^(SSE|AVX$|AVX2)/i.test(oneDnnCap);
 const winogradTrains = (cin: number, cout: number): boolean => cpuHasKernel && (!avx512Core || [cin, cout].every((c) => c >= 32 && c <= 128));
 function cpuFlags(): string {
   try {
@@ -365,60 +372,88 @@ describe("leanconv's Winograd 3x3 conv (channels-last, forward and gradients)", 
     assert.ok(maxAbsDiff(ours, theirs) < tolerance, `${what}: max |diff| ${maxAbsDiff(ours, theirs)} (tolerance ${tolerance})`);
   };
   // [N, C, H, W, out channels]: ResNet-20's three widths, odd and non-square maps (tiles cut by the border), a 2x3
-  // map, 8 to 64 channels and more outputs than inputs (panels of 16 plus a half panel).
-  const cases = [[2, 16, 32, 32, 16], [2, 32, 16, 16, 32], [3, 64, 8, 8, 64], [2, 8, 7, 5, 24], [1, 16, 2, 3, 8], [3, 24, 9, 14, 40]];
+  // map, 8 to 64 channels, more outputs than inputs (panels of 16 plus a half panel), and one wider than F(4x4, 3x3) takes.
+  const cases = [[2, 16, 32, 32, 16], [2, 32, 16, 16, 32], [3, 64, 8, 8, 64], [2, 8, 7, 5, 24], [1, 16, 2, 3, 8], [3, 24, 9, 14, 40],
+    [1, 136, 5, 6, 144]];
 
-  test('inference: same outputs as libtorch, with and without bias, and with the fused epilogue relu(conv + residual)', () => {
-    for (const [n, c, h, w, cout] of cases) {
-      lc.manualSeed(11);
-      const x = lc.randn([n!, c!, h!, w!]).contiguous('channelsLast');
-      const weight = lc.randn([cout!, c!, 3, 3]).mul(0.2);
-      const residual = lc.randn([n!, cout!, h!, w!]).contiguous('channelsLast');
-      for (const bias of [lc.randn([cout!]), undefined]) {
-        const what = `[${[n, c, h, w].join(', ')}] -> ${cout}, bias=${bias !== undefined}`;
-        const { ours, theirs } = kernelAndLibtorch('winogradConv', () => lc.noGrad(() => F.conv2d(x, weight, { bias, padding: 1 })), what);
-        close(ours, theirs, what);
-        const fused = run(true, () => lc.noGrad(() => F.conv2d(x, weight, { bias, padding: 1, residual, relu: true })));
-        assert.equal(fused.runs, cpuHasKernel ? 1 : 0, `${what}: the epilogue runs in the kernel`);
-        close(fused.y, theirs.add(residual).relu(), `${what}, epilogue`);
-        assert.ok(fused.y.min().item() >= 0, 'ReLU applied');
-      }
+  /** Runs body with F(4x4, 3x3) tiles on or off; returns how many convs ran with them. */
+  const withTiles = (large: boolean, body: () => void): number => {
+    const previous = lc.nativeKernel('winogradLargeTiles', large);
+    try {
+      const before = lc.nativeKernelRuns('winogradLargeTiles');
+      body();
+      return lc.nativeKernelRuns('winogradLargeTiles') - before;
+    } finally {
+      lc.nativeKernel('winogradLargeTiles', previous);
     }
-  });
+  };
+  /** F(4x4, 3x3) takes convs of up to 128 channels in and out; wider ones keep F(2x2, 3x3). */
+  const takesLargeTiles = (cin: number, cout: number): boolean => cpuHasKernel && cin <= 128 && cout <= 128;
+  const tileNames = { true: 'F(4x4, 3x3)', false: 'F(2x2, 3x3)' };
 
-  test('training: output, input, weight and bias gradients equal libtorch\'s', (t) => {
-    // Switched on, whatever the environment says (with AVX-512 the kernel trains only 32-128 channels).
-    const previous = lc.nativeKernel('winogradConvTraining', true);
-    t.after(() => lc.nativeKernel('winogradConvTraining', previous));
-    for (const [n, c, h, w, cout] of cases) {
-      lc.manualSeed(12);
-      const x0 = lc.randn([n!, c!, h!, w!]).contiguous('channelsLast');
-      const w0 = lc.randn([cout!, c!, 3, 3]).mul(0.2).contiguous('channelsLast');
-      const b0 = lc.randn([cout!]);
-      const g = lc.randn([n!, cout!, h!, w!]).contiguous('channelsLast');
-      const step = (useKernel: boolean) => {
-        const x = x0.detach().requiresGrad_(true), weight = w0.detach().requiresGrad_(true), bias = b0.detach().requiresGrad_(true);
-        const { y, runs } = run(useKernel, () => {
-          const out = F.conv2d(x, weight, { bias, padding: 1 });
-          out.backward(g);
-          return out;
+  for (const large of [true, false]) {
+    test(`inference by ${tileNames[`${large}`]}: same outputs as libtorch, with and without bias, and with the fused epilogue relu(conv + residual)`, () => {
+      for (const [n, c, h, w, cout] of cases) {
+        const ran = withTiles(large, () => {
+          lc.manualSeed(11);
+          const x = lc.randn([n!, c!, h!, w!]).contiguous('channelsLast');
+          const weight = lc.randn([cout!, c!, 3, 3]).mul(0.2);
+          const residual = lc.randn([n!, cout!, h!, w!]).contiguous('channelsLast');
+          for (const bias of [lc.randn([cout!]), undefined]) {
+            const what = `[${[n, c, h, w].join(', ')}] -> ${cout}, bias=${bias !== undefined}`;
+            const { ours, theirs } = kernelAndLibtorch('winogradConv', () => lc.noGrad(() => F.conv2d(x, weight, { bias, padding: 1 })), what);
+            close(ours, theirs, what);
+            const fused = run(true, () => lc.noGrad(() => F.conv2d(x, weight, { bias, padding: 1, residual, relu: true })));
+            assert.equal(fused.runs, cpuHasKernel ? 1 : 0, `${what}: the epilogue runs in the kernel`);
+            close(fused.y, theirs.add(residual).relu(), `${what}, epilogue`);
+            assert.ok(fused.y.min().item() >= 0, 'ReLU applied');
+          }
         });
-        return { y, runs, gx: x.grad!, gw: weight.grad!, gb: bias.grad! };
-      };
-      const ours = step(true);
-      const theirs = step(false);
-      const what = `[${[n, c, h, w].join(', ')}] -> ${cout}`;
-      assert.equal(ours.runs, winogradTrains(c!, cout!) ? 1 : 0, `${what}: leanconv's kernel ran`);
-      close(ours.y, theirs.y, `${what}: output`);
-      close(ours.gx, theirs.gx, `${what}: input gradient`);
-      // The weight gradient sums over every pixel of the batch, so its rounding grows with N·H·W.
-      close(ours.gw, theirs.gw, `${what}: weight gradient`, 1e-4);
-      close(ours.gb, theirs.gb, `${what}: bias gradient`, 1e-4);
-      assert.ok(ours.gx.isContiguous('channelsLast'), `${what}: channels-last input gradient`);
-      assert.ok(ours.gw.isContiguous('channelsLast'), `${what}: the weight gradient keeps the weight's layout`);
-    }
-    assert.ok(!cpuHasKernel || cases.some(([, c, , , cout]) => winogradTrains(c!, cout!)), 'some case trains with the kernel');
-  });
+        // Two convs with the kernel per bias: plain and with the epilogue.
+        assert.equal(ran, large && takesLargeTiles(c!, cout!) ? 4 : 0, `[${[n, c, h, w].join(', ')}] -> ${cout}: convs by ${tileNames.true}`);
+      }
+    });
+  }
+
+  for (const large of [true, false]) {
+    // The weight gradient is by F(2x2, 3x3) either way.
+    test(`training, the forward and input gradient by ${tileNames[`${large}`]}: output, input, weight and bias gradients equal libtorch's`, (t) => {
+      // Switched on, whatever the environment says (with AVX-512 the kernel trains only 32-128 channels).
+      const previous = lc.nativeKernel('winogradConvTraining', true);
+      t.after(() => lc.nativeKernel('winogradConvTraining', previous));
+      for (const [n, c, h, w, cout] of cases) {
+        lc.manualSeed(12);
+        const x0 = lc.randn([n!, c!, h!, w!]).contiguous('channelsLast');
+        const w0 = lc.randn([cout!, c!, 3, 3]).mul(0.2).contiguous('channelsLast');
+        const b0 = lc.randn([cout!]);
+        const g = lc.randn([n!, cout!, h!, w!]).contiguous('channelsLast');
+        const step = (useKernel: boolean) => {
+          const x = x0.detach().requiresGrad_(true), weight = w0.detach().requiresGrad_(true), bias = b0.detach().requiresGrad_(true);
+          const { y, runs } = run(useKernel, () => {
+            const out = F.conv2d(x, weight, { bias, padding: 1 });
+            out.backward(g);
+            return out;
+          });
+          return { y, runs, gx: x.grad!, gw: weight.grad!, gb: bias.grad! };
+        };
+        let ours: ReturnType<typeof step> | undefined;
+        const ran = withTiles(large, () => void (ours = step(true)));
+        const theirs = step(false);
+        const what = `[${[n, c, h, w].join(', ')}] -> ${cout}`;
+        assert.equal(ours!.runs, winogradTrains(c!, cout!) ? 1 : 0, `${what}: leanconv's kernel ran`);
+        // The forward and the input gradient.
+        assert.equal(ran, large && takesLargeTiles(c!, cout!) && winogradTrains(c!, cout!) ? 2 : 0, `${what}: convs by ${tileNames.true}`);
+        close(ours!.y, theirs.y, `${what}: output`);
+        close(ours!.gx, theirs.gx, `${what}: input gradient`);
+        // The weight gradient sums over every pixel of the batch, so its rounding grows with N·H·W.
+        close(ours!.gw, theirs.gw, `${what}: weight gradient`, 1e-4);
+        close(ours!.gb, theirs.gb, `${what}: bias gradient`, 1e-4);
+        assert.ok(ours!.gx.isContiguous('channelsLast'), `${what}: channels-last input gradient`);
+        assert.ok(ours!.gw.isContiguous('channelsLast'), `${what}: the weight gradient keeps the weight's layout`);
+      }
+      assert.ok(!cpuHasKernel || cases.some(([, c, , , cout]) => winogradTrains(c!, cout!)), 'some case trains with the kernel');
+    });
+  }
 
   test("a changed weight is transformed again (the kernel caches each weight's transform by version)", () => {
     const x = lc.randn([2, 16, 8, 8]).contiguous('channelsLast');
@@ -483,6 +518,21 @@ describe("leanconv's Winograd 3x3 conv (channels-last, forward and gradients)", 
     close(r.grad!, r2.grad!, 'residual gradient');
     close(x.grad!, x2.grad!, 'input gradient');
     close(w.grad!, w2.grad!, 'weight gradient', 1e-4);
+  });
+});
+
+describe("the kernels' AVX2 code on a CPU with AVX-512", () => {
+  // With oneDNN capped at AVX2 (which caps leanconv's kernels too) this machine runs what an AVX2-only machine runs:
+  // the 6 x 16 register blocks, 8-float transforms, the AVX2 training rule and the dilated conv's kernel.
+  test("leanconv's kernel tests pass again under ONEDNN_MAX_CPU_ISA=AVX2", { skip: !avx512Core && 'needs a CPU with AVX-512 (the run above was the AVX2 code)' }, () => {
+    // Without NODE_TEST_CONTEXT, which would make the child report to this runner instead of printing.
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', "--test-name-pattern=leanconv's", fileURLToPath(import.meta.url)],
+      { encoding: 'utf8', env: { ...env, ONEDNN_MAX_CPU_ISA: 'AVX2' } });
+    assert.equal(r.status, 0, r.stdout.split('\n').filter((l) => /not ok|Error|error:|\d !==/.test(l)).join('\n'));
+    const passed = Number(/^# pass (\d+)/m.exec(r.stdout)?.[1]);
+    assert.ok(passed >= 15, `${passed} tests passed`);
+    assert.match(r.stdout, /^# fail 0$/m);
   });
 });
 

@@ -62,8 +62,8 @@ describe('native kernel switches', () => {
     }
   })();
   const has = (flag: string): boolean => new RegExp(`\\b${flag}\\b`).test(flags);
-  const switchIn = (kernel: lc.NativeKernel, variable: string, value: string | undefined): string => {
-    const env = { ...process.env };
+  const switchIn = (kernel: lc.NativeKernel, variable: string, value: string | undefined, extra: Record<string, string> = {}): string => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
     if (value === undefined) delete env[variable];
     else env[variable] = value;
     const engine = new URL('../src/engine/index.js', import.meta.url).href;
@@ -73,12 +73,13 @@ describe('native kernel switches', () => {
     return r.stdout.trim();
   };
 
-  test('defaults follow the CPU (AVX-512: no dilated-conv kernel); 0 and 1 force a kernel', { skip: process.arch !== 'x64' && 'x86-64 only' }, () => {
+  test('defaults follow the CPU (AVX-512: no dilated-conv kernel) and oneDNN\'s ISA cap; 0 and 1 force a kernel', { skip: process.arch !== 'x64' && 'x86-64 only' }, () => {
     const avx2 = has('avx2') && has('fma');
     const avx512Core = ['avx512f', 'avx512bw', 'avx512vl', 'avx512dq'].every(has);
     const cases: [lc.NativeKernel, string, boolean][] = [
       ['winogradConv', 'LEANCONV_NATIVE_WINOGRAD_CONV', avx2],
       ['winogradConvTraining', 'LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING', avx2],
+      ['winogradLargeTiles', 'LEANCONV_NATIVE_WINOGRAD_LARGE_TILES', avx2],
       ['dilatedDepthwiseConv', 'LEANCONV_NATIVE_DILATED_CONV', !avx512Core],
       ['channelsLastBatchNorm', 'LEANCONV_NATIVE_BATCHNORM', true],
     ];
@@ -87,5 +88,12 @@ describe('native kernel switches', () => {
       assert.equal(switchIn(kernel, variable, '0'), 'false', `${variable}=0`);
       assert.equal(switchIn(kernel, variable, '1'), 'true', `${variable}=1`);
     }
+    // oneDNN capped below AVX-512 caps leanconv's kernels too: the AVX2 defaults.
+    const caps: Record<string, string>[] = [{ ONEDNN_MAX_CPU_ISA: 'AVX2' }, { DNNL_MAX_CPU_ISA: 'avx2_vnni' }];
+    for (const cap of caps) {
+      assert.equal(switchIn('dilatedDepthwiseConv', 'LEANCONV_NATIVE_DILATED_CONV', undefined, cap), 'true', JSON.stringify(cap));
+    }
+    const noCap = { ONEDNN_MAX_CPU_ISA: 'AVX512_CORE' };
+    assert.equal(switchIn('dilatedDepthwiseConv', 'LEANCONV_NATIVE_DILATED_CONV', undefined, noCap), String(!avx512Core), 'AVX512_CORE');
   });
 });

@@ -7,8 +7,10 @@
 #include <ATen/record_function.h>
 
 #include <atomic>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace leanconv {
 
@@ -48,13 +50,25 @@ inline bool CpuHasAvx2Fma() {
 }
 
 // Whether oneDNN, which runs libtorch's CPU convs, uses its AVX-512 code here (its avx512_core level: F, BW, VL, DQ).
-// Its kernels then do twice the work per instruction of this project's AVX2 ones.
+// Its kernels then do twice the work per instruction of this project's AVX2 ones. oneDNN's own cap,
+// ONEDNN_MAX_CPU_ISA (or DNNL_MAX_CPU_ISA) set to SSE41, AVX or AVX2*, caps leanconv's kernels too: an AVX-512
+// machine then runs (and tests, and measures) what an AVX2 machine runs.
+inline bool OneDnnCappedBelowAvx512() {
+  for (const char* name : {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"}) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') continue;
+    std::string isa(value);
+    for (char& ch : isa) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return isa.rfind("SSE", 0) == 0 || isa == "AVX" || isa.rfind("AVX2", 0) == 0;
+  }
+  return false;
+}
 inline bool CpuHasAvx512Core() {
 #if defined(__x86_64__)
   static const bool has = [] {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("avx512dq");
+           __builtin_cpu_supports("avx512dq") && !OneDnnCappedBelowAvx512();
   }();
   return has;
 #else
@@ -145,8 +159,9 @@ at::Tensor AttentionPool(const at::Tensor& input, const at::Tensor& weight, cons
 KernelToggle& AttentionPoolToggle();  // LEANCONV_NATIVE_ATTENTION_POOL
 
 // A 3x3 conv (stride 1, padding 1, one group, channels multiples of 8 up to 256 on both sides) on a channels-last float32
-// CPU input, by Winograd's F(2x2, 3x3): 2.25x fewer multiply-adds than the direct conv oneDNN runs (x86-64 CPUs
-// with AVX2 and FMA; in AVX-512 where the CPU has it). With a gradient to record it is an autograd node whose input
+// CPU input, by Winograd's F(4x4, 3x3) up to 128 channels (4x fewer multiply-adds than the direct conv oneDNN runs;
+// its switch: WinogradLargeTilesToggle) and F(2x2, 3x3) above (2.25x fewer) (x86-64 CPUs with AVX2 and FMA; in AVX-512
+// where the CPU has it). With a gradient to record it is an autograd node whose input
 // and weight gradients use the same transforms, if its training switch is on; where oneDNN has AVX-512
 // (CpuHasAvx512Core) only for 32-128 channels, the widths at which it trained faster than oneDNN's own convs. At
 // inference, with `residual` defined (the output's shape) it is added to the result, then ReLU if relu: a
@@ -157,5 +172,6 @@ at::Tensor WinogradConv(const at::Tensor& input, const at::Tensor& weight, const
                         const at::Tensor& residual, bool relu);
 KernelToggle& WinogradConvToggle();          // LEANCONV_NATIVE_WINOGRAD_CONV
 KernelToggle& WinogradConvTrainingToggle();  // LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING
+KernelToggle& WinogradLargeTilesToggle();    // LEANCONV_NATIVE_WINOGRAD_LARGE_TILES
 
 }  // namespace leanconv

@@ -173,9 +173,10 @@ KernelToggle& KernelNamed(const std::string& name) {
   if (name == "attentionPool") return AttentionPoolToggle();
   if (name == "winogradConv") return WinogradConvToggle();
   if (name == "winogradConvTraining") return WinogradConvTrainingToggle();
+  if (name == "winogradLargeTiles") return WinogradLargeTilesToggle();
   throw ArgumentError("unknown kernel '" + name +
                       "' (known: channelsLastBatchNorm, dilatedDepthwiseConv, groupedConv, pointwiseConv, attentionPool, winogradConv, "
-                      "winogradConvTraining)");
+                      "winogradConvTraining, winogradLargeTiles)");
 }
 }  // namespace
 

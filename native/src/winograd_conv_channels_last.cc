@@ -1,19 +1,20 @@
-// 3x3 convolution (stride 1, padding 1, one group) by Winograd's minimal filtering F(2x2, 3x3), on
-// channels-last float32 inputs (see kernels.h). Each 2x2 output tile is computed from its 4x4 input tile as
+// 3x3 convolution (stride 1, padding 1, one group) by Winograd's minimal filtering F(M x M, 3x3), on channels-last
+// float32 inputs (see kernels.h). Each M x M output tile is computed from its (M + 2) x (M + 2) input window as
 //   Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A,
-// so the 36 multiply-adds per output tile and channel pair of a direct conv become 16, spent in 16 GEMMs
-// (one per position of the 4x4 transformed tile) of [tiles, Cin] x [Cin, Cout]; the transforms are additions
-// only. oneDNN in libtorch 1.13 runs these convs (every 3x3 conv of a ResNet but the strided ones) directly,
-// at 80-90% of the CPU's GEMM peak (bench/roofline.py): as fast as a direct conv gets, and 2.25x the work.
+// so the 9·M² multiply-adds per output tile and channel pair of a direct conv become (M + 2)², spent in (M + 2)²
+// GEMMs (one per position of the transformed tile) of [tiles, Cin] x [Cin, Cout]. F(2x2, 3x3) does 2.25x less work
+// than a direct conv and its transforms only add; F(4x4, 3x3) does 4x less, its transforms also multiply by small
+// constants, and it rounds about 10x more (1e-5 of the output's scale at 128 channels, against 1e-6). oneDNN in
+// libtorch 1.13 runs these convs (every 3x3 conv of a ResNet but the strided ones) directly, at 80-90% of the CPU's
+// GEMM peak (bench/roofline.py): as fast as a direct conv gets.
 // Work is split in blocks of tiles: a thread transforms a block's input into a buffer that stays in its L2,
 // multiplies it 16 output channels at a time into a buffer that stays in L1, and transforms that into the
 // output, with the bias, an optional residual (added) and an optional ReLU applied on the way (the epilogue of
 // a ResNet block), so nothing of the transformed tensors reaches memory. Training uses the same algorithm for
 // both gradients: the input gradient is the same kind of conv (WinogradConvFunction), the weight gradient
-// its adjoint (WeightGradient). Results differ from a direct conv's by float rounding (the transforms add
-// and subtract inputs before the products): about 1e-6 of the output's scale. On CPUs with AVX-512 the products
-// and, where the channels are a multiple of 16, the transforms use 16-float vectors: there oneDNN's own kernels
-// are AVX-512 ones, and the AVX2 version lost to them at every ResNet shape (0.35-1.04x).
+// its adjoint (WeightGradient, always by F(2x2, 3x3)). On CPUs with AVX-512 the products and, where the channels
+// are a multiple of 16, the transforms use 16-float vectors: there oneDNN's own kernels are AVX-512 ones, and the
+// AVX2 version lost to them at every ResNet shape (0.35-1.04x).
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
@@ -40,10 +41,16 @@ namespace {
 KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV", [] { return CpuHasAvx2Fma(); });
 // Whether it also trains (an autograd node when a gradient is recorded).
 KernelToggle gTrainingToggle("LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING", [] { return CpuHasAvx2Fma(); });
+// Whether the forward (and the input gradient) runs F(4x4, 3x3) rather than F(2x2, 3x3), for convs of up to 128
+// channels in and out. Wider ones keep F(2x2, 3x3): a block's products read every transformed weight (36 x Cin x
+// Cout floats, 9.4 MiB at 256) once per 12 tiles, and at [16, 256, 14, 14] F(4x4) measured no faster than F(2x2),
+// with AVX-512 or under the AVX2 cap (1.00x, 0.99x: bench/results/kernels-winograd-f4*.md).
+KernelToggle gLargeTilesToggle("LEANCONV_NATIVE_WINOGRAD_LARGE_TILES", [] { return CpuHasAvx2Fma(); });
+bool LargeTiles(int64_t cin, int64_t cout) { return gLargeTilesToggle.enabled() && cin <= 128 && cout <= 128; }
 
-// Where oneDNN runs AVX-512 code it trains nearly as fast as this kernel, which then trains only the convs it was
-// measured faster on: 32 to 128 channels in and out (forward + backward per conv 1.07-1.76x, against 0.86-0.87x at
-// 16 and 0.82x at 256, in bench/kernels.ts on a Zen 5 EPYC). Its forward is faster at every width.
+// Where oneDNN runs AVX-512 code it trains nearly as fast as this kernel, which then trains only 32 to 128 channels
+// in and out: training every width made ResNet-20's training step slower than this rule in bench/kernels.ts on a
+// Zen 5 EPYC (1.03x against 1.10x over libtorch, before F(4x4) tiles). Its forward is faster at every width.
 bool TrainsHere(int64_t cin, int64_t cout) {
   if (!CpuHasAvx512Core()) return true;
   return cin >= 32 && cin <= 128 && cout >= 32 && cout <= 128;
@@ -52,35 +59,43 @@ bool TrainsHere(int64_t cin, int64_t cout) {
 using gemm::kLanes;
 using gemm::kPanel;  // output channels per packed weight panel
 using gemm::kRows;   // tiles per register block
-constexpr int64_t kPositions = 16;  // 4x4 transformed tile
+// Positions of a transformed tile of F(M x M, 3x3): its (M + 2) x (M + 2) window.
+template <int M>
+constexpr int64_t kPositions = (M + 2) * (M + 2);
 constexpr float kNoBias[kPanel] = {};  // the products' (the bias is added after the output transform)
-// Tiles a thread transforms at a time: the forward's block of 4 register blocks, and the weight gradient's,
-// whose output-gradient transforms stay in L1 (12-24 measured alike, 32 and 48 slower at 16 channels).
-constexpr int64_t kBlockTiles = 24;
+// Tiles a thread transforms at a time: the forward's block (F(2x2): 4 AVX2 register blocks; F(4x4): one AVX-512
+// block, 2 AVX2 ones: about as many transformed values per channel as F(2x2)'s 24 tiles, 432 against 384, for
+// twice the outputs), and the
+// weight gradient's, whose output-gradient transforms stay in L1 (12-24 measured alike, 32 and 48 slower at 16
+// channels).
+template <int M>
+constexpr int64_t kBlockTiles = M == 2 ? 24 : 12;
 constexpr int64_t kSumTiles = 24;
-// Widest convs taken (inputs and outputs). A block's transformed input (16 x 24 tiles x Cin floats) is read once
+// Widest convs taken (inputs and outputs). An F(2x2) block's transformed input (16 x 24 tiles x Cin floats) is read once
 // per panel of 16 outputs and the weight gradient keeps 16 sums per channel pair per thread: at 256 channels
 // that is 384 KiB and 4 MiB, and a [16, 256, 14, 14] conv still trains faster than with libtorch's kernels
 // (bench/kernels.ts); at 512 (768 KiB, 16 MiB) it trained slower than libtorch in a measurement that was not kept.
 constexpr int64_t kMaxChannels = 256;
 
 #if defined(__x86_64__)
-// Where one 2x2 output tile lies: its image's input, its top-left output pixel.
+// Where one output tile lies: its image's input, its top-left output pixel.
 struct Tile {
   int64_t image, y, x;
 };
 
-// Tile `id` of a batch whose images have tilesH x tilesW tiles, in row-major order within each image.
+// Tile `id` of a batch whose images have tilesH x tilesW tiles of M x M pixels, in row-major order within each image.
+template <int M>
 Tile TileAt(int64_t id, int64_t tilesH, int64_t tilesW) {
   const int64_t within = id % (tilesH * tilesW);
-  return {id / (tilesH * tilesW), within / tilesW * 2, within % tilesW * 2};
+  return {id / (tilesH * tilesW), within / tilesW * M, within % tilesW * M};
 }
 
 // The tile after t in that order, without TileAt's divisions (a few per tile cost as much as a 16-channel transform).
+template <int M>
 Tile NextTile(Tile t, int64_t tilesH, int64_t tilesW) {
-  if ((t.x += 2) < 2 * tilesW) return t;
+  if ((t.x += M) < M * tilesW) return t;
   t.x = 0;
-  if ((t.y += 2) < 2 * tilesH) return t;
+  if ((t.y += M) < M * tilesH) return t;
   return {t.image + 1, 0, 0};
 }
 
@@ -105,71 +120,106 @@ LC_INLINE void Store(float* p, V v) {
 template <typename V>
 constexpr int64_t kWidth = sizeof(V) / sizeof(float);
 
-// Bᵀ d B for one vector of channels of one tile: d is the 4x4 input window at (y - 1, x - 1), null rows outside the
-// image (zero); v[p·ldp + c] receives position p of the transformed tile.
-template <typename V, bool kInterior>
-LC_INLINE void InputTransformVectors(const float* const (&rows)[4][4], int64_t ch, float* v, int64_t ldp) {
-  V d[4][4];
-  for (int i = 0; i < 4; ++i)
-    for (int j = 0; j < 4; ++j) d[i][j] = kInterior || rows[i][j] != nullptr ? Load<V>(rows[i][j] + ch) : V{};
-  V s[4][4];  // Bᵀ d: combine rows
-  for (int j = 0; j < 4; ++j) {
-    s[0][j] = d[0][j] - d[2][j];
-    s[1][j] = d[1][j] + d[2][j];
-    s[2][j] = d[2][j] - d[1][j];
-    s[3][j] = d[1][j] - d[3][j];
+// The one-dimensional transforms, applied to the window's columns and then to its rows. F(2x2, 3x3) adds and
+// subtracts (Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], Aᵀ = [1 1 1 0; 0 1 -1 -1]); F(4x4, 3x3), at the points
+// 0, ±1, ±2 and infinity, also multiplies by 2, 4, 5 and 8 (Bᵀ = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0;
+// 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1], Aᵀ = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]).
+template <typename V>
+LC_INLINE void InputLine(const V (&d)[4], V (&o)[4]) {
+  o[0] = d[0] - d[2];
+  o[1] = d[1] + d[2];
+  o[2] = d[2] - d[1];
+  o[3] = d[1] - d[3];
+}
+template <typename V>
+LC_INLINE void InputLine(const V (&d)[6], V (&o)[6]) {
+  const V a = d[4] - 4.f * d[2], b = d[3] - 4.f * d[1], c = d[4] - d[2], e = 2.f * (d[3] - d[1]);
+  o[0] = 4.f * d[0] - 5.f * d[2] + d[4];
+  o[1] = a + b;
+  o[2] = a - b;
+  o[3] = c + e;
+  o[4] = c - e;
+  o[5] = 4.f * d[1] - 5.f * d[3] + d[5];
+}
+template <typename V>
+LC_INLINE void OutputLine(const V (&m)[4], V (&y)[2]) {
+  y[0] = m[0] + m[1] + m[2];
+  y[1] = m[1] - m[2] - m[3];
+}
+template <typename V>
+LC_INLINE void OutputLine(const V (&m)[6], V (&y)[4]) {
+  const V p = m[1] + m[2], q = m[1] - m[2], s = m[3] + m[4], t = m[3] - m[4];
+  y[0] = m[0] + p + s;
+  y[1] = q + 2.f * t;
+  y[2] = p + 4.f * s;
+  y[3] = q + 8.f * t + m[5];
+}
+
+// Bᵀ d B for one vector of channels of one tile: d is the (M + 2)² input window at (y - 1, x - 1), null rows outside
+// the image (zero); v[p·ldp + c] receives position p of the transformed tile.
+template <typename V, int M, bool kInterior>
+LC_INLINE void InputTransformVectors(const float* const (&rows)[M + 2][M + 2], int64_t ch, float* v, int64_t ldp) {
+  constexpr int A = M + 2;
+  V s[A][A];  // Bᵀ d: combine rows, a column at a time
+  for (int j = 0; j < A; ++j) {
+    V column[A], out[A];
+    for (int i = 0; i < A; ++i) column[i] = kInterior || rows[i][j] != nullptr ? Load<V>(rows[i][j] + ch) : V{};
+    InputLine(column, out);
+    for (int i = 0; i < A; ++i) s[i][j] = out[i];
   }
-  for (int i = 0; i < 4; ++i) {  // (Bᵀ d) B: combine columns
-    float* o = v + i * 4 * ldp + ch;
-    Store(o, s[i][0] - s[i][2]);
-    Store(o + ldp, s[i][1] + s[i][2]);
-    Store(o + 2 * ldp, s[i][2] - s[i][1]);
-    Store(o + 3 * ldp, s[i][1] - s[i][3]);
+  for (int i = 0; i < A; ++i) {  // (Bᵀ d) B: combine columns
+    V out[A];
+    InputLine(s[i], out);
+    for (int q = 0; q < A; ++q) Store(v + (i * A + q) * ldp + ch, out[q]);
   }
 }
 
 // Bᵀ d B for every channel vector of one tile (c a multiple of the vector width). Interior tiles (most of them)
 // load without the bounds tests.
-template <typename V>
+template <typename V, int M>
 LC_INLINE void InputTransformTile(const float* image, int64_t h, int64_t w, int64_t c, const Tile& t, float* v, int64_t ldp) {
-  const float* rows[4][4];
-  if (t.y >= 1 && t.y + 2 < h && t.x >= 1 && t.x + 2 < w) {  // interior: no bounds to test
+  constexpr int A = M + 2;
+  const float* rows[A][A];
+  if (t.y >= 1 && t.y + M < h && t.x >= 1 && t.x + M < w) {  // interior: no bounds to test
     const float* corner = image + ((t.y - 1) * w + t.x - 1) * c;
-    for (int i = 0; i < 4; ++i)
-      for (int j = 0; j < 4; ++j) rows[i][j] = corner + (i * w + j) * c;
-    for (int64_t ch = 0; ch < c; ch += kWidth<V>) InputTransformVectors<V, true>(rows, ch, v, ldp);
+    for (int i = 0; i < A; ++i)
+      for (int j = 0; j < A; ++j) rows[i][j] = corner + (i * w + j) * c;
+    for (int64_t ch = 0; ch < c; ch += kWidth<V>) InputTransformVectors<V, M, true>(rows, ch, v, ldp);
     return;
   }
-  for (int i = 0; i < 4; ++i) {
-    for (int j = 0; j < 4; ++j) {
+  for (int i = 0; i < A; ++i) {
+    for (int j = 0; j < A; ++j) {
       const int64_t y = t.y - 1 + i, x = t.x - 1 + j;
       rows[i][j] = y >= 0 && y < h && x >= 0 && x < w ? image + (y * w + x) * c : nullptr;
     }
   }
-  for (int64_t ch = 0; ch < c; ch += kWidth<V>) InputTransformVectors<V, false>(rows, ch, v, ldp);
+  for (int64_t ch = 0; ch < c; ch += kWidth<V>) InputTransformVectors<V, M, false>(rows, ch, v, ldp);
 }
 
 // Aᵀ m A for one tile and one vector of output channels (m[p·ldp]), plus bias, residual and ReLU, stored to the
 // tile's output pixels inside the image.
-template <typename V>
+template <typename V, int M>
 LC_INLINE void OutputTransformVector(const float* m, int64_t ldp, const float* biasVector, const Tile& t, int64_t h, int64_t w,
                                      int64_t cout, int64_t channel, float* out, const float* residual, bool relu) {
-  V s[2][4];  // Aᵀ m: combine rows
-  for (int j = 0; j < 4; ++j) {
-    const V m0 = Load<V>(m + j * ldp), m1 = Load<V>(m + (4 + j) * ldp), m2 = Load<V>(m + (8 + j) * ldp), m3 = Load<V>(m + (12 + j) * ldp);
-    s[0][j] = m0 + m1 + m2;
-    s[1][j] = m1 - m2 - m3;
+  constexpr int A = M + 2;
+  V s[M][A];  // Aᵀ m: combine rows, a column at a time
+  for (int j = 0; j < A; ++j) {
+    V column[A], lines[M];
+    for (int i = 0; i < A; ++i) column[i] = Load<V>(m + (i * A + j) * ldp);
+    OutputLine(column, lines);
+    for (int i = 0; i < M; ++i) s[i][j] = lines[i];
   }
   const V zero{}, bias = Load<V>(biasVector);
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < M; ++i) {
     const int64_t y = t.y + i;
     if (y >= h) break;
-    const V values[2] = {s[i][0] + s[i][1] + s[i][2] + bias, s[i][1] - s[i][2] - s[i][3] + bias};
-    for (int j = 0; j < 2; ++j) {
+    V values[M];  // (Aᵀ m) A: combine columns
+    OutputLine(s[i], values);
+    for (int j = 0; j < M; ++j) {
       const int64_t x = t.x + j;
       if (x >= w) break;
       const int64_t at = ((t.image * h + y) * w + x) * cout + channel;
-      V value = values[j];
+      V value = values[j] + bias;
       if (residual != nullptr) value += Load<V>(residual + at);
       if (relu) value = value > zero ? value : zero;
       Store(out + at, value);
@@ -209,23 +259,27 @@ LC_INLINE void GradientTransformTile(const float* grad, int64_t h, int64_t w, in
 using InputTransformFn = void (*)(const float*, int64_t, int64_t, int64_t, const Tile&, float*, int64_t);
 using OutputTransformFn = void (*)(const float*, int64_t, const float*, const Tile&, int64_t, int64_t, int64_t, int64_t, float*,
                                    const float*, bool);
+template <int M>
 __attribute__((target("avx2,fma"))) void InputTransform8(const float* image, int64_t h, int64_t w, int64_t c, const Tile& t, float* v,
                                                          int64_t ldp) {
-  InputTransformTile<Floats8>(image, h, w, c, t, v, ldp);
+  InputTransformTile<Floats8, M>(image, h, w, c, t, v, ldp);
 }
+template <int M>
 __attribute__((target("avx512f"))) void InputTransform16(const float* image, int64_t h, int64_t w, int64_t c, const Tile& t, float* v,
                                                          int64_t ldp) {
-  InputTransformTile<Floats16>(image, h, w, c, t, v, ldp);
+  InputTransformTile<Floats16, M>(image, h, w, c, t, v, ldp);
 }
+template <int M>
 __attribute__((target("avx2,fma"))) void OutputTransform8(const float* m, int64_t ldp, const float* bias, const Tile& t, int64_t h,
                                                           int64_t w, int64_t cout, int64_t channel, float* out, const float* residual,
                                                           bool relu) {
-  OutputTransformVector<Floats8>(m, ldp, bias, t, h, w, cout, channel, out, residual, relu);
+  OutputTransformVector<Floats8, M>(m, ldp, bias, t, h, w, cout, channel, out, residual, relu);
 }
+template <int M>
 __attribute__((target("avx512f"))) void OutputTransform16(const float* m, int64_t ldp, const float* bias, const Tile& t, int64_t h,
                                                           int64_t w, int64_t cout, int64_t channel, float* out, const float* residual,
                                                           bool relu) {
-  OutputTransformVector<Floats16>(m, ldp, bias, t, h, w, cout, channel, out, residual, relu);
+  OutputTransformVector<Floats16, M>(m, ldp, bias, t, h, w, cout, channel, out, residual, relu);
 }
 __attribute__((target("avx2,fma"))) void GradientTransform8(const float* grad, int64_t h, int64_t w, int64_t k, const Tile& t, float* z,
                                                             int64_t ldp) {
@@ -331,34 +385,44 @@ float* Scratch(ScratchSlot slot, int64_t floats) {
   return buffer.data();
 }
 
+// G for F(M x M, 3x3), (M + 2) x 3 (the points of InputLine's comment).
+constexpr double kFilterTransform2[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+constexpr double kFilterTransform4[6][3] = {{1. / 4, 0, 0},          {-1. / 6, -1. / 6, -1. / 6}, {-1. / 6, 1. / 6, -1. / 6},
+                                            {1. / 24, 1. / 12, 1. / 6}, {1. / 24, -1. / 12, 1. / 6}, {0, 0, 1}};
+template <int M>
+constexpr const auto& FilterTransform() {
+  if constexpr (M == 2) return kFilterTransform2;
+  else return kFilterTransform4;
+}
+
 // G g Gᵀ for every (input, output) channel pair, packed as [panel][position][cin + 1][16] (zero beyond cout).
 // With `adjoint`, the kernel of the conv that computes the input gradient: outputs and inputs swapped and
 // each 3x3 filter rotated by 180 degrees (a stride-1, padding-1 conv's adjoint is such a conv).
-int64_t TransformedWeightSize(const at::Tensor& weight, bool adjoint) {
+int64_t TransformedWeightSize(const at::Tensor& weight, bool adjoint, int tile) {
   const int64_t cout = adjoint ? weight.size(1) : weight.size(0), cin = adjoint ? weight.size(0) : weight.size(1);
-  return (cout + kPanel - 1) / kPanel * kPositions * PositionStride(cin);
+  return (cout + kPanel - 1) / kPanel * (tile + 2) * (tile + 2) * PositionStride(cin);
 }
 
+template <int M>
 void TransformWeight(const at::Tensor& weight, bool adjoint, float* packed) {
+  constexpr int A = M + 2;
+  const auto& G = FilterTransform<M>();
   const int64_t cout = adjoint ? weight.size(1) : weight.size(0), cin = adjoint ? weight.size(0) : weight.size(1);
   const int64_t stride = PositionStride(cin);
   const at::Tensor wc = weight.contiguous();
   const float* g = wc.data_ptr<float>();
-  std::fill(packed, packed + TransformedWeightSize(weight, adjoint), 0.f);
+  std::fill(packed, packed + TransformedWeightSize(weight, adjoint, M), 0.f);
   const auto transform = [&](int64_t o, int64_t i) {
-    double f[9];
-    for (int k = 0; k < 9; ++k) f[k] = adjoint ? g[(i * cout + o) * 9 + 8 - k] : g[(o * cin + i) * 9 + k];
-    double gg[4][3];  // G g
-    for (int c = 0; c < 3; ++c) {
-      gg[0][c] = f[c];
-      gg[1][c] = 0.5 * (f[c] + f[3 + c] + f[6 + c]);
-      gg[2][c] = 0.5 * (f[c] - f[3 + c] + f[6 + c]);
-      gg[3][c] = f[6 + c];
-    }
-    float* lane = packed + o / kPanel * kPositions * stride + i * kPanel + o % kPanel;
-    for (int r = 0; r < 4; ++r) {  // (G g) Gᵀ
-      const double u[4] = {gg[r][0], 0.5 * (gg[r][0] + gg[r][1] + gg[r][2]), 0.5 * (gg[r][0] - gg[r][1] + gg[r][2]), gg[r][2]};
-      for (int c = 0; c < 4; ++c) lane[(r * 4 + c) * stride] = static_cast<float>(u[c]);
+    double f[3][3];
+    for (int k = 0; k < 9; ++k) f[k / 3][k % 3] = adjoint ? g[(i * cout + o) * 9 + 8 - k] : g[(o * cin + i) * 9 + k];
+    double gf[A][3];  // G g
+    for (int r = 0; r < A; ++r)
+      for (int c = 0; c < 3; ++c) gf[r][c] = G[r][0] * f[0][c] + G[r][1] * f[1][c] + G[r][2] * f[2][c];
+    float* lane = packed + o / kPanel * kPositions<M> * stride + i * kPanel + o % kPanel;
+    for (int r = 0; r < A; ++r) {  // (G g) Gᵀ
+      for (int q = 0; q < A; ++q) {
+        lane[(r * A + q) * stride] = static_cast<float>(gf[r][0] * G[q][0] + gf[r][1] * G[q][1] + gf[r][2] * G[q][2]);
+      }
     }
   };
   // Read the source weight in its own order: [cout][cin] for the forward, [cin][cout] for the adjoint. Every pair
@@ -370,19 +434,26 @@ void TransformWeight(const at::Tensor& weight, bool adjoint, float* packed) {
   });
 }
 
+void TransformWeight(const at::Tensor& weight, bool adjoint, int tile, float* packed) {
+  tile == 4 ? TransformWeight<4>(weight, adjoint, packed) : TransformWeight<2>(weight, adjoint, packed);
+}
+
 // Transformed weights of recent calls, so that a model's convs transform their kernels once and not on every
 // batch (at batch 1 the transform costs more than the conv). An entry is reused only while its weight is
 // alive, unmodified (libtorch bumps a tensor's version on every in-place write, optimizer steps and
 // load_state_dict included) and at the same address; entries of freed weights are dropped on the next miss.
 class TransformedWeights {
  public:
-  std::shared_ptr<const std::vector<float>> get(const at::Tensor& weight) {
+  // The weight's transform for F(tile x tile, 3x3).
+  std::shared_ptr<const std::vector<float>> get(const at::Tensor& weight, int tile) {
     const c10::TensorImpl* impl = weight.unsafeGetTensorImpl();
     const uint32_t version = weight._version();
     {
       std::lock_guard<std::mutex> lock(mutex_);
       for (const Entry& e : entries_) {
-        if (e.impl == impl && !e.alive.expired() && e.version == version && e.data == weight.data_ptr()) return e.packed;
+        if (e.impl == impl && !e.alive.expired() && e.version == version && e.data == weight.data_ptr() && e.tile == tile) {
+          return e.packed;
+        }
       }
     }
     // A weight that changed (every training step) reuses its stale entry's buffer when nothing else holds it.
@@ -394,14 +465,15 @@ class TransformedWeights {
       }
     }
     if (!packed) packed = std::make_shared<std::vector<float>>();
-    packed->resize(static_cast<size_t>(TransformedWeightSize(weight, /*adjoint=*/false)));
-    TransformWeight(weight, /*adjoint=*/false, packed->data());
+    packed->resize(static_cast<size_t>(TransformedWeightSize(weight, /*adjoint=*/false, tile)));
+    TransformWeight(weight, /*adjoint=*/false, tile, packed->data());
     std::lock_guard<std::mutex> lock(mutex_);
     entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
                                   [impl](const Entry& e) { return e.alive.expired() || e.impl == impl; }),
                    entries_.end());
     if (entries_.size() >= kCapacity) entries_.erase(entries_.begin());
-    entries_.push_back({impl, c10::weak_intrusive_ptr<c10::TensorImpl>(weight.getIntrusivePtr()), version, weight.data_ptr(), packed});
+    entries_.push_back({impl, c10::weak_intrusive_ptr<c10::TensorImpl>(weight.getIntrusivePtr()), version, weight.data_ptr(), tile,
+                        packed});
     return packed;
   }
 
@@ -412,6 +484,7 @@ class TransformedWeights {
     c10::weak_intrusive_ptr<c10::TensorImpl> alive;
     uint32_t version;
     const void* data;
+    int tile;
     std::shared_ptr<std::vector<float>> packed;
   };
   std::mutex mutex_;
@@ -420,8 +493,9 @@ class TransformedWeights {
 
 TransformedWeights gTransformed;
 
-// The conv of a channels-last input with transformed weights u (cout outputs), plus bias (cout values or
-// null), residual (or undefined), then ReLU if relu.
+// The conv of a channels-last input with weights u transformed for F(M x M, 3x3) (cout outputs), plus bias (cout
+// values or null), residual (or undefined), then ReLU if relu.
+template <int M>
 at::Tensor Forward(const at::Tensor& input, const float* u, int64_t cout, const float* bias, const at::Tensor& residual,
                    bool relu) {
 #if defined(__x86_64__)
@@ -438,37 +512,37 @@ at::Tensor Forward(const at::Tensor& input, const float* u, int64_t cout, const 
   const float* x = input.data_ptr<float>();
   float* y = out.data_ptr<float>();
   const float* r = res.defined() ? res.data_ptr<float>() : nullptr;
-  const int64_t tilesH = (h + 1) / 2, tilesW = (w + 1) / 2, tiles = n * tilesH * tilesW;
-  const int64_t blocks = (tiles + kBlockTiles - 1) / kBlockTiles;
+  const int64_t tilesH = (h + M - 1) / M, tilesW = (w + M - 1) / M, tiles = n * tilesH * tilesW;
+  const int64_t blocks = (tiles + kBlockTiles<M> - 1) / kBlockTiles<M>;
   const bool wide = CpuHasAvx512Core();
   const int64_t blockRows = wide ? gemm::kWideRows : kRows;
-  const InputTransformFn inputTransform = wide && c % 16 == 0 ? &InputTransform16 : &InputTransform8;
+  const InputTransformFn inputTransform = wide && c % 16 == 0 ? &InputTransform16<M> : &InputTransform8<M>;
   at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
-    float* v = Scratch(kTransformed, kPositions * kBlockTiles * c);  // [position][tile][cin]
-    float* m = Scratch(kProducts, kPositions * kBlockTiles * kPanel);  // [position][tile][16]
-    std::array<Tile, kBlockTiles> block;
+    float* v = Scratch(kTransformed, kPositions<M> * kBlockTiles<M> * c);  // [position][tile][cin]
+    float* m = Scratch(kProducts, kPositions<M> * kBlockTiles<M> * kPanel);  // [position][tile][16]
+    std::array<Tile, kBlockTiles<M>> block;
     for (int64_t b = begin; b < end; ++b) {
-      const int64_t t0 = b * kBlockTiles, count = std::min(kBlockTiles, tiles - t0);
+      const int64_t t0 = b * kBlockTiles<M>, count = std::min(kBlockTiles<M>, tiles - t0);
       for (int64_t t = 0; t < count; ++t) {
-        block[t] = t == 0 ? TileAt(t0, tilesH, tilesW) : NextTile(block[t - 1], tilesH, tilesW);
-        inputTransform(x + block[t].image * h * w * c, h, w, c, block[t], v + t * c, kBlockTiles * c);
+        block[t] = t == 0 ? TileAt<M>(t0, tilesH, tilesW) : NextTile<M>(block[t - 1], tilesH, tilesW);
+        inputTransform(x + block[t].image * h * w * c, h, w, c, block[t], v + t * c, kBlockTiles<M> * c);
       }
       for (int64_t panel = 0; panel < panels; ++panel) {
-        const float* up = u + panel * kPositions * PositionStride(c);
-        for (int64_t p = 0; p < kPositions; ++p) {
+        const float* up = u + panel * kPositions<M> * PositionStride(c);
+        for (int64_t p = 0; p < kPositions<M>; ++p) {
           for (int64_t t = 0; t < count; t += blockRows) {
             const int64_t rows = std::min(blockRows, count - t);
-            (wide ? gemm::WideMicroFor(rows) : gemm::MicroFor<2>(rows))(v + (p * kBlockTiles + t) * c, c, up + p * PositionStride(c),
-                                                                        c, kNoBias, m + (p * kBlockTiles + t) * kPanel, kPanel, kPanel);
+            (wide ? gemm::WideMicroFor(rows) : gemm::MicroFor<2>(rows))(v + (p * kBlockTiles<M> + t) * c, c, up + p * PositionStride(c),
+                                                                        c, kNoBias, m + (p * kBlockTiles<M> + t) * kPanel, kPanel, kPanel);
           }
         }
         // A whole panel of 16 channels in one AVX-512 vector, else 8 at a time.
         const int64_t valid = std::min(kPanel, cout - panel * kPanel), step = wide && valid == kPanel ? kPanel : kLanes;
-        const OutputTransformFn outputTransform = step == kPanel ? &OutputTransform16 : &OutputTransform8;
+        const OutputTransformFn outputTransform = step == kPanel ? &OutputTransform16<M> : &OutputTransform8<M>;
         for (int64_t part = 0; part < valid; part += step) {
           const float* bv = paddedBias.data() + panel * kPanel + part;
           for (int64_t t = 0; t < count; ++t) {
-            outputTransform(m + t * kPanel + part, kBlockTiles * kPanel, bv, block[t], h, w, cout, panel * kPanel + part, y, r,
+            outputTransform(m + t * kPanel + part, kBlockTiles<M> * kPanel, bv, block[t], h, w, cout, panel * kPanel + part, y, r,
                             relu);
           }
         }
@@ -481,12 +555,31 @@ at::Tensor Forward(const at::Tensor& input, const float* u, int64_t cout, const 
 #endif
 }
 
+// The conv by F(tile x tile, 3x3) (LargeTiles), of the weight as it is (transformed once, cached) or of its adjoint
+// (see TransformWeight; transformed on every call, as it changes on every training step).
+at::Tensor Conv(const at::Tensor& input, const at::Tensor& weight, bool adjoint, const float* bias, const at::Tensor& residual, bool relu) {
+  const int tile = LargeTiles(input.size(1), adjoint ? weight.size(1) : weight.size(0)) ? 4 : 2;
+  std::shared_ptr<const std::vector<float>> cached;
+  const float* u;
+  if (adjoint) {
+    float* transformed = Scratch(kAdjointWeights, TransformedWeightSize(weight, /*adjoint=*/true, tile));
+    TransformWeight(weight, /*adjoint=*/true, tile, transformed);
+    u = transformed;
+  } else {
+    cached = gTransformed.get(weight, tile);
+    u = cached->data();
+  }
+  const int64_t cout = adjoint ? weight.size(1) : weight.size(0);
+  if (tile == 4) gLargeTilesToggle.countRun();
+  return tile == 4 ? Forward<4>(input, u, cout, bias, residual, relu) : Forward<2>(input, u, cout, bias, residual, relu);
+}
+
 // dW[j][i] = Gᵀ m G for input channel i and every output channel j < k, m[p·ldm + j] holding position p of the
 // summed products (Gᵀ = [1 .5 .5 0; 0 .5 -.5 0; 0 .5 .5 1]); o is the [k, c, 3, 3] gradient.
 void ColumnGradient(const float* m, int64_t ldm, int64_t k, int64_t c, int64_t i, float* o) {
   for (int64_t j = 0; j < k; ++j) {
     double mm[4][4];
-    for (int p = 0; p < kPositions; ++p) mm[p / 4][p % 4] = m[p * ldm + j];
+    for (int p = 0; p < kPositions<2>; ++p) mm[p / 4][p % 4] = m[p * ldm + j];
     double s[3][4];  // Gᵀ m
     for (int q = 0; q < 4; ++q) {
       s[0][q] = mm[0][q] + 0.5 * (mm[1][q] + mm[2][q]);
@@ -509,12 +602,12 @@ void ColumnGradient(const float* m, int64_t ldm, int64_t k, int64_t c, int64_t i
 at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
 #if defined(__x86_64__)
   const int64_t n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3), k = grad.size(1);
-  const int64_t panels = (k + kPanel - 1) / kPanel, ldm = panels * kPanel, sumSize = kPositions * c * ldm;
+  const int64_t panels = (k + kPanel - 1) / kPanel, ldm = panels * kPanel, sumSize = kPositions<2> * c * ldm;
   const int64_t tilesH = (h + 1) / 2, tilesW = (w + 1) / 2, tiles = n * tilesH * tilesW;
   const int64_t blocks = (tiles + kSumTiles - 1) / kSumTiles;
   const bool wide = CpuHasAvx512Core();
   const int64_t sumRows = wide ? gemm::kWideRows : kRows;
-  const InputTransformFn inputTransform = wide && c % 16 == 0 ? &InputTransform16 : &InputTransform8;
+  const InputTransformFn inputTransform = wide && c % 16 == 0 ? &InputTransform16<2> : &InputTransform8<2>;
   const auto gradientTransform = wide && k % 16 == 0 ? &GradientTransform16 : &GradientTransform8;
   const int threads = at::get_num_threads();
   std::vector<float*> sums(static_cast<size_t>(threads), nullptr);  // [position][cin][panels·16] per thread that ran
@@ -526,17 +619,17 @@ at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
       m = Scratch(kSums, sumSize);
       std::fill(m, m + sumSize, 0.f);
     }
-    float* v = Scratch(kTransformed, kPositions * kSumTiles * c);  // [position][tile][cin]
-    float* z = Scratch(kGradients, kPositions * kSumTiles * ldm);  // [position][tile][cout, padded with zeros]
-    if (ldm != k) std::fill(z, z + kPositions * kSumTiles * ldm, 0.f);
+    float* v = Scratch(kTransformed, kPositions<2> * kSumTiles * c);  // [position][tile][cin]
+    float* z = Scratch(kGradients, kPositions<2> * kSumTiles * ldm);  // [position][tile][cout, padded with zeros]
+    if (ldm != k) std::fill(z, z + kPositions<2> * kSumTiles * ldm, 0.f);
     for (int64_t b = begin; b < end; ++b) {
       const int64_t t0 = b * kSumTiles, count = std::min(kSumTiles, tiles - t0);
-      Tile tile = TileAt(t0, tilesH, tilesW);
-      for (int64_t t = 0; t < count; ++t, tile = NextTile(tile, tilesH, tilesW)) {
+      Tile tile = TileAt<2>(t0, tilesH, tilesW);
+      for (int64_t t = 0; t < count; ++t, tile = NextTile<2>(tile, tilesH, tilesW)) {
         inputTransform(x + tile.image * h * w * c, h, w, c, tile, v + t * c, kSumTiles * c);
         gradientTransform(dy, h, w, k, tile, z + t * ldm, kSumTiles * ldm);
       }
-      for (int64_t p = 0; p < kPositions; ++p) {
+      for (int64_t p = 0; p < kPositions<2>; ++p) {
         for (int64_t r = 0; r < c; r += sumRows) {
           const TileSumFn run = wide ? WideTileSumFor(std::min(sumRows, c - r)) : TileSumFor(std::min(sumRows, c - r));
           for (int64_t panel = 0; panel < panels; ++panel) {
@@ -551,12 +644,12 @@ at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
   float* o = out.data_ptr<float>();
   // The threads' sums, added in thread order, and transformed back, input channels in parallel.
   at::parallel_for(0, c, 8, [&](int64_t first, int64_t last) {
-    std::vector<float> total(static_cast<size_t>(kPositions * ldm));
+    std::vector<float> total(static_cast<size_t>(kPositions<2> * ldm));
     for (int64_t i = first; i < last; ++i) {
       std::fill(total.begin(), total.end(), 0.f);
       for (const float* m : sums) {
         if (m == nullptr) continue;
-        for (int64_t p = 0; p < kPositions; ++p) {
+        for (int64_t p = 0; p < kPositions<2>; ++p) {
           for (int64_t j = 0; j < k; ++j) total[p * ldm + j] += m[(p * c + i) * ldm + j];
         }
       }
@@ -579,8 +672,7 @@ struct WinogradConvFunction : public torch::autograd::Function<WinogradConvFunct
     ctx->save_for_backward({input, weight});
     ctx->saved_data["hasBias"] = bias.numel() > 0;
     const at::Tensor b = bias.numel() > 0 ? bias.contiguous() : at::Tensor();
-    const auto u = gTransformed.get(weight);
-    return Forward(input, u->data(), weight.size(0), b.defined() ? b.data_ptr<float>() : nullptr, at::Tensor(), false);
+    return Conv(input, weight, /*adjoint=*/false, b.defined() ? b.data_ptr<float>() : nullptr, at::Tensor(), false);
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
@@ -592,9 +684,7 @@ struct WinogradConvFunction : public torch::autograd::Function<WinogradConvFunct
     const at::Tensor grad = gradOutputs[0].contiguous(at::MemoryFormat::ChannelsLast);
     at::Tensor gradInput, gradWeight, gradBias;
     if (ctx->needs_input_grad(0)) {
-      float* adjoint = Scratch(kAdjointWeights, TransformedWeightSize(weight, /*adjoint=*/true));
-      TransformWeight(weight, /*adjoint=*/true, adjoint);
-      gradInput = Forward(grad, adjoint, input.size(1), nullptr, at::Tensor(), false);
+      gradInput = Conv(grad, weight, /*adjoint=*/true, nullptr, at::Tensor(), false);
     }
     if (ctx->needs_input_grad(1)) {
       // In the weight's own layout, as libtorch's kernel returns it (models keep channels-last weights).
@@ -634,11 +724,11 @@ at::Tensor WinogradConv(const at::Tensor& input, const at::Tensor& weight, const
     return WinogradConvFunction::apply(input, weight, bias ? *bias : at::empty({0}, input.options()));
   }
   const at::Tensor b = bias ? bias->contiguous() : at::Tensor();
-  const auto u = gTransformed.get(weight);
-  return Forward(input, u->data(), weight.size(0), b.defined() ? b.data_ptr<float>() : nullptr, residual, relu);
+  return Conv(input, weight, /*adjoint=*/false, b.defined() ? b.data_ptr<float>() : nullptr, residual, relu);
 }
 
 KernelToggle& WinogradConvToggle() { return gToggle; }
 KernelToggle& WinogradConvTrainingToggle() { return gTrainingToggle; }
+KernelToggle& WinogradLargeTilesToggle() { return gLargeTilesToggle; }
 
 }  // namespace leanconv

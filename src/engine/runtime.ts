@@ -135,19 +135,25 @@ export function buildInfo(): BuildInfo {
  * - attentionPool: F.attentionPool2d on channels-last float32 input when no gradient is recorded, in two passes over
  *   the map (x86-64 with AVX2 and FMA).
  * - winogradConv: a 3x3, stride-1, padding-1, one-group conv on channels-last float32 input with channel counts
- *   multiples of 8 up to 256, by Winograd's F(2x2, 3x3); at inference it applies F.conv2d's epilogue (residual, ReLU) as
+ *   multiples of 8 up to 256, by Winograd's algorithm; at inference it applies F.conv2d's epilogue (residual, ReLU) as
  *   it writes (x86-64 with AVX2 and FMA; AVX-512 where the CPU has it).
  * - winogradConvTraining: winogradConv also when a gradient is recorded, with both gradients by the same algorithm. On
  *   CPUs with AVX-512, where libtorch's oneDNN convs train nearly as fast, only for convs of 32-128 channels.
+ * - winogradLargeTiles: winogradConv's forward and input gradient by F(4x4, 3x3) tiles (4x fewer multiply-adds than a
+ *   direct conv; it rounds to about 1e-5 of the output's scale) for convs of up to 128 channels; off, and above 128,
+ *   by F(2x2, 3x3) (2.25x fewer; about 1e-6).
+ * On x86-64, ONEDNN_MAX_CPU_ISA (or DNNL_MAX_CPU_ISA) set below AVX-512 (SSE41, AVX, AVX2...) caps these kernels too:
+ * they and their defaults are then those of an AVX2 machine.
  */
 export type NativeKernel =
-  | 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv' | 'pointwiseConv' | 'attentionPool' | 'winogradConv' | 'winogradConvTraining';
+  | 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv' | 'pointwiseConv' | 'attentionPool' | 'winogradConv' | 'winogradConvTraining'
+  | 'winogradLargeTiles';
 /**
  * Turns one of leanconv's kernels on or off for the process and returns whether it was on; without `enabled`, only
  * asks. Each starts on where it is the faster kernel (all of them, but dilatedDepthwiseConv on CPUs with AVX-512), unless its
  * environment variable says 0 (off) or 1 (on): LEANCONV_NATIVE_BATCHNORM, LEANCONV_NATIVE_DILATED_CONV,
  * LEANCONV_NATIVE_GROUPED_CONV, LEANCONV_NATIVE_POINTWISE_CONV, LEANCONV_NATIVE_ATTENTION_POOL, LEANCONV_NATIVE_WINOGRAD_CONV,
- * LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING.
+ * LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING, LEANCONV_NATIVE_WINOGRAD_LARGE_TILES.
  */
 export function nativeKernel(name: NativeKernel, enabled?: boolean): boolean {
   return native.nativeKernel(name, enabled) as boolean;
