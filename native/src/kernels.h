@@ -161,11 +161,9 @@ KernelToggle& AttentionPoolToggle();  // LEANCONV_NATIVE_ATTENTION_POOL
 // A 3x3 conv (stride 1, padding 1, one group, channels multiples of 8 up to 256 on both sides) on a channels-last float32
 // CPU input, by Winograd's F(4x4, 3x3) up to 128 channels (4x fewer multiply-adds than the direct conv oneDNN runs;
 // its switch: WinogradLargeTilesToggle) and F(2x2, 3x3) above (2.25x fewer) (x86-64 CPUs with AVX2 and FMA; in AVX-512
-// where the CPU has it). With a gradient to record it is an autograd node whose input
-// and weight gradients use the same transforms, if its training switch is on; where oneDNN has AVX-512
-// (CpuHasAvx512Core) only for 32-128 channels, the widths at which it trained faster than oneDNN's own convs. At
-// inference, with `residual` defined (the output's shape) it is added to the result, then ReLU if relu: a
-// post-activation ResNet block's epilogue in the same pass.
+// where the CPU has it). With a gradient to record it is an autograd node whose input and weight gradients use the
+// same tiles, if its training switch is on. At inference, with `residual` defined (the output's shape) it is added
+// to the result, then ReLU if relu: a post-activation ResNet block's epilogue in the same pass.
 bool WinogradConvApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
                          at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups);
 at::Tensor WinogradConv(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias,

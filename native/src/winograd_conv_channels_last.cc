@@ -12,7 +12,7 @@
 // output, with the bias, an optional residual (added) and an optional ReLU applied on the way (the epilogue of
 // a ResNet block), so nothing of the transformed tensors reaches memory. Training uses the same algorithm for
 // both gradients: the input gradient is the same kind of conv (WinogradConvFunction), the weight gradient
-// its adjoint (WeightGradient, always by F(2x2, 3x3)). On CPUs with AVX-512 the products and, where the channels
+// its adjoint (WeightGradient), with the same tiles. On CPUs with AVX-512 the products and, where the channels
 // are a multiple of 16, the transforms use 16-float vectors: there oneDNN's own kernels are AVX-512 ones, and the
 // AVX2 version lost to them at every ResNet shape (0.35-1.04x).
 #include <ATen/Parallel.h>
@@ -41,20 +41,12 @@ namespace {
 KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV", [] { return CpuHasAvx2Fma(); });
 // Whether it also trains (an autograd node when a gradient is recorded).
 KernelToggle gTrainingToggle("LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING", [] { return CpuHasAvx2Fma(); });
-// Whether the forward (and the input gradient) runs F(4x4, 3x3) rather than F(2x2, 3x3), for convs of up to 128
-// channels in and out. Wider ones keep F(2x2, 3x3): a block's products read every transformed weight (36 x Cin x
+// Whether the conv and its gradients run F(4x4, 3x3) rather than F(2x2, 3x3), for convs of up to 128 channels in
+// and out. Wider ones keep F(2x2, 3x3): a block's products read every transformed weight (36 x Cin x
 // Cout floats, 9.4 MiB at 256) once per 12 tiles, and at [16, 256, 14, 14] F(4x4) measured no faster than F(2x2),
 // with AVX-512 or under the AVX2 cap (1.00x, 0.99x: bench/results/kernels-winograd-f4*.md).
 KernelToggle gLargeTilesToggle("LEANCONV_NATIVE_WINOGRAD_LARGE_TILES", [] { return CpuHasAvx2Fma(); });
 bool LargeTiles(int64_t cin, int64_t cout) { return gLargeTilesToggle.enabled() && cin <= 128 && cout <= 128; }
-
-// Where oneDNN runs AVX-512 code it trains nearly as fast as this kernel, which then trains only 32 to 128 channels
-// in and out: training every width made ResNet-20's training step slower than this rule in bench/kernels.ts on a
-// Zen 5 EPYC (1.03x against 1.10x over libtorch, before F(4x4) tiles). Its forward is faster at every width.
-bool TrainsHere(int64_t cin, int64_t cout) {
-  if (!CpuHasAvx512Core()) return true;
-  return cin >= 32 && cin <= 128 && cout >= 32 && cout <= 128;
-}
 
 using gemm::kLanes;
 using gemm::kPanel;  // output channels per packed weight panel
@@ -64,10 +56,9 @@ template <int M>
 constexpr int64_t kPositions = (M + 2) * (M + 2);
 constexpr float kNoBias[kPanel] = {};  // the products' (the bias is added after the output transform)
 // Tiles a thread transforms at a time: the forward's block (F(2x2): 4 AVX2 register blocks; F(4x4): one AVX-512
-// block, 2 AVX2 ones: about as many transformed values per channel as F(2x2)'s 24 tiles, 432 against 384, for
-// twice the outputs), and the
-// weight gradient's, whose output-gradient transforms stay in L1 (12-24 measured alike, 32 and 48 slower at 16
-// channels).
+// block, 2 AVX2 ones: about as many transformed values per channel as F(2x2)'s 24 tiles, 432 against 384, for twice
+// the outputs), and the weight gradient's, whose output-gradient transforms stay in L1 (for F(2x2), 12-24 measured
+// alike, 32 and 48 slower at 16 channels).
 template <int M>
 constexpr int64_t kBlockTiles = M == 2 ? 24 : 12;
 constexpr int64_t kSumTiles = 24;
@@ -227,30 +218,46 @@ LC_INLINE void OutputTransformVector(const float* m, int64_t ldp, const float* b
   }
 }
 
-// A dy Aᵀ for every vector of output channels of one tile's 2x2 output gradient (zero outside the image); z[p·ldp + k]
-// receives position p (A = [1 0; 1 1; 1 -1; 0 -1], the transpose of the forward's Aᵀ).
+// A for the weight gradient, one line at a time: the transpose of the forward's Aᵀ (InputLine's comment), M values
+// of the output gradient to M + 2.
 template <typename V>
+LC_INLINE void GradientLine(const V (&d)[2], V (&z)[4]) {
+  z[0] = d[0];
+  z[1] = d[0] + d[1];
+  z[2] = d[0] - d[1];
+  z[3] = -d[1];
+}
+template <typename V>
+LC_INLINE void GradientLine(const V (&d)[4], V (&z)[6]) {
+  const V even = d[0] + d[2], odd = d[1] + d[3], even4 = d[0] + 4.f * d[2], odd4 = 2.f * d[1] + 8.f * d[3];
+  z[0] = d[0];
+  z[1] = even + odd;
+  z[2] = even - odd;
+  z[3] = even4 + odd4;
+  z[4] = even4 - odd4;
+  z[5] = d[3];
+}
+
+// A dy Aᵀ for every vector of output channels of one tile's M x M output gradient (zero outside the image);
+// z[p·ldp + k] receives position p.
+template <typename V, int M>
 LC_INLINE void GradientTransformTile(const float* grad, int64_t h, int64_t w, int64_t k, const Tile& t, float* z, int64_t ldp) {
-  const float* at[2][2];
-  for (int i = 0; i < 2; ++i)
-    for (int j = 0; j < 2; ++j) at[i][j] = t.y + i < h && t.x + j < w ? grad + ((t.image * h + t.y + i) * w + t.x + j) * k : nullptr;
+  constexpr int A = M + 2;
+  const float* at[M][M];
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < M; ++j) at[i][j] = t.y + i < h && t.x + j < w ? grad + ((t.image * h + t.y + i) * w + t.x + j) * k : nullptr;
   for (int64_t ch = 0; ch < k; ch += kWidth<V>) {
-    V d[2][2];
-    for (int i = 0; i < 2; ++i)
-      for (int j = 0; j < 2; ++j) d[i][j] = at[i][j] != nullptr ? Load<V>(at[i][j] + ch) : V{};
-    V s[4][2];  // A dy: combine rows
-    for (int j = 0; j < 2; ++j) {
-      s[0][j] = d[0][j];
-      s[1][j] = d[0][j] + d[1][j];
-      s[2][j] = d[0][j] - d[1][j];
-      s[3][j] = -d[1][j];
+    V s[A][M];  // A dy: combine rows, a column at a time
+    for (int j = 0; j < M; ++j) {
+      V column[M], out[A];
+      for (int i = 0; i < M; ++i) column[i] = at[i][j] != nullptr ? Load<V>(at[i][j] + ch) : V{};
+      GradientLine(column, out);
+      for (int i = 0; i < A; ++i) s[i][j] = out[i];
     }
-    for (int i = 0; i < 4; ++i) {  // (A dy) Aᵀ: combine columns
-      float* o = z + i * 4 * ldp + ch;
-      Store(o, s[i][0]);
-      Store(o + ldp, s[i][0] + s[i][1]);
-      Store(o + 2 * ldp, s[i][0] - s[i][1]);
-      Store(o + 3 * ldp, -s[i][1]);
+    for (int i = 0; i < A; ++i) {  // (A dy) Aᵀ: combine columns
+      V out[A];
+      GradientLine(s[i], out);
+      for (int q = 0; q < A; ++q) Store(z + (i * A + q) * ldp + ch, out[q]);
     }
   }
 }
@@ -281,13 +288,15 @@ __attribute__((target("avx512f"))) void OutputTransform16(const float* m, int64_
                                                           bool relu) {
   OutputTransformVector<Floats16, M>(m, ldp, bias, t, h, w, cout, channel, out, residual, relu);
 }
+template <int M>
 __attribute__((target("avx2,fma"))) void GradientTransform8(const float* grad, int64_t h, int64_t w, int64_t k, const Tile& t, float* z,
                                                             int64_t ldp) {
-  GradientTransformTile<Floats8>(grad, h, w, k, t, z, ldp);
+  GradientTransformTile<Floats8, M>(grad, h, w, k, t, z, ldp);
 }
+template <int M>
 __attribute__((target("avx512f"))) void GradientTransform16(const float* grad, int64_t h, int64_t w, int64_t k, const Tile& t, float* z,
                                                             int64_t ldp) {
-  GradientTransformTile<Floats16>(grad, h, w, k, t, z, ldp);
+  GradientTransformTile<Floats16, M>(grad, h, w, k, t, z, ldp);
 }
 
 // Weight gradient: M[r][0..16) += Σ_i V[i][r]·Z[i][0..16) over `count` tiles i, for R input channels r; V holds
@@ -575,22 +584,27 @@ at::Tensor Conv(const at::Tensor& input, const at::Tensor& weight, bool adjoint,
 }
 
 // dW[j][i] = Gᵀ m G for input channel i and every output channel j < k, m[p·ldm + j] holding position p of the
-// summed products (Gᵀ = [1 .5 .5 0; 0 .5 -.5 0; 0 .5 .5 1]); o is the [k, c, 3, 3] gradient.
+// summed products (G: FilterTransform); o is the [k, c, 3, 3] gradient.
+template <int M>
 void ColumnGradient(const float* m, int64_t ldm, int64_t k, int64_t c, int64_t i, float* o) {
+  constexpr int A = M + 2;
+  const auto& G = FilterTransform<M>();
   for (int64_t j = 0; j < k; ++j) {
-    double mm[4][4];
-    for (int p = 0; p < kPositions<2>; ++p) mm[p / 4][p % 4] = m[p * ldm + j];
-    double s[3][4];  // Gᵀ m
-    for (int q = 0; q < 4; ++q) {
-      s[0][q] = mm[0][q] + 0.5 * (mm[1][q] + mm[2][q]);
-      s[1][q] = 0.5 * (mm[1][q] - mm[2][q]);
-      s[2][q] = 0.5 * (mm[1][q] + mm[2][q]) + mm[3][q];
+    double s[3][A];  // Gᵀ m
+    for (int a = 0; a < 3; ++a) {
+      for (int q = 0; q < A; ++q) {
+        double sum = 0;
+        for (int r = 0; r < A; ++r) sum += G[r][a] * m[(r * A + q) * ldm + j];
+        s[a][q] = sum;
+      }
     }
     float* f = o + (j * c + i) * 9;
     for (int a = 0; a < 3; ++a) {  // (Gᵀ m) G
-      f[a * 3] = static_cast<float>(s[a][0] + 0.5 * (s[a][1] + s[a][2]));
-      f[a * 3 + 1] = static_cast<float>(0.5 * (s[a][1] - s[a][2]));
-      f[a * 3 + 2] = static_cast<float>(0.5 * (s[a][1] + s[a][2]) + s[a][3]);
+      for (int b = 0; b < 3; ++b) {
+        double sum = 0;
+        for (int q = 0; q < A; ++q) sum += s[a][q] * G[q][b];
+        f[a * 3 + b] = static_cast<float>(sum);
+      }
     }
   }
 }
@@ -599,16 +613,17 @@ void ColumnGradient(const float* m, int64_t ldm, int64_t k, int64_t c, int64_t i
 // (y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A is linear in g, this is its adjoint): the same input transform as the forward,
 // 16 GEMMs [cin, tiles] x [tiles, cout] summed over all tiles, one small transform at the end. Each thread
 // sums its own tiles; the threads' sums are added in a fixed order.
+template <int M>
 at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
 #if defined(__x86_64__)
   const int64_t n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3), k = grad.size(1);
-  const int64_t panels = (k + kPanel - 1) / kPanel, ldm = panels * kPanel, sumSize = kPositions<2> * c * ldm;
-  const int64_t tilesH = (h + 1) / 2, tilesW = (w + 1) / 2, tiles = n * tilesH * tilesW;
+  const int64_t panels = (k + kPanel - 1) / kPanel, ldm = panels * kPanel, sumSize = kPositions<M> * c * ldm;
+  const int64_t tilesH = (h + M - 1) / M, tilesW = (w + M - 1) / M, tiles = n * tilesH * tilesW;
   const int64_t blocks = (tiles + kSumTiles - 1) / kSumTiles;
   const bool wide = CpuHasAvx512Core();
   const int64_t sumRows = wide ? gemm::kWideRows : kRows;
-  const InputTransformFn inputTransform = wide && c % 16 == 0 ? &InputTransform16<2> : &InputTransform8<2>;
-  const auto gradientTransform = wide && k % 16 == 0 ? &GradientTransform16 : &GradientTransform8;
+  const InputTransformFn inputTransform = wide && c % 16 == 0 ? &InputTransform16<M> : &InputTransform8<M>;
+  const auto gradientTransform = wide && k % 16 == 0 ? &GradientTransform16<M> : &GradientTransform8<M>;
   const int threads = at::get_num_threads();
   std::vector<float*> sums(static_cast<size_t>(threads), nullptr);  // [position][cin][panels·16] per thread that ran
   const float* x = input.data_ptr<float>();
@@ -619,17 +634,17 @@ at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
       m = Scratch(kSums, sumSize);
       std::fill(m, m + sumSize, 0.f);
     }
-    float* v = Scratch(kTransformed, kPositions<2> * kSumTiles * c);  // [position][tile][cin]
-    float* z = Scratch(kGradients, kPositions<2> * kSumTiles * ldm);  // [position][tile][cout, padded with zeros]
-    if (ldm != k) std::fill(z, z + kPositions<2> * kSumTiles * ldm, 0.f);
+    float* v = Scratch(kTransformed, kPositions<M> * kSumTiles * c);  // [position][tile][cin]
+    float* z = Scratch(kGradients, kPositions<M> * kSumTiles * ldm);  // [position][tile][cout, padded with zeros]
+    if (ldm != k) std::fill(z, z + kPositions<M> * kSumTiles * ldm, 0.f);
     for (int64_t b = begin; b < end; ++b) {
       const int64_t t0 = b * kSumTiles, count = std::min(kSumTiles, tiles - t0);
-      Tile tile = TileAt<2>(t0, tilesH, tilesW);
-      for (int64_t t = 0; t < count; ++t, tile = NextTile<2>(tile, tilesH, tilesW)) {
+      Tile tile = TileAt<M>(t0, tilesH, tilesW);
+      for (int64_t t = 0; t < count; ++t, tile = NextTile<M>(tile, tilesH, tilesW)) {
         inputTransform(x + tile.image * h * w * c, h, w, c, tile, v + t * c, kSumTiles * c);
         gradientTransform(dy, h, w, k, tile, z + t * ldm, kSumTiles * ldm);
       }
-      for (int64_t p = 0; p < kPositions<2>; ++p) {
+      for (int64_t p = 0; p < kPositions<M>; ++p) {
         for (int64_t r = 0; r < c; r += sumRows) {
           const TileSumFn run = wide ? WideTileSumFor(std::min(sumRows, c - r)) : TileSumFor(std::min(sumRows, c - r));
           for (int64_t panel = 0; panel < panels; ++panel) {
@@ -644,16 +659,16 @@ at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
   float* o = out.data_ptr<float>();
   // The threads' sums, added in thread order, and transformed back, input channels in parallel.
   at::parallel_for(0, c, 8, [&](int64_t first, int64_t last) {
-    std::vector<float> total(static_cast<size_t>(kPositions<2> * ldm));
+    std::vector<float> total(static_cast<size_t>(kPositions<M> * ldm));
     for (int64_t i = first; i < last; ++i) {
       std::fill(total.begin(), total.end(), 0.f);
       for (const float* m : sums) {
         if (m == nullptr) continue;
-        for (int64_t p = 0; p < kPositions<2>; ++p) {
+        for (int64_t p = 0; p < kPositions<M>; ++p) {
           for (int64_t j = 0; j < k; ++j) total[p * ldm + j] += m[(p * c + i) * ldm + j];
         }
       }
-      ColumnGradient(total.data(), ldm, k, c, i, o);
+      ColumnGradient<M>(total.data(), ldm, k, c, i, o);
     }
   });
   return out;
@@ -688,7 +703,9 @@ struct WinogradConvFunction : public torch::autograd::Function<WinogradConvFunct
     }
     if (ctx->needs_input_grad(1)) {
       // In the weight's own layout, as libtorch's kernel returns it (models keep channels-last weights).
-      gradWeight = WeightGradient(input, grad).contiguous(weight.suggest_memory_format());
+      const bool large = LargeTiles(input.size(1), weight.size(0));
+      if (large) gLargeTilesToggle.countRun();
+      gradWeight = (large ? WeightGradient<4>(input, grad) : WeightGradient<2>(input, grad)).contiguous(weight.suggest_memory_format());
     }
     if (ctx->saved_data["hasBias"].toBool() && ctx->needs_input_grad(2)) gradBias = grad.sum({0, 2, 3});
     return {gradInput, gradWeight, gradBias};
@@ -701,7 +718,7 @@ bool WinogradConvApplies(const at::Tensor& input, const at::Tensor& weight, cons
                          at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
   // Training too: a gradient to record makes it an autograd node (WinogradConv).
   if (!gToggle.enabled() || !CpuHasAvx2Fma() || !CpuFloatConvOperands(input, weight, bias)) return false;
-  if (ConvRecordsGradient(input, weight, bias) && !(gTrainingToggle.enabled() && TrainsHere(input.size(1), weight.size(0)))) return false;
+  if (ConvRecordsGradient(input, weight, bias) && !gTrainingToggle.enabled()) return false;
   if (groups != 1 || weight.size(2) != 3 || weight.size(3) != 3 || weight.size(1) != input.size(1)) return false;
   for (int k = 0; k < 2; ++k) {
     if (stride[k] != 1 || padding[k] != 1 || dilation[k] != 1) return false;

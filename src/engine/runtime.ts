@@ -137,11 +137,10 @@ export function buildInfo(): BuildInfo {
  * - winogradConv: a 3x3, stride-1, padding-1, one-group conv on channels-last float32 input with channel counts
  *   multiples of 8 up to 256, by Winograd's algorithm; at inference it applies F.conv2d's epilogue (residual, ReLU) as
  *   it writes (x86-64 with AVX2 and FMA; AVX-512 where the CPU has it).
- * - winogradConvTraining: winogradConv also when a gradient is recorded, with both gradients by the same algorithm. On
- *   CPUs with AVX-512, where libtorch's oneDNN convs train nearly as fast, only for convs of 32-128 channels.
- * - winogradLargeTiles: winogradConv's forward and input gradient by F(4x4, 3x3) tiles (4x fewer multiply-adds than a
- *   direct conv; it rounds to about 1e-5 of the output's scale) for convs of up to 128 channels; off, and above 128,
- *   by F(2x2, 3x3) (2.25x fewer; about 1e-6).
+ * - winogradConvTraining: winogradConv also when a gradient is recorded, with both gradients by the same algorithm.
+ * - winogradLargeTiles: winogradConv and its gradients by F(4x4, 3x3) tiles (4x fewer multiply-adds than a direct
+ *   conv; it rounds to about 1e-5 of the output's scale) for convs of up to 128 channels; off, and above 128, by
+ *   F(2x2, 3x3) (2.25x fewer; about 1e-6).
  * On x86-64, ONEDNN_MAX_CPU_ISA (or DNNL_MAX_CPU_ISA) set below AVX-512 (SSE41, AVX, AVX2...) caps these kernels too:
  * they and their defaults are then those of an AVX2 machine.
  */
