@@ -68,7 +68,8 @@ const x = (v: number) => v.toFixed(2);
 const table = [
   '# Training benchmark: leanconv vs PyTorch eager (same libtorch)',
   '',
-  `Command: \`npm run bench:train -- --rounds ${rounds} --batch ${batch} --threads ${threads} --steps ${args.steps} --warmup ${args.warmup} --models ${models.join(',')} --out ${args.out}\``,
+  // An ISA cap (ONEDNN_MAX_CPU_ISA=AVX2: what an AVX2 machine runs, for both frameworks) is part of the command.
+  `Command: \`${process.env.ONEDNN_MAX_CPU_ISA ? `ONEDNN_MAX_CPU_ISA=${process.env.ONEDNN_MAX_CPU_ISA} ` : ''}npm run bench:train -- --rounds ${rounds} --batch ${batch} --threads ${threads} --steps ${args.steps} --warmup ${args.warmup} --models ${models.join(',')} --out ${args.out}\``,
   `Date: ${new Date().toISOString()}; CPU: ${cpus()[0]?.model} x ${cpus().length}; libtorch ${info.torchVersion}; BLAS: ${info.blas}; threads: ${threads}; input 3x32x32, batch ${batch}.`,
   `Each cell: median over ${rounds} rounds (one process per model and framework, order rotated each round) of the median of ${args.steps} timed steps after ${args.warmup} warm-up steps.`,
   'A training step is forward + cross-entropy + backward + SGD (momentum) update; inference is an eval-mode forward without gradients.',
