@@ -385,10 +385,10 @@ describe("leanconv's Winograd 3x3 conv (channels-last, forward and gradients)", 
   };
   /** F(4x4, 3x3) takes convs of up to 128 channels in and out; wider ones keep F(2x2, 3x3). */
   const takesLargeTiles = (cin: number, cout: number): boolean => cpuHasKernel && cin <= 128 && cout <= 128;
-  const tileNames = { true: 'F(4x4, 3x3)', false: 'F(2x2, 3x3)' };
+  const tileName = (large: boolean): string => (large ? 'F(4x4, 3x3)' : 'F(2x2, 3x3)');
 
   for (const large of [true, false]) {
-    test(`inference by ${tileNames[`${large}`]}: same outputs as libtorch, with and without bias, and with the fused epilogue relu(conv + residual)`, () => {
+    test(`inference by ${tileName(large)}: same outputs as libtorch, with and without bias, and with the fused epilogue relu(conv + residual)`, () => {
       for (const [n, c, h, w, cout] of cases) {
         const ran = withTiles(large, () => {
           lc.manualSeed(11);
@@ -406,14 +406,13 @@ describe("leanconv's Winograd 3x3 conv (channels-last, forward and gradients)", 
           }
         });
         // Two convs with the kernel per bias: plain and with the epilogue.
-        assert.equal(ran, large && takesLargeTiles(c!, cout!) ? 4 : 0, `[${[n, c, h, w].join(', ')}] -> ${cout}: convs by ${tileNames.true}`);
+        assert.equal(ran, large && takesLargeTiles(c!, cout!) ? 4 : 0, `[${[n, c, h, w].join(', ')}] -> ${cout}: convs by ${tileName(true)}`);
       }
     });
   }
 
   for (const large of [true, false]) {
-    // The weight gradient is by F(2x2, 3x3) either way.
-    test(`training, the forward and input gradient by ${tileNames[`${large}`]}: output, input, weight and bias gradients equal libtorch's`, (t) => {
+    test(`training by ${tileName(large)}: output, input, weight and bias gradients equal libtorch's`, (t) => {
       // Switched on, whatever the environment says.
       const previous = lc.nativeKernel('winogradConvTraining', true);
       t.after(() => lc.nativeKernel('winogradConvTraining', previous));
@@ -438,7 +437,7 @@ describe("leanconv's Winograd 3x3 conv (channels-last, forward and gradients)", 
         const what = `[${[n, c, h, w].join(', ')}] -> ${cout}`;
         assert.equal(ours!.runs, cpuHasKernel ? 1 : 0, `${what}: leanconv's kernel ran`);
         // The forward, the input gradient and the weight gradient.
-        assert.equal(ran, large && takesLargeTiles(c!, cout!) ? 3 : 0, `${what}: convs by ${tileNames.true}`);
+        assert.equal(ran, large && takesLargeTiles(c!, cout!) ? 3 : 0, `${what}: convs by ${tileName(true)}`);
         close(ours!.y, theirs.y, `${what}: output`);
         close(ours!.gx, theirs.gx, `${what}: input gradient`);
         // The weight gradient sums over every pixel of the batch, so its rounding grows with N·H·W.

@@ -46,7 +46,12 @@ KernelToggle gTrainingToggle("LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING", [] { retu
 // Cout floats, 9.4 MiB at 256) once per 12 tiles, and at [16, 256, 14, 14] F(4x4) measured no faster than F(2x2),
 // with AVX-512 or under the AVX2 cap (1.00x, 0.99x: bench/results/kernels-winograd-f4*.md).
 KernelToggle gLargeTilesToggle("LEANCONV_NATIVE_WINOGRAD_LARGE_TILES", [] { return CpuHasAvx2Fma(); });
-bool LargeTiles(int64_t cin, int64_t cout) { return gLargeTilesToggle.enabled() && cin <= 128 && cout <= 128; }
+// The tile size M for one run of a conv (or of a gradient) with these channel counts; runs with 4 are counted.
+int TileFor(int64_t cin, int64_t cout) {
+  if (!gLargeTilesToggle.enabled() || cin > 128 || cout > 128) return 2;
+  gLargeTilesToggle.countRun();
+  return 4;
+}
 
 using gemm::kLanes;
 using gemm::kPanel;  // output channels per packed weight panel
@@ -564,10 +569,11 @@ at::Tensor Forward(const at::Tensor& input, const float* u, int64_t cout, const 
 #endif
 }
 
-// The conv by F(tile x tile, 3x3) (LargeTiles), of the weight as it is (transformed once, cached) or of its adjoint
+// The conv by F(tile x tile, 3x3) (TileFor), of the weight as it is (transformed once, cached) or of its adjoint
 // (see TransformWeight; transformed on every call, as it changes on every training step).
 at::Tensor Conv(const at::Tensor& input, const at::Tensor& weight, bool adjoint, const float* bias, const at::Tensor& residual, bool relu) {
-  const int tile = LargeTiles(input.size(1), adjoint ? weight.size(1) : weight.size(0)) ? 4 : 2;
+  const int64_t cout = adjoint ? weight.size(1) : weight.size(0);
+  const int tile = TileFor(input.size(1), cout);
   std::shared_ptr<const std::vector<float>> cached;
   const float* u;
   if (adjoint) {
@@ -578,8 +584,6 @@ at::Tensor Conv(const at::Tensor& input, const at::Tensor& weight, bool adjoint,
     cached = gTransformed.get(weight, tile);
     u = cached->data();
   }
-  const int64_t cout = adjoint ? weight.size(1) : weight.size(0);
-  if (tile == 4) gLargeTilesToggle.countRun();
   return tile == 4 ? Forward<4>(input, u, cout, bias, residual, relu) : Forward<2>(input, u, cout, bias, residual, relu);
 }
 
@@ -611,7 +615,7 @@ void ColumnGradient(const float* m, int64_t ldm, int64_t k, int64_t c, int64_t i
 
 // The weight gradient of the conv, dW = Gᵀ [Σ_tiles (Bᵀ d B) ⊙ (A dy Aᵀ)] G per (output, input) channel pair
 // (y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A is linear in g, this is its adjoint): the same input transform as the forward,
-// 16 GEMMs [cin, tiles] x [tiles, cout] summed over all tiles, one small transform at the end. Each thread
+// (M + 2)² GEMMs [cin, tiles] x [tiles, cout] summed over all tiles, one small transform at the end. Each thread
 // sums its own tiles; the threads' sums are added in a fixed order.
 template <int M>
 at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
@@ -680,7 +684,7 @@ at::Tensor WeightGradient(const at::Tensor& input, const at::Tensor& grad) {
 // With a gradient to record: the forward and the input gradient by the same kernel (the input gradient of a
 // stride-1, padding-1 3x3 conv is such a conv of the output gradient, see TransformWeight), the weight gradient
 // by its adjoint (WeightGradient). The weight gradient transforms the input again rather than keeping the
-// forward's transform, which is 4x the input's size.
+// forward's transform, which is 2.25x (F(4x4)) to 4x (F(2x2)) the input's size.
 struct WinogradConvFunction : public torch::autograd::Function<WinogradConvFunction> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& input, const at::Tensor& weight,
                             const at::Tensor& bias) {
@@ -703,8 +707,7 @@ struct WinogradConvFunction : public torch::autograd::Function<WinogradConvFunct
     }
     if (ctx->needs_input_grad(1)) {
       // In the weight's own layout, as libtorch's kernel returns it (models keep channels-last weights).
-      const bool large = LargeTiles(input.size(1), weight.size(0));
-      if (large) gLargeTilesToggle.countRun();
+      const bool large = TileFor(input.size(1), weight.size(0)) == 4;
       gradWeight = (large ? WeightGradient<4>(input, grad) : WeightGradient<2>(input, grad)).contiguous(weight.suggest_memory_format());
     }
     if (ctx->saved_data["hasBias"].toBool() && ctx->needs_input_grad(2)) gradBias = grad.sum({0, 2, 3});
