@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -101,8 +102,27 @@ describe('leanconv serve: the model in the browser', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cross-origin-embedder-policy'), 'require-corp');
     for (const path of ['/ort/..%2Fpackage.json', '/../package.json', '/dist/src/index.js', '/ort/missing.wasm']) assert.equal((await get(path)).status, 404, path);
+    // A malformed escape gets 400 and the server keeps serving; another site's name in Host (DNS rebinding) gets 403.
+    assert.equal((await get('/%ff')).status, 400);
+    assert.equal((await get('/meta.json')).status, 200, 'still serving after a malformed URL');
+    const port = new URL(running.url).port;
+    assert.equal(await statusWithHost(running.url, '/model.onnx', `attacker.example:${port}`), 403);
+    assert.equal(await statusWithHost(running.url, '/model.onnx', `localhost:${port}`), 200);
+    assert.equal(await statusWithHost(running.url, '/model.onnx', `127.0.0.1:${port}`), 200);
     assert.throws(() => modelFileOf(dir + '-missing'), ServeError);
     const empty = mkdtempSync(join(tmpdir(), 'lc-serve-empty-'));
     assert.throws(() => modelFileOf(empty), /has no model\.onnx: export it first/);
   });
 });
+
+/** The status of a GET with the given Host header (fetch does not let a caller set Host). */
+function statusWithHost(base: string, path: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, base), { headers: { Host: host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

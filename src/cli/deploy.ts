@@ -5,7 +5,6 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 
 import { DATASETS } from '../data/datasets.js';
-import type { TransformSpec } from '../data/transforms.js';
 import { ONNX_OPSET } from '../deploy/onnx.js';
 import { convertCheckpoint, evaluateOnnx, exportCheckpoint, NothingToConvertError } from '../deploy/pipeline.js';
 import { imagesToInput } from '../deploy/predict.js';
@@ -96,7 +95,8 @@ normalisation and prints class indices: predict warns about it.`);
   const session = await OnnxModel.load(file, { backend, threads: num(values, 'threads', { integer: true, min: 1 }) });
   try {
     const input = session.inputShape;
-    const preprocessing = (session.metadata.preprocessing as TransformSpec[] | undefined) ?? [];
+    for (const warning of session.metadataWarnings) process.stderr.write(`warning: ${warning}\n`);
+    const preprocessing = session.metadata.preprocessing ?? [];
     const missing = [session.metadata.preprocessing === undefined && 'preprocessing', session.metadata.classes === undefined && 'class names'].filter(Boolean);
     if (missing.length) {
       process.stderr.write(`warning: ${basename(file)} has no ${missing.join(' and ')} in its metadata (not exported by leanconv export?): ` +

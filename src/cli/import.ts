@@ -1,19 +1,24 @@
 // `leanconv import`: weights published for PyTorch code (.pth / .pth.tar, ACNet's HDF5) into a leanconv checkpoint.
 // The work is done by src/interop/import.ts.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+import type { TransformSpec } from '../data/transforms.js';
 import { importToCheckpoint } from '../interop/import.js';
+import { defaultEvalPreprocessing, getModelSpec } from '../models/index.js';
 import { num, parse, UsageError } from './args.js';
 import { HELP, out, printJson } from './common.js';
 
 export async function cmdImport(argv: string[]): Promise<void> {
   const opts = {
     ...HELP, model: { type: 'string' as const, short: 'm' }, out: { type: 'string' as const, short: 'o' }, 'num-classes': { type: 'string' as const },
-    'in-channels': { type: 'string' as const }, json: { type: 'boolean' as const },
+    'in-channels': { type: 'string' as const }, 'input-size': { type: 'string' as const }, classes: { type: 'string' as const },
+    mean: { type: 'string' as const }, std: { type: 'string' as const }, json: { type: 'boolean' as const },
   };
   const { values, positionals } = parse(argv, opts, 'import');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv import <weights.pth | weights.hdf5> --model NAME [--out checkpoint.safetensors] [--num-classes N] [--in-channels C] [--json]
+    return out(`usage: leanconv import <weights.pth | weights.hdf5> --model NAME [--out checkpoint.safetensors] [--num-classes N]
+       [--in-channels C] [--input-size S] [--classes a,b,c | --classes names.txt] [--mean m1,m2,m3 --std s1,s2,s3] [--json]
 
 Reads a PyTorch file (torch.save's zip format, or the legacy format before PyTorch 1.6) without running
 any of it: only the Python names a state dict needs are accepted (OrderedDict, tensor rebuild functions,
@@ -23,6 +28,12 @@ name is given. The state dict is taken from the top level or from 'state_dict', 
 match the model (paper models use the official names, baselines torchvision's). The class count comes
 from the classifier unless --num-classes is given. Writes a leanconv checkpoint (default:
 <name>.safetensors beside the input) that eval, convert and export take.
+
+The checkpoint records what eval, export, predict and serve need: the input size (the model's own,
+e.g. 3x224x224 for ImageNet models; --input-size), the class names (--classes, a comma-separated list
+or a file with one name per line; default the indices 0, 1, ...) and the eval preprocessing the weights
+expect (ImageNet models: resize, centre crop, ImageNet mean/std; CIFAR models: CIFAR-10's mean/std;
+--mean and --std replace the normalisation).
 
 ACNet's HDF5 files (DingXiaoH/ACNet's finish.hdf5 / finish_deploy.hdf5) import into the model that
 corresponds to the official one: cifar_quick (cfqkbnc), resnet56 (src56), vgg16_cifar (vc), wrn16_8
@@ -35,11 +46,39 @@ the fused deploy form.`);
   const output = (values.out as string | undefined) ?? join(dirname(file), `${basename(file).replace(/(\.pth)?(\.tar)?$/, '').replace(/\.(pt|hdf5|h5)$/, '')}.safetensors`);
   const numClasses = num(values, 'num-classes', { integer: true, min: 1 });
   const inChannels = num(values, 'in-channels', { integer: true, min: 1 });
-  const modelOptions = { ...(numClasses !== undefined ? { numClasses } : {}), ...(inChannels !== undefined ? { inChannels } : {}) };
-  const r = await importToCheckpoint(file, output, { model: values.model as string, modelOptions });
+  const inputSize = num(values, 'input-size', { integer: true, min: 1 });
+  const modelOptions = { ...(numClasses !== undefined ? { numClasses } : {}), ...(inChannels !== undefined ? { inChannels } : {}), ...(inputSize !== undefined ? { inputSize } : {}) };
+  const classes = values.classes === undefined ? undefined : classNames(values.classes as string);
+  if (classes !== undefined && numClasses !== undefined && classes.length !== numClasses) throw new UsageError(`--classes names ${classes.length} classes but --num-classes is ${numClasses}`);
+  const model = values.model as string;
+  const spec = getModelSpec(model);
+  let preprocessing: TransformSpec[] | undefined;
+  if (values.mean !== undefined || values.std !== undefined) {
+    if (values.mean === undefined || values.std === undefined) throw new UsageError('--mean and --std go together');
+    const [mean, std] = [numberList(values.mean as string, '--mean'), numberList(values.std as string, '--std')];
+    if (mean.length !== std.length) throw new UsageError(`--mean has ${mean.length} values, --std ${std.length}`);
+    if (std.some((v) => v === 0)) throw new UsageError('--std values must be non-zero');
+    preprocessing = [...defaultEvalPreprocessing(spec, modelOptions).filter((t) => t.name !== 'normalize'), { name: 'normalize', mean, std }];
+  }
+  const r = await importToCheckpoint(file, output, { model, modelOptions: { ...modelOptions, ...(classes && numClasses === undefined ? { numClasses: classes.length } : {}) }, classes, preprocessing });
   r.model.dispose();
   const report = { output, model: values.model, modelOptions: r.modelOptions, tensors: r.tensors, foundAt: r.foundAt || '(top level)', strippedPrefix: r.strippedPrefix };
   if (values.json) return printJson(report);
   out(`${file}: ${r.tensors} tensors from ${report.foundAt}${r.strippedPrefix ? " (DataParallel 'module.' prefix dropped)" : ''} loaded into ` +
     `${values.model}${r.modelOptions.numClasses ? ` with ${r.modelOptions.numClasses} classes` : ''}; wrote ${output}`);
+}
+
+/** Class names from a comma-separated list or a file with one name per line. */
+function classNames(value: string): string[] {
+  const names = existsSync(value) && statSync(value).isFile()
+    ? readFileSync(value, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
+    : value.split(',').map((n) => n.trim());
+  if (names.length === 0 || names.some((n) => n === '')) throw new UsageError(`--classes: no names, or an empty name, in '${value}'`);
+  return names;
+}
+
+function numberList(value: string, flag: string): number[] {
+  const list = value.split(',').map((v) => Number(v.trim()));
+  if (list.length === 0 || list.some((v) => !Number.isFinite(v))) throw new UsageError(`${flag} takes comma-separated numbers, got '${value}'`);
+  return list;
 }

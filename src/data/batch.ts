@@ -48,14 +48,33 @@ export function reviveError(s: SerializedError): Error {
 type SharpModule = typeof import('sharp');
 let sharpModule: Promise<SharpModule> | undefined;
 
+/** Largest image decoded (a 48-megapixel photo fits), and the most elongated. */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+export const MAX_IMAGE_ASPECT = 50;
+
+/** Refuses an image whose declared size would take gigabytes to decode or to resize. */
+export function checkImageSize(file: string, width: number, height: number): void {
+  if (width < 1 || height < 1) throw new DatasetError(file, `the image declares a size of ${width}x${height}`);
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new DatasetError(file, `the image is ${width}x${height} (${(width * height / 1e6).toFixed(0)} megapixels), more than the ${MAX_IMAGE_PIXELS / 1e6} megapixels leanconv decodes; downscale it first`);
+  }
+  if (Math.max(width, height) / Math.min(width, height) > MAX_IMAGE_ASPECT) {
+    throw new DatasetError(file, `the image is ${width}x${height}: an aspect ratio beyond ${MAX_IMAGE_ASPECT}:1, which resizing to a model's input would blow up`);
+  }
+}
+
 /** Decodes an image file to float RGB in [0, 1] (sharp is loaded on first use). */
 export async function decodeImageFile(file: string): Promise<Image> {
   sharpModule ??= import('sharp').then((m) => (m.default ?? m) as unknown as SharpModule);
   const sharp = (await sharpModule) as unknown as (input: string) => import('sharp').Sharp;
   let raw: { data: Buffer; info: import('sharp').OutputInfo };
   try {
+    // The header first: a small file can declare a huge or absurdly thin image.
+    const { width = 0, height = 0 } = await sharp(file).metadata();
+    checkImageSize(file, width, height);
     raw = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
+    if (err instanceof DatasetError) throw err;
     throw new DatasetError(file, `cannot decode image (${(err as Error).message})`);
   }
   const { width, height, channels } = raw.info;

@@ -42,7 +42,13 @@ export function crop(img: Image, top: number, left: number, h: number, w: number
 }
 
 /** Bilinear resampling of a window of `img` to outH x outW (half-pixel centres, as PyTorch align_corners=false). */
+/** Most pixels a resize may produce (a bound on what a crafted image can make the pipeline allocate). */
+export const MAX_RESAMPLE_PIXELS = 1 << 26;
+
 export function resample(img: Image, outH: number, outW: number, box = { top: 0, left: 0, height: img.height, width: img.width }): Image {
+  if (!(outH >= 1 && outW >= 1 && outH * outW <= MAX_RESAMPLE_PIXELS)) {
+    throw new RangeError(`resize of a ${img.width}x${img.height} image to ${outW}x${outH}: the target must have 1 to ${MAX_RESAMPLE_PIXELS} pixels`);
+  }
   const out = blank(img.channels, outH, outW);
   const sy = box.height / outH;
   const sx = box.width / outW;

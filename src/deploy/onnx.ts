@@ -71,7 +71,7 @@ export function encodeGraph(graph: Graph, options: { name?: string; metadata?: R
       input: [valueInfo(graph.input.name, graph.input.shape, true)],
       output: graph.outputs.map((o) => valueInfo(o.name, o.shape, true)),
     },
-    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({
+    metadataProps: Object.entries(options.metadata ?? {}).filter(([, value]) => value !== undefined).map(([key, value]) => ({
       key: METADATA_PREFIX + key, value: typeof value === 'string' ? value : JSON.stringify(value),
     })),
   });

@@ -3,6 +3,7 @@
 // loaded on first use, so importing leanconv costs nothing when no ONNX model is run.
 import { readFileSync } from 'node:fs';
 
+import { type ModelMetadata, validateMetadata } from './metadata.js';
 import { readOnnxMetadata } from './onnx.js';
 
 export type OnnxBackend = 'node' | 'web';
@@ -40,38 +41,43 @@ export class OnnxModel {
   private constructor(
     private readonly ort: Ort,
     private readonly session: Session,
-    readonly metadata: Record<string, unknown>,
+    /** leanconv's metadata, validated (validateMetadata): malformed fields are dropped, see metadataWarnings. */
+    readonly metadata: ModelMetadata,
     readonly backend: OnnxBackend,
+    /** One line per metadata field that was malformed and dropped. */
+    readonly metadataWarnings: readonly string[] = [],
   ) {}
 
   static async load(source: string | Uint8Array, options: OnnxModelOptions = {}): Promise<OnnxModel> {
     const backend = options.backend ?? 'node';
     const bytes = typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source;
-    let metadata: Record<string, unknown>;
+    const name = typeof source === 'string' ? source : 'ONNX bytes';
+    let raw: Record<string, unknown>;
     try {
-      metadata = readOnnxMetadata(bytes);
+      raw = readOnnxMetadata(bytes);
     } catch (err) {
-      throw new Error(`${typeof source === 'string' ? source : 'ONNX bytes'}: not a valid ONNX model (${(err as Error).message})`);
+      throw new Error(`${name}: not a valid ONNX model (${(err as Error).message})`);
     }
+    const { metadata, warnings } = validateMetadata(raw, name);
     const ort = await loadRuntime(backend);
     const sessionOptions: import('onnxruntime-node').InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
     if (options.threads !== undefined && backend === 'node') sessionOptions.intraOpNumThreads = options.threads;
     if (backend === 'web') sessionOptions.executionProviders = ['wasm'];
     const session = await ort.InferenceSession.create(bytes, sessionOptions);
-    return new OnnxModel(ort, session, metadata, backend);
+    return new OnnxModel(ort, session, metadata, backend, warnings);
   }
 
   /** [C, H, W] of one input, from the metadata. */
   get inputShape(): [number, number, number] {
-    const shape = this.metadata.input as [number, number, number] | undefined;
-    if (Array.isArray(shape) && shape.length === 3) return shape;
+    const shape = this.metadata.input;
+    if (shape) return shape;
     const dims = (this.session.inputMetadata?.[0] as { shape?: unknown[] } | undefined)?.shape;
     if (dims && dims.length === 4 && dims.slice(1).every((d) => typeof d === 'number')) return dims.slice(1) as [number, number, number];
     throw new Error('the ONNX model has no leanconv input-shape metadata and no static input shape');
   }
 
   get classes(): string[] | undefined {
-    return this.metadata.classes as string[] | undefined;
+    return this.metadata.classes;
   }
 
   /** Names of the model's outputs ('logits' for a classifier; feature0, ... for a feature backbone). */

@@ -5,9 +5,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 
 import { packageRoot } from '../util/package-root.js';
+import { validateMetadata } from './metadata.js';
 import { readOnnxMetadata } from './onnx.js';
 
 export class ServeError extends Error {
@@ -37,6 +39,8 @@ export interface ServeOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Where warnings about the model's metadata go (default: stderr). */
+  warn?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -45,24 +49,50 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * Whether a request's Host header names this server: an IP literal, 'localhost', or the name it was bound to.
+ * Any other name is refused, as dev servers do, so that a page on another site cannot reach the model
+ * through DNS rebinding (a name of the attacker's that resolves to 127.0.0.1).
+ */
+export function isAllowedHost(header: string | undefined, boundHost: string): boolean {
+  if (header === undefined || header === '') return false;
+  const name = (header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : header.replace(/:\d+$/, '')).toLowerCase();
+  if (name === 'localhost' || name === boundHost.toLowerCase() || name === `[${boundHost.toLowerCase()}]`) return true;
+  if (/^\[[0-9a-f:.]+\]$/.test(name)) return true;
+  return isIP(name) === 4;
+}
+
 /** Starts the page's server for one model; resolves once it listens. */
 export async function serveModel(target: string, options: ServeOptions = {}): Promise<RunningServer> {
   const modelFile = modelFileOf(target);
   const model = new Uint8Array(readFileSync(modelFile));
-  let metadata: Record<string, unknown>;
+  let raw: Record<string, unknown>;
   try {
-    metadata = readOnnxMetadata(model);
+    raw = readOnnxMetadata(model);
   } catch (err) {
     throw new ServeError(`${modelFile}: not an ONNX model (${(err as Error).message})`);
   }
-  if (!Array.isArray(metadata.input)) throw new ServeError(`${modelFile}: no input shape in its metadata (export it with leanconv export)`);
+  const { metadata, warnings } = validateMetadata(raw, modelFile);
+  for (const warning of warnings) (options.warn ?? ((line: string) => process.stderr.write(`warning: ${line}\n`)))(warning);
+  if (metadata.input === undefined) throw new ServeError(`${modelFile}: no input shape in its metadata (export it with leanconv export)`);
   const meta = JSON.stringify({ file: basename(modelFile), ...metadata });
   const web = join(packageRoot(), 'dist', 'web');
   if (!existsSync(join(web, 'app.js'))) throw new ServeError(`${web}/app.js is missing: build the page with npm run build`);
   const ortDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
 
+  const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!isAllowedHost(req.headers.host, host)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`refused: Host '${req.headers.host ?? ''}' is not this server's address`);
+      return;
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request: malformed URL');
+      return;
+    }
     let body: Uint8Array | string | undefined;
     let type = 'application/octet-stream';
     if (path === '/' || path === '/index.html') [body, type] = [readFileSync(join(web, 'index.html')), TYPES['.html']!];
@@ -87,7 +117,6 @@ export async function serveModel(target: string, options: ServeOptions = {}): Pr
       'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
     }).end(body);
   });
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new ServeError(err.code === 'EADDRINUSE' ? `port ${options.port} is in use (--port)` : err.message)));
     server.listen(options.port ?? 8080, host, resolve);

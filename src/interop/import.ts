@@ -8,11 +8,13 @@ import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs
 import { fromBytes } from '../engine/tensor.js';
 import type { Tensor } from '../engine/tensor.js';
 import { buildModel, type ModelForm } from '../convert/form.js';
-import { getModelSpec, type ModelOptions } from '../models/index.js';
+import type { TransformSpec } from '../data/transforms.js';
+import { defaultEvalPreprocessing, getModelSpec, type ModelOptions, resolveModelOptions } from '../models/index.js';
 import { Linear } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
 import { saveCheckpoint } from '../train/checkpoint.js';
 import { importAcnetHdf5 } from './acnet-hdf5.js';
+import { describePython } from './pickle.js';
 import { readTorchFile, StoredTensor } from './torch-file.js';
 
 export class ImportError extends Error {
@@ -36,7 +38,7 @@ export function findStateDict(file: string, value: unknown): { state: Map<string
       const inner = value.get(key);
       if (isStateDict(inner)) return { state: inner as Map<string, StoredTensor>, path: key };
     }
-    const keys = [...value.keys()].map(String).slice(0, 12).join(', ');
+    const keys = [...value.keys()].slice(0, 12).map((k) => (typeof k === 'string' ? k : describePython(k, 20))).join(', ');
     throw new ImportError(file, `no state dict found: the top-level dict has keys [${keys}] and none of ${STATE_DICT_KEYS.map((k) => `'${k}'`).join(', ')} holds a dict of tensors`);
   }
   throw new ImportError(file, 'no state dict found: the file does not hold a dict');
@@ -60,6 +62,10 @@ export interface ImportOptions {
   model: string;
   modelOptions?: ModelOptions;
   form?: ModelForm;
+  /** Class names to record (default: the indices '0', '1', ...). Their count must equal the model's outputs. */
+  classes?: string[];
+  /** Eval preprocessing to record (default: the model spec's, defaultEvalPreprocessing). */
+  preprocessing?: TransformSpec[];
 }
 
 export interface ImportResult {
@@ -79,10 +85,25 @@ export interface ImportResult {
  */
 export function importTorchWeights(file: string, options: ImportOptions): ImportResult {
   const bytes = new Uint8Array(readFileSync(file));
-  const { state: found, path } = findStateDict(file, readTorchFile(file, bytes));
+  const { state: found, path } = findStateDict(file, readTorchFile(file, bytes, { maxTensorBytes: tensorBudget(options) }));
   const state = stripDataParallelPrefix(found);
   const model = loadStoredState(file, state, options);
   return { ...model, foundAt: path, strippedPrefix: found !== state, tensors: state.size };
+}
+
+/**
+ * Most tensor bytes a file for this model may hold: the weights four times over (the state dict, an
+ * optimizer's momentum or Adam's two moments, an EMA copy) plus 64 MiB for anything else. A file that
+ * needs more is not a checkpoint of this model, and is refused before it is read into memory.
+ */
+function tensorBudget(options: ImportOptions): number {
+  const spec = getModelSpec(options.model);
+  const model = buildModel(spec.name, { ...options.modelOptions, numClasses: Math.max(options.modelOptions?.numClasses ?? 0, spec.defaultNumClasses, 1000) }, options.form);
+  try {
+    return 4 * 4 * model.numParameters() + 4 * 4 * model.namedBuffers().reduce((n, [, b]) => n + b.numel, 0) + (64 << 20);
+  } finally {
+    model.dispose();
+  }
 }
 
 /**
@@ -149,9 +170,22 @@ const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x
 export async function importToCheckpoint(file: string, out: string, options: ImportOptions): Promise<ImportResult> {
   if (!existsSync(file)) throw new ImportError(file, 'no such file');
   const result = isHdf5(file) ? await importAcnetHdf5(file, options) : importTorchWeights(file, options);
-  saveCheckpoint(out, result.model, {
-    model: getModelSpec(options.model).name, modelOptions: result.modelOptions, form: result.form ?? options.form, epoch: 0,
-    extra: { importedFrom: file, foundAt: result.foundAt || '(top level)', strippedPrefix: result.strippedPrefix },
-  });
+  try {
+    const spec = getModelSpec(options.model);
+    const resolved = resolveModelOptions(spec, result.modelOptions);
+    const input: [number, number, number] = [resolved.inChannels, resolved.inputSize, resolved.inputSize];
+    const classes = options.classes ?? Array.from({ length: resolved.numClasses }, (_, i) => String(i));
+    if (classes.length !== resolved.numClasses) {
+      throw new ImportError(file, `${classes.length} class names were given but the model has ${resolved.numClasses} outputs`);
+    }
+    const preprocessing = options.preprocessing ?? defaultEvalPreprocessing(spec, result.modelOptions);
+    saveCheckpoint(out, result.model, {
+      model: spec.name, modelOptions: result.modelOptions, form: result.form ?? options.form, epoch: 0,
+      extra: { importedFrom: file, foundAt: result.foundAt || '(top level)', strippedPrefix: result.strippedPrefix, input, classes, preprocessing },
+    });
+  } catch (err) {
+    result.model.dispose();
+    throw err;
+  }
   return result;
 }

@@ -29,6 +29,59 @@ export interface UnpickleOptions {
 
 const MARK = Symbol('mark');
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * A short description of an unpickled value for an error message: bounded in length and in the work it does,
+ * whatever the value (a memo graph that shares one list 2^32 times, cycles, deep nesting).
+ */
+export function describePython(value: unknown, budget = 120): string {
+  let left = budget;
+  const seen = new Set<unknown>();
+  const walk = (v: unknown, depth: number): string => {
+    if (left <= 0) return '…';
+    left -= 1;
+    if (v === null) return 'None';
+    if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+    if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+    if (v instanceof Uint8Array) return `bytes(${v.length})`;
+    if (seen.has(v) || depth > 4) return '…';
+    if (Array.isArray(v)) {
+      seen.add(v);
+      const parts: string[] = [];
+      for (const x of v) {
+        if (left <= 0) { parts.push('…'); break; }
+        parts.push(walk(x, depth + 1));
+      }
+      seen.delete(v);
+      return `(${parts.join(', ')})`;
+    }
+    if (v instanceof Map) {
+      seen.add(v);
+      const parts: string[] = [];
+      for (const [k, x] of v) {
+        if (left <= 0) { parts.push('…'); break; }
+        parts.push(`${walk(k, depth + 1)}: ${walk(x, depth + 1)}`);
+      }
+      seen.delete(v);
+      return `{${parts.join(', ')}}`;
+    }
+    return typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v;
+  };
+  const text = walk(value, 0);
+  return text.length > 4 * budget ? `${text.slice(0, 4 * budget)}…` : text;
+}
+
+const ATTRIBUTES = new WeakMap<object, Map<unknown, unknown>>();
+
+/**
+ * The Python instance attributes BUILD gave a dict (an OrderedDict state dict's `_metadata`), if any. They
+ * are not items of the dict.
+ */
+export function pythonAttributes(obj: object): Map<unknown, unknown> | undefined {
+  return ATTRIBUTES.get(obj);
+}
+
 /** Reads one pickle starting at `offset`; returns its value and the offset after its STOP opcode. */
 export function unpickle(bytes: Uint8Array, options: UnpickleOptions, offset = 0): { value: unknown; end: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -85,12 +138,14 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions, offset = 0
     items.shift();
     return items;
   };
-  /** Little-endian two's-complement integer of n bytes (LONG1 / LONG4). */
+  /** Little-endian two's-complement integer of n bytes (LONG1 / LONG4), in time linear in n. */
   const long = (n: number): number | bigint => {
     const b = raw(n);
-    let v = 0n;
-    for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
-    if (n > 0 && b[n - 1]! & 0x80) v -= 1n << BigInt(8 * n);
+    if (n === 0) return 0;
+    let hex = '';
+    for (let i = b.length - 1; i >= 0; i--) hex += HEX[b[i]!]!;
+    let v = BigInt(`0x${hex}`);
+    if (b[n - 1]! & 0x80) v -= 1n << BigInt(8 * n);
     return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   };
   const call = (fn: unknown, args: unknown): unknown => {
@@ -105,13 +160,15 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions, offset = 0
   };
   const appendItems = (list: unknown, items: unknown[]): void => {
     if (!Array.isArray(list)) fail('APPENDS on something that is not a list');
-    (list as unknown[]).push(...items);
+    for (const item of items) (list as unknown[]).push(item);
   };
-  // A dict's state (an OrderedDict's items) is merged in; other objects keep their state as plain data they
-  // ignore (a tensor's Python attributes); anything else is refused.
+  // BUILD sets an object's attributes (Python: obj.__dict__.update(state)), never a dict's items: an
+  // OrderedDict's state is its instance attributes (a state dict's `_metadata`). They are kept aside
+  // (pythonAttributes), so the dict holds exactly its items. Other objects keep plain-data state they ignore
+  // (a tensor's Python attributes); anything else is refused.
   const defaultBuild = (obj: unknown, state: unknown): unknown => {
     if (state instanceof Map && obj instanceof Map) {
-      for (const [k, v] of state) obj.set(k, v);
+      ATTRIBUTES.set(obj, new Map([...(ATTRIBUTES.get(obj) ?? []), ...state]));
       return obj;
     }
     if (state === null || state instanceof Map || Array.isArray(state)) return obj;

@@ -3,10 +3,9 @@
 // sequence of pickles followed by the raw storages). The pickle is read by the restricted reader
 // (pickle.ts) with an allowlist of exactly the globals a state dict needs; tensors come back as plain
 // byte arrays (StoredTensor) so that nothing is allocated in the engine for what the caller drops.
-import { unzipSync } from 'fflate';
-
 import { type DType, ITEM_SIZE } from '../engine/dtype.js';
-import { type PyCallable, unpickle, UnpicklingError } from './pickle.js';
+import { describePython, type PyCallable, unpickle, UnpicklingError } from './pickle.js';
+import { readZipDirectory, readZipEntry, ZipError } from './zip.js';
 
 /** A tensor as stored in the file: dtype, shape and its bytes in row-major order (little-endian). */
 export class StoredTensor {
@@ -38,15 +37,37 @@ class Storage {
   constructor(readonly dtype: DType, public bytes: Uint8Array) {}
 }
 
+/**
+ * What a reader may allocate for tensors: their bytes in all, counted as each is gathered. A file's tensors
+ * normally total less than the file itself; views that repeat a storage (stride 0, overlapping tensors) could
+ * otherwise turn a small file into gigabytes.
+ */
+class ByteBudget {
+  private used = 0;
+  constructor(readonly limit: number) {}
+  take(bytes: number, what: string): void {
+    if (this.used + bytes > this.limit) {
+      throw new UnpicklingError(`${what} needs ${bytes} bytes, beyond the ${this.limit} bytes this file's tensors may take (its views repeat their storages, or it is not a checkpoint of this size)`);
+    }
+    this.used += bytes;
+  }
+}
+
 /** Copies the strided view (offset, size, stride in elements) of a storage into row-major bytes. */
-function gather(storage: Storage, offset: number, size: number[], stride: number[]): Uint8Array {
+function gather(storage: Storage, offset: number, size: number[], stride: number[], budget: ByteBudget): Uint8Array {
   const item = ITEM_SIZE[storage.dtype];
+  const shape = `[${size.join(', ')}]`;
+  if (offset < 0) throw new UnpicklingError(`a tensor of shape ${shape} starts at a negative storage offset (${offset})`);
+  if (size.some((d) => d < 0)) throw new UnpicklingError(`a tensor has a negative size ${shape}`);
+  if (stride.some((d) => d < 0)) throw new UnpicklingError(`a tensor of shape ${shape} has a negative stride [${stride.join(', ')}]`);
   const numel = size.reduce((a, b) => a * b, 1);
-  const out = new Uint8Array(numel * item);
-  if (numel === 0) return out;
+  if (!Number.isSafeInteger(numel * item)) throw new UnpicklingError(`a tensor of shape ${shape} is too large`);
+  if (numel === 0) return new Uint8Array(0);
   let extent = offset;
   for (let d = 0; d < size.length; d++) extent += (size[d]! - 1) * stride[d]!;
-  if ((extent + 1) * item > storage.bytes.length) throw new UnpicklingError(`a tensor of shape [${size.join(', ')}] reaches past the end of its storage`);
+  if ((extent + 1) * item > storage.bytes.length) throw new UnpicklingError(`a tensor of shape ${shape} reaches past the end of its storage`);
+  budget.take(numel * item, `a tensor of shape ${shape}`);
+  const out = new Uint8Array(numel * item);
   const contiguous = size.every((_, d) => size[d] === 1 || stride[d] === size.slice(d + 1).reduce((a, b) => a * b, 1));
   if (contiguous) {
     out.set(storage.bytes.subarray(offset * item, (offset + numel) * item));
@@ -67,26 +88,31 @@ function gather(storage: Storage, offset: number, size: number[], stride: number
 
 const isIntList = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => Number.isInteger(x));
 
-function rebuildTensor(args: unknown[]): StoredTensor {
+function rebuildTensor(args: unknown[], budget: ByteBudget): StoredTensor {
   const [storage, offset, size, stride] = args;
   if (!(storage instanceof Storage) || !Number.isInteger(offset) || !isIntList(size) || !isIntList(stride) || size.length !== stride.length) {
     throw new UnpicklingError('malformed tensor record (_rebuild_tensor_v2 arguments)');
   }
-  return new StoredTensor(storage.dtype, size, gather(storage, offset as number, size, stride));
+  return new StoredTensor(storage.dtype, size, gather(storage, offset as number, size, stride, budget));
 }
 
 /**
  * The only Python names a state-dict pickle may use. Anything else (os.system, builtins.eval, a pickled
  * nn.Module class, numpy objects) is refused with its name.
  */
+function globalsWith(budget: ByteBudget): (module: string, name: string) => unknown {
+  return (module, name) => (module === 'torch._utils' && (name === '_rebuild_tensor_v2' || name === '_rebuild_tensor')
+    ? ((args: unknown[]) => rebuildTensor(args, budget)) satisfies PyCallable
+    : resolveGlobal(module, name));
+}
+
 function resolveGlobal(module: string, name: string): unknown {
   const full = `${module}.${name}`;
   if (full === 'collections.OrderedDict') {
     return ((args: unknown[]) => new Map(Array.isArray(args[0]) ? (args[0] as [unknown, unknown][]) : [])) satisfies PyCallable;
   }
-  if (full === 'torch._utils._rebuild_tensor_v2' || full === 'torch._utils._rebuild_tensor') return rebuildTensor satisfies PyCallable;
   if (full === 'torch._utils._rebuild_parameter') return ((args: unknown[]) => args[0]) satisfies PyCallable;
-  if (module === 'torch' && name in STORAGE_TYPES) return new StorageType(STORAGE_TYPES[name]!);
+  if (module === 'torch' && Object.hasOwn(STORAGE_TYPES, name)) return new StorageType(STORAGE_TYPES[name]!);
   const hint = module.startsWith('torch.nn') || module.startsWith('__main__') || /^models?\b/.test(module)
     ? ' (the file holds a pickled model object, not a state dict: in Python, torch.save(model.state_dict(), path) and import that)'
     : '';
@@ -95,33 +121,45 @@ function resolveGlobal(module: string, name: string): unknown {
 
 function storageFromPid(pid: unknown, load: (key: string, dtype: DType, numel: number) => Uint8Array): Storage {
   if (!Array.isArray(pid) || pid[0] !== 'storage' || !(pid[1] instanceof StorageType) || typeof pid[2] !== 'string' || !Number.isInteger(pid[4])) {
-    throw new UnpicklingError(`unknown persistent id ${JSON.stringify(Array.isArray(pid) ? pid.map((x) => (x instanceof StorageType ? x.dtype : x)) : pid)}`);
+    throw new UnpicklingError(`unknown persistent id ${describePython(pid)}`);
   }
   const dtype = (pid[1] as StorageType).dtype;
   return new Storage(dtype, load(pid[2] as string, dtype, pid[4] as number));
 }
 
 /** The zip format (PyTorch >= 1.6): <archive>/data.pkl and <archive>/data/<key> per storage. */
-function readZip(file: string, bytes: Uint8Array): unknown {
-  let entries: Record<string, Uint8Array>;
+function readZip(file: string, bytes: Uint8Array, budget: ByteBudget): unknown {
+  let entries: ReturnType<typeof readZipDirectory>;
   try {
-    entries = unzipSync(bytes);
+    entries = readZipDirectory(bytes);
   } catch (err) {
-    throw new TorchFileError(file, `not a readable zip archive (${(err as Error).message})`);
+    if (err instanceof ZipError) throw new TorchFileError(file, `not a readable zip archive (${err.message})`);
+    throw err;
   }
-  const pkl = Object.keys(entries).find((name) => name.endsWith('/data.pkl') || name === 'data.pkl');
+  const pkl = [...entries.keys()].find((name) => name.endsWith('/data.pkl') || name === 'data.pkl');
   if (pkl === undefined) throw new TorchFileError(file, 'a zip archive without data.pkl: not a file written by torch.save');
   const root = pkl.slice(0, pkl.length - 'data.pkl'.length);
-  const order = entries[`${root}byteorder`];
+  const entry = (name: string): Uint8Array | undefined => {
+    const e = entries.get(name);
+    if (e === undefined) return undefined;
+    if (e.method !== 0) budget.take(e.size, `archive entry '${name}'`);
+    return readZipEntry(bytes, e);
+  };
+  const order = entry(`${root}byteorder`);
   if (order !== undefined && new TextDecoder().decode(order).trim() !== 'little') throw new TorchFileError(file, 'big-endian tensors are not supported');
-  // Each storage's bytes are its archive entry; tensors sharing a storage see the same entry.
+  // Each storage's bytes are its archive entry (read once); tensors sharing a storage see the same bytes.
+  const storages = new Map<string, Uint8Array>();
   const persistentLoad = (pid: unknown): Storage => storageFromPid(pid, (key, dtype, numel) => {
-    const data = entries[`${root}data/${key}`];
-    if (data === undefined) throw new UnpicklingError(`storage '${key}' is missing from the archive`);
+    let data = storages.get(key);
+    if (data === undefined) {
+      data = entry(`${root}data/${key}`);
+      if (data === undefined) throw new UnpicklingError(`storage '${key}' is missing from the archive`);
+      storages.set(key, data);
+    }
     if (data.length < numel * ITEM_SIZE[dtype]) throw new UnpicklingError(`storage '${key}' holds ${data.length} bytes, fewer than its ${numel} ${dtype} elements`);
     return data;
   });
-  return unpickle(entries[pkl]!, { resolveGlobal, persistentLoad }).value;
+  return unpickle(entry(pkl)!, { resolveGlobal: globalsWith(budget), persistentLoad }).value;
 }
 
 /**
@@ -129,7 +167,7 @@ function readZip(file: string, bytes: Uint8Array): unknown {
  * info, then the object, then the list of storage keys, then each storage as an 8-byte element count
  * followed by its bytes, in that order. The storages come after the object, so tensors are gathered last.
  */
-function readLegacy(bytes: Uint8Array): unknown {
+function readLegacy(bytes: Uint8Array, budget: ByteBudget): unknown {
   const plain = { resolveGlobal };
   const magic = unpickle(bytes, plain, 0);
   if (magic.value !== 0x1950a86a20f9469cfc6cn) throw new UnpicklingError('not a torch.save file (bad magic number)');
@@ -172,17 +210,27 @@ function readLegacy(bytes: Uint8Array): unknown {
     if (storage) storage.bytes = bytes.subarray(pos, pos + size);
     pos += size;
   }
-  for (const [t, args] of tensors) t.bytes = rebuildTensor(args).bytes;
+  for (const [t, args] of tensors) t.bytes = rebuildTensor(args, budget).bytes;
   return main.value;
 }
 
+export interface TorchReadOptions {
+  /**
+   * Most bytes the file's tensors may take once read (all of them, optimizer state included). Default: twice
+   * the file's size plus 64 MiB, which every checkpoint whose tensors do not repeat their storages fits.
+   */
+  maxTensorBytes?: number;
+}
+
 /** Reads a torch.save file (zip or legacy) into plain values: Maps, arrays, numbers, strings, StoredTensors. */
-export function readTorchFile(file: string, bytes: Uint8Array): unknown {
+export function readTorchFile(file: string, bytes: Uint8Array, options: TorchReadOptions = {}): unknown {
+  const budget = new ByteBudget(Math.min(options.maxTensorBytes ?? Infinity, 2 * bytes.length + (64 << 20)));
   try {
-    if (bytes[0] === 0x50 && bytes[1] === 0x4b) return readZip(file, bytes); // 'PK': a zip archive
-    if (bytes[0] === 0x80) return readLegacy(bytes);
+    if (bytes[0] === 0x50 && bytes[1] === 0x4b) return readZip(file, bytes, budget); // 'PK': a zip archive
+    if (bytes[0] === 0x80) return readLegacy(bytes, budget);
   } catch (err) {
-    if (err instanceof UnpicklingError) throw new TorchFileError(file, err.message);
+    if (err instanceof UnpicklingError || err instanceof ZipError) throw new TorchFileError(file, err.message);
+    if (err instanceof RangeError) throw new TorchFileError(file, `malformed pickle (${err.message})`);
     throw err;
   }
   throw new TorchFileError(file, 'not a PyTorch checkpoint (neither the zip format nor the legacy pickle format)');

@@ -9,7 +9,7 @@ import './hcgnet.js';
 import './g_resnext.js';
 
 export {
-  createModel, getModelSpec, listModels, parseModelArgs, registerModel, resolveModelOptions,
+  createModel, defaultEvalPreprocessing, getModelSpec, listModels, parseModelArgs, registerModel, resolveModelOptions,
   type ModelArgs, type ModelArgValue, type ModelOptions, type ModelSpec, type ResolvedModelOptions,
 } from './registry.js';
 export { CifarQuick } from './cifar_quick.js';

@@ -1,5 +1,6 @@
 // The model registry (timm-style): every model family registers named constructors with the input
 // size and class count they were designed for. createModel builds one; listModels searches the names.
+import type { TransformSpec } from '../data/transforms.js';
 import type { Module } from '../nn/module.js';
 import { featureBackbone } from './features.js';
 import { unknownNameMessage } from '../util/suggest.js';
@@ -43,6 +44,11 @@ export interface ModelSpec {
   source: string;
   /** Hyper-parameters the model takes: their defaults (which also fix their types) and a line each. */
   args?: { defaults: ModelArgs; help: Record<string, string> };
+  /**
+   * The eval preprocessing of the reference implementation's published weights (recorded by `leanconv import`);
+   * default: defaultEvalPreprocessing.
+   */
+  evalPreprocessing?: TransformSpec[];
   /** How the reference implementation counts FLOPs, when it has its own convention (shown by `info`). */
   flopsConvention?: string;
   create(options: ResolvedModelOptions): Module;
@@ -65,6 +71,22 @@ export function getModelSpec(name: string): ModelSpec {
   const spec = registry.get(name);
   if (spec === undefined) throw new Error(unknownNameMessage('model', name, [...registry.keys()]));
   return spec;
+}
+
+const IMAGENET_STATS = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+const CIFAR10_STATS = { mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616] };
+
+/**
+ * The eval preprocessing weights for this model expect, unless the spec names its own: ImageNet's (resize to
+ * 256/224 of the input, centre crop, ImageNet mean/std) for models designed at 224 px and more, CIFAR-10's
+ * normalisation for small RGB models, none for other inputs.
+ */
+export function defaultEvalPreprocessing(spec: ModelSpec, options: ModelOptions = {}): TransformSpec[] {
+  if (spec.evalPreprocessing) return spec.evalPreprocessing;
+  const { inChannels, inputSize } = resolveModelOptions(spec, { ...options, args: {} });
+  if (inChannels !== 3) return [];
+  if (inputSize >= 224) return [{ name: 'resize', size: Math.round((inputSize * 256) / 224) }, { name: 'centerCrop', size: inputSize }, { name: 'normalize', ...IMAGENET_STATS }];
+  return [{ name: 'normalize', ...CIFAR10_STATS }];
 }
 
 export function resolveModelOptions(spec: ModelSpec, options: ModelOptions = {}): ResolvedModelOptions {

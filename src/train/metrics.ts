@@ -4,6 +4,7 @@ import * as F from '../engine/functional.js';
 import { tidy } from '../engine/scope.js';
 import type { Device, Tensor } from '../engine/tensor.js';
 import type { DataLoader } from '../data/loader.js';
+import { withoutEvalFusion } from '../nn/fusion.js';
 import type { Module } from '../nn/module.js';
 
 /** Number of samples whose label is among the top-k logits, for each k. */
@@ -85,7 +86,11 @@ export interface ModelAgreement {
   top1: [number, number];
 }
 
-/** Runs two models (eval mode) over one pass of the loader and compares their logits and predictions. */
+/**
+ * Runs two models (eval mode) over one pass of the loader and compares their logits and predictions. `a` is the
+ * reference and runs as written (nn.withoutEvalFusion): a training form with fusion on would run its own
+ * cached deploy form, and a comparison with the converted model would compare the conversion with itself.
+ */
 export async function compareModels(a: Module, b: Module, loader: DataLoader): Promise<ModelAgreement> {
   const modes = [a.training, b.training];
   a.eval();
@@ -95,7 +100,7 @@ export async function compareModels(a: Module, b: Module, loader: DataLoader): P
   let hitsB = 0;
   try {
     await forEachBatch(loader, (images, labels) => {
-      const la = a.forward(a.formatInput(images));
+      const la = withoutEvalFusion(() => a.forward(a.formatInput(images)));
       const lb = b.forward(b.formatInput(images));
       r.maxAbsDiff = Math.max(r.maxAbsDiff, la.sub(lb).abs().max().item());
       const pa = la.argmax(1);
