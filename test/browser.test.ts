@@ -2,15 +2,15 @@
 // test exports, an image is uploaded, and the top-5 shown must equal `leanconv predict` on the same file.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { chromium, type Browser } from 'playwright-core';
 import sharp from 'sharp';
 
+import { tempDir } from './helpers.js';
 import { exportOnnx } from '../src/deploy/onnx.js';
 import { modelFileOf, serveModel, ServeError, type RunningServer } from '../src/deploy/serve.js';
 import * as lc from '../src/engine/index.js';
@@ -22,7 +22,7 @@ const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const CLASSES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
 describe('leanconv serve: the model in the browser', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lc-serve-'));
+  const dir = tempDir('lc-serve-');
   const modelFile = join(dir, 'model.onnx');
   const image = join(dir, 'digit.png');
   let browser: Browser;
@@ -110,7 +110,7 @@ describe('leanconv serve: the model in the browser', () => {
     assert.equal(await statusWithHost(running.url, '/model.onnx', `localhost:${port}`), 200);
     assert.equal(await statusWithHost(running.url, '/model.onnx', `127.0.0.1:${port}`), 200);
     assert.throws(() => modelFileOf(dir + '-missing'), ServeError);
-    const empty = mkdtempSync(join(tmpdir(), 'lc-serve-empty-'));
+    const empty = tempDir('lc-serve-empty-');
     assert.throws(() => modelFileOf(empty), /has no model\.onnx: export it first/);
   });
 });

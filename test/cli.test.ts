@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { readOnnxMetadata } from '../src/deploy/onnx.js';
-import { writeConceptSet, writeMnistDir } from './helpers.js';
+import { writeConceptSet, writeMnistDir , tempDir } from './helpers.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
@@ -60,9 +59,9 @@ describe('leanconv command', () => {
   });
 
   test('train, then eval the checkpoint; export its backbone; dissect it; benchmark and checks report figures as JSON', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'lc-cli-'));
+    const data = tempDir('lc-cli-');
     writeMnistDir(data, 32, 8, 4);
-    const out = mkdtempSync(join(tmpdir(), 'lc-cli-runs-'));
+    const out = tempDir('lc-cli-runs-');
     const r = leanconv('train', '--model', 'resnet20', '--dataset', 'mnist', '--data-dir', data, '--epochs', '1', '--batch-size', '8', '--workers', '0', '--out-dir', out, '--json', '--quiet');
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout) as { runDir: string; final: { top1: number; count: number } };
@@ -98,7 +97,7 @@ describe('leanconv command', () => {
 });
 
 describe('leanconv ACNet workflow: train --acb, convert, export, predict, experiment', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'leanconv-acnet-'));
+  const dir = tempDir('leanconv-acnet-');
   writeMnistDir(dir, 192, 28);
   const runs = join(dir, 'runs');
 
@@ -180,7 +179,7 @@ describe('leanconv ACNet workflow: train --acb, convert, export, predict, experi
 });
 
 describe('leanconv CondenseNet workflow: train, convert, export, predict, experiment', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'leanconv-condense-'));
+  const dir = tempDir('leanconv-condense-');
   writeMnistDir(dir, 96, 28);
   const runs = join(dir, 'runs');
   const tiny = ['-m', 'condensenet', '--model-args', 'stages=1-1-1,growth=4-4-4'];
@@ -250,7 +249,7 @@ describe('leanconv CondenseNet workflow: train, convert, export, predict, experi
 });
 
 describe('leanconv DGConv workflow: train with a budget, convert, export, predict, experiment', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'leanconv-dgconv-'));
+  const dir = tempDir('leanconv-dgconv-');
   writeMnistDir(dir, 96, 28);
   const runs = join(dir, 'runs');
   const tiny = ['--model-args', 'width=8,blocks=1-1-1', '-d', 'mnist', '--data-dir', dir, '-b', '32'];
@@ -311,7 +310,7 @@ describe('leanconv DGConv workflow: train with a budget, convert, export, predic
 });
 
 describe('leanconv command: rough edges a new user hits', () => {
-  const data = mkdtempSync(join(tmpdir(), 'lc-cli-edges-'));
+  const data = tempDir('lc-cli-edges-');
   writeMnistDir(data, 32, 8, 4);
   const runs = join(data, 'runs');
   const trainArgs = ['-m', 'resnet20', '-d', 'mnist', '--data-dir', data, '-b', '8', '--workers', '0', '--out-dir', runs];

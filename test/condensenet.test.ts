@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -17,9 +15,9 @@ import { recipeCallbacks } from '../src/train/callbacks.js';
 import { loadCheckpoint, loadModel, saveCheckpoint } from '../src/train/checkpoint.js';
 import { Progress } from '../src/train/progress.js';
 import { train, type TrainHooks } from '../src/train/trainer.js';
-import { maxAbsDiff, randomizeBatchNorms, writeMnistDir } from './helpers.js';
+import { maxAbsDiff, randomizeBatchNorms, writeMnistDir , tempDir } from './helpers.js';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'lc-condense-'));
+const tmp = (): string => tempDir('lc-condense-');
 const silent: TrainHooks = { progress: new Progress(process.stderr, 15, false), log: () => undefined };
 
 const progressAt = (iteration: number, total: number): nn.TrainingProgress => nn.trainingProgress(0, iteration, 1, total);

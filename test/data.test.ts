@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import sharp from 'sharp';
 
-import { writeMnistDir } from './helpers.js';
+import { writeMnistDir , tempDir } from './helpers.js';
 import type { Worker } from 'node:worker_threads';
 
 import {
   balancedSubset, DataLoader, DataLoaderError, DatasetError, buildTransform, encodeIdx, loadCifar, loadImageFolder, loadMnistFormat, Rng, type Image,
 } from '../src/data/index.js';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'lc-data-'));
+const tmp = (): string => tempDir('lc-data-');
 
 function cifarRecords(n: number, labelBytes: number, label: (i: number) => number): Buffer {
   const rec = labelBytes + 3072;

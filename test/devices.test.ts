@@ -2,8 +2,7 @@
 // device, and are skipped with the reason printed elsewhere.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +11,7 @@ import * as lc from '../src/engine/index.js';
 import { createModel } from '../src/models/index.js';
 import { loadModel, saveCheckpoint } from '../src/train/checkpoint.js';
 import { train } from '../src/train/trainer.js';
-import { writeMnistDir } from './helpers.js';
+import { writeMnistDir , tempDir } from './helpers.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 const cudaSkip = lc.cudaIsAvailable() && lc.buildInfo().cudaDevices > 0 ? false : 'no CUDA device: this libtorch was built without CUDA or sees no GPU (leanconv checks)';
@@ -39,7 +38,7 @@ describe('device plumbing (every machine)', () => {
   });
 
   test('a device this build cannot use is refused before anything is written', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lc-device-'));
+    const dir = tempDir('lc-device-');
     await assert.rejects(train({ model: 'cifar_quick', epochs: 1, device: 'gpu' as lc.Device, outDir: dir, runName: 'r' }), /device: 'gpu' is not a device name/);
     assert.ok(!existsSync(join(dir, 'r')));
     const r = spawnSync(process.execPath, [CLI, 'eval', join(dir, 'nothing'), '--device', 'tpu'], { encoding: 'utf8' });
@@ -70,7 +69,7 @@ describe('CUDA', { skip: cudaSkip }, () => {
   });
 
   test('training on cuda: the run finishes, and its checkpoint loads and evaluates on the CPU', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lc-cuda-'));
+    const dir = tempDir('lc-cuda-');
     const data = join(dir, 'data');
     mkdirSync(data);
     writeMnistDir(data, 128, 28, 10, { randomPixels: 3 });

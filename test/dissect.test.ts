@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -10,7 +9,7 @@ import { dissect, unitMask, upperQuantile } from '../src/analysis/index.js';
 import { loadConceptDataset, parseCsv } from '../src/data/index.js';
 import * as lc from '../src/engine/index.js';
 import * as nn from '../src/nn/index.js';
-import { writeConceptSet } from './helpers.js';
+import { writeConceptSet , tempDir } from './helpers.js';
 
 /** Multiplies by a fixed [1, C, H, W] mask. */
 class Gate extends nn.Module {
@@ -44,7 +43,7 @@ describe('network dissection', () => {
   test('Broden layout: CSV quoting, masks and whole-image labels, primary categories, clear errors', async () => {
     assert.deepEqual(parseCsv('a,b\n1,"x, ""y"""\n'), [{ a: '1', b: 'x, "y"' }]);
     assert.throws(() => parseCsv('a,b\n1\n', 'f.csv'), /f.csv: row 2 has 1 fields, the header 2/);
-    const dir = mkdtempSync(join(tmpdir(), 'lc-broden-'));
+    const dir = tempDir('lc-broden-');
     await writeConceptSet(dir);
     const data = loadConceptDataset(dir);
     assert.deepEqual(data.categories, ['object', 'texture']);
@@ -63,7 +62,7 @@ describe('network dissection', () => {
   });
 
   test('hand-set units find their concepts with the IoUs computed by hand; overlays are written', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lc-broden-'));
+    const dir = tempDir('lc-broden-');
     await writeConceptSet(dir);
     const data = loadConceptDataset(dir);
     const model = probe();

@@ -3,9 +3,8 @@
 // killed mid-run, and resuming a distributed run.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +14,7 @@ import { DataLoader } from '../src/data/loader.js';
 import type { Dataset } from '../src/data/datasets.js';
 import { launchOptionsFrom, withoutLaunchOptions } from '../src/cli/launch.js';
 import { bnFreeNet, distributedFixture, syncBnNet } from './distributed-fixture.js';
-import { writeMnistDir } from './helpers.js';
+import { writeMnistDir , tempDir } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'src', 'cli', 'main.js');
@@ -68,7 +67,7 @@ async function waitFor(condition: () => boolean, seconds: number, what: string):
 
 describe('collectives across 2 processes', () => {
   it('all-reduce, broadcast, all-gather, the differentiable sum, bucketed gradient averaging and SyncBatchNorm match one process', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'leanconv-dist-'));
+    const dir = tempDir('leanconv-dist-');
     const port = String(await freePort());
     const ranks = [0, 1].map((rank) => run([WORKER], { RANK: String(rank), WORLD_SIZE: '2', MASTER_PORT: port, RESULT_DIR: dir }));
     const exits = await Promise.all(ranks.map((r) => r.done));
@@ -154,7 +153,7 @@ describe('sharded loading', () => {
 });
 
 describe('leanconv train --nproc', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'leanconv-ddp-'));
+  const dir = tempDir('leanconv-ddp-');
   const data = join(dir, 'data');
   const runs = join(dir, 'runs');
   const common = ['train', '-m', 'cifar_quick', '-d', 'mnist', '--data-dir', data, '--no-augment', '--lr', '0.01', '-b', '32', '--workers', '0', '--out-dir', runs];

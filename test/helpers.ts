@@ -1,6 +1,7 @@
 // Shared assertions for the test suite.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import sharp from 'sharp';
@@ -39,6 +40,21 @@ export function assertClose(actual: Tensor, expected: NestedArray, tol = 1e-6, m
     }
     assert.deepEqual([...actual.shape], shape, `${message} shape`);
   }
+}
+
+const created: string[] = [];
+process.on('exit', () => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A new directory under the system temp dir (`prefix` plus random characters), removed with everything in it
+ * when the test process exits, whether its tests passed or failed.
+ */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 /** Max |a - b| over all elements. */

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -14,7 +13,7 @@ import { unpickle } from '../src/interop/pickle.js';
 import { readTorchFile, StoredTensor } from '../src/interop/torch-file.js';
 import { createModel } from '../src/models/index.js';
 import { loadModel } from '../src/train/checkpoint.js';
-import { assertClose, maxAbsDiff } from './helpers.js';
+import { assertClose, maxAbsDiff , tempDir } from './helpers.js';
 
 // Files made by scripts/fixtures/torch_checkpoints.py with PyTorch (see its docstring for what each holds).
 const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures');
@@ -76,7 +75,7 @@ describe('reading torch.save files without executing them', () => {
     // protocol 2: GLOBAL 'builtins\neval\n', then STOP
     const evalPickle = Uint8Array.from([0x80, 0x02, 0x63, ...Buffer.from('builtins\neval\n'), 0x2e]);
     assert.throws(() => unpickle(evalPickle, { resolveGlobal: (m, n) => { throw new Error(`refused ${m}.${n}`); } }), /refused builtins\.eval/);
-    const dir = mkdtempSync(join(tmpdir(), 'lc-import-'));
+    const dir = tempDir('lc-import-');
     const modelPickle = Uint8Array.from([0x80, 0x02, 0x63, ...Buffer.from('torch.nn.modules.conv\nConv2d\n'), 0x2e]);
     const file = join(dir, 'model.pth');
     // A legacy-format header (magic, protocol, sys info) followed by the pickled class.
@@ -86,7 +85,7 @@ describe('reading torch.save files without executing them', () => {
   });
 
   test('clear errors: not a checkpoint, truncated, wrong model, no state dict', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lc-import-'));
+    const dir = tempDir('lc-import-');
     const text = join(dir, 'notes.pth');
     writeFileSync(text, 'hello');
     assert.throws(() => importTorchWeights(text, { model: 'resnet20' }), /notes\.pth: not a PyTorch checkpoint/);
@@ -106,7 +105,7 @@ describe('reading torch.save files without executing them', () => {
   });
 
   test('import writes a checkpoint that loadModel (eval, convert, export) reads back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lc-import-'));
+    const dir = tempDir('lc-import-');
     const out = join(dir, 'resnet20.safetensors');
     (await importToCheckpoint(fixture('resnet20-legacy.pth'), out, { model: 'resnet20' })).model.dispose();
     const { model, meta } = loadModel(out);
@@ -137,7 +136,7 @@ describe("ACNet's HDF5 weight files", () => {
     for (const [official, builds] of Object.entries(officialKeys)) {
       for (const [build, keys] of Object.entries(builds)) {
         // An HDF5 file holding exactly the official names and shapes (zeros; only the mapping is under test).
-        const dir = mkdtempSync(join(tmpdir(), 'lc-acnet-'));
+        const dir = tempDir('lc-acnet-');
         const file = join(dir, `${official}-${build}.hdf5`);
         await writeHdf5(file, keys);
         const r = await importAcnetHdf5(file, { model: counterparts[official]! });
@@ -150,7 +149,7 @@ describe("ACNet's HDF5 weight files", () => {
   });
 
   test("the official ACB-form file, imported and converted by leanconv, equals the official converter's deploy file and the official deploy model's outputs", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lc-acnet-'));
+    const dir = tempDir('lc-acnet-');
     const trained = join(dir, 'acb.safetensors');
     const r = await importToCheckpoint(fixture('acnet-cfqk-acb.hdf5'), trained, { model: 'cifar_quick' });
     assert.deepEqual(r.form, { acb: { gamma: 1 } });
@@ -181,7 +180,7 @@ describe("ACNet's HDF5 weight files", () => {
     base.model.dispose();
     await assert.rejects(importAcnetHdf5(fixture('acnet-cfqk-base.hdf5'), { model: 'resnet20' }), /'resnet20' has none \(cifar_quick \(ACNet's cfqkbnc\)/);
     await assert.rejects(importAcnetHdf5(fixture('acnet-cfqk-base.hdf5'), { model: 'vgg16_cifar' }), /names are not those of ACNet's vc/);
-    const dir = mkdtempSync(join(tmpdir(), 'lc-acnet-'));
+    const dir = tempDir('lc-acnet-');
     const truncated = join(dir, 'truncated.hdf5');
     writeFileSync(truncated, readFileSync(fixture('acnet-cfqk-base.hdf5')).subarray(0, 4096));
     await assert.rejects(importToCheckpoint(truncated, join(dir, 'x.safetensors'), { model: 'cifar_quick' }), /truncated\.hdf5: (a damaged or truncated HDF5 file|not a readable HDF5 file)/);
@@ -208,7 +207,7 @@ describe('leanconv import (CLI)', () => {
   test('writes a checkpoint and reports what it found; --model is required', async () => {
     const { spawnSync } = await import('node:child_process');
     const cli = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
-    const out = join(mkdtempSync(join(tmpdir(), 'lc-import-')), 'r20.safetensors');
+    const out = join(tempDir('lc-import-'), 'r20.safetensors');
     const ok = spawnSync(process.execPath, [cli, 'import', fixture('resnet20-ddp.pth'), '--model', 'resnet20', '--out', out, '--json'], { encoding: 'utf8' });
     assert.equal(ok.status, 0, ok.stderr);
     const report = JSON.parse(ok.stdout) as { tensors: number; foundAt: string; strippedPrefix: boolean };
@@ -222,7 +221,7 @@ describe('leanconv import (CLI)', () => {
   test("an ACNet training-form file imports, converts to the deploy form and exports: import -> convert -> predict", async () => {
     const { spawnSync } = await import('node:child_process');
     const cli = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
-    const dir = mkdtempSync(join(tmpdir(), 'lc-import-'));
+    const dir = tempDir('lc-import-');
     const run = (...args: string[]): string => {
       const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
       assert.equal(r.status, 0, `${args.join(' ')}:\n${r.stderr}`);

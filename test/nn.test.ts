@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -10,7 +8,7 @@ import * as nn from '../src/nn/index.js';
 import { createModel } from '../src/models/index.js';
 import { buildModel } from '../src/convert/index.js';
 import { ACBlock } from '../src/blocks/index.js';
-import { assertClose, maxAbsDiff, randomizeBatchNorms, undisposedTensors } from './helpers.js';
+import { assertClose, maxAbsDiff, randomizeBatchNorms, undisposedTensors , tempDir } from './helpers.js';
 
 const { tensor } = lc;
 
@@ -106,7 +104,7 @@ describe('Module', () => {
   test('state dict round trip through safetensors restores identical outputs', () => {
     const a = createModel('cifar_quick');
     const b = createModel('cifar_quick');
-    const file = join(mkdtempSync(join(tmpdir(), 'lc-nn-')), 'w.safetensors');
+    const file = join(tempDir('lc-nn-'), 'w.safetensors');
     lc.tidy(() => a.forward(lc.randn([4, 3, 32, 32]))); // moves BN running stats away from 0/1
     lc.saveSafetensors(file, a.stateDict());
     const { tensors } = lc.loadSafetensors(file);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -10,9 +9,9 @@ import { Progress, train, type TrainHooks } from '../src/train/index.js';
 import { readRun, writeReport } from '../src/report/index.js';
 import { getDatasetSpec } from '../src/data/datasets.js';
 import { DataLoader } from '../src/data/loader.js';
-import { writeMnistDir } from './helpers.js';
+import { writeMnistDir , tempDir } from './helpers.js';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'lc-report-'));
+const tmp = (): string => tempDir('lc-report-');
 const silent: TrainHooks = { progress: new Progress(process.stderr, 15, false), log: () => undefined };
 
 describe('training report', () => {

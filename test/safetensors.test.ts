@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
+import { tempDir } from './helpers.js';
 import * as lc from '../src/engine/index.js';
 import { FileWriteError, writeFileAtomic } from '../src/util/fs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'leanconv-st-'));
+const dir = tempDir('leanconv-st-');
 
 /** Builds a raw safetensors file from a header object and data bytes. */
 function rawFile(header: unknown, data: Uint8Array = new Uint8Array(), lengthOverride?: bigint): Buffer {

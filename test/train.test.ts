@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -14,9 +13,9 @@ import { paramGroups } from '../src/train/param_groups.js';
 import { Progress } from '../src/train/progress.js';
 import { buildSchedule, sgdrCycle } from '../src/train/schedule.js';
 import { mixupBatch, train, TrainingError, type EpochRecord, type TrainHooks } from '../src/train/trainer.js';
-import { undisposedTensors, writeMnistDir } from './helpers.js';
+import { undisposedTensors, writeMnistDir , tempDir } from './helpers.js';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'lc-train-'));
+const tmp = (): string => tempDir('lc-train-');
 const close = (a: number, b: number, tol = 1e-12): boolean => Math.abs(a - b) <= tol;
 const silent: TrainHooks = { progress: new Progress(process.stderr, 15, false), log: () => undefined };
 

@@ -51,7 +51,9 @@ export function readZipDirectory(bytes: Uint8Array): Map<string, ZipEntry> {
     if (locator < 0 || u32(locator) !== 0x07064b50) throw new ZipError('a zip64 archive without its zip64 locator');
     const record = u64(locator + 8);
     if (record + 56 > bytes.length || u32(record) !== 0x06064b50) throw new ZipError('the zip64 end-of-central-directory record is missing');
-    count = u64(record + 32);
+    const claimed = view.getBigUint64(record + 32, true);
+    if (claimed * BigInt(CENTRAL_HEADER) > BigInt(bytes.length)) throw new ZipError(`the archive claims ${claimed} entries, more than its ${bytes.length} bytes can hold`);
+    count = Number(claimed);
     size = u64(record + 40);
     offset = u64(record + 48);
   }
