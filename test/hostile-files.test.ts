@@ -2,15 +2,21 @@
 // one clear line naming the file and the problem, quickly and without taking gigabytes first.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 
+import h5wasm from 'h5wasm/node';
+
+import { createModel } from '../src/models/index.js';
+import { saveCheckpoint } from '../src/train/checkpoint.js';
 import { pngHeader, torchFileCases } from './support/hostile-files.js';
-import { tempDir } from './helpers.js';
+import { tempDir, writeMnistDir } from './helpers.js';
 
 const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
 const RSS = join(import.meta.dirname, 'support', 'report-rss.js');
+const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures');
 
 // Bounds with room for a loaded 2-core CI machine: starting node with libtorch takes about 0.5 s and 200 MB.
 const MAX_SECONDS = 8;
@@ -47,6 +53,58 @@ describe('hostile and broken files', () => {
     });
   }
 
+  test('leanconv import: a truncated HDF5 file gets one line (no HDF5-DIAG dump)', () => {
+    const file = join(dir, 'truncated.hdf5');
+    writeFileSync(file, readFileSync(join(FIXTURES, 'acnet-cfqk-base.hdf5')).subarray(0, 3000));
+    assertRefused(file, ['import', file, '-m', 'cifar_quick', '-o', join(dir, 'h.safetensors')], /not a readable HDF5 file \(truncated file: eof = 3000/);
+  });
+
+  test('leanconv import: an 80 KB HDF5 file whose gzip dataset declares 80 MB is refused before it is read', async () => {
+    const file = join(dir, 'bomb.hdf5');
+    await h5wasm.ready;
+    const f = new h5wasm.File(file, 'w');
+    f.create_dataset({ name: 'conv1.conv.weight', data: new Float32Array(20_000_000), shape: [20_000_000], chunks: [1_000_000], compression: 9 });
+    f.close();
+    assert.ok(statSync(file).size < 200_000);
+    assertRefused(file, ['import', file, '-m', 'cifar_quick', '-o', join(dir, 'b.safetensors')], /its datasets declare more than the \d+ bytes a weight file for this model may hold \('conv1\.conv\.weight' is \[20000000\]\)/);
+  });
+
+  test('leanconv train: an MNIST .gz whose data inflates past its header is refused before it is inflated', () => {
+    const data = join(dir, 'mnist-bomb');
+    mkdirSync(data);
+    writeMnistDir(data, 10, 28);
+    const header = readFileSync(join(data, 'train-images-idx3-ubyte')).subarray(0, 16);
+    const file = join(data, 'train-images-idx3-ubyte.gz');
+    writeFileSync(file, gzipSync(Buffer.concat([header, Buffer.alloc(100 << 20)])));
+    rmSync(join(data, 'train-images-idx3-ubyte'));
+    assertRefused(file, ['train', '-d', 'mnist', '--data-dir', data, '--epochs', '1', '--out-dir', join(dir, 'runs')], /decompresses to more than the 7856 bytes its header declares/);
+  });
+
+  test('leanconv info: a checkpoint whose metadata claims 2e7 classes, or a shape nested 100,000 deep, is refused before a model is built', () => {
+    const model = createModel('cifar_quick');
+    const good = join(dir, 'good.safetensors');
+    saveCheckpoint(good, model, { model: 'cifar_quick', modelOptions: {}, epoch: 1 });
+    model.dispose();
+    const bytes = readFileSync(good);
+    const length = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + length).toString()) as Record<string, { shape?: unknown }> & { __metadata__: Record<string, string> };
+    const withHeader = (h: string): Buffer => {
+      const json = Buffer.from(h);
+      const size = Buffer.alloc(8);
+      size.writeBigUInt64LE(BigInt(json.length));
+      return Buffer.concat([size, json, bytes.subarray(8 + length)]);
+    };
+    const classes = join(dir, 'classes.safetensors');
+    writeFileSync(classes, withHeader(JSON.stringify({ ...header, __metadata__: { ...header.__metadata__, model_options: '{"numClasses":20000000}' } })));
+    assertRefused(classes, ['info', classes], /metadata model_options\.numClasses is 20000000: expected an integer from 1 to 1048576/);
+    writeFileSync(classes, withHeader(JSON.stringify({ ...header, __metadata__: { ...header.__metadata__, model_options: '{"numClasses":500000}' } })));
+    assertRefused(classes, ['info', classes], /metadata says 500000 classes but no tensor in the file has 500000 rows/);
+    const deep = join(dir, 'deep.safetensors');
+    const nested = `${'['.repeat(100_000)}1${']'.repeat(100_000)}`;
+    writeFileSync(deep, withHeader(JSON.stringify({ ...header, 'features.0.weight': { ...header['features.0.weight'], shape: 'NESTED' } }).replace('"NESTED"', nested)));
+    assertRefused(deep, ['info', deep], /tensor 'features\.0\.weight' has an invalid shape \[\[\[\[\[…\]\]\]\]\]/);
+  });
+
   test('leanconv predict: a 1 KB PNG of 1x1,000,000 pixels and a 16000x16000 PNG header are refused before decoding', () => {
     for (const [name, w, h, error] of [['thin.png', 1_000_000, 1, /aspect ratio beyond 50:1/], ['huge.png', 16_000, 16_000, /256 megapixels\), more than the 50 megapixels/]] as const) {
       const file = join(dir, name);
@@ -65,7 +123,7 @@ function modelFor(dir: string): string {
   const script = `
     import { createModel } from '${join(import.meta.dirname, '..', 'src', 'models', 'index.js')}';
     import { exportOnnx } from '${join(import.meta.dirname, '..', 'src', 'deploy', 'onnx.js')}';
-    import { writeFileSync } from 'node:fs';
+    import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
     const m = createModel('cifar_quick');
     writeFileSync('${onnxFile}', exportOnnx(m, { inputShape: [3, 32, 32], metadata: { input: [3, 32, 32], classes: [...'0123456789'], preprocessing: [{ name: 'normalize', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }] } }).bytes);`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });

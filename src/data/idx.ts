@@ -2,7 +2,7 @@
 // Header: two zero bytes, a type code (0x08 = uint8), the number of dimensions, then one big-endian
 // uint32 per dimension, then the data.
 import { existsSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 
 export interface IdxArray {
   shape: number[];
@@ -16,16 +16,42 @@ export class IdxFormatError extends Error {
   }
 }
 
+/** Largest IDX data leanconv reads (ImageNet-size sets of 28x28 images fit many times over). */
+const MAX_IDX_BYTES = 2 ** 31 - 1;
+
+/**
+ * Decompresses a gzipped IDX file to no more than its header declares: the header is read off the first
+ * kilobyte's partial output, so a gzip bomb fails before it is inflated.
+ */
+function gunzipIdx(file: string, compressed: Buffer): Buffer {
+  let head: Buffer;
+  try {
+    head = gunzipSync(compressed.subarray(0, 1024), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch (err) {
+    throw new IdxFormatError(file, `corrupt gzip data (${(err as Error).message})`);
+  }
+  let declared = MAX_IDX_BYTES;
+  if (head.length >= 4 && head[3]! >= 1 && head[3]! <= 4 && head.length >= 4 + 4 * head[3]!) {
+    const ndim = head[3]!;
+    const n = 4 + 4 * ndim;
+    const elements = Array.from({ length: ndim }, (_, i) => head.readUInt32BE(4 + 4 * i)).reduce((a, b) => a * b, 1);
+    if (elements > MAX_IDX_BYTES) throw new IdxFormatError(file, `the header declares ${elements} bytes of data, more than the ${MAX_IDX_BYTES} leanconv reads`);
+    declared = n + elements;
+  }
+  try {
+    return gunzipSync(compressed, { maxOutputLength: declared + 1 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new IdxFormatError(file, `decompresses to more than the ${declared} bytes its header declares (a gzip bomb or a damaged file)`);
+    }
+    throw new IdxFormatError(file, `corrupt gzip data (${(err as Error).message})`);
+  }
+}
+
 /** Reads an IDX file of unsigned bytes (images or labels); `.gz` content is detected by its magic bytes. */
 export function readIdx(file: string): IdxArray {
   let bytes: Buffer = readFileSync(file);
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (err) {
-      throw new IdxFormatError(file, `corrupt gzip data (${(err as Error).message})`);
-    }
-  }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipIdx(file, bytes);
   if (bytes.length < 4) throw new IdxFormatError(file, `${bytes.length} bytes is too short for the header`);
   if (bytes[0] !== 0 || bytes[1] !== 0) throw new IdxFormatError(file, 'magic number does not start with two zero bytes');
   if (bytes[2] !== 0x08) throw new IdxFormatError(file, `element type 0x${bytes[2]!.toString(16)} is not unsigned byte (0x08)`);

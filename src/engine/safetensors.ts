@@ -7,6 +7,7 @@
 // truncated file under the final name.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 
+import { describeValue } from '../util/describe.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { type DType, ITEM_SIZE } from './dtype.js';
 import { Tensor, fromBytes } from './tensor.js';
@@ -67,13 +68,13 @@ export function parseHeader(json: string, dataBytes: number, file = '<buffer>'):
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (e === null || typeof e !== 'object') return fail(`entry '${name}' is not an object`);
     const dtype = typeof e.dtype === 'string' ? FROM_FILE[e.dtype] : undefined;
-    if (dtype === undefined) return fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(e.dtype)}`);
+    if (dtype === undefined) return fail(`tensor '${name}' has unsupported dtype ${describeValue(e.dtype)}`);
     if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      return fail(`tensor '${name}' has an invalid shape ${JSON.stringify(e.shape)}`);
+      return fail(`tensor '${name}' has an invalid shape ${describeValue(e.shape)}`);
     }
     const offsets = e.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
-      return fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
+      return fail(`tensor '${name}' has invalid data_offsets ${describeValue(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     const expected = (e.shape as number[]).reduce((a, b) => a * b, 1) * ITEM_SIZE[dtype];

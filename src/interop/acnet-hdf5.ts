@@ -4,13 +4,16 @@
 // ReLU follows it, `fused_conv` after conversion); leanconv's counterparts use torchvision-style names
 // (`layer1.0.conv1.weight`). This module maps one onto the other, unit by unit, and reads the form (base,
 // ACB training, deploy) off the names, so a file from any stage of ACNet's pipeline imports as it is.
+import fs from 'node:fs';
+
 import h5wasm from 'h5wasm/node';
 
-import type { DType } from '../engine/dtype.js';
+import { type DType, ITEM_SIZE } from '../engine/dtype.js';
 import type { ModelForm } from '../convert/form.js';
 import { getModelSpec } from '../models/index.js';
-import { ImportError, type ImportOptions, type ImportResult, loadStoredState } from './import.js';
+import { ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from './import.js';
 import { StoredTensor } from './torch-file.js';
+import { describeValue } from '../util/describe.js';
 
 /**
  * One layer of an official model and where it lives in leanconv's. A conv unit (conv + BN, or BN + conv
@@ -92,22 +95,83 @@ function scalarAsArray(value: unknown, dtype: DType): ArrayBufferView {
   throw new TypeError(`a scalar HDF5 dataset of type ${dtype} is not supported`);
 }
 
-/** Every top-level dataset of an HDF5 file by its name ('+' read back as '/', as ACNet's read_hdf5 does). */
-export async function readHdf5Datasets(file: string): Promise<Map<string, StoredTensor>> {
+/**
+ * Runs fn with the HDF5 library's diagnostics (dozens of 'HDF5-DIAG' lines per damaged file, written to stderr
+ * from inside h5wasm) held back: the error leanconv raises says what is wrong in one line. They are printed
+ * after all with LEANCONV_DEBUG set.
+ */
+function withoutHdf5Diagnostics<T>(fn: (diagnosis: () => string | undefined) => T): T {
+  // h5wasm's file system writes the library's stderr straight to file descriptor 2.
+  const writeSync = fs.writeSync;
+  const held: Uint8Array[] = [];
+  fs.writeSync = ((fd: number, buffer: unknown, ...rest: unknown[]) => {
+    if (fd !== 2) return (writeSync as (...args: unknown[]) => number)(fd, buffer, ...rest);
+    if (typeof buffer === 'string') {
+      held.push(Buffer.from(buffer));
+      return Buffer.byteLength(buffer);
+    }
+    // `buffer` is a view of the whole WebAssembly heap: copy only the bytes written.
+    const view = buffer as Uint8Array;
+    const [offset = 0, length = view.length - offset] = rest as [number?, number?];
+    held.push(Buffer.from(view.subarray(offset, offset + length)));
+    return length;
+  }) as typeof fs.writeSync;
+  // The innermost frame of the first error stack says what is wrong ('truncated file: eof = 3000, ...').
+  const diagnosis = (): string | undefined => {
+    const text = Buffer.concat(held).toString();
+    const first = text.split('HDF5-DIAG')[1] ?? '';
+    const frames = [...first.matchAll(/#\d+: .*? in [\w.]+\(\): (.*)/g)];
+    return frames.at(-1)?.[1]?.trim();
+  };
+  try {
+    return fn(diagnosis);
+  } finally {
+    fs.writeSync = writeSync;
+    if (process.env.LEANCONV_DEBUG) for (const bytes of held) process.stderr.write(bytes);
+  }
+}
+
+/**
+ * Every top-level dataset of an HDF5 file by its name ('+' read back as '/', as ACNet's read_hdf5 does). The
+ * datasets' declared sizes are checked against `maxBytes` before any is read: a small file can declare huge
+ * datasets (a fill value, or gzip that expands).
+ */
+export async function readHdf5Datasets(file: string, maxBytes = 4 * 1024 ** 3): Promise<Map<string, StoredTensor>> {
   await h5wasm.ready;
+  return withoutHdf5Diagnostics((diagnosis) => readDatasets(file, maxBytes, diagnosis));
+}
+
+function readDatasets(file: string, maxBytes: number, diagnosis: () => string | undefined): Map<string, StoredTensor> {
   let f: InstanceType<typeof h5wasm.File>;
   try {
     f = new h5wasm.File(file, 'r');
   } catch (err) {
-    throw new ImportError(file, `not a readable HDF5 file (${(err as Error).message})`);
+    throw new ImportError(file, `not a readable HDF5 file (${diagnosis() ?? (err as Error).message})`);
+  }
+  if (diagnosis() !== undefined) {
+    // h5wasm reports some failures to open only through the library's diagnostics.
+    try {
+      f.close();
+    } catch {
+      // the handle was never valid
+    }
+    throw new ImportError(file, `not a readable HDF5 file (${diagnosis()})`);
   }
   try {
     const out = new Map<string, StoredTensor>();
+    const datasets: [string, InstanceType<typeof h5wasm.Dataset>, DType][] = [];
+    let total = 0;
     for (const key of f.keys()) {
       const item = f.get(key);
       if (!(item instanceof h5wasm.Dataset)) throw new ImportError(file, `'${key}' is a group, not a dataset (ACNet's files are flat)`);
       const dtype = HDF5_DTYPES[String(item.dtype)];
-      if (dtype === undefined) throw new ImportError(file, `'${key}' has the HDF5 type ${JSON.stringify(item.dtype)}, which is not a tensor type leanconv reads`);
+      if (dtype === undefined) throw new ImportError(file, `'${key}' has the HDF5 type ${describeValue(item.dtype)}, which is not a tensor type leanconv reads`);
+      const shape = [...(item.shape ?? [])];
+      total += shape.reduce((a, b) => a * b, 1) * ITEM_SIZE[dtype];
+      if (total > maxBytes) throw new ImportError(file, `its datasets declare more than the ${maxBytes} bytes a weight file for this model may hold ('${key}' is [${shape.join(', ')}])`);
+      datasets.push([key, item, dtype]);
+    }
+    for (const [key, item, dtype] of datasets) {
       const value = scalarAsArray(item.value, dtype);
       const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
       out.set(key.replace(/\+/g, '/'), new StoredTensor(dtype, [...(item.shape ?? [])], bytes));
@@ -116,7 +180,7 @@ export async function readHdf5Datasets(file: string): Promise<Map<string, Stored
   } catch (err) {
     if (err instanceof ImportError) throw err;
     // h5wasm reports a damaged file (truncated, corrupt) from deep inside the HDF5 library.
-    throw new ImportError(file, `a damaged or truncated HDF5 file (${err instanceof Error ? err.message : String(err)})`);
+    throw new ImportError(file, `a damaged or truncated HDF5 file (${diagnosis() ?? (err instanceof Error ? err.message : String(err))})`);
   } finally {
     try {
       f.close();
@@ -141,7 +205,7 @@ export async function importAcnetHdf5(file: string, options: ImportOptions): Pro
     const known = Object.entries(ACNET_MODELS).map(([k, v]) => `${k} (ACNet's ${v.official})`).join(', ');
     throw new ImportError(file, `an ACNet HDF5 file needs a model with an ACNet counterpart; '${name}' has none (${known})`);
   }
-  const datasets = await readHdf5Datasets(file);
+  const datasets = await readHdf5Datasets(file, tensorBudget(options));
   datasets.delete('deps'); // ACNet's layer widths; the shape check below catches widths that differ
   const units = mapping.units();
   const state = new Map<string, StoredTensor>();

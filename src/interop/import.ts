@@ -96,7 +96,7 @@ export function importTorchWeights(file: string, options: ImportOptions): Import
  * optimizer's momentum or Adam's two moments, an EMA copy) plus 64 MiB for anything else. A file that
  * needs more is not a checkpoint of this model, and is refused before it is read into memory.
  */
-function tensorBudget(options: ImportOptions): number {
+export function tensorBudget(options: ImportOptions): number {
   const spec = getModelSpec(options.model);
   const model = buildModel(spec.name, { ...options.modelOptions, numClasses: Math.max(options.modelOptions?.numClasses ?? 0, spec.defaultNumClasses, 1000) }, options.form);
   try {

@@ -29,48 +29,9 @@ export interface UnpickleOptions {
 
 const MARK = Symbol('mark');
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+export { describeValue as describePython } from '../util/describe.js';
 
-/**
- * A short description of an unpickled value for an error message: bounded in length and in the work it does,
- * whatever the value (a memo graph that shares one list 2^32 times, cycles, deep nesting).
- */
-export function describePython(value: unknown, budget = 120): string {
-  let left = budget;
-  const seen = new Set<unknown>();
-  const walk = (v: unknown, depth: number): string => {
-    if (left <= 0) return '…';
-    left -= 1;
-    if (v === null) return 'None';
-    if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-    if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-    if (v instanceof Uint8Array) return `bytes(${v.length})`;
-    if (seen.has(v) || depth > 4) return '…';
-    if (Array.isArray(v)) {
-      seen.add(v);
-      const parts: string[] = [];
-      for (const x of v) {
-        if (left <= 0) { parts.push('…'); break; }
-        parts.push(walk(x, depth + 1));
-      }
-      seen.delete(v);
-      return `(${parts.join(', ')})`;
-    }
-    if (v instanceof Map) {
-      seen.add(v);
-      const parts: string[] = [];
-      for (const [k, x] of v) {
-        if (left <= 0) { parts.push('…'); break; }
-        parts.push(`${walk(k, depth + 1)}: ${walk(x, depth + 1)}`);
-      }
-      seen.delete(v);
-      return `{${parts.join(', ')}}`;
-    }
-    return typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v;
-  };
-  const text = walk(value, 0);
-  return text.length > 4 * budget ? `${text.slice(0, 4 * budget)}…` : text;
-}
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 const ATTRIBUTES = new WeakMap<object, Map<unknown, unknown>>();
 

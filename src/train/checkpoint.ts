@@ -8,6 +8,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { buildModel, formName, type ModelForm } from '../convert/form.js';
 import type { ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
+import { describeValue } from '../util/describe.js';
 
 export const CHECKPOINT_FORMAT = 'leanconv.checkpoint.v1';
 const OPTIM_PREFIX = 'optim/';
@@ -105,8 +106,27 @@ export function loadCheckpoint(path: string): Checkpoint {
   return { ...meta, state, optimizer };
 }
 
+/**
+ * Checks the sizes the metadata gives (class count, input channels and size) before a model is built from them:
+ * a crafted or damaged file could otherwise make leanconv build a model of gigabytes before the state dict is
+ * found not to fit. The class count must be the first dimension of a tensor in the file (the classifier's).
+ */
+function checkSizesAgainstTensors(path: string): void {
+  const header = readHeader(path);
+  const { modelOptions: o } = parseMeta(path, header.metadata);
+  for (const [key, max] of [['numClasses', 1 << 20], ['inChannels', 4096], ['inputSize', 8192]] as const) {
+    const v = o[key];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1 && v <= max)) throw new CheckpointError(path, `metadata model_options.${key} is ${describeValue(v)}: expected an integer from 1 to ${max}`);
+  }
+  const shapes = Object.values(header.tensors).map((t) => t.shape);
+  if (o.numClasses !== undefined && !shapes.some((shape) => shape[0] === o.numClasses)) {
+    throw new CheckpointError(path, `metadata says ${o.numClasses} classes but no tensor in the file has ${o.numClasses} rows (the classifier's): a damaged or edited checkpoint`);
+  }
+}
+
 /** Builds the checkpoint's model in its recorded form from the metadata and loads the weights (strictly). */
 export function loadModel(path: string): { model: Module; meta: CheckpointMeta } {
+  checkSizesAgainstTensors(path);
   const ckpt = loadCheckpoint(path);
   try {
     const model = buildModel(ckpt.model, ckpt.modelOptions, ckpt.form);
