@@ -7,6 +7,7 @@ import { loadModel } from '../src/train/checkpoint.js';
 import { confusionMatrix, predictClasses } from '../src/train/metrics.js';
 import { Progress, train, type TrainHooks } from '../src/train/index.js';
 import { readRun, writeReport } from '../src/report/index.js';
+import { confusionSpec, curveSpec, renderSvg } from '../src/report/charts.js';
 import { getDatasetSpec } from '../src/data/datasets.js';
 import { DataLoader } from '../src/data/loader.js';
 import { writeMnistDir , tempDir } from './helpers.js';
@@ -15,6 +16,22 @@ const tmp = (): string => tempDir('lc-report-');
 const silent: TrainHooks = { progress: new Progress(process.stderr, 15, false), log: () => undefined };
 
 describe('training report', () => {
+  test('charts: the split legend draws its line samples, one epoch gets the tick 1, cell text contrasts with the cell', async () => {
+    const points = ['train', 'test'].map((split, i) => ({ run: 'r', split, epoch: 1, value: i }));
+    const curve = await renderSvg(curveSpec('loss', 'loss', points));
+    const legendSymbols = [...curve.matchAll(/role-legend-symbol[^>]*><path [^>]*d="M-[\d.]+,0L[\d.]+,0"[^>]*>/g)].map((m) => m[0]);
+    assert.equal(legendSymbols.length, 2, 'a line sample for train and for test');
+    for (const symbol of legendSymbols) assert.match(symbol, /stroke="#555"/, symbol);
+    assert.ok(!curve.includes('1.000000'), 'no fractional epoch tick');
+    assert.match(curve, />1<\/text>/);
+    // A large off-diagonal count sits on a dark cell (white text); a zero on the diagonal on a light one (black).
+    const confusion = await renderSvg(confusionSpec('c', ['a', 'b'], [[0, 900], [2, 5]]));
+    const textColour = (value: number): string => new RegExp(`count: ${value}"[^>]*fill="([a-z#0-9]+)"[^>]*>${value}</text>`).exec(confusion)?.[1] ?? 'none';
+    assert.equal(textColour(900), 'white');
+    assert.equal(textColour(0), 'black');
+    assert.equal(textColour(2), 'black');
+  });
+
   test('confusion matrix counts [true][predicted]', () => {
     assert.deepEqual(confusionMatrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 2], 3), [[1, 1, 0], [0, 1, 0], [1, 0, 2]]);
   });

@@ -97,6 +97,13 @@ describe('safetensors', () => {
     };
     assert.throws(() => lc.saveSafetensors(path, { a: lc.zeros([2]), b: failing }), /disk full \(simulated\)/);
     assert.deepEqual(readFileSync(path), before);
+    // The message names the file, the cause in words and what the user still has.
+    failing.bytes = () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    assert.throws(() => lc.saveSafetensors(path, { b: failing }), (e: Error) => e.message === `cannot write ${path}: no space left on device; the previous atomic.safetensors is intact`);
+    assert.throws(() => lc.saveSafetensors(join(sub, 'new.safetensors'), { b: failing }), /new\.safetensors: no space left on device; nothing was written$/);
+    assert.deepEqual(readFileSync(path), before);
     assert.deepEqual(readdirSync(sub), ['atomic.safetensors'], 'no temporary file is left behind');
     assert.throws(() => lc.saveSafetensors(path, { a: lc.ones([1]) }, { n: 1 as never }), /metadata values must be strings/);
     assert.deepEqual(readFileSync(path), before);

@@ -11,6 +11,23 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A command called without the arguments it needs: its usage text goes to stderr and the exit status is 2
+ * (with --help, the same text goes to stdout with status 0).
+ */
+export class MissingArguments extends UsageError {
+  constructor(readonly usage: string) {
+    super(usage);
+    this.name = 'MissingArguments';
+  }
+}
+
+/** Prints a command's usage for --help; throws MissingArguments otherwise. */
+export function usage(help: unknown, text: string): void {
+  if (!help) throw new MissingArguments(text);
+  process.stdout.write(`${text}\n`);
+}
+
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /**

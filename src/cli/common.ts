@@ -1,4 +1,7 @@
 // Pieces shared by the leanconv commands: output helpers and the option groups several commands take.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { AcbGamma } from '../blocks/acb.js';
 import { parseAcbGamma, type ModelForm } from '../convert/form.js';
 import { type ModelArgs, parseModelArgs } from '../models/registry.js';
@@ -88,7 +91,16 @@ export function checkpointTestDataFrom(path: string, meta: CheckpointMeta, value
   try {
     return checkpointTestData(path, meta, { dataset: values.dataset as string | undefined, dataDir: values['data-dir'] as string | undefined });
   } catch (err) {
-    if (err instanceof TestDataError) throw new UsageError(`${err.message}; pass ${err.missing === 'dataset' ? '--dataset' : '--data-dir'}`);
+    if (err instanceof TestDataError) throw new UsageError(err.missing === 'classes' ? err.message : `${err.message}; pass ${err.missing === 'dataset' ? '--dataset' : '--data-dir'}`);
     throw err;
   }
+}
+
+/** A checkpoint path, or a run directory (its last.safetensors, as --resume takes it). */
+export function checkpointArgument(target: string): string {
+  if (!existsSync(target)) throw new UsageError(`${target} does not exist`);
+  if (!statSync(target).isDirectory()) return target;
+  const last = join(target, 'last.safetensors');
+  if (!existsSync(last)) throw new UsageError(`${target} is a directory without last.safetensors (give a checkpoint file or a run directory)`);
+  return last;
 }

@@ -10,25 +10,28 @@ import { convertCheckpoint, evaluateOnnx, exportCheckpoint, NothingToConvertErro
 import { imagesToInput } from '../deploy/predict.js';
 import { OnnxModel } from '../deploy/runtime.js';
 import { unknownNameMessage } from '../util/suggest.js';
-import { num, parse, UsageError } from './args.js';
-import { HELP, out, printJson } from './common.js';
+import { num, parse, UsageError, usage } from './args.js';
+import { checkpointArgument, HELP, out, printJson } from './common.js';
 
 export function cmdConvert(argv: string[]): void {
   const { values, positionals } = parse(argv, { ...HELP, out: { type: 'string', short: 'o' }, json: { type: 'boolean' } }, 'convert');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv convert <checkpoint.safetensors> [--out deploy.safetensors] [--json]
+    return usage(values.help, `usage: leanconv convert <checkpoint.safetensors> [--out deploy.safetensors] [--json]
 
 Converts every training-form block into its deploy module and writes the deploy checkpoint (default:
 <name>.deploy.safetensors beside the input):
   ACNet       each ACBlock fused into one plain conv with bias (BN running statistics folded in);
   CondenseNet each learned group conv condensed into gather -> BN -> ReLU -> group conv -> shuffle,
-              and the classifier pruned to its most important half of the inputs.
-The exact conversions are checked on a random batch (the command fails if the outputs differ); the
-classifier prune changes the logits on purpose, and the command reports by how much.`);
+              and the classifier pruned to its most important half of the inputs;
+  DGConv      each DGConv2d's learned grouping turned into a group conv (channels permuted into groups).
+The exact conversions are checked on a random batch: the training form runs as written (no inference
+fusion) against the converted model, and the command fails if the outputs differ by more than 1e-4
+(relative to the output scale; float32 rounding is about 1e-7). The classifier prune changes the
+logits on purpose, and the command reports by how much.`);
   }
   let r;
   try {
-    r = convertCheckpoint(positionals[0]!, values.out as string | undefined);
+    r = convertCheckpoint(checkpointArgument(positionals[0]!), values.out as string | undefined);
   } catch (err) {
     if (err instanceof NothingToConvertError) throw new UsageError(err.message);
     throw err;
@@ -48,17 +51,17 @@ export async function cmdExport(argv: string[]): Promise<void> {
   const opts = { ...HELP, out: { type: 'string' as const, short: 'o' }, 'no-fold': { type: 'boolean' as const }, 'no-verify': { type: 'boolean' as const }, features: { type: 'boolean' as const }, json: { type: 'boolean' as const } };
   const { values, positionals } = parse(argv, opts, 'export');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv export <checkpoint.safetensors> [--out model.onnx] [--no-fold] [--no-verify] [--features] [--json]
+    return usage(values.help, `usage: leanconv export <checkpoint.safetensors> [--out model.onnx] [--no-fold] [--no-verify] [--features] [--json]
 
 Writes an ONNX model (opset ${ONNX_OPSET}, dynamic batch dimension) of a deploy-form or baseline checkpoint,
 with BNs folded into the convs before them (--no-fold keeps them) and the model name, classes, input
-shape and preprocessing in its metadata. A training-form (ACNet, CondenseNet) checkpoint is refused:
+shape and preprocessing in its metadata. A training-form (ACNet, CondenseNet, DGConv) checkpoint is refused:
 convert it first.
 The file is then run by onnxruntime-node on a random batch and compared with libtorch (--no-verify skips).
 --features exports the backbone instead (models that name their stages, e.g. HCGNet, ResNet): one output
 per stage (feature0, feature1, ...), the head dropped, channels and strides in the metadata ('features').`);
   }
-  const r = await exportCheckpoint(positionals[0]!, { output: values.out as string | undefined, foldBatchNorm: !values['no-fold'], verify: !values['no-verify'], features: values.features === true });
+  const r = await exportCheckpoint(checkpointArgument(positionals[0]!), { output: values.out as string | undefined, foldBatchNorm: !values['no-fold'], verify: !values['no-verify'], features: values.features === true });
   if (values.json) return printJson(r);
   out(describeExport(r));
 }
@@ -71,7 +74,7 @@ export async function cmdPredict(argv: string[]): Promise<void> {
   };
   const { values, positionals } = parse(argv, opts, 'predict');
   if (values.help || positionals.length === 0) {
-    return out(`usage: leanconv predict <model.onnx> <image files...> [--top K] [--backend node|web] [--threads N] [--json]
+    return usage(values.help, `usage: leanconv predict <model.onnx> <image files...> [--top K] [--backend node|web] [--threads N] [--json]
        leanconv predict <model.onnx> --dataset NAME [--data-dir DIR] [--split test|train] [--limit N] [--batch-size N]
                         [--backend node|web] [--threads N] [--json]
 

@@ -8,8 +8,8 @@ import type { TransformSpec } from '../data/transforms.js';
 import { isFeatureSource } from '../models/features.js';
 import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { num, parse, UsageError } from './args.js';
-import { HELP, out, printJson } from './common.js';
+import { num, parse, UsageError, usage } from './args.js';
+import { checkpointArgument, HELP, out, printJson } from './common.js';
 
 export async function cmdDissect(argv: string[]): Promise<void> {
   const opts = {
@@ -19,7 +19,7 @@ export async function cmdDissect(argv: string[]): Promise<void> {
   };
   const { values, positionals } = parse(argv, opts, 'dissect');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv dissect <checkpoint.safetensors> --concepts DIR [--layer NAME] [--quantile 0.005] [--iou 0.04] [--top 10]
+    return usage(values.help, `usage: leanconv dissect <checkpoint.safetensors> --concepts DIR [--layer NAME] [--quantile 0.005] [--iou 0.04] [--top 10]
                         [--categories object,texture] [--limit N] [--batch-size 16] [--out DIR] [--no-overlays] [--json]
 
 Network dissection as NetDissect-Lite does it. Every unit of the layer is thresholded at the top
@@ -33,7 +33,7 @@ are scored by IoU against every concept; a unit with IoU >= --iou detects its be
                    outside its mask) go (default: dissect-<layer> beside the checkpoint)`);
   }
   if (values.concepts === undefined) throw new UsageError('--concepts DIR is required (a Broden-layout concept dataset)');
-  const path = positionals[0]!;
+  const path = checkpointArgument(positionals[0]!);
   const concepts = loadConceptDataset(values.concepts as string, { categories: values.categories === undefined ? undefined : String(values.categories).split(',').map((c) => c.trim()) });
   const { model, meta } = loadModel(path);
   try {

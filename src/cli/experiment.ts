@@ -1,4 +1,4 @@
-// `leanconv experiment acnet|condensenet`: a baseline and the paper's model trained with one recipe,
+// `leanconv experiment acnet|condensenet|dgconv`: a baseline and the paper's model trained with one recipe,
 // converted to the deploy form, compared in one table.
 import { join } from 'node:path';
 
@@ -9,7 +9,7 @@ import { formatCondenseNetResult, runCondenseNetExperiment } from '../experiment
 import { formatDGConvResult, runDGConvExperiment } from '../experiments/dgconv.js';
 import { Progress } from '../train/progress.js';
 import { unknownNameMessage } from '../util/suggest.js';
-import { num, parse, UsageError } from './args.js';
+import { num, parse, UsageError, usage } from './args.js';
 import { modelArgsFrom, out, printJson } from './common.js';
 import { TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
 
@@ -54,7 +54,7 @@ export async function cmdExperiment(argv: string[]): Promise<void> {
     baseline: { type: 'string' }, 'baseline-args': { type: 'string' }, 'throughput-batch': { type: 'string' }, groups: { type: 'string' },
   } as const;
   const { values, positionals } = parse(argv, options, 'experiment');
-  if (values.help || positionals.length === 0) return out(HELP_TEXT);
+  if (values.help || positionals.length === 0) return usage(values.help, HELP_TEXT);
   const name = positionals[0]!;
   if (!EXPERIMENTS.includes(name)) throw new UsageError(unknownNameMessage('experiment', name, EXPERIMENTS));
   if (values.resume !== undefined || values.acb) throw new UsageError('--resume and --acb do not apply (the experiment trains both forms and resumes by itself)');

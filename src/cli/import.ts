@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import type { TransformSpec } from '../data/transforms.js';
 import { importToCheckpoint } from '../interop/import.js';
 import { defaultEvalPreprocessing, getModelSpec } from '../models/index.js';
-import { num, parse, UsageError } from './args.js';
+import { num, parse, UsageError, usage } from './args.js';
 import { HELP, out, printJson } from './common.js';
 
 export async function cmdImport(argv: string[]): Promise<void> {
@@ -17,7 +17,7 @@ export async function cmdImport(argv: string[]): Promise<void> {
   };
   const { values, positionals } = parse(argv, opts, 'import');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv import <weights.pth | weights.hdf5> --model NAME [--out checkpoint.safetensors] [--num-classes N]
+    return usage(values.help, `usage: leanconv import <weights.pth | weights.hdf5> --model NAME [--out checkpoint.safetensors] [--num-classes N]
        [--in-channels C] [--input-size S] [--classes a,b,c | --classes names.txt] [--mean m1,m2,m3 --std s1,s2,s3] [--json]
 
 Reads a PyTorch file (torch.save's zip format, or the legacy format before PyTorch 1.6) without running

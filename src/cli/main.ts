@@ -2,14 +2,14 @@
 // The `leanconv` command: models, info, train, eval, benchmark, checks here; convert, export and predict
 // in deploy.ts; experiment in experiment.ts.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { buildInfo, defaultNumThreads, deviceProblem, setNumThreads } from '../engine/runtime.js';
 import type { Device } from '../engine/tensor.js';
 import { formatProfile, formatReferenceCount, measureThroughput, profileModel, referenceCount } from '../analysis/index.js';
 import { DataLoader } from '../data/loader.js';
 import { buildModel, deployedCopy, formName, type ModelForm } from '../convert/form.js';
-import { trainingFormBlocks } from '../convert/reparameterize.js';
+import { assumeCondensationStage, condensationStageOf } from '../convert/condense.js';
+import { reparameterize, trainingFormBlocks } from '../convert/reparameterize.js';
 import { getModelSpec, listModels } from '../models/index.js';
 import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/checkpoint.js';
 import { DEFAULT_CONFIG } from '../train/config.js';
@@ -23,8 +23,8 @@ import type { Module } from '../nn/module.js';
 import { formatSmall, plural } from '../util/format.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { deployTrainingRun } from '../deploy/pipeline.js';
-import { inputShape, num, parse, UsageError, type OptionSpec } from './args.js';
-import { checkpointTestDataFrom, FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, memoryFormatFrom, modelArgsFrom, out, printJson } from './common.js';
+import { inputShape, MissingArguments, num, parse, UsageError, type OptionSpec, usage } from './args.js';
+import { checkpointArgument, checkpointTestDataFrom, FORM_HELP, FORM_OPTIONS, formFrom, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, memoryFormatFrom, modelArgsFrom, out, printJson } from './common.js';
 import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
 import { cmdImport } from './import.js';
 import { cmdReport } from './report.js';
@@ -47,11 +47,11 @@ commands:
   eval <checkpoint>    evaluate a checkpoint on a dataset's test split
   benchmark <model>    training and inference images/s
   import <weights.pth> a PyTorch state dict (official weights) into a leanconv checkpoint, read without executing it
-  convert <checkpoint> convert a training-form (ACNet, CondenseNet) checkpoint into its deploy form
+  convert <checkpoint> convert a training-form (ACNet, CondenseNet, DGConv) checkpoint into its deploy form
   export <checkpoint>  write an ONNX model of a deploy-form checkpoint
   serve <run-dir|onnx>  the exported model in a local web page (onnxruntime-web: WebGPU or wasm)
   predict <model.onnx> classify images or a dataset split with ONNX Runtime
-  experiment acnet|condensenet   a baseline and the paper's model with one recipe, converted, compared
+  experiment <paper>   acnet | condensenet | dgconv: a baseline and the paper's model, one recipe, converted, compared
   robustness <ckpt>    test accuracy under FGSM / PGD attacks of several budgets
   dissect <ckpt>       network dissection of a layer on a Broden-layout concept dataset
   report <run-dir...>  HTML report: curves (runs overlaid), confusion matrix, per-class accuracy, misclassified images
@@ -97,6 +97,8 @@ interface ModelArgument {
   numClasses: number;
   /** A fresh model of the same structure (weights not copied). */
   rebuild(): Module;
+  /** Something the user should know about how the arguments were taken. */
+  note?: string;
 }
 
 function modelFromArgument(target: string, values: Record<string, unknown>): ModelArgument {
@@ -117,15 +119,21 @@ function modelFromArgument(target: string, values: Record<string, unknown>): Mod
   const shape = inputShape(values.input as string | undefined, spec.inputSize, num(values, 'in-channels', { integer: true, min: 1 }));
   const numClasses = num(values, 'num-classes', { integer: true, min: 1 }) ?? spec.defaultNumClasses;
   const options = { numClasses, inChannels: shape[0], inputSize: shape[1], args: modelArgsFrom(values) };
+  let note: string | undefined;
+  if (form.deploy) {
+    const trainingForm = buildModel(target, options, { ...form, deploy: false });
+    if (trainingFormBlocks(trainingForm).length === 0) note = `--deploy changes nothing: ${spec.name}${form.acb ? '' : ' (without --acb)'} has no training-form blocks, so its deploy form is the same model`;
+    trainingForm.dispose();
+  }
   const model = buildModel(target, options, form);
-  return { model, name: spec.name, form, shape, numClasses, rebuild: () => buildModel(target, options, form) };
+  return { model, name: spec.name, form: note ? { ...form, deploy: false } : form, shape, numClasses, rebuild: () => buildModel(target, options, form), note };
 }
 
 // --- info ---------------------------------------------------------------------------------------------
 function cmdInfo(argv: string[]): void {
   const { values, positionals } = parse(argv, { ...HELP, ...MODEL_SHAPE_OPTIONS, ...FORM_OPTIONS, layers: { type: 'boolean' }, json: { type: 'boolean' } }, 'info');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv info <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--num-classes N] [--in-channels C] [--input S | C,H,W] [--layers] [--json]
+    return usage(values.help, `usage: leanconv info <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--num-classes N] [--in-channels C] [--input S | C,H,W] [--layers] [--json]
 
 Counts parameters and conv+linear multiply-accumulates (per image) by running the model on one input.
 --input is one size S (C from the model or --in-channels) or C,H,W (also CxHxW, e.g. 1x28x28).
@@ -134,19 +142,29 @@ Models whose paper counts FLOPs its own way (CondenseNet) also get that count. A
 ${MODEL_ARGS_HELP}
 ${FORM_HELP}`);
   }
-  const { model, name, form, shape, rebuild } = modelFromArgument(positionals[0]!, values);
+  const { model, name, form, shape, rebuild, note } = modelFromArgument(positionals[0]!, values);
   try {
+    if (note) process.stderr.write(`note: ${note}\n`);
     const profile = profileModel(model, shape);
     const convention = getModelSpec(name).flopsConvention;
     const reference = convention === undefined ? undefined : referenceCount(convention, model, shape);
     const deploy = deployFormCost(model, rebuild, shape);
-    if (values.json) return printJson({ model: name, form: formName(form), ...profile, reference, deployForm: deploy, layers: values.layers ? profile.layers : undefined });
+    const condensed = fullyCondensedCost(model, rebuild, shape, deploy);
+    if (values.json) return printJson({ model: name, form: formName(form), ...profile, reference, deployForm: deploy, condensedDeployForm: condensed, layers: values.layers ? profile.layers : undefined });
     out(`${name} (${formName(form)} form)`);
     out(formatProfile(profile, { layers: Boolean(values.layers) }));
     if (reference) out(formatReferenceCount(reference));
+    const ratio = (cost: { macs: number }): string => {
+      const r = profile.macs / cost.macs;
+      if (Math.abs(r - 1) < 0.005) return 'as many MACs as the training form';
+      return r >= 1 ? `${r.toFixed(2)}x fewer MACs` : `${(1 / r).toFixed(2)}x more MACs`;
+    };
     if (deploy) {
-      out(`deploy form, as converted now: ${deploy.params.toLocaleString('en-US')} params, ${deploy.macs.toLocaleString('en-US')} MACs ` +
-        `(${(profile.macs / deploy.macs).toFixed(2)}x fewer MACs)`);
+      out(`deploy form, as converted now: ${deploy.params.toLocaleString('en-US')} params, ${deploy.macs.toLocaleString('en-US')} MACs (${ratio(deploy)})` +
+        `${condensed ? ' (the learned group convs have not condensed yet: training condenses them)' : ''}`);
+    }
+    if (condensed) {
+      out(`deploy form once fully condensed (as at the end of training): ${condensed.params.toLocaleString('en-US')} params, ${condensed.macs.toLocaleString('en-US')} MACs (${ratio(condensed)})`);
     }
   } finally {
     model.dispose();
@@ -164,6 +182,23 @@ function deployFormCost(model: Module, rebuild: () => Module, shape: [number, nu
   try {
     const p = profileModel(deployed, shape);
     return { params: p.params, macs: p.macs };
+  } finally {
+    deployed.dispose();
+  }
+}
+
+/**
+ * Params and MACs of the deploy form the model reaches once its learned group convs have fully condensed (as
+ * at the end of CondenseNet training); undefined when there are none, or when the model is already there.
+ */
+function fullyCondensedCost(model: Module, rebuild: () => Module, shape: [number, number, number], now: { params: number } | undefined): { params: number; macs: number } | undefined {
+  if (now === undefined || condensationStageOf(model) === undefined) return undefined;
+  const copy = rebuild();
+  assumeCondensationStage(copy);
+  const deployed = reparameterize(copy.eval());
+  try {
+    const p = profileModel(deployed, shape);
+    return p.params === now.params ? undefined : { params: p.params, macs: p.macs };
   } finally {
     deployed.dispose();
   }
@@ -196,11 +231,12 @@ async function cmdTrain(argv: string[]): Promise<void> {
 /** One process's part of `leanconv train` (the whole run, or one rank of a data-parallel run: rank 0 reports). */
 async function trainHere(options: TrainOptions, values: Record<string, unknown>, quiet: boolean): Promise<void> {
   const progress = new Progress(process.stderr, 15, !quiet && currentWorld().isMain);
-  const banner = ({ config: c, startEpoch }: RunSetup): void => {
+  const banner = ({ config: c, startEpoch, input, resizesImages }: RunSetup): void => {
     if (startEpoch > 0) return;
     const info = buildInfo();
     progress.line(`leanconv: training ${c.model}${c.acb ? ' (ACNet form)' : ''} on ${c.dataset} for ${plural(c.epochs, 'epoch')} (batch ${c.batchSize}, lr ${formatSmall(c.lr)}, ${c.schedule.name}) | ` +
       `libtorch ${info.torchVersion}, ${c.threads ?? defaultNumThreads()} threads, ${info.blas}`);
+    if (resizesImages) progress.line(`leanconv: images are resized and cropped to ${input[1]}x${input[2]} (${c.inputSize === undefined ? `${c.model}'s input size; --input-size S to change it` : '--input-size'})`);
   };
   const result = await train(options, { progress, onStart: banner });
   if (!currentWorld().isMain) return;
@@ -219,20 +255,11 @@ async function trainHere(options: TrainOptions, values: Record<string, unknown>,
 }
 
 // --- eval ---------------------------------------------------------------------------------------------
-/** A checkpoint path, or a run directory (its last.safetensors, as --resume takes it). */
-function checkpointArgument(target: string): string {
-  if (!existsSync(target)) throw new UsageError(`${target} does not exist`);
-  if (!statSync(target).isDirectory()) return target;
-  const last = join(target, 'last.safetensors');
-  if (!existsSync(last)) throw new UsageError(`${target} is a directory without last.safetensors (give a checkpoint file or a run directory)`);
-  return last;
-}
-
 async function cmdEval(argv: string[]): Promise<void> {
   const opts: OptionSpec = { ...HELP, dataset: { type: 'string', short: 'd' }, 'data-dir': { type: 'string' }, 'batch-size': { type: 'string', short: 'b' }, workers: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' } };
   const { values, positionals } = parse(argv, opts, 'eval');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv eval <checkpoint.safetensors | run-dir> [--dataset NAME] [--data-dir DIR] [--batch-size N] [--workers N] [--threads N] [--device D] [--json]
+    return usage(values.help, `usage: leanconv eval <checkpoint.safetensors | run-dir> [--dataset NAME] [--data-dir DIR] [--batch-size N] [--workers N] [--threads N] [--device D] [--json]
 
 Evaluates on the test split of the dataset the checkpoint was trained on (or --dataset), with the
 preprocessing recorded in the checkpoint. A run directory means its last.safetensors.
@@ -247,7 +274,8 @@ preprocessing recorded in the checkpoint. A run directory means its last.safeten
   setNumThreads(num(values, 'threads', { integer: true, min: 1 }) ?? defaultNumThreads());
   const path = checkpointArgument(positionals[0]!);
   const meta = readCheckpointMeta(path);
-  const { dataset: datasetName, testSet, transforms } = checkpointTestDataFrom(path, meta, values);
+  const { dataset: datasetName, testSet, transforms, adaptation } = checkpointTestDataFrom(path, meta, values);
+  if (adaptation) process.stderr.write(`note: ${adaptation}\n`);
   const { model } = loadModel(path);
   model.toMemoryFormat('auto').to(device);
   const loader = new DataLoader(testSet, { batchSize: num(values, 'batch-size', { integer: true, min: 1 }) ?? 500, transforms, workers: num(values, 'workers', { integer: true, min: 0 }) ?? 1 });
@@ -269,7 +297,7 @@ function cmdBenchmark(argv: string[]): void {
   };
   const { values, positionals } = parse(argv, opts, 'benchmark');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv benchmark <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--in-channels C] [--threads N] [--memory-format auto|nchw|channels-last] [--json]
+    return usage(values.help, `usage: leanconv benchmark <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--in-channels C] [--threads N] [--memory-format auto|nchw|channels-last] [--json]
 
 Median images/s of training steps (forward + backward + SGD) and of inference batches on random data.
 --memory-format: the model's and input's layout; auto (default) is channels-last for conv models (--channels-last: the same).
@@ -324,6 +352,10 @@ export async function main(argv: string[]): Promise<number> {
     await run(rest);
     return 0;
   } catch (err) {
+    if (err instanceof MissingArguments) {
+      process.stderr.write(`${err.usage}\n`);
+      return 2;
+    }
     const e = err as Error;
     process.stderr.write(`leanconv ${command}: ${e.message}\n`);
     if (process.env.LEANCONV_DEBUG) process.stderr.write(`${e.stack}\n`);

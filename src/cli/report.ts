@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { writeReport } from '../report/index.js';
 import { TestDataError } from '../train/test-data.js';
-import { num, parse, UsageError } from './args.js';
+import { num, parse, UsageError, usage } from './args.js';
 import { HELP, out, printJson } from './common.js';
 
 export async function cmdReport(argv: string[]): Promise<void> {
@@ -13,7 +13,7 @@ export async function cmdReport(argv: string[]): Promise<void> {
   };
   const { values, positionals } = parse(argv, opts, 'report');
   if (values.help || positionals.length === 0) {
-    return out(`usage: leanconv report <run-dir> [<run-dir> ...] [--out DIR] [--data-dir DIR] [--misclassified N] [--curves-only] [--json]
+    return usage(values.help, `usage: leanconv report <run-dir> [<run-dir> ...] [--out DIR] [--data-dir DIR] [--misclassified N] [--curves-only] [--json]
 
 Writes DIR/index.html (default: <first run>/report) with SVG charts: loss, top-1 accuracy and learning
 rate per epoch, the runs overlaid (baseline vs ACNet, say). The first run's checkpoint (best, else last)

@@ -4,8 +4,8 @@ import { DataLoader } from '../data/loader.js';
 import type { TransformSpec } from '../data/transforms.js';
 import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/checkpoint.js';
 import { unknownNameMessage } from '../util/suggest.js';
-import { list, num, parse, UsageError } from './args.js';
-import { checkpointTestDataFrom, HELP, out, printJson } from './common.js';
+import { list, num, parse, UsageError, usage } from './args.js';
+import { checkpointArgument, checkpointTestDataFrom, HELP, out, printJson } from './common.js';
 
 const DEFAULT_EPSILONS = [0, 0.001, 0.002, 0.003, 0.004, 0.005];
 
@@ -17,7 +17,7 @@ export async function cmdRobustness(argv: string[]): Promise<void> {
   };
   const { values, positionals } = parse(argv, opts, 'robustness');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv robustness <checkpoint.safetensors> [--attack fgsm|pgd] [--eps ${DEFAULT_EPSILONS.join(',')}] [--steps 10] [--step-size 0.25]
+    return usage(values.help, `usage: leanconv robustness <checkpoint.safetensors> [--attack fgsm|pgd] [--eps ${DEFAULT_EPSILONS.join(',')}] [--steps 10] [--step-size 0.25]
                            [--limit N] [--batch-size 100] [--dataset NAME] [--data-dir DIR] [--json]
 
 Top-1 accuracy on the test split under an L∞ attack of each budget ε, in [0, 1] pixel units: the
@@ -31,9 +31,10 @@ convention, used by HCGNet's FGSM table). An image the model already gets wrong 
   if (attack !== 'fgsm' && attack !== 'pgd') throw new UsageError(unknownNameMessage('attack', attack, ['fgsm', 'pgd']));
   const epsilons = list(values, 'eps') ?? DEFAULT_EPSILONS;
   if (epsilons.some((e) => !(e >= 0 && e <= 1))) throw new UsageError(`--eps: budgets are pixel units in [0, 1], got ${epsilons.join(',')}`);
-  const path = positionals[0]!;
+  const path = checkpointArgument(positionals[0]!);
   const meta = readCheckpointMeta(path);
-  const { dataset: datasetName, testSet, transforms } = checkpointTestDataFrom(path, meta, values);
+  const { dataset: datasetName, testSet, transforms, adaptation } = checkpointTestDataFrom(path, meta, values);
+  if (adaptation) process.stderr.write(`note: ${adaptation}\n`);
   // The attack works on pixels: the loader stops before normalisation, which the model applies after the perturbation.
   const normalize = transforms.find((t): t is Extract<TransformSpec, { name: 'normalize' }> => t.name === 'normalize');
   const channels = checkpointInputShape(meta)[0];
@@ -41,6 +42,8 @@ convention, used by HCGNet's FGSM table). An image the model already gets wrong 
   const loader = new DataLoader(testSet, { batchSize: num(values, 'batch-size', { integer: true, min: 1 }) ?? 100, transforms: transforms.filter((t) => t.name !== 'normalize'), workers: 1 });
   const limit = num(values, 'limit', { integer: true, min: 1 });
   const { model } = loadModel(path);
+  const total = Math.min(limit ?? Infinity, testSet.length);
+  const progress = attackProgress(total, `${attack.toUpperCase()} at ${epsilons.length} budgets`);
   async function* batches(): AsyncGenerator<{ pixels: import('../engine/tensor.js').Tensor; labels: import('../engine/tensor.js').Tensor }> {
     let seen = 0;
     for await (const { images, labels } of loader.epoch(0)) {
@@ -53,6 +56,7 @@ convention, used by HCGNet's FGSM table). An image the model already gets wrong 
         for (const t of [images, labels, pixels, targets]) t.dispose();
       }
       seen += take;
+      progress(seen);
       if (limit !== undefined && seen >= limit) break;
     }
   }
@@ -68,4 +72,23 @@ convention, used by HCGNet's FGSM table). An image the model already gets wrong 
     await loader.close();
     model.dispose();
   }
+}
+
+/**
+ * A progress line on stderr (redrawn on a terminal, every 15 s otherwise): attacking the whole test set takes
+ * minutes, and the result comes only at the end.
+ */
+function attackProgress(total: number, what: string): (done: number) => void {
+  const start = performance.now();
+  let last = start;
+  const tty = Boolean(process.stderr.isTTY);
+  return (done) => {
+    const now = performance.now();
+    if (!tty && now - last < 15_000 && done < total) return;
+    last = now;
+    const seconds = (now - start) / 1000;
+    const eta = done > 0 ? (seconds * (total - done)) / done : 0;
+    const line = `robustness: ${done}/${total} images attacked (${what}), ${seconds.toFixed(0)} s, ETA ${eta.toFixed(0)} s`;
+    process.stderr.write(tty ? `\r${line}\x1b[K${done >= total ? '\n' : ''}` : `${line}\n`);
+  };
 }

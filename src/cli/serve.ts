@@ -1,13 +1,13 @@
 // `leanconv serve`: the exported model in a local web page (src/deploy/serve.ts).
 import { serveModel } from '../deploy/serve.js';
-import { num, parse } from './args.js';
+import { num, parse, usage } from './args.js';
 import { HELP, out } from './common.js';
 
 export async function cmdServe(argv: string[]): Promise<void> {
   const opts = { ...HELP, port: { type: 'string' as const, short: 'p' }, host: { type: 'string' as const } };
   const { values, positionals } = parse(argv, opts, 'serve');
   if (values.help || positionals.length !== 1) {
-    return out(`usage: leanconv serve <run-dir | model.onnx> [--port 8080] [--host 127.0.0.1]
+    return usage(values.help, `usage: leanconv serve <run-dir | model.onnx> [--port 8080] [--host 127.0.0.1]
 
 Starts a local web page that runs the exported model in the browser with onnxruntime-web (WebGPU when the
 browser has it, else wasm): pick or drop an image, or draw one for small grayscale models, and see the

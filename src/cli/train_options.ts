@@ -104,7 +104,7 @@ run:
       --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it; it keeps
                            its recorded recipe and takes only --epochs (larger: extend the run; the LR
                            schedule is recomputed over the new length), --workers, --threads, --eval-batch-size, --device
-      --export             after training: convert a training form (ACNet, CondenseNet) to its deploy form, export <run>/model.onnx,
+      --export             after training: convert a training form (ACNet, CondenseNet, DGConv) to its deploy form, export <run>/model.onnx,
                            check it against libtorch and report its test accuracy under ONNX Runtime
   -q, --quiet              no progress output; --json prints the result as JSON
 ${LAUNCH_HELP}`;
@@ -143,7 +143,8 @@ export function resumeOptionsFrom(values: Record<string, unknown>): TrainOptions
   const refused = Object.keys(values).filter((k) => values[k] !== undefined && !OUTPUT_OPTIONS.has(k) && !(k in RESUME_OPTIONS));
   if (refused.length) {
     throw new UsageError(`--resume continues a run with the recipe in its config.json; ${refused.map((k) => `--${k}`).join(', ')} cannot change it ` +
-      `(a resumed run takes only ${Object.keys(RESUME_OPTIONS).map((k) => `--${k}`).join(', ')}; --epochs larger than the run's extends it). Start a new run for another recipe.`);
+      `(a resumed run takes only ${Object.keys(RESUME_OPTIONS).map((k) => `--${k}`).join(', ')}, and --nproc, --nnodes, --node-rank, --master-addr, --master-port to resume a data-parallel run ` +
+      "with the same number of processes; --epochs larger than the run's extends it). Start a new run for another recipe.");
   }
   return {
     resume: values.resume as string,

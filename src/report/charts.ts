@@ -22,16 +22,22 @@ export interface EpochPoint {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+// Vega-Lite gives a line chart's strokeDash legend a transparent stroke when colour encodes another field, so
+// its samples vanish; Vega's legend `encode` block (passed through by Vega-Lite, though its types leave it out)
+// draws them.
+const SPLIT_LEGEND = { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, encode: { symbols: { update: { stroke: { value: '#555' } } } } } as never;
+
 /** One line per run (and per split, dashed for train): a metric against the epoch. */
 export function curveSpec(title: string, yTitle: string, points: EpochPoint[], options: { percent?: boolean; logScale?: boolean } = {}): TopLevelSpec {
   return {
     $schema: SCHEMA, title, width: 420, height: 240, data: { values: points as unknown as Record<string, unknown>[] },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
+      // Whole epochs only (a one-epoch run would otherwise get a tick labelled 1.000000).
+      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false, ...(options.logScale ? { type: 'log' } : {}) }, ...(options.percent ? { axis: { format: '.0%' } } : {}) },
       color: { field: 'run', type: 'nominal', title: 'run', legend: { labelLimit: 320 } },
-      ...(points.some((p) => p.split !== undefined) ? { strokeDash: { field: 'split', type: 'nominal', title: 'split', sort: ['test', 'train'], legend: { symbolType: 'stroke', symbolStrokeColor: '#555', symbolStrokeWidth: 2 } } } : {}),
+      ...(points.some((p) => p.split !== undefined) ? { strokeDash: { field: 'split', type: 'nominal', title: 'split', sort: ['test', 'train'], legend: SPLIT_LEGEND } } : {}),
       tooltip: [{ field: 'run' }, { field: 'split' }, { field: 'epoch' }, { field: 'value', format: '.4f' }],
     },
   };
@@ -39,7 +45,10 @@ export function curveSpec(title: string, yTitle: string, points: EpochPoint[], o
 
 /** Confusion matrix as a heat map with counts, true classes down, predicted across. */
 export function confusionSpec(title: string, classes: string[], matrix: number[][]): TopLevelSpec {
-  const values = matrix.flatMap((row, t) => row.map((count, p) => ({ actual: classes[t], predicted: classes[p], count, diagonal: t === p })));
+  // The text is white on the darker half of the colour scale (the symlog scale of the largest count), whatever the cell.
+  const largest = Math.max(1, ...matrix.flat());
+  const symlog = (v: number): number => Math.sign(v) * Math.log1p(Math.abs(v));
+  const values = matrix.flatMap((row, t) => row.map((count, p) => ({ actual: classes[t], predicted: classes[p], count, dark: symlog(count) > 0.5 * symlog(largest) })));
   const order = { sort: classes };
   return {
     $schema: SCHEMA, title, width: 34 * classes.length, height: 34 * classes.length, data: { values },
@@ -49,7 +58,7 @@ export function confusionSpec(title: string, classes: string[], matrix: number[]
     },
     layer: [
       { mark: 'rect', encoding: { color: { field: 'count', type: 'quantitative', scale: { type: 'symlog', scheme: 'blues' }, legend: null } } },
-      { mark: { type: 'text', fontSize: 9 }, encoding: { text: { field: 'count', type: 'quantitative' }, color: { condition: { test: 'datum.diagonal', value: 'white' }, value: 'black' } } },
+      { mark: { type: 'text', fontSize: 9 }, encoding: { text: { field: 'count', type: 'quantitative' }, color: { condition: { test: 'datum.dark', value: 'white' }, value: 'black' } } },
     ],
   };
 }

@@ -2,11 +2,12 @@
 // dataset and directory recorded in the checkpoint (unless overridden) and its eval preprocessing.
 import { type Dataset, type DatasetSpec, getDatasetSpec } from '../data/datasets.js';
 import type { TransformSpec } from '../data/transforms.js';
+import { getModelSpec } from '../models/index.js';
 import { type CheckpointMeta, checkpointInputShape } from './checkpoint.js';
 import { dataTransforms } from './trainer.js';
 
 export class TestDataError extends Error {
-  constructor(message: string, readonly missing: 'dataset' | 'dataDir') {
+  constructor(message: string, readonly missing: 'dataset' | 'dataDir' | 'classes') {
     super(message);
     this.name = 'TestDataError';
   }
@@ -18,6 +19,8 @@ export interface CheckpointTestData {
   testSet: Dataset;
   /** The checkpoint's eval preprocessing (resize/crop to its input, normalisation). */
   transforms: TransformSpec[];
+  /** How the dataset's images are brought to the model's input, when they differ (a line for the user). */
+  adaptation?: string;
 }
 
 /**
@@ -32,5 +35,17 @@ export function checkpointTestData(path: string, meta: CheckpointMeta, overrides
   const dir = overrides.dataDir ?? (dataset === extra.dataset ? extra.dataDir : undefined) ?? spec.defaultDir;
   if (dir === undefined) throw new TestDataError(`dataset '${dataset}' needs a data directory`, 'dataDir');
   const testSet = spec.load(dir, 'test');
-  return { dataset, spec, testSet, transforms: dataTransforms(spec, testSet, checkpointInputShape(meta), false).eval };
+  const outputs = meta.modelOptions.numClasses ?? getModelSpec(meta.model).defaultNumClasses;
+  const classes = testSet.classes.length;
+  if (outputs < classes || (outputs !== classes && dataset !== extra.dataset)) {
+    throw new TestDataError(`${path}: the model has ${outputs} outputs but ${dataset} has ${classes} classes, so its predictions cannot be scored against ${dataset}'s labels ` +
+      `(a model for ${dataset} needs ${classes} outputs, trained on its classes)`, 'classes');
+  }
+  const input = checkpointInputShape(meta);
+  const [c, h, w] = testSet.shape;
+  const steps: string[] = [];
+  if (c !== input[0]) steps.push(c === 1 ? 'the gray channel copied to RGB' : `${c} channels where the model takes ${input[0]}`);
+  if (h > 0 && (h !== input[1] || w !== input[2])) steps.push(`resized from ${h}x${w} to ${input[1]}x${input[2]}`);
+  const adaptation = steps.length ? `${dataset}'s images are brought to the model's ${input.join('x')} input: ${steps.join(', ')}` : undefined;
+  return { dataset, spec, testSet, transforms: dataTransforms(spec, testSet, input, false).eval, adaptation };
 }

@@ -20,7 +20,7 @@ import { currentWorld, dataParallel } from './data_parallel.js';
 import { getModelSpec, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { formatSmall, plural } from '../util/format.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { FileWriteError, writeFileAtomic } from '../util/fs.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { configForm, DEFAULT_CONFIG, RESUME_OVERRIDES, type TrainConfig, validateConfig } from './config.js';
 import { batchOn, evaluate, topkCorrect, type EvalResult } from './metrics.js';
@@ -75,6 +75,10 @@ export interface RunSetup {
   model: Module;
   trainSize: number;
   testSize: number;
+  /** [C, H, W] the images are brought to (the model's input). */
+  input: [number, number, number];
+  /** Whether the dataset's images come in varying sizes (an image folder) and are resized to `input`. */
+  resizesImages: boolean;
 }
 
 export interface TrainHooks {
@@ -281,7 +285,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     if (resumeFrom !== undefined) {
       const recorded = recordedEpochs ?? config.epochs;
       if (config.epochs < startEpoch) throw new TrainingError(`${runDir} has already trained ${plural(startEpoch, 'epoch')}; --epochs ${config.epochs} would shorten it`);
-      hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length });
+      hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind === 'files' });
       if (config.epochs !== recorded && world.isMain) {
         writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
         log(`extending ${runDir} from ${plural(recorded, 'epoch')} to ${config.epochs}: the ${config.schedule.name} schedule now spans ${plural(config.epochs, 'epoch')}` +
@@ -290,7 +294,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       history = world.isMain ? truncateLogs(runDir, startEpoch) : [];
       if (startEpoch < config.epochs) log(`resuming ${runDir} after epoch ${startEpoch}/${config.epochs}`);
     } else {
-      hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length });
+      hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind === 'files' });
       if (world.isMain) {
         mkdirSync(runDir, { recursive: true });
         createdRunDir = true;
@@ -374,8 +378,14 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
           model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
           extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, input, preprocessing: pipelines.eval, metrics: record, worldSize: world.worldSize },
         };
-        saveCheckpoint(lastCheckpoint, model, meta, optimizer.stateDict());
-        if (improved) saveCheckpoint(join(runDir, 'best.safetensors'), model, meta);
+        try {
+          saveCheckpoint(lastCheckpoint, model, meta, optimizer.stateDict());
+          if (improved) saveCheckpoint(join(runDir, 'best.safetensors'), model, meta);
+        } catch (err) {
+          if (!(err instanceof FileWriteError)) throw err;
+          const resumable = existsSync(lastCheckpoint) ? `; \`leanconv train --resume ${runDir}\` continues from the last checkpoint written` : '';
+          throw new TrainingError(`epoch ${epoch + 1}: ${err.message}${resumable}`);
+        }
       }
       log(formatEpoch(record, config.epochs));
       for (const n of notes) if (n.line) log(`  ${n.line}`);

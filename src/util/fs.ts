@@ -51,6 +51,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | ((writ
   } catch (err) {
     if (open) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw err;
+    if (err instanceof FileWriteError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    const reason = e.code === 'ENOSPC' ? 'no space left on device' : e.code === 'EROFS' ? 'read-only file system' : e.code === 'EDQUOT' ? 'disk quota exceeded' : e.message;
+    throw new FileWriteError(path, `${reason}; ${existsSync(path) ? `the previous ${basename(path)} is intact` : 'nothing was written'}`, { cause: err });
   }
 }

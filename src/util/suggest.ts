@@ -16,12 +16,23 @@ export function editDistance(a: string, b: string): number {
 /** The candidates closest to `name` (substring matches first), at most `limit`. */
 export function closest(name: string, candidates: readonly string[], limit = 3): string[] {
   const lower = name.toLowerCase();
+  // Best: the candidate contains the name, or abbreviates to it (its letters in order, same first letter:
+  // 'fmnist' for fashion-mnist); then the name contains the candidate; then the edit distance.
+  const abbreviates = (full: string): boolean => {
+    if (full[0] !== lower[0]) return false;
+    let at = 0;
+    for (const ch of lower) {
+      at = full.indexOf(ch, at) + 1;
+      if (at === 0) return false;
+    }
+    return true;
+  };
   const scored = candidates.map((c) => {
     const cl = c.toLowerCase();
-    const contains = cl.includes(lower) || lower.includes(cl);
-    return { c, score: contains ? 0 : editDistance(lower, cl) };
+    const score = cl.includes(lower) || abbreviates(cl) ? 0 : lower.includes(cl) ? 1 : editDistance(lower, cl) + 1;
+    return { c, score };
   });
-  const maxDistance = Math.max(2, Math.floor(name.length / 2));
+  const maxDistance = Math.max(2, Math.floor(name.length / 2)) + 1;
   return scored
     .filter((s) => s.score <= maxDistance)
     .sort((x, y) => x.score - y.score || x.c.localeCompare(y.c))
