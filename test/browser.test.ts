@@ -78,6 +78,29 @@ describe('leanconv serve: the model in the browser', () => {
     await page.close();
   });
 
+  test('a 280 px photo gets the same top-5 on the page as with leanconv predict (one shared resize)', async () => {
+    const big = join(dir, 'big.png');
+    const pixels = Uint8Array.from({ length: 280 * 280 * 3 }, (_, i) => {
+      const p = Math.floor(i / 3);
+      const [y, x] = [Math.floor(p / 280), p % 280];
+      return (Math.abs(x - y) < 30 ? 220 : 0) + ((x * 7 + y * 3 + (i % 3) * 50) % 35);
+    });
+    await sharp(Buffer.from(pixels), { raw: { width: 280, height: 280, channels: 3 } }).png().toFile(big);
+    const predicted = spawnSync(process.execPath, [CLI, 'predict', modelFile, big, '--json'], { encoding: 'utf8' });
+    assert.equal(predicted.status, 0, predicted.stderr);
+    const expected = (JSON.parse(predicted.stdout) as { predictions: { label: string; probability: number }[] }[])[0]!.predictions;
+    const page = await browser.newPage();
+    await page.goto(running.url);
+    await page.waitForSelector('body[data-ready="model"]', { timeout: 60_000 });
+    await page.setInputFiles('#file', big);
+    await page.waitForSelector('body[data-ready="result"]', { timeout: 60_000 });
+    const shown = await page.$$eval('#top5 li', (items) => items.map((li) => ({ label: li.querySelector('.label')!.textContent, probability: Number(li.getAttribute('data-probability')) })));
+    assert.deepEqual(shown.map((x) => x.label), expected.map((e) => e.label));
+    for (const [i, x] of shown.entries()) assert.ok(Math.abs(x.probability - expected[i]!.probability) < 1e-4, `${x.label}: ${x.probability} vs ${expected[i]!.probability}`);
+    assert.equal(await page.textContent('#status'), 'big.png');
+    await page.close();
+  });
+
   test('a drawing on the pad is classified too (small grayscale models)', async () => {
     const page = await browser.newPage();
     await page.goto(running.url);
@@ -91,6 +114,12 @@ describe('leanconv serve: the model in the browser', () => {
     await page.click('#classify-drawing');
     await page.waitForSelector('body[data-ready="result"]', { timeout: 60_000 });
     assert.equal(await page.locator('#top5 li').count(), 5);
+    await page.waitForFunction("document.getElementById('status').textContent === 'your drawing'");
+    // Errors show in the error colour (the #status rule used to override it).
+    await page.setInputFiles('#file', { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('not a png') });
+    await page.waitForFunction("document.getElementById('status').className === 'error'");
+    assert.match((await page.textContent('#status')) ?? '', /^broken\.png: /);
+    assert.equal(await page.evaluate("getComputedStyle(document.getElementById('status')).color"), 'rgb(185, 28, 28)');
     await page.close();
   });
 

@@ -76,6 +76,17 @@ describe('training report', () => {
     }
   });
 
+  test('a training-form run (ACNet) is evaluated in its deploy form too', async () => {
+    const data = tmp();
+    writeMnistDir(data, 32, 16, 4, { randomPixels: 3 });
+    const out = tmp();
+    await train({ model: 'cifar_quick', dataset: 'mnist', dataDir: data, batchSize: 16, evalBatchSize: 16, workers: 0, threads: 1, seed: 1, outDir: out, epochs: 1, lr: 0.01, acb: true, runName: 'acb' }, silent);
+    const r = await writeReport([join(out, 'acb')], { outDir: join(out, 'report'), misclassified: 2 });
+    const html = readFileSync(r.html, 'utf8');
+    assert.match(html, /Its deploy form \(converted as <code>leanconv convert<\/code> does\): top-1 [\d.]+%; \d+ of 32 predictions identical/);
+    assert.ok(r.evaluation!.deployTop1 !== undefined && Math.abs(r.evaluation!.deployTop1 - r.evaluation!.top1) <= 1 / 32, 'the fused form predicts (nearly) the same');
+  });
+
   test('clear errors for a directory that is not a run and a torn log', () => {
     const dir = tmp();
     assert.throws(() => readRun(dir), /not a run directory \(config\.json is missing\)/);

@@ -1,15 +1,13 @@
 // The page `leanconv serve` shows: runs the exported model in the browser with onnxruntime-web (WebGPU when the
 // browser has it, else wasm) on a picked, dropped or drawn image, with the preprocessing and class names the
-// exporter stored in the ONNX metadata. Preprocessing mirrors `leanconv predict` (src/deploy/predict.ts):
-// pixels in [0, 1], BT.601 luma for one-channel models, shorter side resized to the input size then
-// centre-cropped, then the recorded normalisation; an image already at the input size is used as it is.
+// exporter stored in the ONNX metadata. The image is decoded at its own size and prepared by the function
+// `leanconv predict` runs (src/deploy/prepare.ts, bundled in): BT.601 luma for one-channel models, shorter side
+// resized (bilinear) to the input size then centre-cropped, then the recorded normalisation. Page and predict give
+// the same probabilities for the same pixels.
 import type * as Ort from 'onnxruntime-web';
 
-interface TransformSpec {
-  name: string;
-  mean?: number[];
-  std?: number[];
-}
+import type { TransformSpec } from '../src/data/transforms.js';
+import { imageFromInterleaved, prepareImage } from '../src/deploy/prepare.js';
 
 interface Meta {
   file: string;
@@ -28,47 +26,29 @@ const status = (text: string, error = false): void => {
   el.className = error ? 'error' : '';
 };
 
-/** The model's input tensor (NCHW float32) from an image drawn on a canvas at the input size. */
-function toInput(pixels: ImageData, meta: Meta): Float32Array {
-  const [channels, height, width] = meta.input;
-  const plane = height * width;
-  const out = new Float32Array(channels * plane);
-  const rgba = pixels.data;
-  for (let i = 0; i < plane; i++) {
-    const r = rgba[4 * i]! / 255, g = rgba[4 * i + 1]! / 255, b = rgba[4 * i + 2]! / 255;
-    if (channels === 1) out[i] = 0.299 * r + 0.587 * g + 0.114 * b;
-    else {
-      out[i] = r;
-      out[plane + i] = g;
-      out[2 * plane + i] = b;
-    }
-  }
-  const normalize = meta.preprocessing?.find((t) => t.name === 'normalize');
-  if (normalize?.mean && normalize.std) {
-    for (let c = 0; c < channels; c++) {
-      const m = normalize.mean[c] ?? normalize.mean[0]!, s = normalize.std[c] ?? normalize.std[0]!;
-      for (let i = 0; i < plane; i++) out[c * plane + i] = (out[c * plane + i]! - m) / s;
-    }
-  }
-  return out;
-}
-
-/** Draws the image at the model's input size: shorter side to the input size, centre crop (as predict does). */
-function fitToInput(source: CanvasImageSource, sourceWidth: number, sourceHeight: number, meta: Meta): ImageData {
-  const [, height, width] = meta.input;
+/** The pixels of an image source at its own size. */
+function pixelsOf(source: CanvasImageSource, width: number, height: number): ImageData {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-  if (sourceWidth === width && sourceHeight === height) {
-    ctx.drawImage(source, 0, 0);
-  } else {
-    const scale = Math.max(width, height) / Math.min(sourceWidth, sourceHeight);
-    const w = sourceWidth * scale, h = sourceHeight * scale;
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(source, (width - w) / 2, (height - h) / 2, w, h);
-  }
+  ctx.drawImage(source, 0, 0);
   return ctx.getImageData(0, 0, width, height);
+}
+
+/** The model's input (NCHW float32) and a view of it at the input size (normalisation undone for display). */
+function toInput(pixels: ImageData, meta: Meta): { input: Float32Array; view: ImageData } {
+  const image = imageFromInterleaved(pixels.data, pixels.width, pixels.height, 4);
+  const input = prepareImage(image, meta.input, meta.preprocessing ?? []);
+  const seen = prepareImage(image, meta.input, []);
+  const [channels, height, width] = meta.input;
+  const plane = height * width;
+  const view = new ImageData(width, height);
+  for (let i = 0; i < plane; i++) {
+    for (let c = 0; c < 3; c++) view.data[4 * i + c] = Math.round(255 * seen[(channels === 1 ? 0 : c) * plane + i]!);
+    view.data[4 * i + 3] = 255;
+  }
+  return { input, view };
 }
 
 function showInput(pixels: ImageData): void {
@@ -132,8 +112,9 @@ async function main(): Promise<void> {
     `${meta.dataset ? `, trained on ${meta.dataset}` : ''}: input ${channels}x${height}x${width}, ${meta.classes?.length ?? '?'} classes, ${backend}`;
 
   const classify = async (pixels: ImageData): Promise<void> => {
-    showInput(pixels);
-    const input = new ort.Tensor('float32', toInput(pixels, meta), [1, channels, height, width]);
+    const prepared = toInput(pixels, meta);
+    showInput(prepared.view);
+    const input = new ort.Tensor('float32', prepared.input, [1, channels, height, width]);
     const start = performance.now();
     const outputs = await session.run({ [session.inputNames[0]!]: input });
     const ms = performance.now() - start;
@@ -145,7 +126,7 @@ async function main(): Promise<void> {
   const classifyFile = async (file: File): Promise<void> => {
     try {
       const bitmap = await createImageBitmap(file);
-      await classify(fitToInput(bitmap, bitmap.width, bitmap.height, meta));
+      await classify(pixelsOf(bitmap, bitmap.width, bitmap.height));
       status(file.name);
     } catch (err) {
       status(`${file.name}: ${(err as Error).message}`, true);
@@ -185,7 +166,7 @@ async function main(): Promise<void> {
     });
     window.addEventListener('pointerup', () => { drawing = false; });
     $('clear').addEventListener('click', clear);
-    $('classify-drawing').addEventListener('click', () => void classify(fitToInput(pad, pad.width, pad.height, meta)));
+    $('classify-drawing').addEventListener('click', () => void classify(pixelsOf(pad, pad.width, pad.height)).then(() => status('your drawing')));
   }
   document.body.dataset.ready = 'model';
   status('ready: pick, drop or draw an image');

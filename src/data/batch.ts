@@ -3,7 +3,7 @@
 import type { Dataset } from './datasets.js';
 import { DatasetError } from './datasets.js';
 import { Rng } from './rng.js';
-import type { Image, Transform } from './transforms.js';
+import { imageFromInterleaved, type Image, type Transform } from './transforms.js';
 
 export interface BatchRequest {
   /** Dataset indices of the samples. */
@@ -78,14 +78,7 @@ export async function decodeImageFile(file: string): Promise<Image> {
     throw new DatasetError(file, `cannot decode image (${(err as Error).message})`);
   }
   const { width, height, channels } = raw.info;
-  const plane = width * height;
-  const out = new Float32Array(3 * plane);
-  // Interleaved HWC bytes -> planar CHW floats; a 1-channel decode is replicated to RGB.
-  for (let c = 0; c < 3; c++) {
-    const src = channels === 1 ? 0 : c;
-    for (let i = 0; i < plane; i++) out[c * plane + i] = raw.data[i * channels + src]! / 255;
-  }
-  return { data: out, channels: 3, height, width };
+  return imageFromInterleaved(raw.data, width, height, channels);
 }
 
 function memoryImage(ds: Extract<Dataset, { kind: 'memory' }>, index: number): Image {

@@ -22,6 +22,17 @@ export type TransformSpec =
 
 export type Transform = (image: Image, rng: Rng) => Image;
 
+/** Interleaved 8-bit pixels (RGBA from a canvas, or RGB / gray from a decoder) as planar RGB floats in [0, 1]. */
+export function imageFromInterleaved(bytes: ArrayLike<number>, width: number, height: number, channels: number): Image {
+  const plane = width * height;
+  const data = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) {
+    const src = channels < 3 ? 0 : c;
+    for (let i = 0; i < plane; i++) data[c * plane + i] = bytes[i * channels + src]! / 255;
+  }
+  return { data, channels: 3, height, width };
+}
+
 const blank = (channels: number, height: number, width: number): Image => ({ data: new Float32Array(channels * height * width), channels, height, width });
 
 /** Copies the window [top, top+h) x [left, left+w) of `img`; parts outside the image are zero. */

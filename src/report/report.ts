@@ -6,7 +6,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
 import type { Dataset } from '../data/datasets.js';
+import { buildModel, deployedCopy } from '../convert/form.js';
+import { trainingFormBlocks } from '../convert/reparameterize.js';
 import { DataLoader } from '../data/loader.js';
+import type { Module } from '../nn/module.js';
 import { loadModel, readCheckpointMeta } from '../train/checkpoint.js';
 import { confusionMatrix, predictClasses } from '../train/metrics.js';
 import { checkpointTestData } from '../train/test-data.js';
@@ -66,6 +69,8 @@ export interface Evaluation {
   classes: string[];
   labels: Int32Array;
   predicted: Int32Array;
+  /** For a training-form checkpoint (ACNet, CondenseNet, DGConv): the predictions of its deploy form. */
+  deployPredicted?: Int32Array;
 }
 
 /** The first checkpoint of a run that exists: best, then last. */
@@ -76,15 +81,23 @@ export function runCheckpoint(dir: string): string | undefined {
 /** Evaluates a checkpoint on the test split it was trained on, keeping every prediction. */
 export async function evaluateForReport(run: RunLog, checkpoint: string, dataDir?: string): Promise<{ evaluation: Evaluation; dataset: Dataset }> {
   const { dataset, testSet, transforms } = checkpointTestData(checkpoint, readCheckpointMeta(checkpoint), { dataDir });
-  const { model } = loadModel(checkpoint);
+  const { model, meta } = loadModel(checkpoint);
   model.toMemoryFormat('auto');
   const loader = new DataLoader(testSet, { batchSize: 500, transforms });
+  let deployed: Module | undefined;
   try {
     const predicted = await predictClasses(model, loader);
-    return { evaluation: { run: run.name, checkpoint, dataset, classes: testSet.classes, labels: testSet.labels, predicted }, dataset: testSet };
+    // The model a user ships is the deploy form: the report evaluates it too.
+    let deployPredicted: Int32Array | undefined;
+    if (trainingFormBlocks(model).length > 0) {
+      deployed = deployedCopy(model, () => buildModel(meta.model, meta.modelOptions, meta.form)).toMemoryFormat('auto');
+      deployPredicted = await predictClasses(deployed, loader);
+    }
+    return { evaluation: { run: run.name, checkpoint, dataset, classes: testSet.classes, labels: testSet.labels, predicted, deployPredicted }, dataset: testSet };
   } finally {
     await loader.close();
     model.dispose();
+    deployed?.dispose();
   }
 }
 
@@ -115,7 +128,7 @@ export interface ReportOptions {
 export interface ReportResult {
   html: string;
   files: string[];
-  evaluation?: { run: string; top1: number; misclassified: number };
+  evaluation?: { run: string; top1: number; misclassified: number; /** The deploy form's, for a training-form checkpoint. */ deployTop1?: number };
 }
 
 const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -180,8 +193,16 @@ export async function writeReport(runDirs: string[], options: ReportOptions): Pr
     const confusion = write('confusion.svg', await renderSvg(confusionSpec(`Confusion matrix (${ev.dataset} test, ${ev.labels.length} images)`, ev.classes, matrix)));
     const perClassChart = write('per-class.svg', await renderSvg(perClassSpec('Per-class accuracy', ev.classes, perClass)));
     evaluation = { run: ev.run, top1: correct / ev.labels.length, misclassified: wrong.length };
+    let deployHtml = '';
+    if (ev.deployPredicted) {
+      const n = ev.labels.length;
+      const deployTop1 = ev.labels.reduce((a, label, i) => a + (ev.deployPredicted![i] === label ? 1 : 0), 0) / n;
+      const same = ev.predicted.reduce((a, p, i) => a + (ev.deployPredicted![i] === p ? 1 : 0), 0);
+      evaluation.deployTop1 = deployTop1;
+      deployHtml = `\n<p>Its deploy form (converted as <code>leanconv convert</code> does): top-1 ${(100 * deployTop1).toFixed(2)}%; ${same} of ${n} predictions identical to the training form's.</p>`;
+    }
     evaluationHtml = `<h2>Test set: ${escape(ev.run)}</h2>
-<p>${escape(resolve(ev.checkpoint))} on the ${escape(ev.dataset)} test split: top-1 ${(100 * evaluation.top1).toFixed(2)}%, ${wrong.length} of ${ev.labels.length} images misclassified.</p>
+<p>${escape(resolve(ev.checkpoint))} on the ${escape(ev.dataset)} test split: top-1 ${(100 * evaluation.top1).toFixed(2)}%, ${wrong.length} of ${ev.labels.length} images misclassified.</p>${deployHtml}
 <div class="charts"><img src="${confusion}" alt="confusion matrix"><img src="${perClassChart}" alt="per-class accuracy"></div>
 <h3>Misclassified (first ${shown.length} in test-set order): predicted in bold</h3>
 <div class="grid">${figures.join('')}</div>`;
