@@ -17,7 +17,14 @@ npm pkg set type=module >/dev/null
 # leanconv's install script builds its addon. npm 11 runs a dependency's install scripts only when the project
 # allows them (package.json allowScripts, what `npm install-scripts approve leanconv` writes); older npm runs them.
 npm pkg set allowScripts.leanconv=true --json >/dev/null
-ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund "./$tarball" 2>&1 | grep -v 'Unknown user config' | tail -3
+install_log=$(ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund "./$tarball" 2>&1 | grep -v 'Unknown user config')
+echo "$install_log" | tail -3
+# The dependencies must run on the lowest Node the package declares (package.json engines), which CI runs.
+if echo "$install_log" | grep -q EBADENGINE; then
+  echo "package-check: a dependency does not support Node $(node --version), which package.json's engines field accepts:"
+  echo "$install_log" | grep -A4 EBADENGINE
+  exit 1
+fi
 test -f node_modules/leanconv/build/Release/leanconv_native.node || { echo "package-check: the addon was not built on install"; exit 1; }
 
 cat > use.ts <<'TS'
