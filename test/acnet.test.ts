@@ -232,6 +232,20 @@ describe('acnetize / switchToDeploy on whole models', () => {
     model.dispose();
   });
 
+  test("acnetize keeps the replaced BN's eps: a conv + BN(eps 0.1) computes the same before and after", () => {
+    lc.manualSeed(12);
+    const model = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(4, { eps: 0.1 }));
+    randomizeBatchNorms(model);
+    model.eval();
+    const x = lc.randn([2, 3, 6, 6]);
+    const before = lc.noGrad(() => model.forward(x));
+    acnetize(model);
+    assert.ok(model.getSubmodule('0') instanceof ACBlock);
+    assert.equal((model.getSubmodule('0') as ACBlock).square_bn.eps, 0.1);
+    const after = lc.noGrad(() => nn.withoutEvalFusion(() => model.forward(x)));
+    assert.ok(maxAbsDiff(before, after) < 1e-5, `max |diff| ${maxAbsDiff(before, after)}`);
+  });
+
   test('acnetize on a trained model keeps its function: square branch takes conv + BN, 1-D branches start at zero', () => {
     lc.manualSeed(2);
     const trained = createModel('resnet20', { inChannels: 1 });

@@ -225,6 +225,13 @@ describe('DataLoader', () => {
     assert.ok(plain.images.every((b, k) => Buffer.compare(b, results[0]!.images[k]!) !== 0), 'every batch is changed by crop/flip');
   });
 
+  test('without shuffling, each epoch gets new crops and flips of the same samples (the augmentation seed includes the epoch)', async () => {
+    const loader = new DataLoader(noisy, { batchSize: 10, workers: 0, transforms: [{ name: 'randomCrop', size: 6, padding: 2 }, { name: 'horizontalFlip' }] });
+    const [first, second] = [await collect(loader, 0), await collect(loader, 1)];
+    assert.deepEqual(second.labels, first.labels, 'the same samples in the same order');
+    assert.ok(first.images.every((b, k) => Buffer.compare(b, second.images[k]!) !== 0), 'every batch is augmented anew');
+  });
+
   test('resuming mid-epoch continues with the same batches', async () => {
     const loader = new DataLoader(noisy, { batchSize: 8, shuffle: true, seed: 1, workers: 0, transforms: [{ name: 'randomCrop', size: 6, padding: 1 }] });
     const full = await collect(loader, 2);

@@ -6,6 +6,7 @@ import { acnetize, buildModel, type ModelForm } from '../src/convert/index.js';
 import { createRequire } from 'node:module';
 
 import { exportOnnx, OnnxModel, readOnnxMetadata, verifyOnnx } from '../src/deploy/index.js';
+import { foldBatchNorms, traceGraph } from '../src/deploy/graph.js';
 import * as lc from '../src/engine/index.js';
 import * as nn from '../src/nn/index.js';
 
@@ -70,6 +71,32 @@ describe('ONNX export and ONNX Runtime inference', () => {
     assert.equal(kept.ops.BatchNormalization, 21);
     const wrn = exportOnnx(buildModel('wrn16_8'), { inputShape: [3, 32, 32] });
     assert.ok((wrn.ops.BatchNormalization ?? 0) > 0, 'BN before a conv (pre-activation) cannot be folded into it');
+  });
+
+  test('BN folding uses γ/√(σ² + ε): a BN with running variance 1e-6 and ε 1e-3 folds into W·γ/√(σ²+ε)', () => {
+    lc.manualSeed(13);
+    const model = new nn.Sequential(new nn.Conv2d(2, 3, 3, { bias: true }), new nn.BatchNorm2d(3, { eps: 1e-3 }));
+    lc.noGrad(() => {
+      const bn = model.getSubmodule('1') as nn.BatchNorm2d;
+      bn.running_var.fill_(1e-6);
+      bn.running_mean.normal_(0, 0.5);
+      bn.weight!.uniform_(0.5, 1.5);
+      bn.bias!.normal_(0, 0.5);
+    });
+    model.eval();
+    const graph = traceGraph(model, [2, 5, 5]);
+    assert.equal(foldBatchNorms(graph), 1);
+    const conv = graph.nodes.find((n) => n.op === 'Conv')!;
+    const folded = graph.initializers.get(conv.inputs[1]!)!.data as Float32Array;
+    const foldedBias = graph.initializers.get(conv.inputs[2]!)!.data as Float32Array;
+    const [conv0, bn] = [model.getSubmodule('0') as nn.Conv2d, model.getSubmodule('1') as nn.BatchNorm2d];
+    lc.tidy(() => {
+      const scale = bn.weight!.double().div(bn.running_var.double().add(1e-3).sqrt());
+      const w = conv0.weight.double().mul(scale.view([-1, 1, 1, 1])).float().data() as Float32Array;
+      const b = conv0.bias!.double().sub(bn.running_mean.double()).mul(scale).add(bn.bias!.double()).float().data() as Float32Array;
+      for (let i = 0; i < w.length; i++) assert.ok(Math.abs(folded[i]! - w[i]!) <= 1e-5 * Math.max(1, Math.abs(w[i]!)), `weight ${i}: ${folded[i]} vs ${w[i]}`);
+      for (let i = 0; i < b.length; i++) assert.ok(Math.abs(foldedBias[i]! - b[i]!) <= 1e-5 * Math.max(1, Math.abs(b[i]!)), `bias ${i}: ${foldedBias[i]} vs ${b[i]}`);
+    });
   });
 
   test('metadata round-trips; the batch dimension is symbolic', async () => {

@@ -44,6 +44,13 @@ describe('LR schedules', () => {
     assert.ok(close(warm(0, 0), 0));
     assert.ok(close(warm(0, 5), 0.2));
     assert.ok(close(warm(1, 0), 0.4));
+    // Warmup hands over to the schedule at its first iteration after warmup: on a cosine schedule that is
+    // 0.1·(1 + cos(π·10/40)), not the base rate a one-iteration-late handover would give.
+    const warmCos = buildSchedule({ name: 'cosine' }, { baseLr: 0.2, epochs: 4, itersPerEpoch: 10, warmupEpochs: 1 });
+    assert.ok(close(warmCos(1, 0), 0.1 * (1 + Math.cos((Math.PI * 10) / 40))), `${warmCos(1, 0)}`);
+    assert.ok(close(warmCos(0, 9), 0.2 * 0.9));
+    const warmFrom = buildSchedule({ name: 'constant' }, { baseLr: 0.4, epochs: 4, itersPerEpoch: 10, warmupEpochs: 1, warmupStart: 0.25 });
+    assert.ok(close(warmFrom(0, 0), 0.1) && close(warmFrom(0, 5), 0.25));
   });
 });
 
