@@ -56,6 +56,23 @@ describe('leanconv command', () => {
     for (const cmd of ['models', 'info', 'train', 'eval', 'benchmark', 'checks']) {
       assert.match(leanconv(cmd, '--help').stdout, /usage: leanconv/, `${cmd} --help`);
     }
+    // Missing arguments: the usage on stderr and status 2 (with --help: stdout and 0).
+    for (const cmd of ['eval', 'convert', 'export', 'import', 'robustness', 'dissect', 'serve', 'predict', 'report', 'experiment', 'info']) {
+      r = leanconv(cmd);
+      assert.equal(r.code, 2, `${cmd} without arguments`);
+      assert.match(r.stderr, new RegExp(`usage: leanconv ${cmd}`));
+      assert.equal(r.stdout, '');
+    }
+    assert.match(leanconv('train', '-d', 'fmnist').stderr, /unknown dataset 'fmnist'; did you mean: fashion-mnist/);
+    assert.match(leanconv('--help').stdout, /experiment <paper>   acnet \| condensenet \| dgconv/);
+    assert.match(leanconv('convert', '--help').stdout, /DGConv {6}each DGConv2d's learned grouping/);
+    // --deploy on a model without training-form blocks says it changes nothing; a fresh CondenseNet shows both deploy figures.
+    r = leanconv('info', 'resnet20', '--deploy');
+    assert.match(r.stdout, /resnet20 \(base form\)/);
+    assert.match(r.stderr, /note: --deploy changes nothing: resnet20 \(without --acb\) has no training-form blocks/);
+    r = leanconv('info', 'condensenet86');
+    assert.match(r.stdout, /deploy form, as converted now: 1,519,834 params.*have not condensed yet/);
+    assert.match(r.stdout, /deploy form once fully condensed \(as at the end of training\): 516,202 params/);
   });
 
   test('train, then eval the checkpoint; export its backbone; dissect it; benchmark and checks report figures as JSON', async () => {
@@ -380,6 +397,13 @@ describe('leanconv command: rough edges a new user hits', () => {
     assert.match(r.stderr, /cannot write .*missing\/x\.onnx: the directory .*missing does not exist/);
     noDoubledPrefix(r.stderr);
     assert.match(leanconv('eval', join(data, 'nope')).stderr, /nope does not exist/);
+    r = leanconv('train', '--resume', run, '--lr', '0.2');
+    assert.match(r.stderr, /--nproc, --nnodes, --node-rank, --master-addr, --master-port to resume a data-parallel run/);
+    // Robustness takes the run directory too (it used to fail with EISDIR), and reports progress on stderr.
+    const attacked = leanconv('robustness', run, '--eps', '0,0.1', '--limit', '8', '--json');
+    assert.equal(attacked.code, 0, attacked.stderr);
+    assert.equal((JSON.parse(attacked.stdout) as { count: number }).count, 8);
+    assert.match(attacked.stderr, /robustness: 8\/8 images attacked \(FGSM at 2 budgets\)/);
   });
 
   test('predict warns when the model has no leanconv metadata', async () => {

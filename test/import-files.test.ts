@@ -89,6 +89,20 @@ describe('importing files saved by torch.save', () => {
     assert.deepEqual((extra.meta.extra as { input: unknown }).input, [3, 32, 32]);
   });
 
+  test('eval refuses a model whose classes are not the dataset\'s, and says how images are adapted', () => {
+    const out = join(dir, 'r18-eval.safetensors');
+    assert.equal(spawnSync(process.execPath, [CLI, 'import', join(dir, 'resnet18-5classes.pth'), '-m', 'resnet18', '-o', out], { encoding: 'utf8' }).status, 0);
+    const r = spawnSync(process.execPath, [CLI, 'eval', out, '--dataset', 'fashion-mnist'], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /the model has 5 outputs but fashion-mnist has 10 classes, so its predictions cannot be scored/);
+    const quick = join(dir, 'quick-eval.safetensors');
+    assert.equal(spawnSync(process.execPath, [CLI, 'import', join(dir, 'cifar_quick.pth'), '-m', 'cifar_quick', '-o', quick], { encoding: 'utf8' }).status, 0);
+    const e = spawnSync(process.execPath, [CLI, 'eval', quick, '--dataset', 'fashion-mnist', '--json'], { encoding: 'utf8' });
+    assert.equal(e.status, 0, e.stderr);
+    assert.match(e.stderr, /note: fashion-mnist's images are brought to the model's 3x32x32 input: the gray channel copied to RGB, resized from 28x28 to 32x32/);
+    assert.equal((JSON.parse(e.stdout) as { count: number }).count, 10_000);
+  });
+
   test('a wrong class-name count or model is refused with the reason', () => {
     const r = spawnSync(process.execPath, [CLI, 'import', join(dir, 'resnet20.pth'), '-m', 'resnet20', '-o', join(dir, 'x.safetensors'), '--classes', 'a,b'], { encoding: 'utf8' });
     assert.equal(r.status, 1);
