@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -362,6 +362,18 @@ describe('leanconv command: rough edges a new user hits', () => {
     assert.match(r.stderr, /dataset 'folder' needs a directory \(--data-dir\)/);
     assert.doesNotMatch(r.stderr, /leanconv: training/);
     noDoubledPrefix(r.stderr);
+  });
+
+  test('training on an image folder says the size the photos are brought to', async () => {
+    const sharp = (await import('sharp')).default;
+    const folder = tempDir('lc-cli-folder-');
+    for (const cls of ['cat', 'dog']) {
+      mkdirSync(join(folder, cls));
+      for (let i = 0; i < 4; i++) await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 60 * i, g: cls === 'cat' ? 200 : 20, b: 90 } } }).png().toFile(join(folder, cls, `${i}.png`));
+    }
+    const r = leanconv('train', '-m', 'cifar_quick', '-d', 'folder', '--data-dir', folder, '-e', '1', '-b', '4', '--workers', '0', '--out-dir', runs, '--run-name', 'folder');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /images are resized and cropped to 32x32 \(cifar_quick's input size; --input-size S to change it\)/);
   });
 
   test('train prints "1 epoch"; resume of a finished run reports it, extends with -e, refuses recipe options; eval takes a run dir', () => {

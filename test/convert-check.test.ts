@@ -7,11 +7,16 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
+import { ACBlock } from '../src/blocks/acb.js';
 import { DGConv2d } from '../src/blocks/dgconv.js';
-import { buildModel } from '../src/convert/form.js';
+import { buildModel, deployedCopy } from '../src/convert/form.js';
+import { loadMnistFormat } from '../src/data/datasets.js';
+import { DataLoader } from '../src/data/loader.js';
 import * as lc from '../src/engine/index.js';
+import type * as nn from '../src/nn/index.js';
 import { saveCheckpoint } from '../src/train/checkpoint.js';
-import { randomizeBatchNorms, tempDir } from './helpers.js';
+import { compareModels } from '../src/train/metrics.js';
+import { randomizeBatchNorms, tempDir, writeMnistDir } from './helpers.js';
 
 const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
 const CORRUPT = join(import.meta.dirname, 'support', 'corrupt-fusion.js');
@@ -60,3 +65,38 @@ describe('the conversion check can fail', () => {
     });
   }
 });
+
+describe("the experiments' agreement runs the training form as written", () => {
+  test('compareModels sees float rounding between an ACB form and its fused copy, and a broken fusion', async () => {
+    const data = tempDir('lc-agreement-');
+    writeMnistDir(data, 24, 16, 10, { randomPixels: 5 });
+    lc.manualSeed(9);
+    const form = { acb: { gamma: 1 } };
+    const model = buildModel('cifar_quick', { inChannels: 1, inputSize: 16 }, form);
+    randomizeBatchNorms(model);
+    const loader = new DataLoader(loadMnistFormat(data, 'test'), { batchSize: 12, workers: 0 });
+    const copy = (): nn.Module => deployedCopy(model, () => buildModel('cifar_quick', { inChannels: 1, inputSize: 16 }, form));
+    const exact = copy();
+    const agreement = await compareModels(model, exact, loader);
+    assert.ok(agreement.maxAbsDiff > 0 && agreement.maxAbsDiff < 1e-4, `as written vs fused: ${agreement.maxAbsDiff}`);
+    // The same check with a conversion that is off by one weight.
+    const acb = ACBlock.prototype as unknown as { fusedKernel: () => [lc.Tensor, lc.Tensor] };
+    const fusedKernel = acb.fusedKernel;
+    acb.fusedKernel = function (this: ACBlock) {
+      const [weight, bias] = fusedKernel.call(this);
+      lc.noGrad(() => weight.narrow(0, 0, 1).add_(0.05));
+      return [weight, bias];
+    };
+    try {
+      const broken = copy();
+      const r = await compareModels(model, broken, loader);
+      assert.ok(r.maxAbsDiff > 1e-3, `a broken fusion must show: ${r.maxAbsDiff}`);
+      broken.dispose();
+    } finally {
+      acb.fusedKernel = fusedKernel;
+    }
+    await loader.close();
+    for (const m of [model, exact]) m.dispose();
+  });
+});
+
