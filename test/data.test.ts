@@ -145,11 +145,20 @@ describe('transforms', () => {
     const out = buildTransform({ name: 'horizontalFlip', p: 1 })(image(2, 3, [1, 2, 3, 4, 5, 6]), rng);
     assert.deepEqual([...out.data], [3, 2, 1, 6, 5, 4]);
   });
+  test('horizontal flip by default mirrors about half of the images, seeded', () => {
+    const fn = buildTransform({ name: 'horizontalFlip' });
+    let flipped = 0;
+    for (let s = 0; s < 400; s++) flipped += fn(image(1, 2, [0, 1]), new Rng(s)).data[0] === 1 ? 1 : 0;
+    assert.ok(flipped > 150 && flipped < 250, `${flipped} of 400 flipped`);
+    assert.deepEqual([...fn(image(1, 2, [0, 1]), new Rng(7)).data], [...fn(image(1, 2, [0, 1]), new Rng(7)).data], 'the same seed, the same flip');
+  });
   test('resize (shorter side), center crop, bilinear values', () => {
     const out = buildTransform({ name: 'resize', size: 4 })(image(2, 2, [0, 1, 2, 3]), rng);
     assert.deepEqual([out.height, out.width], [4, 4]);
     // half-pixel centres: output x=0 maps to source -0.25 -> clamped 0; x=1 maps to 0.25
     assert.deepEqual([...out.data.slice(0, 4)], [0, 0.25, 0.75, 1]);
+    // and so do the rows: y = 1 samples source row 0.25 (between 0 and 2: 0.5), not 0.5 as align-corners would
+    assert.deepEqual([0, 4, 8, 12].map((i) => out.data[i]), [0, 0.5, 1.5, 2]);
     const wide = buildTransform({ name: 'resize', size: 2 })(image(4, 8, new Array(32).fill(1)), rng);
     assert.deepEqual([wide.height, wide.width], [2, 4]);
     const cc = buildTransform({ name: 'centerCrop', size: 2 })(image(4, 4, [...Array(16).keys()]), rng);
