@@ -232,10 +232,11 @@ describe('acnetize / switchToDeploy on whole models', () => {
     model.dispose();
   });
 
-  test("acnetize keeps the replaced BN's eps: a conv + BN(eps 0.1) computes the same before and after", () => {
+  test("acnetize keeps the replaced BN's eps and the conv's bias: a biased conv + BN(eps 0.1) computes the same before and after", () => {
     lc.manualSeed(12);
-    const model = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(4, { eps: 0.1 }));
+    const model = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1, bias: true }), new nn.BatchNorm2d(4, { eps: 0.1 }));
     randomizeBatchNorms(model);
+    lc.noGrad(() => (model.getSubmodule('0') as nn.Conv2d).bias!.normal_(0, 1));
     model.eval();
     const x = lc.randn([2, 3, 6, 6]);
     const before = lc.noGrad(() => model.forward(x));

@@ -145,6 +145,8 @@ describe('trainer', () => {
     const a = loadCheckpoint(join(out, 'full', 'last.safetensors'));
     const b = loadCheckpoint(join(out, 'killed', 'last.safetensors'));
     assert.equal(b.epoch, 2);
+    assert.equal(typeof a.rngState, 'string', 'the checkpoint records the generator state');
+    assert.equal(b.rngState, a.rngState, 'the resumed run continued from the recorded generator state');
     assert.deepEqual(Object.keys(b.state), Object.keys(a.state));
     for (const [k, t] of Object.entries(a.state)) assert.ok(t.equal(b.state[k]!), `weights differ at ${k}`);
     for (const [k, t] of Object.entries(a.optimizer!.tensors)) assert.ok(t.equal(b.optimizer!.tensors[k]!), `optimizer state differs at ${k}`);
