@@ -71,6 +71,17 @@ describe('reading torch.save files without executing them', () => {
     assert.equal(existsSync(marker), false, 'the payload did not run');
   });
 
+  test('LONG1/LONG4 integers: two\'s complement, little-endian, beyond 2^53 as bigint', () => {
+    const none = { resolveGlobal: (m: string, n: string): never => { throw new Error(`${m}.${n}`); } };
+    const long1 = (...bytes: number[]): unknown => unpickle(Uint8Array.from([0x80, 0x02, 0x8a, bytes.length, ...bytes, 0x2e]), none).value;
+    assert.equal(long1(0xff), -1);
+    assert.equal(long1(0x00, 0x80), -32768);
+    assert.equal(long1(0xff, 0x7f), 32767);
+    assert.equal(long1(0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19), 0x1950a86a20f9469cfc6cn, "torch.save's magic number");
+    assert.equal(long1(0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80), -(2n ** 71n) + 1n);
+    assert.equal(long1(), 0);
+  });
+
   test('refused globals name themselves; a pickled model class gets the state_dict hint', () => {
     // protocol 2: GLOBAL 'builtins\neval\n', then STOP
     const evalPickle = Uint8Array.from([0x80, 0x02, 0x63, ...Buffer.from('builtins\neval\n'), 0x2e]);
