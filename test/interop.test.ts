@@ -137,6 +137,17 @@ function legacyHeaderLength(bytes: Uint8Array): number {
 }
 
 describe("ACNet's HDF5 weight files", () => {
+  test("'+' in a dataset name is read back as '/' (ACNet's save_hdf5 writes '/' as '+')", async () => {
+    const file = join(tempDir('lc-hdf5-'), 'plus.hdf5');
+    await h5wasm.ready;
+    const f = new h5wasm.File(file, 'w');
+    f.create_dataset({ name: 'stem+conv1.weight', data: new Float32Array([1, 2, 3]), shape: [3] });
+    f.close();
+    const read = await readHdf5Datasets(file);
+    assert.deepEqual([...read.keys()], ['stem/conv1.weight']);
+    assert.deepEqual([...new Float32Array(read.get('stem/conv1.weight')!.bytes.buffer)], [1, 2, 3]);
+  });
+
   // Names and shapes of the official models in their three builds, listed by the official code itself
   // (scripts/fixtures/acnet_hdf5.py), and a Cifar-quick saved and converted by the official pipeline.
   const officialKeys = JSON.parse(readFileSync(fixture('acnet-keys.json'), 'utf8')) as Record<string, Record<string, [string, number[]][]>>;

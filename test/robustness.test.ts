@@ -44,6 +44,23 @@ describe('robustness (FGSM, PGD)', () => {
     }
   });
 
+  test('an image the model gets wrong stays wrong even when the attack happens to flip it to the right class', async () => {
+    // logit0 = relu(n) - 2·relu(n - 1.2) - 1, logit1 = 0: class 0 for n in (1, 2.2). At p = 0.775 (n = 1.1) the model
+    // says 0 for a label-1 image; FGSM with ε = 0.2 raises logit0's input to n = 1.9, where the model says 1.
+    const model = new nn.Sequential(new nn.Flatten(), new nn.Linear(1, 2), new nn.ReLU(), new nn.Linear(2, 2));
+    lc.noGrad(() => {
+      (model.at(1) as nn.Linear).weight.copy_(lc.tensor([[1], [1]]));
+      (model.at(1) as nn.Linear).bias!.copy_(lc.tensor([0, -1.2]));
+      (model.at(3) as nn.Linear).weight.copy_(lc.tensor([[1, -2], [0, 0]]));
+      (model.at(3) as nn.Linear).bias!.copy_(lc.tensor([-1, 0]));
+    });
+    const adv = attackBatch(model, lc.tensor([0.775]).view([1, 1, 1, 1]), lc.tensor([1], { dtype: 'int64' }), 0.2, normalization, { attack: 'fgsm' });
+    const attackedClass = lc.noGrad(() => model.forward(adv.sub(0.5).div(0.25)).argmax(1).item());
+    assert.equal(attackedClass, 1, 'the attack moved the image to the right class');
+    const r = await robustness(model, batchesOf([0.775], [1]), normalization, { attack: 'fgsm', epsilons: [0, 0.2] });
+    assert.deepEqual(r.accuracy.map((a) => a.top1), [0, 0]);
+  });
+
   test('PGD stays within the ε-ball and is at least as strong as FGSM on a nonlinear model', async () => {
     lc.manualSeed(4);
     const model = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.Flatten(), new nn.Linear(4 * 36, 3));
