@@ -7,7 +7,7 @@ import { parseAcbGamma, type ModelForm } from '../convert/form.js';
 import { type ModelArgs, parseModelArgs } from '../models/registry.js';
 import type { MemoryFormatChoice } from '../nn/module.js';
 import type { CheckpointMeta } from '../train/checkpoint.js';
-import { checkpointTestData, TestDataError, type CheckpointTestData } from '../train/test-data.js';
+import { checkpointEvalSplit, EvalSplitError, type CheckpointEvalSplit } from '../train/eval-split.js';
 import { roundNumbers } from '../util/format.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { UsageError, type OptionSpec } from './args.js';
@@ -87,11 +87,11 @@ export function acbGammaFrom(values: Record<string, unknown>): AcbGamma | undefi
 }
 
 /** The checkpoint's test split with its preprocessing; --dataset and --data-dir override what it records. */
-export function checkpointTestDataFrom(path: string, meta: CheckpointMeta, values: Record<string, unknown>): CheckpointTestData {
+export function checkpointEvalSplitFrom(path: string, meta: CheckpointMeta, values: Record<string, unknown>): CheckpointEvalSplit {
   try {
-    return checkpointTestData(path, meta, { dataset: values.dataset as string | undefined, dataDir: values['data-dir'] as string | undefined });
+    return checkpointEvalSplit(path, meta, { dataset: values.dataset as string | undefined, dataDir: values['data-dir'] as string | undefined });
   } catch (err) {
-    if (err instanceof TestDataError) throw new UsageError(err.missing === 'classes' ? err.message : `${err.message}; pass ${err.missing === 'dataset' ? '--dataset' : '--data-dir'}`);
+    if (err instanceof EvalSplitError) throw new UsageError(err.missing === 'classes' ? err.message : `${err.message}; pass ${err.missing === 'dataset' ? '--dataset' : '--data-dir'}`);
     throw err;
   }
 }

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 
 import { writeReport } from '../report/index.js';
-import { TestDataError } from '../train/test-data.js';
+import { EvalSplitError } from '../train/eval-split.js';
 import { num, parse, UsageError, usage } from './args.js';
 import { HELP, out, printJson } from './common.js';
 
@@ -27,7 +27,7 @@ test images (default 40) with predicted and true labels. --curves-only skips the
       outDir, dataDir: values['data-dir'] as string | undefined, misclassified: num(values, 'misclassified', { integer: true, min: 0 }), curvesOnly: values['curves-only'] === true,
     });
   } catch (err) {
-    if (err instanceof TestDataError && err.missing === 'dataDir') throw new UsageError(`${err.message}; pass --data-dir`);
+    if (err instanceof EvalSplitError && err.missing === 'dataDir') throw new UsageError(`${err.message}; pass --data-dir`);
     throw err;
   }
   if (values.json) return printJson(r);

@@ -5,7 +5,7 @@ import type { TransformSpec } from '../data/transforms.js';
 import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/checkpoint.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, parse, UsageError, usage } from './args.js';
-import { checkpointArgument, checkpointTestDataFrom, HELP, out, printJson } from './common.js';
+import { checkpointArgument, checkpointEvalSplitFrom, HELP, out, printJson } from './common.js';
 
 const DEFAULT_EPSILONS = [0, 0.001, 0.002, 0.003, 0.004, 0.005];
 
@@ -33,7 +33,7 @@ convention, used by HCGNet's FGSM table). An image the model already gets wrong 
   if (epsilons.some((e) => !(e >= 0 && e <= 1))) throw new UsageError(`--eps: budgets are pixel units in [0, 1], got ${epsilons.join(',')}`);
   const path = checkpointArgument(positionals[0]!);
   const meta = readCheckpointMeta(path);
-  const { dataset: datasetName, testSet, transforms, adaptation } = checkpointTestDataFrom(path, meta, values);
+  const { dataset: datasetName, testSet, transforms, adaptation } = checkpointEvalSplitFrom(path, meta, values);
   if (adaptation) process.stderr.write(`note: ${adaptation}\n`);
   // The attack works on pixels: the loader stops before normalisation, which the model applies after the perturbation.
   const normalize = transforms.find((t): t is Extract<TransformSpec, { name: 'normalize' }> => t.name === 'normalize');

@@ -15,6 +15,7 @@ import type { TrainHooks } from '../train/trainer.js';
 import { plural } from '../util/format.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { deployedCopyOf, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from './common.js';
+import { registerExperiment } from './registry.js';
 
 export { ExperimentError, type FormSummary } from './common.js';
 
@@ -94,3 +95,20 @@ export function formatAcnetResult(r: AcnetExperimentResult): string {
       `top-1 ${pct(a.top1[0])} vs ${pct(a.top1[1])}, max |logit difference| ${a.maxAbsDiff.toExponential(2)}.`,
   ].join('\n');
 }
+
+registerExperiment({
+  name: 'acnet',
+  summary: 'baseline vs ACNet form, same recipe and seed, fused, one table',
+  help: `acnet [train options]
+Trains the model twice with the same recipe and seed (the acnet preset unless --preset says otherwise):
+the baseline and its ACNet form (--acb-gamma, default 1/3 from the preset). Then fuses the ACNet model
+into its deploy form, checks it against the training form on every test image, and prints accuracy
+(mean of the last K evaluations, as the reference repo reports) with params and MACs of all three forms.
+Runs go to DIR/base and DIR/acb (default <out-dir>/acnet-<model>-<dataset>).`,
+  async run(c) {
+    const config = c.trainConfigFrom({ preset: 'acnet', ...c.trainValues, acb: c.trainValues['acb-gamma'] !== undefined ? true : undefined });
+    const dir = c.dir ?? join(config.outDir!, `acnet-${config.model}-${config.dataset}`);
+    const result = await runAcnetExperiment({ config, dir, lastK: c.lastK, force: c.force, hooks: c.hooks });
+    return { dir, result, text: formatAcnetResult(result) };
+  },
+});

@@ -10,7 +10,8 @@ import type { Module } from '../nn/module.js';
 import type { loadModel } from '../train/checkpoint.js';
 import { compareModels, type ModelAgreement } from '../train/metrics.js';
 import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
-import { dataTransforms, train, type TrainHooks, type TrainResult } from '../train/trainer.js';
+import { dataTransforms } from '../data/pipelines.js';
+import { train, type TrainHooks, type TrainResult } from '../train/trainer.js';
 
 export interface FormSummary {
   params: number;

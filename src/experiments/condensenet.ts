@@ -23,6 +23,7 @@ import type { TrainHooks } from '../train/trainer.js';
 import { plural } from '../util/format.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { type FormSummary, pct, runOrResume, summarize, testLoader } from './common.js';
+import { registerExperiment } from './registry.js';
 
 export interface CondenseFormSummary extends FormSummary {
   /** FLOPs in the CondenseNet convention (measure_model). */
@@ -156,3 +157,27 @@ export function formatCondenseNetResult(r: CondenseNetExperimentResult): string 
       `${r.converted.exactMaxAbsDiff.toExponential(2)} on the first test batch.`,
   ].join('\n');
 }
+
+registerExperiment({
+  name: 'condensenet',
+  summary: 'DenseNet-BC vs CondenseNet, same recipe and seed, condensed, one table',
+  help: `condensenet [train options] [--baseline NAME] [--baseline-args A] [--throughput-batch 64]
+Trains a DenseNet-BC baseline (default densenet_bc_100) and a CondenseNet (-m, default condensenet86;
+--model-args for other configurations) with the same recipe and seed (the condensenet preset unless
+--preset says otherwise). Then condenses the CondenseNet, compares the converted model with the
+training form on every test image, and prints accuracy, params, executed MACs, the paper's FLOPs
+convention and inference images/s of the baseline, the training form, the masked form (unmasked
+weights only) and the converted form. Runs go to DIR/baseline and DIR/condensenet (default
+<out-dir>/condensenet-<model>-<dataset>).`,
+  options: { baseline: { type: 'string' }, 'baseline-args': { type: 'string' }, 'throughput-batch': { type: 'string' } },
+  async run(c) {
+    const config = c.trainConfigFrom({ preset: 'condensenet', model: 'condensenet86', ...c.trainValues });
+    const dir = c.dir ?? join(config.outDir!, `condensenet-${config.model}-${config.dataset}`);
+    const result = await runCondenseNetExperiment({
+      config, dir, lastK: c.lastK, force: c.force, hooks: c.hooks,
+      baseline: { model: (c.values.baseline as string | undefined) ?? 'densenet_bc_100', modelArgs: c.modelArgs(c.values['baseline-args'] as string | undefined) },
+      throughputBatch: c.num('throughput-batch', { integer: true, min: 1 }),
+    });
+    return { dir, result, text: formatCondenseNetResult(result) };
+  },
+});

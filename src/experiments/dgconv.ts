@@ -19,6 +19,7 @@ import type { TrainHooks, TrainResult } from '../train/trainer.js';
 import { plural } from '../util/format.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { deployedCopyOf, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from './common.js';
+import { registerExperiment } from './registry.js';
 
 export interface DGConvFormSummary extends FormSummary {
   /** Inference images/s (libtorch, batch `throughputBatch`). */
@@ -130,3 +131,27 @@ export function formatDGConvResult(r: DGConvExperimentResult): string {
     `Deploy vs training form on the ${a.count} test images: ${a.samePrediction} identical predictions, max |logit difference| ${a.maxAbsDiff.toExponential(2)}.`,
   ].join('\n');
 }
+
+registerExperiment({
+  name: 'dgconv',
+  summary: 'dense vs fixed-group ResNeXt vs budgeted G-ResNeXt, converted, one table',
+  help: `dgconv [train options] [--groups 4] [--throughput-batch 64]
+Trains leanconv's CIFAR-size ResNeXt-20 three times with the same recipe and seed (leanconv's default
+recipe unless --preset says otherwise; --model-args width=16,blocks=2-2-2 shapes all three): dense
+(groups 1), with G fixed groups (--groups), and as G-ResNeXt with DGConv 3x3s under the budget of the
+fixed model (connections <= Σ C²/G). Then converts the G-ResNeXt to its deploy form, compares it with
+the training form on every test image, and prints accuracy, params, executed MACs and inference
+images/s of every form and the learned group count of every layer. Runs go to DIR/dense, DIR/fixed
+and DIR/dgconv (default <out-dir>/dgconv-<dataset>).`,
+  options: { groups: { type: 'string' }, 'throughput-batch': { type: 'string' } },
+  refusedTrainOptions: { options: ['model', 'dg-budget'], why: 'experiment dgconv trains its own three models (shape them with --model-args) and sets the budget from --groups' },
+  async run(c) {
+    const config = c.trainConfigFrom(c.trainValues);
+    const dir = c.dir ?? join(config.outDir!, `dgconv-${config.dataset}`);
+    const result = await runDGConvExperiment({
+      config, dir, lastK: c.lastK, force: c.force, hooks: c.hooks, groups: c.num('groups', { integer: true, min: 2 }),
+      throughputBatch: c.num('throughput-batch', { integer: true, min: 1 }),
+    });
+    return { dir, result, text: formatDGConvResult(result) };
+  },
+});

@@ -11,7 +11,7 @@ import h5wasm from 'h5wasm/node';
 import { type DType, ITEM_SIZE } from '../engine/dtype.js';
 import type { ModelForm } from '../convert/form.js';
 import { getModelSpec } from '../models/index.js';
-import { ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from './import.js';
+import { ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from './state-dict.js';
 import { StoredTensor } from './torch-file.js';
 import { describeValue } from '../util/describe.js';
 

@@ -12,7 +12,7 @@ import { DataLoader } from '../data/loader.js';
 import type { Module } from '../nn/module.js';
 import { loadModel, readCheckpointMeta } from '../train/checkpoint.js';
 import { confusionMatrix, predictClasses } from '../train/metrics.js';
-import { checkpointTestData } from '../train/test-data.js';
+import { checkpointEvalSplit } from '../train/eval-split.js';
 import { confusionSpec, curveSpec, type EpochPoint, perClassSpec, renderSvg } from './charts.js';
 
 export class ReportError extends Error {
@@ -80,7 +80,7 @@ export function runCheckpoint(dir: string): string | undefined {
 
 /** Evaluates a checkpoint on the test split it was trained on, keeping every prediction. */
 export async function evaluateForReport(run: RunLog, checkpoint: string, dataDir?: string): Promise<{ evaluation: Evaluation; dataset: Dataset }> {
-  const { dataset, testSet, transforms } = checkpointTestData(checkpoint, readCheckpointMeta(checkpoint), { dataDir });
+  const { dataset, testSet, transforms } = checkpointEvalSplit(checkpoint, readCheckpointMeta(checkpoint), { dataDir });
   const { model, meta } = loadModel(checkpoint);
   model.toMemoryFormat('auto');
   const loader = new DataLoader(testSet, { batchSize: 500, transforms });

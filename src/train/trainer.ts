@@ -9,10 +9,10 @@ import { SGD } from '../engine/optim.js';
 import { getRngState, manualSeed, setNumThreads, defaultNumThreads, setRngState, startAllocatorPhase } from '../engine/runtime.js';
 import { tidy } from '../engine/scope.js';
 import { fromTypedArray, type Tensor } from '../engine/tensor.js';
-import { balancedSubset, type Dataset, getDatasetSpec, type DatasetSpec } from '../data/datasets.js';
+import { balancedSubset, getDatasetSpec } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
+import { dataTransforms } from '../data/pipelines.js';
 import { hashInts, permutation, Rng } from '../data/rng.js';
-import type { TransformSpec } from '../data/transforms.js';
 import { buildModel, formName, type ModelForm } from '../convert/form.js';
 import { allReduceNumbers, processGroup } from '../engine/distributed.js';
 import { convertSyncBatchNorm } from '../nn/sync_batchnorm.js';
@@ -93,30 +93,6 @@ export interface TrainHooks {
   log?(line: string): void;
 }
 
-/** The data pipelines for a model input [C, H, W] and a dataset's native images. */
-export function dataTransforms(spec: DatasetSpec, dataset: Dataset, input: [number, number, number], augment: boolean): { train: TransformSpec[]; eval: TransformSpec[] } {
-  const [channels, size] = [input[0], input[1]];
-  const tail: TransformSpec[] = [];
-  if (dataset.shape[0] === 1 && channels === 3) tail.push({ name: 'grayscaleToRgb' });
-  const stats = tail.length ? { mean: [0, 1, 2].map(() => spec.mean[0]!), std: [0, 1, 2].map(() => spec.std[0]!) } : { mean: spec.mean, std: spec.std };
-  if (stats.mean.length !== channels) {
-    throw new TrainingError(`the model takes ${channels} input channels but ${dataset.name} images have ${dataset.shape[0]}`);
-  }
-  tail.push({ name: 'normalize', ...stats });
-  if (dataset.kind === 'files') {
-    // Variable-size photos: ImageNet-style pipelines.
-    return {
-      train: [augment ? { name: 'randomResizedCrop', size } : { name: 'resize', size }, ...(augment && spec.augment.flip ? [{ name: 'horizontalFlip' } as TransformSpec] : []), { name: 'centerCrop', size }, ...tail],
-      eval: [{ name: 'resize', size: Math.round((size * 256) / 224) }, { name: 'centerCrop', size }, ...tail],
-    };
-  }
-  const native = dataset.shape[1];
-  const resize: TransformSpec[] = native === size ? [] : [{ name: 'resize', size }];
-  const augmentation: TransformSpec[] = [];
-  if (augment && spec.augment.cropPadding > 0) augmentation.push({ name: 'randomCrop', size, padding: spec.augment.cropPadding });
-  if (augment && spec.augment.flip) augmentation.push({ name: 'horizontalFlip' });
-  return { train: [...resize, ...augmentation, ...tail], eval: [...resize, ...tail] };
-}
 
 /** YYYYMMDD-HHMMSS (UTC), the default run-directory prefix. */
 function timestamp(): string {

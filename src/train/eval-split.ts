@@ -4,16 +4,16 @@ import { type Dataset, type DatasetSpec, getDatasetSpec } from '../data/datasets
 import type { TransformSpec } from '../data/transforms.js';
 import { getModelSpec } from '../models/index.js';
 import { type CheckpointMeta, checkpointInputShape } from './checkpoint.js';
-import { dataTransforms } from './trainer.js';
+import { dataTransforms } from '../data/pipelines.js';
 
-export class TestDataError extends Error {
+export class EvalSplitError extends Error {
   constructor(message: string, readonly missing: 'dataset' | 'dataDir' | 'classes') {
     super(message);
-    this.name = 'TestDataError';
+    this.name = 'EvalSplitError';
   }
 }
 
-export interface CheckpointTestData {
+export interface CheckpointEvalSplit {
   dataset: string;
   spec: DatasetSpec;
   testSet: Dataset;
@@ -27,18 +27,18 @@ export interface CheckpointTestData {
  * Loads the test split for the checkpoint at `path`. A recorded data directory is used only for the recorded
  * dataset; the built-in dataset needs none.
  */
-export function checkpointTestData(path: string, meta: CheckpointMeta, overrides: { dataset?: string; dataDir?: string } = {}): CheckpointTestData {
+export function checkpointEvalSplit(path: string, meta: CheckpointMeta, overrides: { dataset?: string; dataDir?: string } = {}): CheckpointEvalSplit {
   const extra = meta.extra as { dataset?: string; dataDir?: string };
   const dataset = overrides.dataset ?? extra.dataset;
-  if (dataset === undefined) throw new TestDataError(`${path} does not record its dataset`, 'dataset');
+  if (dataset === undefined) throw new EvalSplitError(`${path} does not record its dataset`, 'dataset');
   const spec = getDatasetSpec(dataset);
   const dir = overrides.dataDir ?? (dataset === extra.dataset ? extra.dataDir : undefined) ?? spec.defaultDir;
-  if (dir === undefined) throw new TestDataError(`dataset '${dataset}' needs a data directory`, 'dataDir');
+  if (dir === undefined) throw new EvalSplitError(`dataset '${dataset}' needs a data directory`, 'dataDir');
   const testSet = spec.load(dir, 'test');
   const outputs = meta.modelOptions.numClasses ?? getModelSpec(meta.model).defaultNumClasses;
   const classes = testSet.classes.length;
   if (outputs < classes || (outputs !== classes && dataset !== extra.dataset)) {
-    throw new TestDataError(`${path}: the model has ${outputs} outputs but ${dataset} has ${classes} classes, so its predictions cannot be scored against ${dataset}'s labels ` +
+    throw new EvalSplitError(`${path}: the model has ${outputs} outputs but ${dataset} has ${classes} classes, so its predictions cannot be scored against ${dataset}'s labels ` +
       `(a model for ${dataset} needs ${classes} outputs, trained on its classes)`, 'classes');
   }
   const input = checkpointInputShape(meta);

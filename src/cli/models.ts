@@ -1,0 +1,36 @@
+// `leanconv models`: the registered models by family, with their architecture arguments on request.
+import { getModelSpec, listModels } from '../models/index.js';
+import { parse, UsageError } from './args.js';
+import { HELP, out, printJson } from './common.js';
+
+export function cmdModels(argv: string[]): void {
+  const { values, positionals } = parse(argv, { ...HELP, args: { type: 'boolean' }, json: { type: 'boolean' } }, 'models');
+  if (values.help) {
+    return out('usage: leanconv models [pattern] [--args] [--json]\n\nLists registered models, grouped by family; pattern is a glob (resnet*, *cifar*).\n' +
+      '--args lists the architecture arguments (--model-args) each matching model takes, with its defaults.');
+  }
+  const names = listModels(positionals[0] ?? '*');
+  const specs = names.map(getModelSpec);
+  if (values.json) return printJson(specs.map(({ create: _c, ...s }) => s));
+  if (names.length === 0) throw new UsageError(`no model matches '${positionals[0]}'; run leanconv models to see them all`);
+  if (values.args) {
+    for (const s of specs) {
+      out(`${s.name}:${s.args ? '' : ' no arguments'}`);
+      const show = (v: unknown): string => (Array.isArray(v) ? v.join('-') : String(v));
+      for (const [k, v] of Object.entries(s.args?.defaults ?? {})) out(`  ${`${k}=${show(v)}`.padEnd(26)} ${s.args!.help[k] ?? ''}`);
+    }
+    return;
+  }
+  const families = [...new Set(specs.map((s) => s.family))].sort();
+  for (const family of families) {
+    out(`${family}:`);
+    for (const s of specs.filter((x) => x.family === family)) {
+      out(`  ${s.name.padEnd(18)} ${`${s.inputSize.join('x')}`.padEnd(10)} ${String(s.defaultNumClasses).padStart(4)} classes  ${s.description}`);
+    }
+  }
+}
+
+/**
+ * The model a command's positional names: a checkpoint (its recorded model, form and input shape) or a
+ * registry name built with --acb/--deploy/--num-classes/--in-channels/--input.
+ */

@@ -1,0 +1,64 @@
+// The experiment registry: each paper's comparison (`leanconv experiment <name>`) registers itself from its own
+// file with its help text, the options it takes beyond the training options, and how to run it from parsed
+// command-line values. The command is generic: it knows no experiment by name.
+import type { ModelArgs } from '../models/registry.js';
+import type { TrainConfig } from '../train/config.js';
+import type { TrainHooks } from '../train/trainer.js';
+import { unknownNameMessage } from '../util/suggest.js';
+
+/** What the command line gives an experiment: parsing helpers of the CLI layer, so experiments do not import it. */
+export interface ExperimentContext {
+  /** The parsed values (train options and the experiment's own). */
+  values: Record<string, unknown>;
+  /** The values of the train options only, as `leanconv train` takes them. */
+  trainValues: Record<string, unknown>;
+  /** A training config from train option values (`leanconv train`'s parser). */
+  trainConfigFrom(values: Record<string, unknown>): Partial<TrainConfig>;
+  /** A numeric option, validated (undefined when not given). */
+  num(name: string, rule: { integer?: boolean; min?: number }): number | undefined;
+  /** `--model-args`-style text parsed into model args. */
+  modelArgs(text: string | undefined): ModelArgs | undefined;
+  dir: string | undefined;
+  lastK: number | undefined;
+  force: boolean;
+  hooks: TrainHooks;
+}
+
+export interface ExperimentOutcome {
+  /** The experiment directory (runs, results.json, results.md). */
+  dir: string;
+  /** The result object (printed with --json; its members' runDir fields name the runs for the report). */
+  result: object;
+  /** The result as text (results.md). */
+  text: string;
+}
+
+export interface ExperimentSpec {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Usage and description for `leanconv experiment --help`. */
+  help: string;
+  /** Options this experiment takes beyond the training options (node:util parseArgs form). */
+  options?: Record<string, { type: 'string' | 'boolean' }>;
+  /** Train options this experiment sets itself and so refuses, and why (one that trains its own models refuses --model). */
+  refusedTrainOptions?: { options: readonly string[]; why: string };
+  run(context: ExperimentContext): Promise<ExperimentOutcome>;
+}
+
+const registry = new Map<string, ExperimentSpec>();
+
+export function registerExperiment(spec: ExperimentSpec): void {
+  if (registry.has(spec.name)) throw new Error(`registerExperiment: '${spec.name}' is already registered`);
+  registry.set(spec.name, spec);
+}
+
+export function getExperiment(name: string): ExperimentSpec {
+  const spec = registry.get(name);
+  if (spec === undefined) throw new RangeError(unknownNameMessage('experiment', name, [...registry.keys()]));
+  return spec;
+}
+
+export function listExperiments(): ExperimentSpec[] {
+  return [...registry.values()];
+}

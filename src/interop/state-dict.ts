@@ -1,0 +1,104 @@
+// What every weight-file reader shares once it has a state dict in hand: the options and result of an import, the
+// byte budget a file for a model may take, and loading a state dict into a new model strictly (names, shapes). The
+// format readers (import.ts for PyTorch files, acnet-hdf5.ts for ACNet's HDF5) build on it.
+import type { TransformSpec } from '../data/transforms.js';
+import { buildModel, type ModelForm } from '../convert/form.js';
+import { fromBytes } from '../engine/tensor.js';
+import type { Tensor } from '../engine/tensor.js';
+import { getModelSpec, type ModelOptions } from '../models/index.js';
+import { Linear } from '../nn/layers.js';
+import type { Module } from '../nn/module.js';
+import type { StoredTensor } from './torch-file.js';
+
+export class ImportError extends Error {
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`);
+    this.name = 'ImportError';
+  }
+}
+
+/** The state-dict name of the model's last Linear weight (the classifier), if any. */
+function classifierWeight(model: Module): string | undefined {
+  let found: string | undefined;
+  for (const [name, m] of model.namedModules()) if (m instanceof Linear) found = name === '' ? 'weight' : `${name}.weight`;
+  return found;
+}
+
+export interface ImportOptions {
+  model: string;
+  modelOptions?: ModelOptions;
+  form?: ModelForm;
+  /** Class names to record (default: the indices '0', '1', ...). Their count must equal the model's outputs. */
+  classes?: string[];
+  /** Eval preprocessing to record (default: the model spec's, defaultEvalPreprocessing). */
+  preprocessing?: TransformSpec[];
+}
+
+export interface ImportResult {
+  model: Module;
+  modelOptions: ModelOptions;
+  /** The form the weights were in, when the file says (ACNet's HDF5: base, ACB training or deploy). */
+  form?: ModelForm;
+  /** Where the state dict was in the file ('' at the top level, else e.g. 'state_dict'). */
+  foundAt: string;
+  strippedPrefix: boolean;
+  tensors: number;
+}
+
+/**
+ * Most tensor bytes a file for this model may hold: the weights four times over (the state dict, an
+ * optimizer's momentum or Adam's two moments, an EMA copy) plus 64 MiB for anything else. A file that
+ * needs more is not a checkpoint of this model, and is refused before it is read into memory.
+ */
+export function tensorBudget(options: ImportOptions): number {
+  const spec = getModelSpec(options.model);
+  const model = buildModel(spec.name, { ...options.modelOptions, numClasses: Math.max(options.modelOptions?.numClasses ?? 0, spec.defaultNumClasses, 1000) }, options.form);
+  try {
+    return 4 * 4 * model.numParameters() + 4 * 4 * model.namedBuffers().reduce((n, [, b]) => n + b.numel, 0) + (64 << 20);
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * A new model (options.model in options.form) holding `state`, checked strictly: every name and shape must
+ * match. The class count is taken from the classifier unless modelOptions.numClasses is given.
+ */
+export function loadStoredState(file: string, state: Map<string, StoredTensor>, options: ImportOptions): { model: Module; modelOptions: ModelOptions } {
+  const spec = getModelSpec(options.model);
+  const modelOptions: ModelOptions = { ...options.modelOptions };
+  let model = buildModel(spec.name, modelOptions, options.form);
+  const classifier = classifierWeight(model);
+  const stored = classifier !== undefined ? state.get(classifier) : undefined;
+  if (modelOptions.numClasses === undefined && stored !== undefined && stored.shape[0] !== model.stateDict()[classifier!]!.shape[0]) {
+    model.dispose();
+    modelOptions.numClasses = stored.shape[0]!;
+    model = buildModel(spec.name, modelOptions, options.form);
+  }
+  const expected = model.stateDict();
+  const missing = Object.keys(expected).filter((k) => !state.has(k));
+  const unexpected = [...state.keys()].filter((k) => !(k in expected));
+  const mismatched = Object.keys(expected).filter((k) => state.has(k) && state.get(k)!.shape.join(',') !== expected[k]!.shape.join(','))
+    .map((k) => `${k}: file [${state.get(k)!.shape.join(', ')}], model [${expected[k]!.shape.join(', ')}]`);
+  if (missing.length + unexpected.length + mismatched.length > 0) {
+    model.dispose();
+    const list = (what: string, xs: string[]): string => (xs.length ? `\n  ${what} (${xs.length}): ${xs.slice(0, 8).join(', ')}${xs.length > 8 ? ', ...' : ''}` : '');
+    throw new ImportError(file, `its weights do not fit '${spec.name}'${list('missing from the file', missing)}${list('not in the model', unexpected)}${list('shape differs', mismatched)}`);
+  }
+  const tensors: Record<string, Tensor> = {};
+  try {
+    for (const [k, t] of state) {
+      const raw = fromBytes(t.bytes, t.dtype, t.shape);
+      const want = expected[k]!.dtype;
+      tensors[k] = raw.dtype === want ? raw : raw.to({ dtype: want });
+      if (tensors[k] !== raw) raw.dispose();
+    }
+    model.loadStateDict(tensors);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  } finally {
+    for (const t of Object.values(tensors)) t.dispose();
+  }
+  return { model, modelOptions };
+}
