@@ -1,55 +1,17 @@
 // Params and multiply-accumulates per layer, counted by running the model once on a real input: every
 // leaf module's forward is wrapped for the run to record the shapes it actually saw, so strides,
-// padding, dilation and groups are accounted for exactly as executed. A composite module with a
-// counter of its own (a learned group conv or a DGConv, which convolve with a masked weight rather
-// than calling their conv child) is measured as one unit.
+// padding, dilation and groups are accounted for exactly as executed. The MAC counts come from the counters
+// registered by module type (nn/macs.ts; blocks register theirs beside their code). A composite module with a
+// counter of its own (a learned group conv or a DGConv, which convolve with a masked weight rather than
+// calling their conv child) is measured as one unit.
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
-import { type Shape, Tensor, zeros } from '../engine/tensor.js';
-import { LearnedGroupConv } from '../blocks/condense.js';
-import { DGConv2d } from '../blocks/dgconv.js';
+import { type Tensor, zeros } from '../engine/tensor.js';
 import { withoutEvalFusion } from '../nn/fusion.js';
-import { Conv2d, Linear } from '../nn/layers.js';
-import { Module } from '../nn/module.js';
+import { counterFor } from '../nn/macs.js';
+import type { Module } from '../nn/module.js';
 
-/** MACs of one call for one sample, from the module and the shapes it saw. */
-export type MacCounter = (module: Module, input: Shape, output: Shape) => number;
-
-const counters = new Map<Function, MacCounter>();
-
-/** Teaches the profiler the MAC count of a layer type (later papers register their own layers). */
-export function registerMacCounter(type: abstract new (...args: never[]) => Module, counter: MacCounter): void {
-  counters.set(type, counter);
-}
-
-// Conv: every output element takes (Cin/groups)*kh*kw multiply-accumulates.
-const convMacs: MacCounter = (m, _input, output) => {
-  const c = m as Conv2d;
-  const perOutput = (c.inChannels / c.groups) * c.kernelSize[0] * c.kernelSize[1];
-  return (output.slice(1).reduce((a, b) => a * b, 1)) * perOutput;
-};
-registerMacCounter(Conv2d, convMacs);
-registerMacCounter(Linear, (m, input) => {
-  const l = m as Linear;
-  const rows = input.slice(1, -1).reduce((a, b) => a * b, 1);
-  return rows * l.inFeatures * l.outFeatures;
-});
-// A learned group conv executes its full 1x1 conv (the masked weights are multiplied, zeros included).
-registerMacCounter(LearnedGroupConv, (m, _input, output) => {
-  const c = m as LearnedGroupConv;
-  return output.slice(1).reduce((a, b) => a * b, 1) * c.inChannels;
-});
-
-// A DGConv executes its dense conv with the masked weight (zeros included); its deploy form counts as a group conv.
-registerMacCounter(DGConv2d, (m, input, output) => convMacs((m as DGConv2d).conv, input, output));
-
-function counterFor(m: Module): MacCounter | undefined {
-  for (let proto = Object.getPrototypeOf(m); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    const c = counters.get(proto.constructor);
-    if (c !== undefined) return c;
-  }
-  return undefined;
-}
+export { registerMacCounter, type MacCounter } from '../nn/macs.js';
 
 export interface LayerProfile {
   name: string;

@@ -33,6 +33,7 @@ import { foldsForInference, isWatched, preActivatedConv } from '../nn/fusion.js'
 import { BatchNorm2d, Conv2d, Dropout, Linear, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import type { ProgressAware, Regularized, TrainingProgress } from '../nn/training.js';
+import { registerMacCounter } from '../nn/macs.js';
 
 export interface LearnedGroupConvOptions {
   /** G: output channel o belongs to group o mod G; the deploy conv has G groups. */
@@ -192,6 +193,9 @@ export class LearnedGroupConv extends Module implements Reparameterizable, Progr
     return `${this.inChannels}, ${this.outChannels}, groups=${this.groups}, condenseFactor=${this.condenseFactor}${this.dropoutRate ? `, dropout=${this.dropoutRate}` : ''}`;
   }
 }
+
+// The profiler counts a learned group conv's full 1x1 conv: the masked weights are multiplied, zeros included.
+registerMacCounter(LearnedGroupConv, (m, _input, output) => output.slice(1).reduce((a, b) => a * b, 1) * (m as LearnedGroupConv).inChannels);
 
 export interface CondenseConvOptions {
   groups: number;

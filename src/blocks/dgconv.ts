@@ -24,6 +24,7 @@ import { Conv2d } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import type { Regularized, StructureReporting } from '../nn/training.js';
 import type { Reparameterizable } from './reparam.js';
+import { convMacs, registerMacCounter } from '../nn/macs.js';
 
 /** (sign(x) + 1)/2 in the forward pass, the identity in the backward pass. */
 export function binarizeStraightThrough(gate: Tensor): Tensor {
@@ -257,6 +258,9 @@ export class DGConv2d extends Module implements Reparameterizable, Regularized, 
     return `${s}, gates=${this.K}`;
   }
 }
+
+// The profiler counts a DGConv's dense conv with the masked weight (zeros included); its deploy form counts as a group conv.
+registerMacCounter(DGConv2d, (m, input, output) => convMacs((m as DGConv2d).conv, input, output));
 
 /**
  * A group conv over a channel permutation: gather the inputs in `order` (buffer `index`), group conv,

@@ -10,6 +10,7 @@ export { ModuleList, Sequential, runInOrder } from './containers.js';
 export { SyncBatchNorm1d, SyncBatchNorm2d, convertSyncBatchNorm } from './sync_batchnorm.js';
 export { EvalCache } from './eval-cache.js';
 export { foldBatchNorm, foldsForInference, isWatched, preActivatedConv, runFoldedConv, withoutEvalFusion, type FoldedConvOptions } from './fusion.js';
+export { convMacs, registerMacCounter, type MacCounter } from './macs.js';
 export * as init from './init.js';
 export {
   broadcastProgress, gateParameterNames, isProgressAware, isRegularized, isStructureReporting, learnedStructures, regularizerBound,
