@@ -34,6 +34,7 @@ import { BatchNorm2d, Conv2d, Dropout, Linear, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import type { ProgressAware, Regularized, TrainingProgress } from '../nn/training.js';
 import { registerMacCounter } from '../nn/macs.js';
+import type { LearnedStructure } from '../nn/structure.js';
 
 export interface LearnedGroupConvOptions {
   /** G: output channel o belongs to group o mod G; the deploy conv has G groups. */
@@ -50,7 +51,9 @@ export function condensationStage(fraction: number, condenseFactor: number): num
   return condenseFactor - 1;
 }
 
-export class LearnedGroupConv extends Module implements Reparameterizable, ProgressAware, Regularized {
+export class LearnedGroupConv extends Module implements Reparameterizable, ProgressAware, Regularized, LearnedStructure {
+  /** Checkpoints before form.structure recorded one condensation stage for all learned group convs. */
+  static readonly legacyFormField = { key: 'condenseStage', perLayer: false };
   declare readonly _count: Tensor;
   declare readonly _stage: Tensor;
   declare readonly _mask: Tensor;
@@ -151,6 +154,34 @@ export class LearnedGroupConv extends Module implements Reparameterizable, Progr
     if (name !== 'groupLasso' || this.stage >= this.groups - 1) return undefined;
     return tidy(() => this.conv.weight.mul(this._mask).square().view([this.outChannels / this.groups, this.groups, this.inChannels])
       .sum(0).clamp(1e-6).sqrt().sum());
+  }
+
+  /** The condensation stage reached: with the weights, it fixes the condensed widths. */
+  exportStructure(): number {
+    return this.stage;
+  }
+
+  /**
+   * A valid mask of the given stage (undefined: fully condensed, as the official converted models), before the
+   * weights and real mask are loaded. Group g keeps the inputs g·keep, g·keep + 1, ... (mod in), so a fully
+   * condensed C = G layer gathers the identity 0..in-1.
+   */
+  restoreStructure(stage: unknown): void {
+    const last = this.condenseFactor - 1;
+    if (stage !== undefined && !(Number.isInteger(stage) && (stage as number) >= 0)) throw new RangeError(`LearnedGroupConv: a condensation stage is a whole number >= 0, got ${JSON.stringify(stage)}`);
+    const s = Math.min((stage as number | undefined) ?? last, last);
+    const dropped = s * this.dropPerStage;
+    const keep = this.inChannels - dropped;
+    const mask = new Float32Array(this.outChannels * this.inChannels);
+    for (let o = 0; o < this.outChannels; o++) {
+      const group = o % this.groups;
+      for (let t = 0; t < keep; t++) mask[o * this.inChannels + ((group * keep + t) % this.inChannels)] = 1;
+    }
+    noGrad(() => tidy(() => {
+      this._mask.copy_(fromTypedArray(mask, this._mask.shape));
+      this._count.fill_(dropped);
+      this._stage.fill_(s);
+    }));
   }
 
   /** The condensed module (CondenseConv) computing the same function in eval mode. */

@@ -25,6 +25,7 @@ import { Module } from '../nn/module.js';
 import type { Regularized, StructureReporting } from '../nn/training.js';
 import type { Reparameterizable } from './reparam.js';
 import { convMacs, registerMacCounter } from '../nn/macs.js';
+import type { LearnedStructure } from '../nn/structure.js';
 
 /** (sign(x) + 1)/2 in the forward pass, the identity in the backward pass. */
 export function binarizeStraightThrough(gate: Tensor): Tensor {
@@ -147,7 +148,9 @@ export interface DGConv2dOptions {
   sort?: boolean;
 }
 
-export class DGConv2d extends Module implements Reparameterizable, Regularized, StructureReporting {
+export class DGConv2d extends Module implements Reparameterizable, Regularized, StructureReporting, LearnedStructure {
+  /** Checkpoints before form.structure recorded the gates of every DGConv2d by path. */
+  static readonly legacyFormField = { key: 'dgGates', perLayer: true };
   declare readonly gate: Tensor;
   declare readonly D: Tensor;
   declare readonly I: Tensor;
@@ -215,6 +218,18 @@ export class DGConv2d extends Module implements Reparameterizable, Regularized, 
       throw new RangeError(`DGConv2d(${this.inChannels}): expected ${this.K} binary gates, got [${binary.join(', ')}]`);
     }
     noGrad(() => tidy(() => this.gate.copy_(fromTypedArray(Float32Array.from(binary, (v) => (v ? 1 : -1))))));
+  }
+
+  /** The binary gates: they fix the deploy form's group count and channel order. */
+  exportStructure(): number[] {
+    return this.gateValues();
+  }
+
+  /** Sets the recorded gates (undefined: no record, the gates stay as they are). */
+  restoreStructure(gates: unknown): void {
+    if (gates === undefined) return;
+    if (!Array.isArray(gates)) throw new RangeError(`DGConv2d(${this.inChannels}): recorded gates must be a list, got ${JSON.stringify(gates)}`);
+    this.setGates(gates as number[]);
   }
 
   /** Group count 2^(K − Σb). */

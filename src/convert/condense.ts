@@ -2,9 +2,6 @@
 // shuffle module and prunes the classifier to its most important half of the inputs (the official
 // utils.convert_model). The convs are exact; the classifier prune changes the logits.
 import { CondensableLinear, LearnedGroupConv } from '../blocks/condense.js';
-import { noGrad } from '../engine/autograd.js';
-import { tidy } from '../engine/scope.js';
-import { fromTypedArray } from '../engine/tensor.js';
 import type { Module } from '../nn/module.js';
 import { reparameterize } from './reparameterize.js';
 
@@ -28,25 +25,10 @@ export function condensationStageOf(model: Module): number | undefined {
 }
 
 /**
- * Puts every learned group conv into a valid state of the given stage (default: fully condensed).
- * Only the structure matters: this is how a deploy-form model is built before its weights (and real
- * indices) are loaded. Group g keeps the inputs g·keep, g·keep + 1, ... (mod in), so a fully
- * condensed C = G layer gathers the identity 0..in-1.
+ * Puts every learned group conv into a valid state of the given stage (default: fully condensed): only the
+ * structure matters (LearnedGroupConv.restoreStructure); this is how a deploy-form model is built before its
+ * weights (and real indices) are loaded.
  */
 export function assumeCondensationStage(model: Module, stage?: number): void {
-  noGrad(() => tidy(() => {
-    for (const m of learnedGroupConvs(model)) {
-      const s = Math.min(stage ?? m.condenseFactor - 1, m.condenseFactor - 1);
-      const dropped = s * m.dropPerStage;
-      const keep = m.inChannels - dropped;
-      const mask = new Float32Array(m.outChannels * m.inChannels);
-      for (let o = 0; o < m.outChannels; o++) {
-        const group = o % m.groups;
-        for (let t = 0; t < keep; t++) mask[o * m.inChannels + ((group * keep + t) % m.inChannels)] = 1;
-      }
-      m._mask.copy_(fromTypedArray(mask, m._mask.shape));
-      m._count.fill_(dropped);
-      m._stage.fill_(s);
-    }
-  }));
+  for (const m of learnedGroupConvs(model)) m.restoreStructure(stage);
 }

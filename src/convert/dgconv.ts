@@ -21,5 +21,5 @@ export function assumeDgGates(model: Module, gates: Readonly<Record<string, read
       unknown.length ? `no DGConv2d at ${unknown.join(', ')}` : '', missing.length ? `no gates for ${missing.join(', ')}` : '',
     ].filter(Boolean).join('; ')})`);
   }
-  for (const [path, layer] of layers) layer.setGates(gates[path]!);
+  for (const [path, layer] of layers) layer.restoreStructure(gates[path]!);
 }

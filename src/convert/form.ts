@@ -1,12 +1,12 @@
 // A model's form: the registered model, its ACNet training form, or the deploy form converted from
 // either (ACBs fused, learned group convs condensed, DGConvs turned into group convs). Checkpoints record the form so that the same
-// structure can be rebuilt before the weights are loaded.
+// structure can be rebuilt before the weights are loaded; a deploy form whose shape depends on what was learned
+// records that too (form.structure, nn/structure.ts).
 import type { AcbGamma } from '../blocks/acb.js';
 import { createModel, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
+import { restoreLearnedStructure } from '../nn/structure.js';
 import { acnetize } from './acnet.js';
-import { assumeCondensationStage } from './condense.js';
-import { assumeDgGates } from './dgconv.js';
 import { reparameterize } from './reparameterize.js';
 
 export interface ModelForm {
@@ -15,11 +15,14 @@ export interface ModelForm {
   /** Training-form blocks converted into their deploy modules. */
   deploy?: boolean;
   /**
-   * Condensation stage the learned group convs had reached when the deploy form was made (it fixes
-   * the condensed widths); absent: fully condensed, the official converted models.
+   * The learned structure of every block that has one, by path, when the deploy form was made (a learned group
+   * conv's condensation stage, a DGConv's gates: they fix the deploy widths and groups). Absent: the blocks' final
+   * state (fully condensed, as the official converted CondenseNets) or the legacy fields below.
    */
+  structure?: Record<string, unknown>;
+  /** Written before form.structure (and still, for older readers): the learned group convs' condensation stage. */
   condenseStage?: number;
-  /** The binary gates of every DGConv2d when the deploy form was made, by path (they fix its group structure). */
+  /** Written before form.structure (and still, for older readers): every DGConv2d's binary gates, by path. */
   dgGates?: Record<string, number[]>;
 }
 
@@ -35,8 +38,7 @@ export function buildModel(name: string, options: ModelOptions = {}, form: Model
   let model = createModel(name, options);
   if (form.acb) model = acnetize(model, { gamma: form.acb.gamma });
   if (form.deploy) {
-    assumeCondensationStage(model, form.condenseStage);
-    if (form.dgGates) assumeDgGates(model, form.dgGates);
+    restoreLearnedStructure(model, form as ModelForm & Record<string, unknown>);
     model = reparameterize(model);
   }
   return model;

@@ -6,8 +6,6 @@ import { basename, dirname, join } from 'node:path';
 
 import { formName } from '../convert/form.js';
 import { isExactDeploy, isReparameterizable } from '../blocks/reparam.js';
-import { condensationStageOf } from '../convert/condense.js';
-import { dgGatesOf } from '../convert/dgconv.js';
 import { reparameterize, trainingFormBlocks } from '../convert/reparameterize.js';
 import { getDatasetSpec, type Split } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
@@ -17,6 +15,7 @@ import { tidy } from '../engine/scope.js';
 import { randn, type Tensor } from '../engine/tensor.js';
 import { featureBackbone } from '../models/features.js';
 import { withoutEvalFusion } from '../nn/fusion.js';
+import { learnedStructureOf } from '../nn/structure.js';
 import { type Module, moduleOutputs } from '../nn/module.js';
 import { checkpointInputShape, loadModel, saveCheckpoint } from '../train/checkpoint.js';
 import type { TrainConfig } from '../train/config.js';
@@ -76,8 +75,7 @@ export function convertCheckpoint(path: string, output?: string): ConvertResult 
     if (blocks.length === 0) {
       throw new NothingToConvertError(`${path} holds the ${formName(meta.form)} form of ${meta.model}, which has no training-form blocks to convert; it can be exported as it is`);
     }
-    const condenseStage = condensationStageOf(model);
-    const dgGates = dgGatesOf(model);
+    const learned = learnedStructureOf(model);
     model.eval();
     const x = randn([4, ...checkpointInputShape(meta)]);
     owned.push(x);
@@ -95,7 +93,7 @@ export function convertCheckpoint(path: string, output?: string): ConvertResult 
       deployed = reparameterize(deployed);
       lossy = { blocks: lossyBlocks, maxAbsDiff: maxAbsDifference(exact, run(deployed, x)) };
     }
-    const form = { ...meta.form, deploy: true, ...(condenseStage === undefined ? {} : { condenseStage }), ...(dgGates === undefined ? {} : { dgGates }) };
+    const form = { ...meta.form, deploy: true, ...(learned ? { structure: learned.structure, ...learned.legacy } : {}) };
     saveCheckpoint(target, deployed, { ...meta, form, extra: { ...meta.extra, convertedFrom: basename(path), conversionMaxAbsDiff: delta, ...(lossy ? { prunedMaxAbsDiff: lossy.maxAbsDiff } : {}) } });
     return { output: target, model: meta.model, blocks: blocks.length, params: deployed.numParameters(), maxAbsDiff: delta, lossy };
   } finally {

@@ -11,6 +11,7 @@ export { SyncBatchNorm1d, SyncBatchNorm2d, convertSyncBatchNorm } from './sync_b
 export { EvalCache } from './eval-cache.js';
 export { foldBatchNorm, foldsForInference, isWatched, preActivatedConv, runFoldedConv, withoutEvalFusion, type FoldedConvOptions } from './fusion.js';
 export { convMacs, registerMacCounter, type MacCounter } from './macs.js';
+export { hasLearnedStructure, learnedStructureOf, restoreLearnedStructure, type LearnedStructure, type LegacyFormField } from './structure.js';
 export * as init from './init.js';
 export {
   broadcastProgress, gateParameterNames, isProgressAware, isRegularized, isStructureReporting, learnedStructures, regularizerBound,
