@@ -1,8 +1,8 @@
 // The training loop: builds model, data and optimizer from a TrainConfig, trains with the configured
 // recipe, evaluates, and keeps a run directory (config.json, log.jsonl/log.csv, last and best
 // checkpoints) from which a killed run resumes exactly where its last checkpoint left it.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 import * as F from '../engine/functional.js';
 import { SGD } from '../engine/optim.js';
@@ -20,37 +20,17 @@ import { currentWorld, dataParallel } from './data_parallel.js';
 import { getModelSpec, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { formatSmall, plural } from '../util/format.js';
-import { FileWriteError, writeFileAtomic } from '../util/fs.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { configForm, DEFAULT_CONFIG, RESUME_OVERRIDES, type TrainConfig, validateConfig } from './config.js';
+import { loadCheckpoint } from './checkpoint.js';
+import { configForm, type TrainConfig, validateConfig } from './config.js';
+import { type EpochRecord, resolveRun, RunDirectory, TrainingError, type TrainOptions } from './run-directory.js';
+
+export { resolveResume, TrainingError, type EpochRecord, type TrainOptions } from './run-directory.js';
 import { batchOn, evaluate, topkCorrect, type EvalResult } from './metrics.js';
 import { paramGroups, type NamedGroup } from './param_groups.js';
 import { trainingProgress } from '../nn/training.js';
 import { type BatchContext, recipeCallbacks, type TrainCallback } from './callbacks.js';
 import { Progress } from './progress.js';
 import { buildSchedule, restartCycle } from './schedule.js';
-
-export class TrainingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TrainingError';
-  }
-}
-
-/** One line of log.jsonl: an epoch's training figures and, when it was evaluated, its test figures. */
-export interface EpochRecord {
-  epoch: number;
-  /** Learning rate of the epoch's last batch. */
-  lr: number;
-  train: { loss: number; top1: number };
-  test?: EvalResult;
-  seconds: number;
-  imagesPerSecond: number;
-  /** Fraction of the epoch's training time spent waiting for the loader's next batch (0: the loader always kept ahead). */
-  dataWait?: number;
-  /** What the callbacks reported after the epoch (e.g. a budgeted regulariser's value, DGConv's groups per layer). */
-  notes?: Record<string, unknown>;
-}
 
 export interface TrainResult {
   runDir: string;
@@ -93,84 +73,6 @@ export interface TrainHooks {
   log?(line: string): void;
 }
 
-
-/** YYYYMMDD-HHMMSS (UTC), the default run-directory prefix. */
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-}
-
-const CSV_COLUMNS = ['epoch', 'lr', 'train_loss', 'train_top1', 'test_loss', 'test_top1', 'test_top5', 'seconds', 'images_per_second'];
-const csvRow = (r: EpochRecord): string =>
-  [r.epoch, r.lr, r.train.loss, r.train.top1, r.test?.loss, r.test?.top1, r.test?.top5, r.seconds, r.imagesPerSecond].map((v) => v ?? '').join(',');
-
-/** log.jsonl lines written before 0.1.0's record layout (flat eval_* fields). */
-interface LegacyRecord {
-  epoch: number; lr: number; train_loss: number; train_acc: number; eval_loss?: number; eval_top1?: number; eval_top5?: number; seconds: number; images_per_second: number;
-}
-
-function upgradeRecord(r: EpochRecord | LegacyRecord): EpochRecord {
-  if (!('train_loss' in r)) return r;
-  const test = r.eval_top1 === undefined ? undefined : { loss: r.eval_loss!, top1: r.eval_top1, top5: r.eval_top5!, count: 0, imagesPerSecond: 0 };
-  return { epoch: r.epoch, lr: r.lr, train: { loss: r.train_loss, top1: r.train_acc }, test, seconds: r.seconds, imagesPerSecond: r.images_per_second };
-}
-
-/** Keeps only the log entries of epochs <= `epochs` (a resumed run rewrites what came after its checkpoint). */
-function truncateLogs(runDir: string, epochs: number): EpochRecord[] {
-  const file = join(runDir, 'log.jsonl');
-  const kept = existsSync(file)
-    ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => upgradeRecord(JSON.parse(l) as EpochRecord | LegacyRecord)).filter((r) => r.epoch <= epochs)
-    : [];
-  writeFileAtomic(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  writeFileAtomic(join(runDir, 'log.csv'), `${CSV_COLUMNS.join(',')}\n${kept.map((r) => `${csvRow(r)}\n`).join('')}`);
-  return kept;
-}
-
-/** Resolves a --resume argument (run directory or checkpoint file) to the run directory and its last checkpoint. */
-export function resolveResume(target: string): { runDir: string; checkpoint: string } {
-  if (!existsSync(target)) throw new TrainingError(`cannot resume: ${target} does not exist`);
-  const runDir = statSync(target).isDirectory() ? target : dirname(target);
-  const checkpoint = statSync(target).isDirectory() ? join(target, 'last.safetensors') : target;
-  if (!existsSync(checkpoint)) throw new TrainingError(`cannot resume: ${checkpoint} does not exist (no epoch finished in that run yet?)`);
-  if (!existsSync(join(runDir, 'config.json'))) throw new TrainingError(`cannot resume: ${runDir} has no config.json`);
-  return { runDir, checkpoint };
-}
-
-/** The config a call trains: a new run's (defaults filled in), or a resumed run's recorded one with its allowed overrides. */
-function resolveRun(configIn: TrainOptions): { config: TrainConfig; runDir: string; resumeFrom?: string; recordedEpochs?: number } {
-  if (configIn.resume === undefined) {
-    const { resume: _unused, ...rest } = configIn;
-    const config = { ...DEFAULT_CONFIG, ...rest };
-    return { config, runDir: join(config.outDir, config.runName ?? `${timestamp()}-${config.model}-${config.dataset}`) };
-  }
-  const { resume, ...overrides } = configIn;
-  const given = Object.entries(overrides).filter(([, v]) => v !== undefined).map(([k]) => k);
-  const refused = given.filter((k) => !(RESUME_OVERRIDES as readonly string[]).includes(k));
-  if (refused.length) {
-    throw new TrainingError(`a resumed run keeps the recipe recorded in its config.json, so ${refused.join(', ')} cannot be changed on resume ` +
-      `(only ${RESUME_OVERRIDES.join(', ')} can); start a new run for another recipe`);
-  }
-  const r = resolveResume(resume);
-  let recorded: TrainConfig;
-  try {
-    recorded = JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8')) as TrainConfig;
-  } catch (err) {
-    throw new TrainingError(`cannot resume: ${join(r.runDir, 'config.json')} is not valid JSON (${(err as Error).message})`);
-  }
-  const legacy = recorded as TrainConfig & { channelsLast?: boolean };
-  if (legacy.channelsLast !== undefined) {
-    // Runs recorded before memoryFormat replaced the channelsLast flag.
-    if (legacy.channelsLast) recorded.memoryFormat = 'channelsLast';
-    delete legacy.channelsLast;
-  }
-  const kept = Object.fromEntries(given.map((k) => [k, overrides[k as keyof typeof overrides]]));
-  return { config: { ...DEFAULT_CONFIG, ...recorded, ...kept }, runDir: r.runDir, resumeFrom: r.checkpoint, recordedEpochs: recorded.epochs };
-}
-
-export type TrainOptions = Partial<TrainConfig> & {
-  /** A run directory (or its checkpoint) to continue; only RESUME_OVERRIDES may be given with it. */
-  resume?: string;
-};
-
 /**
  * Trains a model from a config (or resumes the run at `resume`) and returns its results. Everything
  * is validated and built before the run directory is created; a run that fails before its first
@@ -185,13 +87,12 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
 
   const { config, runDir, resumeFrom, recordedEpochs } = resolveRun(configIn);
   validateConfig(config);
+  const run = new RunDirectory(runDir, world.isMain);
   const modelSpec = getModelSpec(config.model);
   const dataSpec = getDatasetSpec(config.dataset);
   const dataDir = config.dataDir ?? dataSpec.defaultDir;
   if (dataDir === undefined) throw new TrainingError(`dataset '${config.dataset}' needs a directory (--data-dir)`);
-  if (world.isMain && resumeFrom === undefined && existsSync(join(runDir, 'config.json'))) {
-    throw new TrainingError(`${runDir} already holds a run: resume it (--resume ${runDir}) or choose another --run-name`);
-  }
+  if (resumeFrom === undefined) run.checkFree();
   setNumThreads(config.threads ?? defaultNumThreads());
   const fullTrainSet = dataSpec.load(dataDir, 'train');
   const trainSet = config.trainSubset === undefined ? fullTrainSet : balancedSubset(fullTrainSet, config.trainSubset, config.seed);
@@ -254,8 +155,6 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   const itersPerEpoch = trainLoader.length;
   const schedule = buildSchedule(config.schedule, { baseLr: config.lr, epochs: config.epochs, itersPerEpoch, warmupEpochs: config.warmupEpochs });
 
-  let createdRunDir = false;
-  const lastCheckpoint = join(runDir, 'last.safetensors');
   try {
     let history: EpochRecord[];
     if (resumeFrom !== undefined) {
@@ -263,82 +162,27 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       if (config.epochs < startEpoch) throw new TrainingError(`${runDir} has already trained ${plural(startEpoch, 'epoch')}; --epochs ${config.epochs} would shorten it`);
       hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind === 'files' });
       if (config.epochs !== recorded && world.isMain) {
-        writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+        run.writeConfig(config);
         log(`extending ${runDir} from ${plural(recorded, 'epoch')} to ${config.epochs}: the ${config.schedule.name} schedule now spans ${plural(config.epochs, 'epoch')}` +
           ` (epoch ${startEpoch + 1} starts at lr ${formatSmall(schedule(startEpoch, 0))})`);
       }
-      history = world.isMain ? truncateLogs(runDir, startEpoch) : [];
+      history = run.truncateLogs(startEpoch);
       if (startEpoch < config.epochs) log(`resuming ${runDir} after epoch ${startEpoch}/${config.epochs}`);
     } else {
       hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind === 'files' });
-      if (world.isMain) {
-        mkdirSync(runDir, { recursive: true });
-        createdRunDir = true;
-        writeFileAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-      }
-      history = world.isMain ? truncateLogs(runDir, 0) : [];
+      run.create(config);
+      history = run.truncateLogs(0);
       log(`run directory: ${runDir}${world.worldSize > 1 ? ` (${world.worldSize} processes, ${config.batchSize / world.worldSize} images each per step)` : ''}`);
     }
 
-    const totalIters = (config.epochs - startEpoch) * itersPerEpoch;
-    let itersDone = 0;
-    const runStart = performance.now();
+    const session: Session = {
+      model, optimizer, groups, callbacks, config, schedule, itersPerEpoch, trainLoader, testLoader, progress, world, run,
+      eta: { start: performance.now(), done: 0, total: (config.epochs - startEpoch) * itersPerEpoch },
+    };
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
-      model.train();
       const epochStart = performance.now();
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      let lr = config.lr;
-      const cycle = restartCycle(config.schedule, epoch);
-      // Ranks draw different random numbers (dropout, DropBlock) from streams fixed by (seed, epoch, rank),
-      // so a resumed data-parallel run continues exactly without each rank's generator state.
-      if (world.worldSize > 1) manualSeed(hashInts(config.seed, epoch, world.rank, 0xd15));
-      let waited = 0;
-      let waitStart = performance.now();
-      for await (const batch of trainLoader.epoch(epoch)) {
-        waited += performance.now() - waitStart;
-        const { images, labels, index } = batchOn(config.device, batch);
-        lr = schedule(epoch, index);
-        optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i]!.lrMultiplier));
-        const n = labels.size(0);
-        const context: BatchContext = { model, ...trainingProgress(epoch, index, config.epochs, itersPerEpoch, cycle) };
-        let step: { loss: number; hits: number };
-        try {
-          for (const callback of callbacks) callback.onBatchStart?.(context);
-          const adjustLoss = (loss: Tensor): Tensor => callbacks.reduce((l, c) => c.adjustLoss?.(l, context) ?? l, loss);
-          step = tidy(() => trainStep(model, optimizer, images, labels, config, hashInts(config.seed, epoch, index, 0x3170), adjustLoss));
-        } finally {
-          images.dispose();
-          labels.dispose();
-        }
-        if (!Number.isFinite(step.loss)) throw new TrainingError(divergenceMessage(step.loss, epoch, index, lr, runDir, existsSync(lastCheckpoint) ? epoch : undefined));
-        lossSum += step.loss * n;
-        correct += step.hits;
-        seen += n;
-        itersDone++;
-        const elapsed = (performance.now() - runStart) / 1000;
-        progress.update({
-          epoch: epoch + 1, epochs: config.epochs, batch: index + 1, batches: itersPerEpoch, loss: lossSum / seen, acc: correct / seen,
-          imagesPerSecond: (seen * world.worldSize) / ((performance.now() - epochStart) / 1000), lr, eta: (elapsed / itersDone) * (totalIters - itersDone),
-        });
-        waitStart = performance.now();
-      }
-      progress.done();
-      const trainSeconds = (performance.now() - epochStart) / 1000;
-      [lossSum, correct, seen] = allReduceNumbers([lossSum, correct, seen]);
-      const [slowestWait] = allReduceNumbers([waited], 'max');
-      const record: EpochRecord = {
-        epoch: epoch + 1, lr, train: { loss: lossSum / seen, top1: correct / seen }, seconds: 0, imagesPerSecond: seen / trainSeconds, dataWait: slowestWait! / 1000 / trainSeconds,
-      };
-      if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs) {
-        for (const callback of callbacks) callback.beforeEvaluate?.({ model, epoch: epoch + 1 });
-        // Evaluation (another batch size, no gradients) allocates other block sizes than training: the
-        // allocator's cache follows one phase at a time instead of holding both.
-        startAllocatorPhase();
-        record.test = combineEvaluations(await evaluate(model, testLoader));
-        startAllocatorPhase();
-      }
+      const record = await trainEpoch(session, epoch);
+      if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs) record.test = await evaluateEpoch(session, epoch);
       record.seconds = (performance.now() - epochStart) / 1000;
       const notes = callbacks.map((c) => c.onEpochEnd?.({ model, epoch: epoch + 1 })).filter((n) => n !== undefined);
       const values = Object.assign({}, ...notes.map((n) => n.values ?? {})) as Record<string, unknown>;
@@ -346,23 +190,10 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       history.push(record);
       const improved = record.test !== undefined && record.test.top1 > bestTop1;
       if (improved) bestTop1 = record.test!.top1;
-      if (world.isMain) {
-        // Log first, then checkpoint: a kill in between is repaired on resume by truncating the log.
-        appendFileSync(join(runDir, 'log.jsonl'), `${JSON.stringify(record)}\n`);
-        appendFileSync(join(runDir, 'log.csv'), `${csvRow(record)}\n`);
-        const meta = {
-          model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
-          extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, input, preprocessing: pipelines.eval, metrics: record, worldSize: world.worldSize },
-        };
-        try {
-          saveCheckpoint(lastCheckpoint, model, meta, optimizer.stateDict());
-          if (improved) saveCheckpoint(join(runDir, 'best.safetensors'), model, meta);
-        } catch (err) {
-          if (!(err instanceof FileWriteError)) throw err;
-          const resumable = existsSync(lastCheckpoint) ? `; \`leanconv train --resume ${runDir}\` continues from the last checkpoint written` : '';
-          throw new TrainingError(`epoch ${epoch + 1}: ${err.message}${resumable}`);
-        }
-      }
+      run.recordEpoch(record, model, {
+        model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
+        extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, input, preprocessing: pipelines.eval, metrics: record, worldSize: world.worldSize },
+      }, optimizer.stateDict(), improved);
       log(formatEpoch(record, config.epochs));
       for (const n of notes) if (n.line) log(`  ${n.line}`);
       hooks.onEpochEnd?.(record);
@@ -373,7 +204,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     if (startEpoch === config.epochs) log(`${runDir} had already finished its ${plural(config.epochs, 'epoch')}: nothing to train`);
     return { runDir, epochs: config.epochs, trainedEpochs: config.epochs - startEpoch, final, bestTop1, history, seconds: (performance.now() - started) / 1000 };
   } catch (err) {
-    if (createdRunDir && !existsSync(lastCheckpoint)) rmSync(runDir, { recursive: true, force: true });
+    run.removeIfUnfinished();
     throw err;
   } finally {
     for (const callback of callbacks) callback.close?.();
@@ -382,6 +213,82 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** What one epoch of training needs (built once by train()). */
+interface Session {
+  model: Module;
+  optimizer: SGD;
+  groups: NamedGroup[];
+  callbacks: TrainCallback[];
+  config: TrainConfig;
+  schedule: (epoch: number, iter: number) => number;
+  itersPerEpoch: number;
+  trainLoader: DataLoader;
+  testLoader: DataLoader;
+  progress: Progress;
+  world: { rank: number; worldSize: number };
+  run: RunDirectory;
+  /** Steps done and to do in this call, for the ETA. */
+  eta: { start: number; done: number; total: number };
+}
+
+/** One epoch's optimisation steps; returns its record (training figures summed over ranks), not yet evaluated. */
+async function trainEpoch(s: Session, epoch: number): Promise<EpochRecord> {
+  const { model, optimizer, groups, callbacks, config, itersPerEpoch, world } = s;
+  model.train();
+  const epochStart = performance.now();
+  let [lossSum, correct, seen, lr] = [0, 0, 0, config.lr];
+  const cycle = restartCycle(config.schedule, epoch);
+  // Ranks draw different random numbers (dropout, DropBlock) from streams fixed by (seed, epoch, rank),
+  // so a resumed data-parallel run continues exactly without each rank's generator state.
+  if (world.worldSize > 1) manualSeed(hashInts(config.seed, epoch, world.rank, 0xd15));
+  let waited = 0;
+  let waitStart = performance.now();
+  for await (const batch of s.trainLoader.epoch(epoch)) {
+    waited += performance.now() - waitStart;
+    const { images, labels, index } = batchOn(config.device, batch);
+    lr = s.schedule(epoch, index);
+    optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i]!.lrMultiplier));
+    const n = labels.size(0);
+    const context: BatchContext = { model, ...trainingProgress(epoch, index, config.epochs, itersPerEpoch, cycle) };
+    let step: { loss: number; hits: number };
+    try {
+      for (const callback of callbacks) callback.onBatchStart?.(context);
+      const adjustLoss = (loss: Tensor): Tensor => callbacks.reduce((l, c) => c.adjustLoss?.(l, context) ?? l, loss);
+      step = tidy(() => trainStep(model, optimizer, images, labels, config, hashInts(config.seed, epoch, index, 0x3170), adjustLoss));
+    } finally {
+      images.dispose();
+      labels.dispose();
+    }
+    if (!Number.isFinite(step.loss)) throw new TrainingError(divergenceMessage(step.loss, epoch, index, lr, s.run.path, existsSync(s.run.lastCheckpoint) ? epoch : undefined));
+    lossSum += step.loss * n;
+    correct += step.hits;
+    seen += n;
+    s.eta.done++;
+    const elapsed = (performance.now() - s.eta.start) / 1000;
+    s.progress.update({
+      epoch: epoch + 1, epochs: config.epochs, batch: index + 1, batches: itersPerEpoch, loss: lossSum / seen, acc: correct / seen,
+      imagesPerSecond: (seen * world.worldSize) / ((performance.now() - epochStart) / 1000), lr, eta: (elapsed / s.eta.done) * (s.eta.total - s.eta.done),
+    });
+    waitStart = performance.now();
+  }
+  s.progress.done();
+  const trainSeconds = (performance.now() - epochStart) / 1000;
+  [lossSum, correct, seen] = allReduceNumbers([lossSum, correct, seen]);
+  const [slowestWait] = allReduceNumbers([waited], 'max');
+  return { epoch: epoch + 1, lr, train: { loss: lossSum! / seen!, top1: correct! / seen! }, seconds: 0, imagesPerSecond: seen! / trainSeconds, dataWait: slowestWait! / 1000 / trainSeconds };
+}
+
+/** The test figures after an epoch, over every rank's share of the test set. */
+async function evaluateEpoch(s: Session, epoch: number): Promise<EvalResult> {
+  for (const callback of s.callbacks) callback.beforeEvaluate?.({ model: s.model, epoch: epoch + 1 });
+  // Evaluation (another batch size, no gradients) allocates other block sizes than training: the
+  // allocator's cache follows one phase at a time instead of holding both.
+  startAllocatorPhase();
+  const result = combineEvaluations(await evaluate(s.model, s.testLoader));
+  startAllocatorPhase();
+  return result;
 }
 
 /** One evaluation from every rank's share of the test set (sums of per-rank figures; unchanged in a single process). */

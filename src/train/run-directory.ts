@@ -1,0 +1,173 @@
+// A training run's directory: config.json (the resolved recipe), log.jsonl and log.csv (one record per epoch), and the
+// last and best checkpoints. This unit decides which config a call trains (a new run's, or a resumed run's recorded
+// one with its allowed overrides), upgrades what older versions wrote (flat log records, the channelsLast flag),
+// keeps the logs consistent with the last checkpoint after a kill, and writes checkpoints atomically with an error
+// that says what the user still has.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import type { OptimizerState } from '../engine/optim.js';
+import type { Module } from '../nn/module.js';
+import { FileWriteError, writeFileAtomic } from '../util/fs.js';
+import { type CheckpointMeta, saveCheckpoint } from './checkpoint.js';
+import { DEFAULT_CONFIG, RESUME_OVERRIDES, type TrainConfig } from './config.js';
+import type { EvalResult } from './metrics.js';
+
+export class TrainingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingError';
+  }
+}
+
+/** One line of log.jsonl: an epoch's training figures and, when it was evaluated, its test figures. */
+export interface EpochRecord {
+  epoch: number;
+  /** Learning rate of the epoch's last batch. */
+  lr: number;
+  train: { loss: number; top1: number };
+  test?: EvalResult;
+  seconds: number;
+  imagesPerSecond: number;
+  /** Fraction of the epoch's training time spent waiting for the loader's next batch (0: the loader always kept ahead). */
+  dataWait?: number;
+  /** What the callbacks reported after the epoch (e.g. a budgeted regulariser's value, DGConv's groups per layer). */
+  notes?: Record<string, unknown>;
+}
+
+export type TrainOptions = Partial<TrainConfig> & {
+  /** A run directory (or its checkpoint) to continue; only RESUME_OVERRIDES may be given with it. */
+  resume?: string;
+};
+
+/** YYYYMMDD-HHMMSS (UTC), the default run-directory prefix. */
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+const CSV_COLUMNS = ['epoch', 'lr', 'train_loss', 'train_top1', 'test_loss', 'test_top1', 'test_top5', 'seconds', 'images_per_second'];
+const csvRow = (r: EpochRecord): string =>
+  [r.epoch, r.lr, r.train.loss, r.train.top1, r.test?.loss, r.test?.top1, r.test?.top5, r.seconds, r.imagesPerSecond].map((v) => v ?? '').join(',');
+
+/** log.jsonl lines written before 0.1.0's record layout (flat eval_* fields). */
+interface LegacyRecord {
+  epoch: number; lr: number; train_loss: number; train_acc: number; eval_loss?: number; eval_top1?: number; eval_top5?: number; seconds: number; images_per_second: number;
+}
+
+function upgradeRecord(r: EpochRecord | LegacyRecord): EpochRecord {
+  if (!('train_loss' in r)) return r;
+  const test = r.eval_top1 === undefined ? undefined : { loss: r.eval_loss!, top1: r.eval_top1, top5: r.eval_top5!, count: 0, imagesPerSecond: 0 };
+  return { epoch: r.epoch, lr: r.lr, train: { loss: r.train_loss, top1: r.train_acc }, test, seconds: r.seconds, imagesPerSecond: r.images_per_second };
+}
+
+/** Resolves a --resume argument (run directory or checkpoint file) to the run directory and its last checkpoint. */
+export function resolveResume(target: string): { runDir: string; checkpoint: string } {
+  if (!existsSync(target)) throw new TrainingError(`cannot resume: ${target} does not exist`);
+  const runDir = statSync(target).isDirectory() ? target : dirname(target);
+  const checkpoint = statSync(target).isDirectory() ? join(target, 'last.safetensors') : target;
+  if (!existsSync(checkpoint)) throw new TrainingError(`cannot resume: ${checkpoint} does not exist (no epoch finished in that run yet?)`);
+  if (!existsSync(join(runDir, 'config.json'))) throw new TrainingError(`cannot resume: ${runDir} has no config.json`);
+  return { runDir, checkpoint };
+}
+
+/** The config a call trains: a new run's (defaults filled in), or a resumed run's recorded one with its allowed overrides. */
+export function resolveRun(options: TrainOptions): { config: TrainConfig; runDir: string; resumeFrom?: string; recordedEpochs?: number } {
+  if (options.resume === undefined) {
+    const { resume: _unused, ...rest } = options;
+    const config = { ...DEFAULT_CONFIG, ...rest };
+    return { config, runDir: join(config.outDir, config.runName ?? `${timestamp()}-${config.model}-${config.dataset}`) };
+  }
+  const { resume, ...overrides } = options;
+  const given = Object.entries(overrides).filter(([, v]) => v !== undefined).map(([k]) => k);
+  const refused = given.filter((k) => !(RESUME_OVERRIDES as readonly string[]).includes(k));
+  if (refused.length) {
+    throw new TrainingError(`a resumed run keeps the recipe recorded in its config.json, so ${refused.join(', ')} cannot be changed on resume ` +
+      `(only ${RESUME_OVERRIDES.join(', ')} can); start a new run for another recipe`);
+  }
+  const r = resolveResume(resume);
+  let recorded: TrainConfig;
+  try {
+    recorded = JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8')) as TrainConfig;
+  } catch (err) {
+    throw new TrainingError(`cannot resume: ${join(r.runDir, 'config.json')} is not valid JSON (${(err as Error).message})`);
+  }
+  const legacy = recorded as TrainConfig & { channelsLast?: boolean };
+  if (legacy.channelsLast !== undefined) {
+    // Runs recorded before memoryFormat replaced the channelsLast flag.
+    if (legacy.channelsLast) recorded.memoryFormat = 'channelsLast';
+    delete legacy.channelsLast;
+  }
+  const kept = Object.fromEntries(given.map((k) => [k, overrides[k as keyof typeof overrides]]));
+  return { config: { ...DEFAULT_CONFIG, ...recorded, ...kept }, runDir: r.runDir, resumeFrom: r.checkpoint, recordedEpochs: recorded.epochs };
+}
+
+/**
+ * The files of one run. Only the process that writes the run (rank 0 of a data-parallel run) changes them; the
+ * others get the same calls and do nothing.
+ */
+export class RunDirectory {
+  private created = false;
+
+  constructor(readonly path: string, private readonly writes: boolean) {}
+
+  get lastCheckpoint(): string {
+    return join(this.path, 'last.safetensors');
+  }
+
+  /** A new run: refuses a directory that already holds one. */
+  checkFree(): void {
+    if (this.writes && existsSync(join(this.path, 'config.json'))) {
+      throw new TrainingError(`${this.path} already holds a run: resume it (--resume ${this.path}) or choose another --run-name`);
+    }
+  }
+
+  /** Creates the directory of a new run with its config.json. */
+  create(config: TrainConfig): void {
+    if (!this.writes) return;
+    mkdirSync(this.path, { recursive: true });
+    this.created = true;
+    this.writeConfig(config);
+  }
+
+  writeConfig(config: TrainConfig): void {
+    if (this.writes) writeFileAtomic(join(this.path, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  }
+
+  /**
+   * The records of epochs <= `epochs`, with the logs rewritten to hold just those: a resumed run rewrites what came
+   * after its checkpoint (a kill between a log line and its checkpoint leaves such a line).
+   */
+  truncateLogs(epochs: number): EpochRecord[] {
+    if (!this.writes) return [];
+    const file = join(this.path, 'log.jsonl');
+    const kept = existsSync(file)
+      ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => upgradeRecord(JSON.parse(l) as EpochRecord | LegacyRecord)).filter((r) => r.epoch <= epochs)
+      : [];
+    writeFileAtomic(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    writeFileAtomic(join(this.path, 'log.csv'), `${CSV_COLUMNS.join(',')}\n${kept.map((r) => `${csvRow(r)}\n`).join('')}`);
+    return kept;
+  }
+
+  /**
+   * Appends the epoch's record to the logs, then writes the checkpoints (last, and best when it improved): a kill in
+   * between is repaired on resume by truncateLogs.
+   */
+  recordEpoch(record: EpochRecord, model: Module, meta: CheckpointMeta, optimizer: OptimizerState, improved: boolean): void {
+    if (!this.writes) return;
+    appendFileSync(join(this.path, 'log.jsonl'), `${JSON.stringify(record)}\n`);
+    appendFileSync(join(this.path, 'log.csv'), `${csvRow(record)}\n`);
+    try {
+      saveCheckpoint(this.lastCheckpoint, model, meta, optimizer);
+      if (improved) saveCheckpoint(join(this.path, 'best.safetensors'), model, meta);
+    } catch (err) {
+      if (!(err instanceof FileWriteError)) throw err;
+      const resumable = existsSync(this.lastCheckpoint) ? `; \`leanconv train --resume ${this.path}\` continues from the last checkpoint written` : '';
+      throw new TrainingError(`epoch ${record.epoch}: ${err.message}${resumable}`);
+    }
+  }
+
+  /** After a failure: a directory this call created and no epoch finished in is removed, so its name can be used again. */
+  removeIfUnfinished(): void {
+    if (this.created && !existsSync(this.lastCheckpoint)) rmSync(this.path, { recursive: true, force: true });
+  }
+}
