@@ -3,16 +3,22 @@
 // Built in: module progress (every ProgressAware module learns where training stands: CondenseNet's
 // condensation, DropBlock schedules), weighted regularisers offered by modules (group lasso), budget
 // constraints on a regulariser (DGConv's connection count), the per-epoch report of learned
-// structures (DGConv's group counts) and data-parallel training (data_parallel.ts).
+// structures (DGConv's group counts), mixup (mixup.ts) and data-parallel training (data_parallel.ts).
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Module } from '../nn/module.js';
 import { broadcastProgress, learnedStructures, regularizerBound, regularizerNames, regularizerTerm, type TrainingProgress } from '../nn/training.js';
 import { ConfigError } from './config.js';
+import { mixup } from './mixup.js';
 
 export interface BatchContext extends TrainingProgress {
   model: Module;
+  /** A seed for this batch's random choices, fixed by (seed, epoch, batch) so that a resumed run repeats them (the trainer sets it). */
+  batchSeed?: number;
 }
+
+/** Cross-entropy with the run's label smoothing. */
+export type LossOf = (logits: Tensor, target: Tensor) => Tensor;
 
 export interface EpochContext {
   model: Module;
@@ -34,6 +40,11 @@ export interface TrainCallback {
    * step's tidy scope after the forward pass, so new tensors may be graph nodes and are freed with the step.
    */
   adjustLoss?(loss: Tensor, context: BatchContext): Tensor;
+  /**
+   * Replaces the images a training step sees and, with them, how its loss follows from the logits (mixup). Called
+   * inside the step's tidy scope; at most one callback of a run transforms batches.
+   */
+  transformBatch?(batch: { images: Tensor; labels: Tensor }, context: BatchContext): { images: Tensor; loss(logits: Tensor, ce: LossOf): Tensor };
   /** After an epoch's training, before the model is evaluated (e.g. align buffers across ranks). */
   beforeEvaluate?(context: EpochContext): void;
   /** After an epoch's training and evaluation, before its record is written. */
@@ -94,6 +105,8 @@ export const structureReport = (): TrainCallback => ({
 });
 
 export interface RecipeTerms {
+  /** Mixup's Beta(alpha, alpha) (0: off). */
+  mixupAlpha?: number;
   /** Weights of regularisers added to the loss. */
   regularizers?: Readonly<Record<string, number>>;
   /** Budget divisors of regularisers (see budgetConstraint). */
@@ -121,5 +134,6 @@ export function recipeCallbacks(model: Module, terms: RecipeTerms = {}): TrainCa
     callbacks.push(budgetConstraint(model, name, divisor));
   }
   if (learnedStructures(model).length > 0) callbacks.push(structureReport());
+  if ((terms.mixupAlpha ?? 0) > 0) callbacks.push(mixup(terms.mixupAlpha!));
   return callbacks;
 }

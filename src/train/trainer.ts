@@ -8,11 +8,11 @@ import * as F from '../engine/functional.js';
 import { SGD } from '../engine/optim.js';
 import { getRngState, manualSeed, setNumThreads, defaultNumThreads, setRngState, startAllocatorPhase } from '../engine/runtime.js';
 import { tidy } from '../engine/scope.js';
-import { fromTypedArray, type Tensor } from '../engine/tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 import { balancedSubset, getDatasetSpec } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
 import { dataTransforms } from '../data/pipelines.js';
-import { hashInts, permutation, Rng } from '../data/rng.js';
+import { hashInts } from '../data/rng.js';
 import { buildModel, formName, type ModelForm } from '../convert/form.js';
 import { allReduceNumbers, processGroup } from '../engine/distributed.js';
 import { convertSyncBatchNorm } from '../nn/sync_batchnorm.js';
@@ -28,7 +28,9 @@ export { resolveResume, TrainingError, type EpochRecord, type TrainOptions } fro
 import { batchOn, evaluate, topkCorrect, type EvalResult } from './metrics.js';
 import { paramGroups, type NamedGroup } from './param_groups.js';
 import { trainingProgress } from '../nn/training.js';
-import { type BatchContext, recipeCallbacks, type TrainCallback } from './callbacks.js';
+import { type BatchContext, type LossOf, recipeCallbacks, type TrainCallback } from './callbacks.js';
+
+export { mixupBatch } from './mixup.js';
 import { Progress } from './progress.js';
 import { buildSchedule, restartCycle } from './schedule.js';
 
@@ -251,12 +253,11 @@ async function trainEpoch(s: Session, epoch: number): Promise<EpochRecord> {
     lr = s.schedule(epoch, index);
     optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i]!.lrMultiplier));
     const n = labels.size(0);
-    const context: BatchContext = { model, ...trainingProgress(epoch, index, config.epochs, itersPerEpoch, cycle) };
+    const context: BatchContext = { model, batchSeed: hashInts(config.seed, epoch, index, 0x3170), ...trainingProgress(epoch, index, config.epochs, itersPerEpoch, cycle) };
     let step: { loss: number; hits: number };
     try {
       for (const callback of callbacks) callback.onBatchStart?.(context);
-      const adjustLoss = (loss: Tensor): Tensor => callbacks.reduce((l, c) => c.adjustLoss?.(l, context) ?? l, loss);
-      step = tidy(() => trainStep(model, optimizer, images, labels, config, hashInts(config.seed, epoch, index, 0x3170), adjustLoss));
+      step = tidy(() => trainStep(model, optimizer, images, labels, config, callbacks, context));
     } finally {
       images.dispose();
       labels.dispose();
@@ -336,35 +337,15 @@ function formatEpoch(r: EpochRecord, epochs: number): string {
 }
 
 /**
- * Mixup (Zhang et al.): lambda ~ Beta(alpha, alpha) and a partner permutation, both from `seed`; the
- * batch becomes lambda·x + (1 − lambda)·x[partner]. The caller owns the returned tensors.
+ * One optimisation step (inside tidy); returns the batch loss (as the callbacks shaped it) and the number of top-1 hits
+ * (against the batch's own labels, also when a callback trains on transformed images).
  */
-export function mixupBatch(images: Tensor, alpha: number, seed: number): { mixed: Tensor; lambda: number; partner: Tensor } {
-  const rng = new Rng(seed);
-  const lambda = rng.beta(alpha);
-  const perm = permutation(images.size(0), rng.int(2 ** 31));
-  const partner = fromTypedArray(BigInt64Array.from(perm, (v) => BigInt(v)), [perm.length], { device: images.device });
-  const shuffled = images.indexSelect(0, partner);
-  const mixed = images.mul(lambda).add_(shuffled, 1 - lambda);
-  shuffled.dispose();
-  return { mixed, lambda, partner };
-}
-
-/** One optimisation step (inside tidy); returns the batch loss (as the callbacks shaped it) and the number of top-1 hits. */
-function trainStep(model: Module, optimizer: SGD, images: Tensor, labels: Tensor, config: TrainConfig, mixSeed: number, adjustLoss: (loss: Tensor) => Tensor): { loss: number; hits: number } {
-  const ce = (logits: Tensor, target: Tensor): Tensor => F.crossEntropy(logits, target, { labelSmoothing: config.labelSmoothing, labelSmoothingStyle: config.labelSmoothingStyle });
-  let loss: Tensor;
-  let logits: Tensor;
-  if (config.mixupAlpha > 0) {
-    // The loss mixes the two label sets with the same lambda; accuracy is against the unmixed labels.
-    const { mixed, lambda, partner } = mixupBatch(images, config.mixupAlpha, mixSeed);
-    logits = model.forward(model.formatInput(mixed));
-    loss = ce(logits, labels).mul(lambda).add_(ce(logits, labels.indexSelect(0, partner)), 1 - lambda);
-  } else {
-    logits = model.forward(model.formatInput(images));
-    loss = ce(logits, labels);
-  }
-  loss = adjustLoss(loss);
+function trainStep(model: Module, optimizer: SGD, images: Tensor, labels: Tensor, config: TrainConfig, callbacks: readonly TrainCallback[], context: BatchContext): { loss: number; hits: number } {
+  const ce: LossOf = (logits, target) => F.crossEntropy(logits, target, { labelSmoothing: config.labelSmoothing, labelSmoothingStyle: config.labelSmoothingStyle });
+  const transform = callbacks.find((c) => c.transformBatch !== undefined)?.transformBatch?.({ images, labels }, context);
+  const logits = model.forward(model.formatInput(transform?.images ?? images));
+  let loss = transform ? transform.loss(logits, ce) : ce(logits, labels);
+  loss = callbacks.reduce((l, c) => c.adjustLoss?.(l, context) ?? l, loss);
   optimizer.zeroGrad();
   loss.backward();
   optimizer.step();
