@@ -130,11 +130,14 @@ function scheduleFrom(values: Record<string, unknown>, base: ScheduleSpec): Sche
   }
 }
 
-/** The train options a resumed run accepts (the rest of its recipe is in its config.json). */
-const RESUME_OPTIONS: Record<string, (typeof RESUME_OVERRIDES)[number]> = {
-  epochs: 'epochs', workers: 'workers', threads: 'threads', 'eval-batch-size': 'evalBatchSize', 'memory-format': 'memoryFormat', 'channels-last': 'memoryFormat',
-  device: 'device',
-};
+/** A config key's option name (evalBatchSize: eval-batch-size), and the other spellings of some options. */
+const optionName = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const OPTION_ALIASES: Partial<Record<keyof TrainConfig, string[]>> = { memoryFormat: ['channels-last'] };
+
+/** The train options a resumed run accepts: those of the config's RESUME_OVERRIDES (the rest of its recipe is in its config.json). */
+const RESUME_OPTIONS: Record<string, (typeof RESUME_OVERRIDES)[number]> = Object.fromEntries(
+  RESUME_OVERRIDES.flatMap((key) => [optionName(key), ...(OPTION_ALIASES[key] ?? [])].map((option) => [option, key])),
+);
 /** Options about this invocation's output, not the run. */
 const OUTPUT_OPTIONS = new Set(['resume', 'quiet', 'json', 'export', 'help']);
 
