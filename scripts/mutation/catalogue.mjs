@@ -53,7 +53,7 @@ export const MUTANTS = [
   { id: 'torch-negative-offset-allowed', file: 'interop/torch-file.js', from: 'if (offset < 0)', to: 'if (offset < -1e9)', tests: ['hostile-files'], why: 'negative storage offsets accepted' },
   { id: 'torch-budget-unchecked', file: 'interop/torch-file.js', from: 'if (this.used + bytes > this.limit)', to: 'if (false)', tests: ['hostile-files'], why: 'stride-0 views allocate gigabytes' },
   { id: 'import-prefix-kept', file: 'interop/import.js', from: "if (!keys.every((k) => k.startsWith('module.')))", to: 'if (true)', tests: ['interop', 'import-files'], why: "DataParallel's prefix not dropped" },
-  { id: 'import-classes-not-inferred', file: 'interop/import.js', from: 'modelOptions.numClasses = stored.shape[0];', to: 'void stored;', tests: ['interop', 'import-files'], why: 'the class count is not read off the classifier' },
+  { id: 'import-classes-not-inferred', file: 'interop/state-dict.js', from: 'modelOptions.numClasses = stored.shape[0];', to: 'void stored;', tests: ['interop', 'import-files'], why: 'the class count is not read off the classifier' },
   { id: 'hdf5-plus-not-slash', file: 'interop/acnet-hdf5.js', from: "out.set(key.replace(/\\+/g, '/'),", to: 'out.set(key,', tests: ['interop'], why: "'+' not read back as '/'" },
   // --- deploy/graph.ts --------------------------------------------------------------------------------
   { id: 'onnx-fold-eps-outside', file: 'deploy/graph.js', from: 'const s = gamma[o] / Math.sqrt(variance[o] + eps);', to: 'const s = gamma[o] / (Math.sqrt(variance[o]) + eps);', tests: ['deploy'], why: 'ε outside the square root (issue 35)' },
