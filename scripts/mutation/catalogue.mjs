@@ -63,4 +63,14 @@ export const MUTANTS = [
   { id: 'pgd-no-projection', file: 'analysis/robustness.js', from: 'return moved.minimum(pixels.add(epsilon)).maximum(pixels.sub(epsilon)).clamp(0, 1);', to: 'return moved.clamp(0, 1);', tests: ['robustness'], why: 'PGD leaves the ε-ball' },
   { id: 'robustness-counts-wrong-clean', file: 'analysis/robustness.js', from: '.logicalAnd(clean).sum().item()', to: '.sum().item()', tests: ['robustness'], why: 'an image the model got wrong can count as robust' },
   { id: 'attack-normalises-before', file: 'analysis/robustness.js', from: 'normalize = (x) => x.sub(this.mean).div(this.std);', to: 'normalize = (x) => x;', tests: ['robustness'], why: 'the attack skips normalisation' },
+  // --- code added for issue 29: bounded readers, metadata, learned structure, run directory, serve ----------
+  { id: 'zip64-claim-unchecked', file: 'interop/zip.js', from: 'if (claimed * BigInt(CENTRAL_HEADER) > BigInt(bytes.length))', to: 'if (false)', tests: ['hostile-files'], why: 'a zip64 count is trusted' },
+  { id: 'zip-entry-count-unchecked', file: 'interop/zip.js', from: 'if (count * CENTRAL_HEADER > size)', to: 'if (false)', tests: ['hostile-files', 'interop'], why: "a count the central directory cannot hold is trusted" },
+  { id: 'zip-inflate-unbounded', file: 'interop/zip.js', from: 'if (written + chunk.length > out.length)', to: 'if (false)', tests: ['hostile-files'], why: 'a deflated entry inflates past its declared size' },
+  { id: 'metadata-classes-unchecked', file: 'deploy/metadata.js', from: "classes.every((c) => typeof c === 'string')", to: 'true', tests: ['metadata'], why: 'malformed class names reach predict and serve' },
+  { id: 'structure-legacy-per-layer', file: 'nn/structure.js', from: 'm.restoreStructure(field?.perLayer ? value?.[path] : value);', to: 'm.restoreStructure(value);', tests: ['structure'], why: "old checkpoints' per-layer records misread" },
+  { id: 'run-logs-not-truncated', file: 'train/run-directory.js', from: '.filter((r) => r.epoch <= epochs)', to: '.filter(() => true)', tests: ['train'], why: 'a torn log line survives a resume' },
+  { id: 'serve-any-host', file: 'deploy/serve.js', from: 'return isIP(name) === 4;', to: 'return true;', tests: ['browser'], why: 'DNS rebinding: any Host name accepted' },
+  { id: 'image-aspect-unchecked', file: 'data/batch.js', from: 'if (Math.max(width, height) / Math.min(width, height) > MAX_IMAGE_ASPECT)', to: 'if (false)', tests: ['hostile-files'], why: 'a 1x1,000,000 image is resized' },
+  { id: 'eval-class-count-unchecked', file: 'train/eval-split.js', from: 'if (outputs < classes || (outputs !== classes && dataset !== extra.dataset))', to: 'if (false)', tests: ['import-files'], why: 'a model is scored against unrelated labels' },
 ];
