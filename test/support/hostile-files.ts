@@ -85,6 +85,15 @@ function zip64ManyEntries(): Uint8Array {
   return new Uint8Array(b);
 }
 
+/** A plain end-of-central-directory record claiming `entries` entries in an empty central directory. */
+function manyEntries(entries: number): Uint8Array {
+  const b = Buffer.alloc(22);
+  b.writeUInt32LE(0x06054b50, 0);
+  b.writeUInt16LE(entries, 8);
+  b.writeUInt16LE(entries, 10);
+  return new Uint8Array(b);
+}
+
 /** A zip whose storage entry is deflated and declares `declared` bytes (the real stream inflates to `real`). */
 function deflatedStorage(real: number, declared: number): Uint8Array {
   const zip = Buffer.from(zipSync({
@@ -178,6 +187,7 @@ export function torchFileCases(): HostileCase[] {
   const floats = (n: number): Uint8Array => new Uint8Array(4 * n);
   return [
     { name: 'zip64 record claiming 2^32-1 entries', file: 'zip64.pth', bytes: zip64ManyEntries(), error: /not a readable zip archive \(the archive claims 4294967295 entries, more than its 98 bytes/ },
+    { name: 'end record claiming 65000 entries in an empty directory', file: 'entries.pth', bytes: manyEntries(65000), error: /not a readable zip archive \(the archive claims 65000 entries, more than its 0-byte central directory can hold\)/ },
     { name: 'deflated storage declaring 2.3 GB', file: 'zipbomb.pth', bytes: deflatedStorage(1 << 20, 2_300_000_000), error: /archive entry 'archive\/data\/0' needs 2300000000 bytes, beyond the \d+ bytes/ },
     { name: 'deflated storage inflating past its declared size', file: 'overflow.pth', bytes: deflatedStorage(8 << 20, 1000), error: /inflates past the 1000 bytes it declares/ },
     { name: 'stride-0 view of 4e8 elements', file: 'stride0.pth', bytes: torchZip(oneTensor(1, 0, [400_000_000], [0]), { 0: floats(1) }), error: /a tensor of shape \[400000000\] needs 1600000000 bytes, beyond/ },
