@@ -25,8 +25,8 @@ describe('ONNX metadata validation', () => {
     assert.match(warnings.join('\n'), /metadata 'preprocessing' ignored \(not a list of steps\); pixels go in as 0\.\.1 without normalisation/);
     const steps = validateMetadata({ preprocessing: [{ name: 'normalize', mean: [0.5], std: [0] }] }, 'n.onnx');
     assert.equal(steps.metadata.preprocessing, undefined);
-    assert.match(steps.warnings[0]!, /normalize needs mean and std lists of equal length \(std non-zero\)/);
-    assert.match(validateMetadata({ preprocessing: [{ name: 'sharpen' }] }, 'n.onnx').warnings[0]!, /unknown step 'sharpen'/);
+    assert.match(steps.warnings[0]!, /normalize: mean and std need one entry per channel, std > 0/);
+    assert.match(validateMetadata({ preprocessing: [{ name: 'sharpen' }] }, 'n.onnx').warnings[0]!, /unknown transform 'sharpen'/);
     // Empty strings (what an exporter wrote for an absent value) are treated as absent.
     assert.deepEqual(validateMetadata({ classes: '', preprocessing: '' }, 'n.onnx'), { metadata: {}, warnings: [] });
   });

@@ -6,8 +6,8 @@
 // the same probabilities for the same pixels.
 import type * as Ort from 'onnxruntime-web';
 
-import type { TransformSpec } from '../src/data/transforms.js';
-import { imageFromInterleaved, prepareImage } from '../src/deploy/prepare.js';
+import { imageFromInterleaved, type TransformSpec } from '../src/data/transforms.js';
+import { prepareImage } from '../src/deploy/prepare.js';
 
 interface Meta {
   file: string;

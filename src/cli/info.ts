@@ -1,10 +1,10 @@
 // `leanconv info`: parameters and multiply-accumulates of a model or checkpoint, and of the deploy form it converts to.
 import { formatProfile, formatReferenceCount, profileModel, referenceCount } from '../analysis/index.js';
 import { deployedCopy, formName } from '../convert/form.js';
-import { assumeCondensationStage, condensationStageOf } from '../convert/condense.js';
 import { reparameterize, trainingFormBlocks } from '../convert/reparameterize.js';
 import { getModelSpec } from '../models/index.js';
 import type { Module } from '../nn/module.js';
+import { learnedStructureOf, restoreLearnedStructure } from '../nn/structure.js';
 import { parse, usage } from './args.js';
 import { FORM_HELP, FORM_OPTIONS, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, out, printJson } from './common.js';
 import { modelFromArgument } from './model-argument.js';
@@ -67,13 +67,14 @@ function deployFormCost(model: Module, rebuild: () => Module, shape: [number, nu
 }
 
 /**
- * Params and MACs of the deploy form the model reaches once its learned group convs have fully condensed (as
- * at the end of CondenseNet training); undefined when there are none, or when the model is already there.
+ * Params and MACs of the deploy form the model reaches once every learned structure is in its final state (a learned
+ * group conv fully condensed, as at the end of CondenseNet training); undefined when it is there already.
  */
 function fullyCondensedCost(model: Module, rebuild: () => Module, shape: [number, number, number], now: { params: number } | undefined): { params: number; macs: number } | undefined {
-  if (now === undefined || condensationStageOf(model) === undefined) return undefined;
+  if (now === undefined || learnedStructureOf(model) === undefined) return undefined;
   const copy = rebuild();
-  assumeCondensationStage(copy);
+  copy.loadStateDict(model.stateDict());
+  restoreLearnedStructure(copy, { structure: {} });
   const deployed = reparameterize(copy.eval());
   try {
     const p = profileModel(deployed, shape);

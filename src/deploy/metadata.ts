@@ -2,7 +2,7 @@
 // back defensively: a file exported by another tool, an older leanconv or a hand edit may hold anything under
 // these keys. Every reader (predict, serve, evaluation) takes the validated form, in which a malformed field is
 // dropped with a warning that says what was wrong and what is used instead.
-import type { TransformSpec } from '../data/transforms.js';
+import { buildTransform, type TransformSpec } from '../data/transforms.js';
 
 export interface ModelMetadata {
   model?: string;
@@ -18,21 +18,15 @@ export interface ModelMetadata {
   features?: unknown[];
 }
 
-const TRANSFORMS = new Set(['normalize', 'resize', 'centerCrop', 'randomCrop', 'horizontalFlip', 'randomResizedCrop', 'pad', 'grayscaleToRgb']);
-
-const isFiniteList = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-
+/** What is wrong with one recorded preprocessing step, if anything: the transform builder's own checks. */
 function transformProblem(t: unknown): string | undefined {
   if (typeof t !== 'object' || t === null || Array.isArray(t)) return 'a step is not an object';
-  const step = t as Record<string, unknown>;
-  if (typeof step.name !== 'string' || !TRANSFORMS.has(step.name)) return `unknown step '${String(step.name)}'`;
-  if (step.name === 'normalize') {
-    if (!isFiniteList(step.mean) || !isFiniteList(step.std) || step.mean.length !== step.std.length || step.std.some((s) => s === 0)) return 'normalize needs mean and std lists of equal length (std non-zero)';
+  try {
+    buildTransform(t as TransformSpec);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
   }
-  if (['resize', 'centerCrop', 'randomCrop', 'randomResizedCrop'].includes(step.name) && !(Number.isInteger(step.size) && (step.size as number) >= 1 && (step.size as number) <= 8192)) {
-    return `${step.name} needs a size from 1 to 8192`;
-  }
-  return undefined;
 }
 
 /**

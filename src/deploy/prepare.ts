@@ -5,8 +5,6 @@
 import { Rng } from '../data/rng.js';
 import { compose, type Image, resample, type TransformSpec } from '../data/transforms.js';
 
-export { imageFromInterleaved } from '../data/transforms.js';
-
 /**
  * The model input [C, H, W] (float32, planar) for `img` (3 planar channels in [0, 1]). The image is fitted
  * (shorter side resized, centre crop) unless `stretch`, which resizes the whole image to H x W (dissection needs

@@ -11,7 +11,7 @@ import h5wasm from 'h5wasm/node';
 import { type DType, ITEM_SIZE } from '../engine/dtype.js';
 import type { ModelForm } from '../convert/form.js';
 import { getModelSpec } from '../models/index.js';
-import { ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from './state-dict.js';
+import { buildImportTarget, ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from './state-dict.js';
 import { StoredTensor } from './torch-file.js';
 import { describeValue } from '../util/describe.js';
 
@@ -205,7 +205,11 @@ export async function importAcnetHdf5(file: string, options: ImportOptions): Pro
     const known = Object.entries(ACNET_MODELS).map(([k, v]) => `${k} (ACNet's ${v.official})`).join(', ');
     throw new ImportError(file, `an ACNet HDF5 file needs a model with an ACNet counterpart; '${name}' has none (${known})`);
   }
-  const datasets = await readHdf5Datasets(file, tensorBudget(options));
+  // The form is read off the names, so the model the weights load into is built after reading; this one bounds the read.
+  const sizeOf = buildImportTarget(options);
+  const budget = tensorBudget(sizeOf);
+  sizeOf.dispose();
+  const datasets = await readHdf5Datasets(file, budget);
   datasets.delete('deps'); // ACNet's layer widths; the shape check below catches widths that differ
   const units = mapping.units();
   const state = new Map<string, StoredTensor>();

@@ -8,10 +8,9 @@ import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs
 import { defaultEvalPreprocessing, getModelSpec, resolveModelOptions } from '../models/index.js';
 import { saveCheckpoint } from '../train/checkpoint.js';
 import { importAcnetHdf5 } from './acnet-hdf5.js';
-import { describePython } from './pickle.js';
-import { ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from './state-dict.js';
+import { buildImportTarget, ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from './state-dict.js';
 import { readTorchFile, StoredTensor } from './torch-file.js';
-
+import { describeValue } from '../util/describe.js';
 
 /** Keys under which training scripts keep the model's state dict (official HCGNet: 'net'; most: 'state_dict'). */
 export const STATE_DICT_KEYS = ['state_dict', 'net', 'model', 'model_state_dict', 'state'] as const;
@@ -27,7 +26,7 @@ export function findStateDict(file: string, value: unknown): { state: Map<string
       const inner = value.get(key);
       if (isStateDict(inner)) return { state: inner as Map<string, StoredTensor>, path: key };
     }
-    const keys = [...value.keys()].slice(0, 12).map((k) => (typeof k === 'string' ? k : describePython(k, 20))).join(', ');
+    const keys = [...value.keys()].slice(0, 12).map((k) => (typeof k === 'string' ? k : describeValue(k, 20))).join(', ');
     throw new ImportError(file, `no state dict found: the top-level dict has keys [${keys}] and none of ${STATE_DICT_KEYS.map((k) => `'${k}'`).join(', ')} holds a dict of tensors`);
   }
   throw new ImportError(file, 'no state dict found: the file does not hold a dict');
@@ -46,9 +45,18 @@ export function stripDataParallelPrefix(state: Map<string, StoredTensor>): Map<s
  */
 export function importTorchWeights(file: string, options: ImportOptions): ImportResult {
   const bytes = new Uint8Array(readFileSync(file));
-  const { state: found, path } = findStateDict(file, readTorchFile(file, bytes, { maxTensorBytes: tensorBudget(options) }));
+  // The model is built first: its size bounds what the file may make the reader allocate, and the weights load into it.
+  const target = buildImportTarget(options);
+  let found: Map<string, StoredTensor>;
+  let path: string;
+  try {
+    ({ state: found, path } = findStateDict(file, readTorchFile(file, bytes, { maxTensorBytes: tensorBudget(target) })));
+  } catch (err) {
+    target.dispose();
+    throw err;
+  }
   const state = stripDataParallelPrefix(found);
-  const model = loadStoredState(file, state, options);
+  const model = loadStoredState(file, state, options, target);
   return { ...model, foundAt: path, strippedPrefix: found !== state, tensors: state.size };
 }
 

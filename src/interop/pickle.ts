@@ -29,8 +29,6 @@ export interface UnpickleOptions {
 
 const MARK = Symbol('mark');
 
-export { describeValue as describePython } from '../util/describe.js';
-
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 const ATTRIBUTES = new WeakMap<object, Map<unknown, unknown>>();

@@ -45,29 +45,30 @@ export interface ImportResult {
   tensors: number;
 }
 
+/** A fresh model of the import's name, options and form: what a state dict is checked against and loaded into. */
+export function buildImportTarget(options: ImportOptions): Module {
+  return buildModel(getModelSpec(options.model).name, { ...options.modelOptions }, options.form);
+}
+
 /**
  * Most tensor bytes a file for this model may hold: the weights four times over (the state dict, an
- * optimizer's momentum or Adam's two moments, an EMA copy) plus 64 MiB for anything else. A file that
- * needs more is not a checkpoint of this model, and is refused before it is read into memory.
+ * optimizer's momentum or Adam's two moments, an EMA copy) plus 64 MiB for anything else (a classifier for more
+ * classes than the model was built with included). A file that needs more is not a checkpoint of this model, and
+ * is refused before it is read into memory.
  */
-export function tensorBudget(options: ImportOptions): number {
-  const spec = getModelSpec(options.model);
-  const model = buildModel(spec.name, { ...options.modelOptions, numClasses: Math.max(options.modelOptions?.numClasses ?? 0, spec.defaultNumClasses, 1000) }, options.form);
-  try {
-    return 4 * 4 * model.numParameters() + 4 * 4 * model.namedBuffers().reduce((n, [, b]) => n + b.numel, 0) + (64 << 20);
-  } finally {
-    model.dispose();
-  }
+export function tensorBudget(model: Module): number {
+  return 4 * 4 * (model.numParameters() + model.namedBuffers().reduce((n, [, b]) => n + b.numel, 0)) + (64 << 20);
 }
 
 /**
  * A new model (options.model in options.form) holding `state`, checked strictly: every name and shape must
- * match. The class count is taken from the classifier unless modelOptions.numClasses is given.
+ * match. The class count is taken from the classifier unless modelOptions.numClasses is given. `target`, a model
+ * buildImportTarget made for these options, is used (and owned from then on) instead of building another.
  */
-export function loadStoredState(file: string, state: Map<string, StoredTensor>, options: ImportOptions): { model: Module; modelOptions: ModelOptions } {
+export function loadStoredState(file: string, state: Map<string, StoredTensor>, options: ImportOptions, target?: Module): { model: Module; modelOptions: ModelOptions } {
   const spec = getModelSpec(options.model);
   const modelOptions: ModelOptions = { ...options.modelOptions };
-  let model = buildModel(spec.name, modelOptions, options.form);
+  let model = target ?? buildModel(spec.name, modelOptions, options.form);
   const classifier = classifierWeight(model);
   const stored = classifier !== undefined ? state.get(classifier) : undefined;
   if (modelOptions.numClasses === undefined && stored !== undefined && stored.shape[0] !== model.stateDict()[classifier!]!.shape[0]) {

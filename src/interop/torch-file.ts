@@ -4,7 +4,8 @@
 // (pickle.ts) with an allowlist of exactly the globals a state dict needs; tensors come back as plain
 // byte arrays (StoredTensor) so that nothing is allocated in the engine for what the caller drops.
 import { type DType, ITEM_SIZE } from '../engine/dtype.js';
-import { describePython, type PyCallable, unpickle, UnpicklingError } from './pickle.js';
+import { describeValue } from '../util/describe.js';
+import { type PyCallable, unpickle, UnpicklingError } from './pickle.js';
 import { readZipDirectory, readZipEntry, ZipError } from './zip.js';
 
 /** A tensor as stored in the file: dtype, shape and its bytes in row-major order (little-endian). */
@@ -96,16 +97,17 @@ function rebuildTensor(args: unknown[], budget: ByteBudget): StoredTensor {
   return new StoredTensor(storage.dtype, size, gather(storage, offset as number, size, stride, budget));
 }
 
-/**
- * The only Python names a state-dict pickle may use. Anything else (os.system, builtins.eval, a pickled
- * nn.Module class, numpy objects) is refused with its name.
- */
+/** The globals of a pickle whose tensors are gathered under `budget` (resolveGlobal otherwise). */
 function globalsWith(budget: ByteBudget): (module: string, name: string) => unknown {
   return (module, name) => (module === 'torch._utils' && (name === '_rebuild_tensor_v2' || name === '_rebuild_tensor')
     ? ((args: unknown[]) => rebuildTensor(args, budget)) satisfies PyCallable
     : resolveGlobal(module, name));
 }
 
+/**
+ * The only Python names a state-dict pickle may use. Anything else (os.system, builtins.eval, a pickled
+ * nn.Module class, numpy objects) is refused with its name.
+ */
 function resolveGlobal(module: string, name: string): unknown {
   const full = `${module}.${name}`;
   if (full === 'collections.OrderedDict') {
@@ -121,7 +123,7 @@ function resolveGlobal(module: string, name: string): unknown {
 
 function storageFromPid(pid: unknown, load: (key: string, dtype: DType, numel: number) => Uint8Array): Storage {
   if (!Array.isArray(pid) || pid[0] !== 'storage' || !(pid[1] instanceof StorageType) || typeof pid[2] !== 'string' || !Number.isInteger(pid[4])) {
-    throw new UnpicklingError(`unknown persistent id ${describePython(pid)}`);
+    throw new UnpicklingError(`unknown persistent id ${describeValue(pid)}`);
   }
   const dtype = (pid[1] as StorageType).dtype;
   return new Storage(dtype, load(pid[2] as string, dtype, pid[4] as number));
