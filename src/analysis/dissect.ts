@@ -17,7 +17,7 @@ import { imagesToInput } from '../deploy/predict.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { fromTypedArray } from '../engine/tensor.js';
-import { FeatureExtractor } from '../models/features.js';
+import { type FeatureExtractor, HookedFeatures } from '../models/features.js';
 import type { Module } from '../nn/module.js';
 
 export interface DissectOptions {
@@ -85,7 +85,7 @@ interface Activations {
 
 /** The layer's activations; the model's modules are borrowed by a tap on the layer and left as they were. */
 async function layerActivations(model: Module, data: ConceptDataset, images: readonly ConceptImage[], options: DissectOptions): Promise<Activations> {
-  const backbone = new FeatureExtractor(model, { taps: [options.layer], head: [] }, options.inputShape);
+  const backbone = new HookedFeatures(model, [options.layer], options.inputShape);
   const wasTraining = model.training;
   try {
     return await activationsOf(backbone, data, images, options);

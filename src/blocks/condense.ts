@@ -292,6 +292,10 @@ export class CondensableLinear extends Linear implements Reparameterizable {
     if (!(keepFraction > 0 && keepFraction <= 1)) throw new RangeError(`CondensableLinear: keepFraction must be in (0, 1], got ${keepFraction}`);
   }
 
+  override resized(outFeatures: number): CondensableLinear {
+    return new CondensableLinear(this.inFeatures, outFeatures, this.keepFraction);
+  }
+
   toDeploy(): CondenseLinear {
     return noGrad(() => tidy(() => {
       const keep = Math.floor(this.inFeatures * this.keepFraction);

@@ -19,6 +19,7 @@ import * as F from '../engine/functional.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { cat, rand, type Tensor } from '../engine/tensor.js';
+import { runInOrder } from '../nn/containers.js';
 import { AdaptiveAvgPool2d, BatchNorm1d, Conv2d } from '../nn/layers.js';
 import { foldsForInference, isWatched } from '../nn/fusion.js';
 import { Module } from '../nn/module.js';
@@ -213,6 +214,19 @@ export class HCGTransition extends GatedCell {
   forward(x: Tensor): Tensor {
     return tidy(() => {
       const y = this.gate(this.conv2_3x3.forward(this.conv1_1x1.forward(x)));
+      return this.dropblock ? this.dropblock.forward(y) : y;
+    });
+  }
+
+  /** The BN-ReLU that opens the transition (the stage output a detection backbone takes). */
+  openingActivation(x: Tensor): Tensor {
+    return runInOrder([this.conv1_1x1.norm, this.conv1_1x1.relu], x);
+  }
+
+  /** The rest of the transition, from openingActivation's output: forward(x) = forwardFromActivation(openingActivation(x)). */
+  forwardFromActivation(activated: Tensor): Tensor {
+    return tidy(() => {
+      const y = this.gate(this.conv2_3x3.forward(this.conv1_1x1.conv.forward(activated)));
       return this.dropblock ? this.dropblock.forward(y) : y;
     });
   }

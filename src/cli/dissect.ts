@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { dissect } from '../analysis/dissect.js';
 import { loadConceptDataset } from '../data/concepts.js';
 import type { TransformSpec } from '../data/transforms.js';
-import { isFeatureSource } from '../models/features.js';
+import { isStagedModel } from '../models/features.js';
 import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { num, parse, UsageError, usage } from './args.js';
@@ -39,8 +39,8 @@ are scored by IoU against every concept; a unit with IoU >= --iou detects its be
   try {
     let layer = values.layer as string | undefined;
     if (layer === undefined) {
-      if (!isFeatureSource(model)) throw new UsageError(`${meta.model} names no default stage to dissect: pass --layer (a module path, e.g. one that \`leanconv info ${path}\` lists)`);
-      layer = model.featureTaps().taps.at(-1)!;
+      if (!isStagedModel(model)) throw new UsageError(`${meta.model} names no default stage to dissect: pass --layer (a module path, e.g. one that \`leanconv info ${path}\` lists)`);
+      layer = model.featureInfo.at(-1)!.module;
     }
     const outDir = (values.out as string | undefined) ?? join(dirname(path), `dissect-${layer}`);
     mkdirSync(outDir, { recursive: true });

@@ -78,6 +78,7 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
   const scope: string[] = [];
   const taken = new Set<string>(['input']);
   const producers = new Map<string, GraphNode>();
+  const consumers = new Map<string, GraphNode[]>();
   const unique = (base: string): string => {
     let name = base;
     for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
@@ -123,6 +124,10 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
     const node = { op, inputs, outputs: [out], attributes };
     nodes.push(node);
     producers.set(out, node);
+    for (const input of new Set(inputs)) {
+      if (!consumers.has(input)) consumers.set(input, []);
+      consumers.get(input)!.push(node);
+    }
   };
   /** Gives the value of `h` a new name (a module's output takes the module's path). */
   const rename = (h: NativeHandle, name: string): void => {
@@ -131,6 +136,10 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
     if (!v || !node || taken.has(name)) return;
     taken.add(name);
     node.outputs = node.outputs.map((o) => (o === v.name ? name : o));
+    // A graph output may also feed later nodes (a backbone's stage output feeds the next stage).
+    for (const later of consumers.get(v.name) ?? []) later.inputs = later.inputs.map((i) => (i === v.name ? name : i));
+    consumers.set(name, consumers.get(v.name) ?? []);
+    consumers.delete(v.name);
     producers.delete(v.name);
     producers.set(name, node);
     v.name = name;
@@ -215,7 +224,9 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
         let rhs = binaryOperand(other);
         if (alpha !== undefined && alpha !== 1) {
           const scaled = unique(`${scope.at(-1) || 'model'}/Mul`);
-          nodes.push({ op: 'Mul', inputs: [rhs, constant(Float32Array.of(alpha), [])], outputs: [scaled], attributes: {} });
+          const mul = { op: 'Mul', inputs: [rhs, constant(Float32Array.of(alpha), [])], outputs: [scaled], attributes: {} };
+          nodes.push(mul);
+          consumers.set(rhs, [...(consumers.get(rhs) ?? []), mul]);
           rhs = scaled;
         }
         emit(op.startsWith('add') ? 'Add' : 'Sub', [inputName(), rhs], target);

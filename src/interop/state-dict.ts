@@ -5,8 +5,7 @@ import type { TransformSpec } from '../data/transforms.js';
 import { buildModel, type ModelForm } from '../convert/form.js';
 import { fromBytes } from '../engine/tensor.js';
 import type { Tensor } from '../engine/tensor.js';
-import { getModelSpec, type ModelOptions } from '../models/index.js';
-import { Linear } from '../nn/layers.js';
+import { classifierOf, getModelSpec, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import type { StoredTensor } from './torch-file.js';
 
@@ -17,12 +16,6 @@ export class ImportError extends Error {
   }
 }
 
-/** The state-dict name of the model's last Linear weight (the classifier), if any. */
-function classifierWeight(model: Module): string | undefined {
-  let found: string | undefined;
-  for (const [name, m] of model.namedModules()) if (m instanceof Linear) found = name === '' ? 'weight' : `${name}.weight`;
-  return found;
-}
 
 export interface ImportOptions {
   model: string;
@@ -69,9 +62,9 @@ export function loadStoredState(file: string, state: Map<string, StoredTensor>, 
   const spec = getModelSpec(options.model);
   const modelOptions: ModelOptions = { ...options.modelOptions };
   let model = target ?? buildModel(spec.name, modelOptions, options.form);
-  const classifier = classifierWeight(model);
-  const stored = classifier !== undefined ? state.get(classifier) : undefined;
-  if (modelOptions.numClasses === undefined && stored !== undefined && stored.shape[0] !== model.stateDict()[classifier!]!.shape[0]) {
+  const classifier = `${classifierOf(model, spec).path}.weight`;
+  const stored = state.get(classifier);
+  if (modelOptions.numClasses === undefined && stored !== undefined && stored.shape[0] !== model.stateDict()[classifier]!.shape[0]) {
     model.dispose();
     modelOptions.numClasses = stored.shape[0]!;
     model = buildModel(spec.name, modelOptions, options.form);

@@ -31,6 +31,6 @@ export class CifarQuick extends Module {
 }
 
 registerModel({
-  name: 'cifar_quick', family: 'cifar_quick', description: 'Cifar-quick with BN (3 conv 5x5 + 2 FC)', inputSize: [3, 32, 32], defaultNumClasses: 10,
+  name: 'cifar_quick', family: 'cifar_quick', description: 'Cifar-quick with BN (3 conv 5x5 + 2 FC)', inputSize: [3, 32, 32], defaultNumClasses: 10, classifier: 'classifier.3', firstConv: 'features.0',
   source: 'ACNet base_model/cfqk.py (cfqkbnc)', create: (o) => new CifarQuick(o),
 });

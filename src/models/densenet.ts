@@ -16,6 +16,7 @@ import { runInOrder, Sequential } from '../nn/containers.js';
 import { constant_, kaimingNormal_, zeros_ } from '../nn/init.js';
 import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
+import { type FeatureInfo, runStages, type StagedModel } from './features.js';
 import { type ModelArgs, registerModel, type ResolvedModelOptions } from './registry.js';
 
 export interface DenseNetConfig {
@@ -87,9 +88,14 @@ export class Transition extends Module {
   }
 }
 
-export class DenseNet extends Module {
+export class DenseNet extends Module implements StagedModel {
   declare readonly features: Sequential;
   declare readonly classifier: Linear;
+  /** Each dense block's output (the last one after the final BN-ReLU). */
+  readonly featureInfo: readonly FeatureInfo[];
+  readonly headModules = ['classifier'];
+  /** The names in `features` of each stage's modules (looked up when run: converters replace modules in place). */
+  private readonly stageModules: string[][];
   private readonly flatten = new Flatten();
 
   constructor(readonly config: DenseNetConfig, { numClasses, inChannels }: ResolvedModelOptions) {
@@ -101,19 +107,29 @@ export class DenseNet extends Module {
     const features = new Sequential();
     let c = 2 * growth[0]!;
     features.addModule('init_conv', new Conv2d(inChannels, c, 3, { stride: config.stemStride ?? 1, padding: 1, bias: false }));
+    const info: FeatureInfo[] = [];
+    this.stageModules = [];
+    let stage = ['init_conv'];
     stages.forEach((layers, i) => {
       const block = new DenseBlock();
       for (let l = 0; l < layers; l++) block.addModule(`denselayer_${l + 1}`, new DenseLayer(c + l * growth[i]!, growth[i]!, config));
       features.addModule(`denseblock_${i + 1}`, block);
+      stage.push(`denseblock_${i + 1}`);
       c += layers * growth[i]!;
+      info.push({ module: `features.denseblock_${i + 1}`, channels: c, reduction: (config.stemStride ?? 1) * 2 ** i });
       if (i < stages.length - 1) {
+        this.stageModules.push(stage);
         const out = config.reduction ? makeDivisible(Math.ceil(c * config.reduction), config.group1x1 ?? 1) : undefined;
         features.addModule(`transition_${i + 1}`, new Transition(c, out, config));
+        stage = [`transition_${i + 1}`];
         c = out ?? c;
       }
     });
     features.addModule('norm_last', new BatchNorm2d(c));
     features.addModule('relu_last', new ReLU());
+    this.stageModules.push([...stage, 'norm_last', 'relu_last']);
+    info[info.length - 1]!.module = 'features.relu_last';
+    this.featureInfo = info;
     features.addModule('pool_last', new AdaptiveAvgPool2d(1));
     this.addModule('features', features);
     // A condensing network also prunes its classifier's inputs at conversion (the official convert_model).
@@ -133,6 +149,10 @@ export class DenseNet extends Module {
 
   forward(x: Tensor): Tensor {
     return runInOrder([this.features, this.flatten, this.classifier], x);
+  }
+
+  forwardIntermediates(x: Tensor, last?: number): Tensor[] {
+    return runStages(this.stageModules.map((names) => names.map((name) => this.features.getSubmodule(name))), x, last);
   }
 }
 
@@ -172,7 +192,7 @@ export const DENSENET_ARG_HELP: Record<string, string> = {
 const baseline = { bottleneck: 4, reduction: 0.5, group1x1: 1, group3x3: 1, condenseFactor: 0, dropoutRate: 0, stemStride: 1 };
 
 registerModel({
-  name: 'densenet_bc_100', family: 'densenet', description: 'DenseNet-BC-100 (k=12) for CIFAR', inputSize: [3, 32, 32], defaultNumClasses: 10,
+  name: 'densenet_bc_100', family: 'densenet', description: 'DenseNet-BC-100 (k=12) for CIFAR', inputSize: [3, 32, 32], defaultNumClasses: 10, classifier: 'classifier', firstConv: 'features.init_conv',
   source: 'CondenseNet models/densenet.py (stages 16-16-16, growth 12, reduction 0.5, bottleneck 4)',
   args: { defaults: { ...baseline, stages: [16, 16, 16], growth: [12, 12, 12] }, help: DENSENET_ARG_HELP },
   create: (o) => new DenseNet(denseNetConfig(o.args), o),

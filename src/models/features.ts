@@ -1,14 +1,16 @@
-// Multi-scale feature extraction (timm's features_only): a backbone that returns a model's
-// intermediate outputs at named modules ("taps"), e.g. the stage outputs a detection FPN takes. It works
-// on any model: the model's own forward runs with the tapped modules watched, and stops as soon as the
-// last tap has produced its output, so the head never runs and can be dropped. The state-dict names stay
+// Multi-scale feature extraction (timm's features_only). A family declares its stages when it builds a
+// model (`featureInfo`: module, channels, stride) and runs them with `forwardIntermediates`, which stops
+// after the deepest stage asked for; `StageFeatures` turns such a model into a backbone whose outputs are
+// those stage maps, head dropped. Any other module can be tapped by path with `HookedFeatures` (timm's
+// FeatureHooks), which watches the modules' outputs during the model's own forward. State-dict names stay
 // the classifier's (minus the head), so a classifier checkpoint loads into the backbone (strict: false).
 import { noGrad } from '../engine/autograd.js';
 import { keep, tidy, track, unkeep } from '../engine/scope.js';
 import { type Shape, randn, type Tensor } from '../engine/tensor.js';
+import { runInOrder } from '../nn/containers.js';
 import { type MemoryFormatChoice, type MultiOutput, Module } from '../nn/module.js';
 
-/** One feature map the extractor returns. */
+/** One feature map a backbone returns. */
 export interface FeatureInfo {
   /** The module whose output it is (dotted path). */
   module: string;
@@ -17,58 +19,136 @@ export interface FeatureInfo {
   reduction: number;
 }
 
-/** Where a family's default feature maps come from and which modules make up its head. */
-export interface FeatureTaps {
-  taps: string[];
-  /** Modules after the last tap (the classifier) that a backbone does not need. */
-  head: string[];
+/** A model that declares its stages when built (timm's feature_info and forward_intermediates). */
+export interface StagedModel {
+  /** The stage outputs, in order. */
+  readonly featureInfo: readonly FeatureInfo[];
+  /** Modules used only after the last stage (the classifier), which a backbone drops. */
+  readonly headModules: readonly string[];
+  /** The stage outputs from the first to stage `last` (default: every stage); later stages do not run. The caller owns them. */
+  forwardIntermediates(x: Tensor, last?: number): Tensor[];
 }
 
-/** A model that names its default feature maps (its stage outputs). */
-export interface FeatureSource {
-  featureTaps(): FeatureTaps;
+export function isStagedModel(m: Module): m is Module & StagedModel {
+  return Array.isArray((m as Partial<StagedModel>).featureInfo) && typeof (m as Partial<StagedModel>).forwardIntermediates === 'function';
 }
 
-export function isFeatureSource(m: Module): m is Module & FeatureSource {
-  return typeof (m as Partial<FeatureSource>).featureTaps === 'function';
+/**
+ * forwardIntermediates for a model that is a chain of stages: runs each stage's modules in order (with the
+ * inference fusions of runInOrder) and keeps every stage's output, up to stage `last`.
+ */
+export function runStages(stages: readonly (readonly Module[])[], x: Tensor, last = stages.length - 1): Tensor[] {
+  checkStageIndex(last, stages.length);
+  const outputs: Tensor[] = [];
+  try {
+    let h = x;
+    for (let i = 0; i <= last; i++) {
+      h = runInOrder(stages[i]!, h);
+      outputs.push(h);
+    }
+    return outputs;
+  } catch (err) {
+    for (const t of outputs) t.dispose();
+    throw err;
+  }
 }
 
-/** Thrown by the last tap to end the forward pass early; never leaves forwardOutputs. */
-class LastTapReached extends Error {}
+export function checkStageIndex(last: number, stages: number): void {
+  if (!Number.isInteger(last) || last < 0 || last >= stages) throw new RangeError(`forwardIntermediates: stage ${last} does not exist (the model has ${stages} stages: 0-${stages - 1})`);
+}
 
-/** Stands in for a dropped head module; reaching it means the taps did not stop the forward pass. */
+/** Stands in for a dropped head module; reaching it means the model's forwardIntermediates ran its head. */
 class DroppedHead extends Module {
   constructor(readonly path: string) {
     super();
   }
 
   forward(): Tensor {
-    throw new Error(`FeatureExtractor: the forward pass reached the dropped head module '${this.path}' before the last tap`);
+    throw new Error(`feature backbone: the forward pass reached the dropped head module '${this.path}'`);
   }
 }
 
-export class FeatureExtractor extends Module implements MultiOutput {
-  readonly taps: readonly string[];
-  /** Output names, in order (ONNX output names too): feature0, feature1, ... */
-  readonly outputNames: readonly string[];
-  private info: FeatureInfo[] | undefined;
+/** A backbone whose outputs are feature maps (ONNX outputs feature0, feature1, ...). */
+export abstract class FeatureExtractor extends Module implements MultiOutput {
+  abstract readonly featureInfo: readonly FeatureInfo[];
+  abstract readonly outputNames: readonly string[];
 
-  /**
-   * Takes ownership of `model`: its children become the extractor's (same names), the head modules are
-   * disposed. `inputShape` [C, H, W] is the input the feature info (channels, reduction) is measured on.
-   */
-  constructor(private readonly model: Module, taps: FeatureTaps, private readonly inputShape: readonly number[]) {
+  /** Takes the model's children as its own (same names), so the state-dict names stay the model's. */
+  protected constructor(protected readonly model: Module) {
     super();
-    if (taps.taps.length === 0) throw new RangeError('FeatureExtractor: no taps given');
-    for (const path of taps.taps) model.getSubmodule(path); // throws naming a path that does not exist
-    for (const path of taps.head) model.setSubmodule(path, new DroppedHead(path)).dispose();
     for (const [name, child] of model.namedChildren()) this.addModule(name, child);
-    this.taps = [...taps.taps];
-    this.outputNames = this.taps.map((_, i) => `feature${i}`);
     this.memoryFormat = model.memoryFormat;
   }
 
-  /** Channels and stride of each feature map (measured once on a random input). */
+  abstract forwardOutputs(x: Tensor): Tensor[];
+
+  /** The deepest feature map (forwardOutputs returns all of them). */
+  forward(x: Tensor): Tensor {
+    const outputs = this.forwardOutputs(x);
+    for (const t of outputs.slice(0, -1)) t.dispose();
+    return outputs[outputs.length - 1]!;
+  }
+
+  override train(mode = true): this {
+    super.train(mode);
+    this.model.training = mode;
+    return this;
+  }
+
+  override toMemoryFormat(format: MemoryFormatChoice): this {
+    super.toMemoryFormat(format);
+    this.model.memoryFormat = this.memoryFormat;
+    return this;
+  }
+}
+
+/** The declared stage outputs of a model; its head modules are disposed. */
+export class StageFeatures extends FeatureExtractor {
+  readonly featureInfo: readonly FeatureInfo[];
+  readonly outputNames: readonly string[];
+
+  private readonly staged: Module & StagedModel;
+
+  /** Takes ownership of `model`. */
+  constructor(staged: Module & StagedModel) {
+    super(withoutHead(staged));
+    this.staged = staged;
+    this.featureInfo = staged.featureInfo.map((f) => ({ ...f }));
+    this.outputNames = this.featureInfo.map((_, i) => `feature${i}`);
+  }
+
+  forwardOutputs(x: Tensor): Tensor[] {
+    return this.staged.forwardIntermediates(x);
+  }
+}
+
+function withoutHead(staged: Module & StagedModel): Module {
+  for (const path of staged.headModules) staged.setSubmodule(path, new DroppedHead(path)).dispose();
+  return staged;
+}
+
+/** Thrown by the last tap to end the forward pass early; never leaves HookedFeatures.forwardOutputs. */
+class LastTapReached extends Error {}
+
+/**
+ * The outputs of any modules, named by path, caught while the model's own forward runs (which stops once
+ * the last tap has produced its output). Their channels and strides are measured once on a random input
+ * of `inputShape` [C, H, W]: an arbitrary module declares neither. Nothing is dropped.
+ */
+export class HookedFeatures extends FeatureExtractor {
+  readonly taps: readonly string[];
+  readonly outputNames: readonly string[];
+  private readonly inputShape: readonly number[];
+  private info: FeatureInfo[] | undefined;
+
+  /** Takes ownership of `model`. */
+  constructor(model: Module, taps: readonly string[], inputShape: readonly number[]) {
+    super(withTaps(model, taps));
+    this.inputShape = inputShape;
+    this.taps = [...taps];
+    this.outputNames = this.taps.map((_, i) => `feature${i}`);
+  }
+
   get featureInfo(): readonly FeatureInfo[] {
     if (this.info === undefined) {
       const wasTraining = this.training;
@@ -85,13 +165,7 @@ export class FeatureExtractor extends Module implements MultiOutput {
     return this.info;
   }
 
-  override train(mode = true): this {
-    super.train(mode);
-    this.model.training = mode;
-    return this;
-  }
-
-  /** Every feature map, in tap order; the caller owns them. */
+  /** Every tapped output, in tap order; the caller owns them. */
   forwardOutputs(x: Tensor): Tensor[] {
     const captured = new Map<string, Tensor>();
     const last = this.taps[this.taps.length - 1]!;
@@ -113,7 +187,7 @@ export class FeatureExtractor extends Module implements MultiOutput {
     const missing = this.taps.filter((p) => !captured.has(p));
     if (missing.length) {
       for (const t of captured.values()) t.dispose();
-      throw new Error(`FeatureExtractor: the forward pass never ran the tapped module(s) ${missing.map((m) => `'${m}'`).join(', ')}`);
+      throw new Error(`HookedFeatures: the forward pass never ran the tapped module(s) ${missing.map((m) => `'${m}'`).join(', ')}`);
     }
     return this.taps.map((p) => {
       const t = unkeep(captured.get(p)!);
@@ -121,19 +195,12 @@ export class FeatureExtractor extends Module implements MultiOutput {
       return t;
     });
   }
+}
 
-  /** The deepest feature map (forwardOutputs returns all of them). */
-  forward(x: Tensor): Tensor {
-    const outputs = this.forwardOutputs(x);
-    for (const t of outputs.slice(0, -1)) t.dispose();
-    return outputs[outputs.length - 1]!;
-  }
-
-  override toMemoryFormat(format: MemoryFormatChoice): this {
-    super.toMemoryFormat(format);
-    this.model.memoryFormat = this.memoryFormat;
-    return this;
-  }
+function withTaps(model: Module, taps: readonly string[]): Module {
+  if (taps.length === 0) throw new RangeError('HookedFeatures: no taps given');
+  for (const path of taps) model.getSubmodule(path); // throws naming a path that does not exist
+  return model;
 }
 
 /** Calls `seen` with each output of m.forward; returns the function that restores m.forward. */
@@ -152,18 +219,18 @@ function watchForward(m: Module, seen: (result: Tensor) => void): () => void {
 }
 
 /**
- * The backbone of a model: `true` for the family's default taps (its stage outputs, head dropped), or
- * the module paths to tap (nothing dropped). Takes ownership of the model (disposed on error).
+ * The backbone of a model: `true` for the family's declared stages (head dropped), or the module paths to
+ * tap (nothing dropped). Takes ownership of the model (disposed on error).
  */
 export function featureBackbone(model: Module, features: true | readonly string[], inputShape: readonly number[], name = model.constructor.name): FeatureExtractor {
   try {
     if (features === true) {
-      if (!isFeatureSource(model)) {
+      if (!isStagedModel(model)) {
         throw new Error(`model '${name}' names no default feature maps: give the module paths to tap, e.g. features: ['${model.namedChildren()[0]?.[0] ?? 'layer1'}']`);
       }
-      return new FeatureExtractor(model, model.featureTaps(), inputShape);
+      return new StageFeatures(model);
     }
-    return new FeatureExtractor(model, { taps: [...features], head: [] }, inputShape);
+    return new HookedFeatures(model, features, inputShape);
   } catch (err) {
     model.dispose();
     throw err;

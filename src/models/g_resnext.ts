@@ -66,7 +66,7 @@ export function gBottleneckBlock(groups: number, baseWidth: number): BlockType {
   };
 }
 
-const imagenet = { family: 'g_resnext', inputSize: [3, 224, 224] as [number, number, number], defaultNumClasses: 1000, source: 'd-li14/dgconv.pytorch g_resnext.py' };
+const imagenet = { family: 'g_resnext', inputSize: [3, 224, 224] as [number, number, number], defaultNumClasses: 1000, classifier: 'fc', firstConv: 'conv1', source: 'd-li14/dgconv.pytorch g_resnext.py' };
 registerModel({
   ...imagenet, name: 'g_resnext50', description: 'G-ResNeXt-50: ResNeXt-50 (32x4d widths) with DGConv 3x3s that learn their grouping (16 layers, 137 gates)',
   create: (o) => new ResNet(gBottleneckBlock(32, 4), [3, 4, 6, 3], o),
@@ -88,7 +88,7 @@ export function cifarResNeXt(groups: number | 'learned', width: number, blocks: 
   return model;
 }
 
-const cifar = { inputSize: [3, 32, 32] as [number, number, number], defaultNumClasses: 10, source: "leanconv's own CIFAR-size (G-)ResNeXt (docs/dgconv.md)" };
+const cifar = { inputSize: [3, 32, 32] as [number, number, number], defaultNumClasses: 10, classifier: 'fc', firstConv: 'conv1', source: "leanconv's own CIFAR-size (G-)ResNeXt (docs/dgconv.md)" };
 const cifarHelp = { width: '3x3 width of the first stage (doubles per stage; outputs are twice the width)', blocks: 'bottlenecks per stage' };
 registerModel({
   ...cifar, family: 'resnext_cifar', name: 'resnext20_cifar', description: 'CIFAR-size ResNeXt-20 with a fixed group count (groups=1: the dense baseline)',

@@ -11,7 +11,7 @@ import { type Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
-import type { FeatureSource, FeatureTaps } from './features.js';
+import { checkStageIndex, type FeatureInfo, type StagedModel } from './features.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
 
 export interface HCGNetConfig {
@@ -22,11 +22,18 @@ export interface HCGNetConfig {
   variant: 'cifar' | 'imagenet';
 }
 
-export class HCGNet extends Module implements FeatureSource {
+export class HCGNet extends Module implements StagedModel {
   declare readonly features: Sequential;
   declare readonly classifier: Linear;
   /** CIFAR: the ReLU after `features` (ImageNet has it inside, as features.relu5). */
   declare readonly relu: ReLU | undefined;
+  /**
+   * The post-BN-ReLU output of every hybrid block, as the official detection backbone takes them: the
+   * activation inside each transition's first (pre-activation) conv, and the final BN-ReLU. HCGNet-B:
+   * 160/368/952/1244 channels at strides 4/8/16/32.
+   */
+  readonly featureInfo: readonly FeatureInfo[];
+  readonly headModules = ['classifier'];
   private readonly flatten = new Flatten();
 
   constructor(readonly config: HCGNetConfig, { numClasses, inChannels }: ResolvedModelOptions) {
@@ -47,6 +54,8 @@ export class HCGNet extends Module implements FeatureSource {
       ];
       for (const [name, m] of stem) features.addModule(name, m);
     }
+    const info: FeatureInfo[] = [];
+    const stemStride = cifar ? 1 : 4;
     config.blocks.forEach((n, i) => {
       const k = config.growth[i]!;
       const block = new DenseBlock();
@@ -55,7 +64,9 @@ export class HCGNet extends Module implements FeatureSource {
       c += n * k;
       if (i < config.blocks.length - 1) {
         const out = Math.floor(c * 0.5);
-        features.addModule(`${cifar ? 'Transition' : 'transition'}${i + 1}`, new HCGTransition(c, out, { stride: 2, dropBlock: cifar }));
+        const name = `${cifar ? 'Transition' : 'transition'}${i + 1}`;
+        features.addModule(name, new HCGTransition(c, out, { stride: 2, dropBlock: cifar }));
+        info.push({ module: `features.${name}.conv1_1x1.relu`, channels: c, reduction: stemStride * 2 ** i });
         c = out;
       }
     });
@@ -67,6 +78,8 @@ export class HCGNet extends Module implements FeatureSource {
     }
     this.addModule('features', features);
     if (cifar) this.addModule('relu', new ReLU());
+    info.push({ module: cifar ? 'relu' : 'features.relu5', channels: c, reduction: stemStride * 2 ** (config.blocks.length - 1) });
+    this.featureInfo = info;
     // Official ImageNet models define Dropout(0.1) but their forward discards its result: no dropout.
     this.addModule('classifier', new Linear(c, numClasses));
   }
@@ -86,14 +99,40 @@ export class HCGNet extends Module implements FeatureSource {
   }
 
   /**
-   * The post-BN-ReLU output of every hybrid block, as the official detection backbone takes them: the
-   * activation inside each transition's first (pre-activation) conv, and the final BN-ReLU. HCGNet-B:
-   * 160/368/952/1244 channels at strides 4/8/16/32.
+   * Runs `features` in segments between the transitions; at each transition the stage output is the
+   * transition's opening BN-ReLU, from which the transition goes on.
    */
-  featureTaps(): FeatureTaps {
-    const cifar = this.config.variant === 'cifar';
-    const transitions = this.config.blocks.slice(1).map((_, i) => `features.${cifar ? 'Transition' : 'transition'}${i + 1}.conv1_1x1.relu`);
-    return { taps: [...transitions, cifar ? 'relu' : 'features.relu5'], head: ['classifier'] };
+  forwardIntermediates(x: Tensor, last = this.featureInfo.length - 1): Tensor[] {
+    checkStageIndex(last, this.featureInfo.length);
+    const outputs: Tensor[] = [];
+    let segment: Module[] = [];
+    let h = x;
+    const advance = (next: Tensor): void => {
+      if (h !== x && !outputs.includes(h)) h.dispose();
+      h = next;
+    };
+    try {
+      for (const [name, m] of this.features.namedChildren()) {
+        if (name === 'avg_pool') break;
+        if (!(m instanceof HCGTransition)) {
+          segment.push(m);
+          continue;
+        }
+        advance(runInOrder(segment, h));
+        segment = [];
+        outputs.push(m.openingActivation(h));
+        if (outputs.length - 1 === last) return outputs;
+        advance(m.forwardFromActivation(outputs.at(-1)!));
+      }
+      if (this.relu) segment.push(this.relu);
+      advance(runInOrder(segment, h));
+      outputs.push(h);
+      return outputs;
+    } catch (err) {
+      if (h !== x && !outputs.includes(h)) h.dispose();
+      for (const t of outputs) t.dispose();
+      throw err;
+    }
   }
 }
 
@@ -101,14 +140,14 @@ const SOURCE = 'winycg/HCGNet models/HCGNet_CIFAR.py';
 for (const [name, growth, blocks] of [['a1', [12, 24, 36], [8, 8, 8]], ['a2', [24, 36, 64], [8, 8, 8]], ['a3', [36, 48, 80], [12, 12, 12]]] as const) {
   registerModel({
     name: `hcgnet_${name}`, family: 'hcgnet', description: `HCGNet-${name.toUpperCase()} for CIFAR (growth ${growth.join('-')}, ${blocks.join('-')} SMGs)`,
-    inputSize: [3, 32, 32], defaultNumClasses: 10, source: `${SOURCE} HCGNet_${name.toUpperCase()}`, flopsConvention: 'hcgnet',
+    inputSize: [3, 32, 32], defaultNumClasses: 10, classifier: 'classifier', firstConv: 'features.conv0', source: `${SOURCE} HCGNet_${name.toUpperCase()}`, flopsConvention: 'hcgnet',
     create: (o) => new HCGNet({ growth, blocks, variant: 'cifar' }, o),
   });
 }
 for (const [name, growth, blocks] of [['b', [32, 48, 64, 96], [3, 6, 12, 8]], ['c', [48, 56, 72, 112], [6, 12, 18, 14]]] as const) {
   registerModel({
     name: `hcgnet_${name}`, family: 'hcgnet', description: `HCGNet-${name.toUpperCase()} for ImageNet (growth ${growth.join('-')}, ${blocks.join('-')} SMGs)`,
-    inputSize: [3, 224, 224], defaultNumClasses: 1000, source: `winycg/HCGNet models/HCGNet_ImageNet.py HCGNet_${name.toUpperCase()}`, flopsConvention: 'hcgnet',
+    inputSize: [3, 224, 224], defaultNumClasses: 1000, classifier: 'classifier', firstConv: 'features.conv0', source: `winycg/HCGNet models/HCGNet_ImageNet.py HCGNet_${name.toUpperCase()}`, flopsConvention: 'hcgnet',
     create: (o) => new HCGNet({ growth, blocks, variant: 'imagenet' }, o),
   });
 }

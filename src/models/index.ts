@@ -19,4 +19,5 @@ export { cifarResNeXt, GBottleneck, gBottleneckBlock } from './g_resnext.js';
 export { WideBlock, WideResNet } from './wrn.js';
 export { DenseLayer, DenseNet, denseNetConfig, makeDivisible, Transition, type DenseNetConfig } from './densenet.js';
 export { HCGNet, type HCGNetConfig } from './hcgnet.js';
-export { FeatureExtractor, featureBackbone, isFeatureSource, type FeatureInfo, type FeatureSource, type FeatureTaps } from './features.js';
+export { FeatureExtractor, featureBackbone, HookedFeatures, isStagedModel, runStages, StageFeatures, type FeatureInfo, type StagedModel } from './features.js';
+export { classifierOf, firstConvOf, resetClassifier } from './heads.js';

@@ -49,6 +49,13 @@ export interface ModelSpec {
    * default: defaultEvalPreprocessing.
    */
   evalPreprocessing?: TransformSpec[];
+  /**
+   * Module path of the classifier (the Linear that produces the logits), replaced for another class count
+   * (timm's pretrained_cfg 'classifier').
+   */
+  classifier: string;
+  /** Module path of the first conv (the one that reads the image; timm's pretrained_cfg 'first_conv'). */
+  firstConv: string;
   /** How the reference implementation counts FLOPs, when it has its own convention (shown by `info`). */
   flopsConvention?: string;
   create(options: ResolvedModelOptions): Module;

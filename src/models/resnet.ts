@@ -7,7 +7,7 @@ import { constant_, kaimingNormal_ } from '../nn/init.js';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
 import { convWithEpilogue } from '../nn/fusion.js';
 import { Module } from '../nn/module.js';
-import type { FeatureSource, FeatureTaps } from './features.js';
+import { type FeatureInfo, runStages, type StagedModel } from './features.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
 
 /** 1x1 conv + BN projection for a shortcut whose shape changes. */
@@ -135,13 +135,15 @@ export function torchvisionInit(model: Module): void {
  * with the given widths and block counts, GAP, FC. CIFAR ResNet (He et al. 2016, depth 6n+2) is basic
  * blocks with stem 16 and widths 16/32/64; leanconv's CIFAR (G-)ResNeXt uses bottlenecks.
  */
-export class CifarResNet extends Module implements FeatureSource {
+export class CifarResNet extends Module implements StagedModel {
   declare readonly conv1: Module;
   declare readonly bn1: Module;
   declare readonly layer1: Sequential;
   declare readonly layer2: Sequential;
   declare readonly layer3: Sequential;
   declare readonly fc: Linear;
+  readonly featureInfo: readonly FeatureInfo[];
+  readonly headModules = ['fc'];
   private readonly relu = new ReLU();
   private readonly pool = new AdaptiveAvgPool2d(1);
   private readonly flatten = new Flatten();
@@ -154,12 +156,15 @@ export class CifarResNet extends Module implements FeatureSource {
     this.addModule('conv1', new Conv2d(inChannels, stem, 3, { padding: 1, bias: false }));
     this.addModule('bn1', new BatchNorm2d(stem));
     let c = stem;
+    const info: FeatureInfo[] = [];
     widths.forEach((width, i) => {
       const [stage, out] = makeStage(block, c, width, blocks[i]!, i === 0 ? 1 : 2);
       this.addModule(`layer${i + 1}`, stage);
       c = out;
+      info.push({ module: `layer${i + 1}`, channels: c, reduction: 2 ** i });
     });
     this.addModule('fc', new Linear(c, numClasses));
+    this.featureInfo = info;
   }
 
   /** CIFAR ResNet-depth: 6n+2 layers, n basic blocks per stage. */
@@ -174,13 +179,13 @@ export class CifarResNet extends Module implements FeatureSource {
   }
 
   /** The three stage outputs (strides 1/2/4). */
-  featureTaps(): FeatureTaps {
-    return { taps: ['layer1', 'layer2', 'layer3'], head: ['fc'] };
+  forwardIntermediates(x: Tensor, last?: number): Tensor[] {
+    return runStages([[this.conv1, this.bn1, this.relu, this.layer1], [this.layer2], [this.layer3]], x, last);
   }
 }
 
 /** torchvision's ImageNet ResNet / ResNeXt. */
-export class ResNet extends Module implements FeatureSource {
+export class ResNet extends Module implements StagedModel {
   declare readonly conv1: Module;
   declare readonly bn1: Module;
   declare readonly layer1: Sequential;
@@ -188,6 +193,8 @@ export class ResNet extends Module implements FeatureSource {
   declare readonly layer3: Sequential;
   declare readonly layer4: Sequential;
   declare readonly fc: Linear;
+  readonly featureInfo: readonly FeatureInfo[];
+  readonly headModules = ['fc'];
   private readonly relu = new ReLU();
   private readonly maxpool = new MaxPool2d({ kernelSize: 3, stride: 2, padding: 1 });
   private readonly avgpool = new AdaptiveAvgPool2d(1);
@@ -198,11 +205,14 @@ export class ResNet extends Module implements FeatureSource {
     this.addModule('conv1', new Conv2d(inChannels, 64, 7, { stride: 2, padding: 3, bias: false }));
     this.addModule('bn1', new BatchNorm2d(64));
     let c = 64;
+    const info: FeatureInfo[] = [];
     [64, 128, 256, 512].forEach((width, i) => {
       const [stage, out] = makeStage(block, c, width, layers[i]!, i === 0 ? 1 : 2);
       this.addModule(`layer${i + 1}`, stage);
       c = out;
+      info.push({ module: `layer${i + 1}`, channels: c, reduction: 4 * 2 ** i });
     });
+    this.featureInfo = info;
     this.addModule('fc', new Linear(c, numClasses));
     torchvisionInit(this);
   }
@@ -212,19 +222,19 @@ export class ResNet extends Module implements FeatureSource {
   }
 
   /** The four stage outputs (strides 4/8/16/32), as torchvision's detection backbones take them. */
-  featureTaps(): FeatureTaps {
-    return { taps: ['layer1', 'layer2', 'layer3', 'layer4'], head: ['fc'] };
+  forwardIntermediates(x: Tensor, last?: number): Tensor[] {
+    return runStages([[this.conv1, this.bn1, this.relu, this.maxpool, this.layer1], [this.layer2], [this.layer3], [this.layer4]], x, last);
   }
 }
 
 for (const depth of [20, 32, 44, 56, 110]) {
   registerModel({
     name: `resnet${depth}`, family: 'resnet_cifar', description: `CIFAR ResNet-${depth} with 1x1-conv projection shortcuts`,
-    inputSize: [3, 32, 32], defaultNumClasses: 10, source: 'He et al. 2016; ACNet base_model/stagewise_resnet.py (src*)',
+    inputSize: [3, 32, 32], defaultNumClasses: 10, classifier: 'fc', firstConv: 'conv1', source: 'He et al. 2016; ACNet base_model/stagewise_resnet.py (src*)',
     create: (o) => CifarResNet.ofDepth(depth, o),
   });
 }
-const imagenet = { family: 'resnet', inputSize: [3, 224, 224] as [number, number, number], defaultNumClasses: 1000, source: 'torchvision.models.resnet' };
+const imagenet = { family: 'resnet', inputSize: [3, 224, 224] as [number, number, number], defaultNumClasses: 1000, classifier: 'fc', firstConv: 'conv1', source: 'torchvision.models.resnet' };
 registerModel({ ...imagenet, name: 'resnet18', description: 'ResNet-18 (torchvision)', create: (o) => new ResNet(basicBlock, [2, 2, 2, 2], o) });
 registerModel({ ...imagenet, name: 'resnet34', description: 'ResNet-34 (torchvision)', create: (o) => new ResNet(basicBlock, [3, 4, 6, 3], o) });
 registerModel({ ...imagenet, name: 'resnet50', description: 'ResNet-50 v1.5 (torchvision)', create: (o) => new ResNet(bottleneckBlock(), [3, 4, 6, 3], o) });

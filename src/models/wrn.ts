@@ -5,6 +5,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, ReLU } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
+import { type FeatureInfo, runStages, type StagedModel } from './features.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
 
 /** Pre-activation unit: BN -> ReLU -> conv (children bn, relu, conv). */
@@ -40,13 +41,16 @@ export class WideBlock extends Module {
   }
 }
 
-export class WideResNet extends Module {
+export class WideResNet extends Module implements StagedModel {
   declare readonly conv1: Module;
   declare readonly stage1: Sequential;
   declare readonly stage2: Sequential;
   declare readonly stage3: Sequential;
   declare readonly last_bn: Module;
   declare readonly linear: Linear;
+  /** The three stage outputs (strides 1/2/4), the last after the final BN. */
+  readonly featureInfo: readonly FeatureInfo[];
+  readonly headModules = ['linear'];
   private readonly pool = new AdaptiveAvgPool2d(1);
   private readonly flatten = new Flatten();
 
@@ -65,6 +69,7 @@ export class WideResNet extends Module {
       this.addModule(`stage${i + 1}`, stage);
       c = width;
     });
+    this.featureInfo = [1, 2, 3].map((i) => ({ module: i < 3 ? `stage${i}` : 'last_bn', channels: 16 * 2 ** (i - 1) * widen, reduction: 2 ** (i - 1) }));
     this.addModule('last_bn', new BatchNorm2d(c));
     this.addModule('linear', new Linear(c, numClasses));
   }
@@ -72,9 +77,13 @@ export class WideResNet extends Module {
   forward(x: Tensor): Tensor {
     return runInOrder([this.conv1, this.stage1, this.stage2, this.stage3, this.last_bn, this.pool, this.flatten, this.linear], x);
   }
+
+  forwardIntermediates(x: Tensor, last?: number): Tensor[] {
+    return runStages([[this.conv1, this.stage1], [this.stage2], [this.stage3, this.last_bn]], x, last);
+  }
 }
 
 registerModel({
   name: 'wrn16_8', family: 'wrn', description: 'Wide ResNet 16-8 for CIFAR (pre-activation, no dropout)', inputSize: [3, 32, 32],
-  defaultNumClasses: 10, source: 'ACNet base_model/wrn.py (wrnc16plain)', create: (o) => new WideResNet(16, 8, o),
+  defaultNumClasses: 10, classifier: 'linear', firstConv: 'conv1', source: 'ACNet base_model/wrn.py (wrnc16plain)', create: (o) => new WideResNet(16, 8, o),
 });

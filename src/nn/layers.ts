@@ -156,6 +156,11 @@ export class Linear extends Module {
     return F.linear(x, this.weight, this.bias);
   }
 
+  /** A new Linear of the same kind and inputs with `outFeatures` outputs, freshly initialised (a classifier for another class count). */
+  resized(outFeatures: number): Linear {
+    return new Linear(this.inFeatures, outFeatures, { bias: this.bias !== undefined });
+  }
+
   override extraRepr(): string {
     return `${this.inFeatures}, ${this.outFeatures}${this.bias ? '' : ', bias=false'}`;
   }

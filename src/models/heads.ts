@@ -1,0 +1,42 @@
+// The layers a model's spec declares (timm's pretrained_cfg 'classifier' and 'first_conv'), found in a built
+// model whatever form it is in, and the classifier replaced for another class count (timm's reset_classifier).
+import { Conv2d, Linear } from '../nn/layers.js';
+import type { Module } from '../nn/module.js';
+import type { ModelSpec } from './registry.js';
+
+/** The Linear at or inside `path` that is listed last (a deploy form may wrap it, e.g. CondenseNet's index + linear). */
+function lastOfType<T extends Module>(model: Module, path: string, type: abstract new (...args: never[]) => T, first: boolean): { path: string; module: T } | undefined {
+  const root = model.getSubmodule(path);
+  let found: { path: string; module: T } | undefined;
+  for (const [name, m] of root.namedModules()) {
+    if (!(m instanceof type)) continue;
+    found = { path: [path, name].filter(Boolean).join('.'), module: m };
+    if (first) break;
+  }
+  return found;
+}
+
+/** The model's classifier: the Linear its spec names (or the one inside it), with its dotted path. */
+export function classifierOf(model: Module, spec: ModelSpec): { path: string; linear: Linear } {
+  const found = lastOfType(model, spec.classifier, Linear, false);
+  if (found === undefined) throw new Error(`model '${spec.name}': its declared classifier '${spec.classifier}' holds no Linear`);
+  return { path: found.path, linear: found.module };
+}
+
+/** The model's first conv (the Conv2d at or first inside the declared path: an ACNet block's square branch), with its dotted path. */
+export function firstConvOf(model: Module, spec: ModelSpec): { path: string; conv: Conv2d } {
+  const found = lastOfType(model, spec.firstConv, Conv2d, true);
+  if (found === undefined) throw new Error(`model '${spec.name}': its declared first conv '${spec.firstConv}' holds no Conv2d`);
+  return { path: found.path, conv: found.module };
+}
+
+/**
+ * Replaces the classifier by a freshly initialised one of the same kind for `numClasses` outputs (timm's
+ * reset_classifier); nothing else changes. Returns the classifier's path.
+ */
+export function resetClassifier(model: Module, spec: ModelSpec, numClasses: number): string {
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new RangeError(`resetClassifier: numClasses must be a positive integer, got ${numClasses}`);
+  const { path, linear } = classifierOf(model, spec);
+  model.setSubmodule(path, linear.resized(numClasses)).dispose();
+  return path;
+}
