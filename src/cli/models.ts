@@ -1,13 +1,15 @@
 // `leanconv models`: the registered models by family, with their architecture arguments on request.
-import { getModelSpec, listModels } from '../models/index.js';
+import { createModel, getModelSpec, isStagedModel, listModels } from '../models/index.js';
 import { parse, UsageError } from './args.js';
 import { HELP, out, printJson } from './common.js';
 
 export function cmdModels(argv: string[]): void {
-  const { values, positionals } = parse(argv, { ...HELP, args: { type: 'boolean' }, json: { type: 'boolean' } }, 'models');
+  const { values, positionals } = parse(argv, { ...HELP, args: { type: 'boolean' }, stages: { type: 'boolean' }, json: { type: 'boolean' } }, 'models');
   if (values.help) {
-    return out('usage: leanconv models [pattern] [--args] [--json]\n\nLists registered models, grouped by family; pattern is a glob (resnet*, *cifar*).\n' +
-      '--args lists the architecture arguments (--model-args) each matching model takes, with its defaults.');
+    return out('usage: leanconv models [pattern] [--args] [--stages] [--json]\n\nLists registered models, grouped by family; pattern is a glob (resnet*, *cifar*).\n' +
+      '--args lists the architecture arguments (--model-args) each matching model takes, with its defaults.\n' +
+      '--stages lists the stages each matching model declares (module, channels, stride: the feature maps of\n' +
+      '         features: true, what train --freeze N counts), its first conv and its classifier.');
   }
   const names = listModels(positionals[0] ?? '*');
   const specs = names.map(getModelSpec);
@@ -18,6 +20,19 @@ export function cmdModels(argv: string[]): void {
       out(`${s.name}:${s.args ? '' : ' no arguments'}`);
       const show = (v: unknown): string => (Array.isArray(v) ? v.join('-') : String(v));
       for (const [k, v] of Object.entries(s.args?.defaults ?? {})) out(`  ${`${k}=${show(v)}`.padEnd(26)} ${s.args!.help[k] ?? ''}`);
+    }
+    return;
+  }
+  if (values.stages) {
+    for (const s of specs) {
+      const model = createModel(s.name);
+      try {
+        out(`${s.name}: first conv ${s.firstConv}, classifier ${s.classifier}`);
+        if (!isStagedModel(model)) out('  declares no stages (tap modules by path)');
+        else model.featureInfo.forEach((f, i) => out(`  stage ${i + 1}  ${f.module.padEnd(42)} ${String(f.channels).padStart(5)} channels, stride ${f.reduction}`));
+      } finally {
+        model.dispose();
+      }
     }
     return;
   }

@@ -6,7 +6,7 @@ import type { TrainOptions } from '../train/trainer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, UsageError, type OptionSpec } from './args.js';
-import { acbGammaFrom, HELP, memoryFormatFrom, modelArgsFrom } from './common.js';
+import { acbGammaFrom, checkpointArgument, HELP, memoryFormatFrom, modelArgsFrom } from './common.js';
 import { LAUNCH_HELP } from './launch.js';
 import type { Device } from '../engine/tensor.js';
 
@@ -57,6 +57,9 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'sync-bn': { type: 'boolean' },
   device: { type: 'string' },
   'train-subset': { type: 'string' },
+  init: { type: 'string' },
+  freeze: { type: 'string' },
+  'backbone-lr-mult': { type: 'string' },
   resume: { type: 'string' },
   export: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -80,6 +83,18 @@ model and data:
       --num-classes N --in-channels C --input-size S   model shape (default: from the dataset)
       --no-augment         no random crop / flip
       --train-subset N     train on a seeded, class-balanced subset of N training images (quick runs; full test split)
+fine-tuning:
+      --init WEIGHTS       start from weights instead of a fresh initialisation: a leanconv checkpoint or run
+                           directory, a PyTorch .pth / .pth.tar (e.g. torch.save(model.state_dict())) or an ACNet .h5
+                           file of the same model; optimizer and schedule start fresh. When the data's class count
+                           differs, the model's classifier starts freshly initialised; when its channel count differs
+                           (grayscale data, RGB weights), the first conv is adapted (summed over the channels; give
+                           --in-channels 3 to feed the data as RGB instead). With --acb, weights of the plain model
+                           are turned into the ACNet form with their function preserved.
+      --freeze N|PATH,...  keep layers fixed: N = every layer up to the output of stage N (leanconv models NAME
+                           --stages lists them), or module paths (e.g. conv1,bn1,layer1); frozen batch norms
+                           keep their statistics
+      --backbone-lr-mult X learning-rate multiplier for every layer but the classifier (e.g. 0.1)
 recipe:
       --preset NAME        ${Object.entries(PRESETS).map(([k, v]) => `${k}: ${v.description}`).join('\n                           ')}
   -e, --epochs N           (default ${DEFAULT_CONFIG.epochs})
@@ -199,6 +214,9 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     mixupAlpha: pick(num(values, 'mixup', { min: 0 }), base.mixupAlpha),
     augment: values['no-augment'] ? false : base.augment,
     trainSubset: num(values, 'train-subset', { integer: true, min: 1 }),
+    init: values.init === undefined ? undefined : checkpointArgument(values.init as string),
+    freeze: values.freeze === undefined ? undefined : String(values.freeze).split(',').map((f) => f.trim()).filter(Boolean).map((f) => (/^\d+$/.test(f) ? Number(f) : f)),
+    backboneLrMultiplier: pick(num(values, 'backbone-lr-mult', { min: 0 }), base.backboneLrMultiplier),
     numClasses: num(values, 'num-classes', { integer: true, min: 1 }),
     inChannels: num(values, 'in-channels', { integer: true, min: 1 }),
     inputSize: num(values, 'input-size', { integer: true, min: 1 }),

@@ -1,5 +1,7 @@
 // The layers a model's spec declares (timm's pretrained_cfg 'classifier' and 'first_conv'), found in a built
 // model whatever form it is in, and the classifier replaced for another class count (timm's reset_classifier).
+import { tidy } from '../engine/scope.js';
+import { cat, type Tensor } from '../engine/tensor.js';
 import { Conv2d, Linear } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
 import type { ModelSpec } from './registry.js';
@@ -39,4 +41,17 @@ export function resetClassifier(model: Module, spec: ModelSpec, numClasses: numb
   const { path, linear } = classifierOf(model, spec);
   model.setSubmodule(path, linear.resized(numClasses)).dispose();
   return path;
+}
+
+/**
+ * A first conv's weight [out, in, kh, kw] for `inChannels` inputs (timm's adapt_input_conv): summed over the
+ * stored channels for one input channel (a grayscale image gives what its RGB copy gave), otherwise the stored
+ * channels repeated to `inChannels` and scaled by stored/inChannels. The caller owns the result.
+ */
+export function adaptInputConvWeight(weight: Tensor, inChannels: number): Tensor {
+  const stored = weight.shape[1]!;
+  if (inChannels === stored) return weight.clone();
+  if (inChannels === 1) return weight.sum([1], true);
+  const repeats = Math.ceil(inChannels / stored);
+  return tidy(() => cat(Array.from({ length: repeats }, () => weight), 1).narrow(1, 0, inChannels).mul(stored / inChannels));
 }

@@ -20,4 +20,4 @@ export { WideBlock, WideResNet } from './wrn.js';
 export { DenseLayer, DenseNet, denseNetConfig, makeDivisible, Transition, type DenseNetConfig } from './densenet.js';
 export { HCGNet, type HCGNetConfig } from './hcgnet.js';
 export { FeatureExtractor, featureBackbone, HookedFeatures, isStagedModel, runStages, StageFeatures, type FeatureInfo, type StagedModel } from './features.js';
-export { classifierOf, firstConvOf, resetClassifier } from './heads.js';
+export { adaptInputConvWeight, classifierOf, firstConvOf, resetClassifier } from './heads.js';

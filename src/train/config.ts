@@ -15,6 +15,15 @@ export interface TrainConfig {
   acb: boolean;
   /** Initial BN gamma of the ACB branches (1: paper; 1/3: the repo's CIFAR recipe; 'square'). */
   acbGamma: AcbGamma;
+  /**
+   * Start from these weights (a leanconv checkpoint, a PyTorch .pth / .pth.tar, an ACNet .h5) instead of a fresh
+   * initialisation; optimizer and schedule start fresh (train/fine-tune.ts).
+   */
+  init?: string;
+  /** Layers kept fixed: a stage number (every layer up to that declared stage's output, from 1) or a module path. */
+  freeze?: (number | string)[];
+  /** Learning-rate multiplier for every parameter outside the declared classifier (the pretrained layers of a fine-tuning run). */
+  backboneLrMultiplier: number;
   /** Default: the dataset's class count. */
   numClasses?: number;
   /** Default: the dataset's channel count (grayscale data into a 3-channel model is replicated). */
@@ -97,6 +106,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   weightDecay: 5e-4,
   decayBiasAndNorm: false,
   biasLrMultiplier: 1,
+  backboneLrMultiplier: 1,
   schedule: { name: 'cosine' },
   warmupEpochs: 0,
   labelSmoothing: 0,
@@ -169,6 +179,10 @@ export function validateConfig(c: TrainConfig): void {
   check(inRange(c.momentum, 0, 1), `momentum must be in [0, 1), got ${c.momentum}`);
   check(Number.isFinite(c.weightDecay) && c.weightDecay >= 0, `weightDecay must be >= 0, got ${c.weightDecay}`);
   check(Number.isFinite(c.biasLrMultiplier) && c.biasLrMultiplier >= 0, `biasLrMultiplier must be >= 0, got ${c.biasLrMultiplier}`);
+  check(Number.isFinite(c.backboneLrMultiplier ?? 1) && (c.backboneLrMultiplier ?? 1) >= 0, `backboneLrMultiplier must be >= 0, got ${c.backboneLrMultiplier}`);
+  check(c.init === undefined || (typeof c.init === 'string' && c.init !== ''), `init must be a file path, got ${String(c.init)}`);
+  check((c.freeze ?? []).every((f) => (typeof f === 'number' && Number.isInteger(f) && f >= 1) || (typeof f === 'string' && f !== '')),
+    `freeze must list stage numbers (from 1) and module paths, got ${JSON.stringify(c.freeze)}`);
   check(inRange(c.labelSmoothing, 0, 1), `labelSmoothing must be in [0, 1), got ${c.labelSmoothing}`);
   check(c.labelSmoothingStyle === undefined || ['uniform', 'offTarget'].includes(c.labelSmoothingStyle), `labelSmoothingStyle must be 'uniform' or 'offTarget', got ${String(c.labelSmoothingStyle)}`);
   for (const [name, weight] of Object.entries(c.regularizers ?? {})) check(Number.isFinite(weight) && weight >= 0, `regularizer weight ${name} must be >= 0, got ${weight}`);

@@ -15,6 +15,10 @@ export interface ParamGroupRules {
   biasLrMultiplier?: number;
   /** Apply weight decay to gate parameters (DGConv's gates) too; default false. */
   decayGates?: boolean;
+  /** Parameters left out of every group (frozen layers). */
+  frozen?: ReadonlySet<string>;
+  /** A further learning-rate multiplier by parameter name (fine-tuning's pretrained layers); default 1. */
+  lrMultiplierOf?: (name: string) => number;
 }
 
 export interface NamedGroup extends ParamGroupSpec {
@@ -23,7 +27,7 @@ export interface NamedGroup extends ParamGroupSpec {
   lrMultiplier: number;
 }
 
-/** Splits the model's parameters into at most four groups (weights / bias-or-norm x bias multiplier). */
+/** Splits the model's parameters into groups by weight decay and learning-rate multiplier. */
 export function paramGroups(model: Module, baseLr: number, rules: ParamGroupRules): NamedGroup[] {
   const normParams = new Set<string>();
   for (const [path, m] of model.namedModules()) {
@@ -33,10 +37,11 @@ export function paramGroups(model: Module, baseLr: number, rules: ParamGroupRule
   const biasMult = rules.biasLrMultiplier ?? 1;
   const groups = new Map<string, NamedGroup>();
   for (const [name, p] of model.namedParameters()) {
+    if (rules.frozen?.has(name)) continue;
     const isBias = name === 'bias' || name.endsWith('.bias');
     const exempt = isBias || normParams.has(name);
     const decay = (exempt && !rules.decayBiasAndNorm) || (gates.has(name) && !rules.decayGates) ? 0 : rules.weightDecay;
-    const mult = isBias ? biasMult : 1;
+    const mult = (isBias ? biasMult : 1) * (rules.lrMultiplierOf?.(name) ?? 1);
     const key = `${decay}/${mult}`;
     let g = groups.get(key);
     if (g === undefined) {

@@ -77,6 +77,9 @@ export function resolveRun(options: TrainOptions): { config: TrainConfig; runDir
     const config = { ...DEFAULT_CONFIG, ...rest };
     return { config, runDir: join(config.outDir, config.runName ?? `${timestamp()}-${config.model}-${config.dataset}`) };
   }
+  if (options.init !== undefined) {
+    throw new TrainingError('--init starts a new run from weights and --resume continues a run from its own checkpoint: give one of them');
+  }
   const { resume, ...overrides } = options;
   const given = Object.entries(overrides).filter(([, v]) => v !== undefined).map(([k]) => k);
   const refused = given.filter((k) => !(RESUME_OVERRIDES as readonly string[]).includes(k));

@@ -17,7 +17,7 @@ import { buildModel, formName, type ModelForm } from '../convert/form.js';
 import { allReduceNumbers, processGroup } from '../engine/distributed.js';
 import { convertSyncBatchNorm } from '../nn/sync_batchnorm.js';
 import { currentWorld, dataParallel } from './data_parallel.js';
-import { getModelSpec, type ModelOptions } from '../models/index.js';
+import { classifierOf, getModelSpec, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { formatSmall, plural } from '../util/format.js';
 import { loadCheckpoint } from './checkpoint.js';
@@ -27,6 +27,7 @@ import { type EpochRecord, resolveRun, RunDirectory, TrainingError, type TrainOp
 export { resolveResume, TrainingError, type EpochRecord, type TrainOptions } from './run-directory.js';
 import { batchOn, evaluate, topkCorrect, type EvalResult } from './metrics.js';
 import { paramGroups, type NamedGroup } from './param_groups.js';
+import { freeze, frozenModules, modelFromWeights, parametersOf } from './fine-tune.js';
 import { trainingProgress } from '../nn/training.js';
 import { type BatchContext, type LossOf, recipeCallbacks, type TrainCallback } from './callbacks.js';
 
@@ -80,6 +81,14 @@ export interface TrainHooks {
  * is validated and built before the run directory is created; a run that fails before its first
  * checkpoint removes the directory it created, so its name can be used again.
  */
+/** The model of a fine-tuning run, from its weights; says what was adapted. */
+async function initializedModel(file: string, name: string, options: Required<Omit<ModelOptions, 'features'>>, form: ModelForm, log: (line: string) => void): Promise<Module> {
+  const { model, notes } = await modelFromWeights(file, name, options, form);
+  log(`initialised from ${file}`);
+  for (const note of notes) log(`  ${note}`);
+  return model;
+}
+
 export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const started = performance.now();
   // Data-parallel runs: every rank trains, rank 0 alone prints and writes the run directory.
@@ -122,7 +131,10 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
 
   manualSeed(config.seed);
   const form = configForm(config);
-  const model = buildModel(config.model, modelOptions, form);
+  // A resumed fine-tuning run has the same structure; its checkpoint holds the weights.
+  const model = config.init !== undefined && resumeFrom === undefined
+    ? await initializedModel(config.init, config.model, modelOptions, form, log)
+    : buildModel(config.model, modelOptions, form);
   model.toMemoryFormat(config.memoryFormat);
   if (config.syncBatchNorm && world.worldSize > 1) convertSyncBatchNorm(model);
   if (world.worldSize > 1 && config.device !== 'cpu') {
@@ -131,14 +143,21 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   }
   model.to(config.device);
   let callbacks: TrainCallback[];
+  let frozen: Set<string>;
   try {
+    const frozenLayers = frozenModules(model, modelSpec, config.freeze ?? []);
+    frozen = parametersOf(model, frozenLayers);
     const parallel = world.worldSize > 1 ? [dataParallel(model)] : [];
-    callbacks = [...parallel, ...recipeCallbacks(model, config), ...(hooks.callbacks ?? [])];
+    callbacks = [...parallel, ...(frozenLayers.size ? [freeze(model, frozenLayers)] : []), ...recipeCallbacks(model, config), ...(hooks.callbacks ?? [])];
   } catch (err) {
     model.dispose();
     throw err;
   }
-  const groups: NamedGroup[] = paramGroups(model, config.lr, config);
+  const classifier = `${classifierOf(model, modelSpec).path}.`;
+  const backboneLr = config.backboneLrMultiplier ?? 1;
+  const groups: NamedGroup[] = paramGroups(model, config.lr, {
+    ...config, frozen, lrMultiplierOf: backboneLr === 1 ? undefined : (name) => (name.startsWith(classifier) ? 1 : backboneLr),
+  });
   const optimizer = new SGD(groups, { lr: config.lr, momentum: config.momentum, nesterov: config.nesterov });
   let startEpoch = 0;
   let bestTop1 = -1;
