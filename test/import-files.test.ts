@@ -12,7 +12,7 @@ import * as lc from '../src/engine/index.js';
 import { exportCheckpoint } from '../src/deploy/pipeline.js';
 import { OnnxModel } from '../src/deploy/runtime.js';
 import { importTorchWeights } from '../src/interop/import.js';
-import { pythonAttributes } from '../src/interop/pickle.js';
+import { pythonAttributes } from '../src/util/pickle.js';
 import { readTorchFile } from '../src/interop/torch-file.js';
 import { loadModel } from '../src/train/checkpoint.js';
 import { assertClose, tempDir } from './helpers.js';

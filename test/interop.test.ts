@@ -9,7 +9,7 @@ import h5wasm from 'h5wasm/node';
 import { buildModel, deployedCopy, type ModelForm } from '../src/convert/form.js';
 import { importAcnetHdf5, readHdf5Datasets } from '../src/interop/acnet-hdf5.js';
 import { importToCheckpoint, importTorchWeights } from '../src/interop/import.js';
-import { unpickle } from '../src/interop/pickle.js';
+import { unpickle } from '../src/util/pickle.js';
 import { readTorchFile, StoredTensor } from '../src/interop/torch-file.js';
 import { createModel } from '../src/models/index.js';
 import { loadModel } from '../src/train/checkpoint.js';

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, readMnistSplit } from './idx.js';
+import { readCifarPythonBatch, readCifarPythonClassNames } from './cifar-python.js';
 import { permutation } from './rng.js';
 import { unknownNameMessage } from '../util/suggest.js';
 
@@ -89,10 +90,12 @@ function readClassNames(file: string, expected: number): string[] | undefined {
 }
 
 /**
- * CIFAR-10 / CIFAR-100 in the binary version: records of label byte(s) + 3072 pixel bytes (R, G, B
+ * CIFAR-10 / CIFAR-100 in the Python layout (cifar-python.ts), or in the binary version: records of label byte(s) + 3072 pixel bytes (R, G, B
  * planes of 32x32). CIFAR-100 records carry a coarse and a fine label; the fine one is used.
  */
 export function loadCifar(dir: string, variant: 10 | 100, split: Split): InMemoryDataset {
+  const python = findPythonLayout(dir, variant, split);
+  if (python !== undefined) return loadCifarPython(python.base, python.files, variant);
   const labelBytes = variant === 10 ? 1 : 2;
   const record = labelBytes + CIFAR_PIXELS;
   const files = variant === 10
@@ -122,6 +125,49 @@ export function loadCifar(dir: string, variant: 10 | 100, split: Split): InMemor
   const classes = variant === 10
     ? readClassNames(join(base, 'batches.meta.txt'), 10) ?? CIFAR10_CLASSES
     : readClassNames(join(base, 'fine_label_names.txt'), 100) ?? Array.from({ length: 100 }, (_, k) => String(k));
+  return { kind: 'memory', name: `cifar${variant}`, classes, shape: [3, 32, 32], images, labels, length };
+}
+
+/** The directory and files of CIFAR's Python layout under `dir`, when the binary layout is not there and this is. */
+function findPythonLayout(dir: string, variant: 10 | 100, split: Split): { base: string; files: string[] } | undefined {
+  const files = variant === 10 ? (split === 'train' ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}`) : ['test_batch']) : [split];
+  const binary = variant === 10 ? ['cifar-10-batches-bin', 'data_batch_1.bin'] : ['cifar-100-binary', 'train.bin'];
+  if (existsSync(join(dir, binary[1]!)) || existsSync(join(dir, binary[0]!, binary[1]!))) return undefined;
+  for (const base of [dir, join(dir, variant === 10 ? 'cifar-10-batches-py' : 'cifar-100-python')]) {
+    if (files.every((f) => existsSync(join(base, f)))) return { base, files };
+  }
+  return undefined;
+}
+
+/** CIFAR's Python layout (cifar-python.ts): the same images and labels as the binary layout. */
+function loadCifarPython(base: string, files: string[], variant: 10 | 100): InMemoryDataset {
+  const batches = files.map((f) => {
+    const path = join(base, f);
+    try {
+      return { path, ...readCifarPythonBatch(path, variant === 10 ? 'labels' : 'fine_labels') };
+    } catch (err) {
+      throw new DatasetError(path, `not a CIFAR-${variant} Python batch: ${(err as Error).message}`);
+    }
+  });
+  const length = batches.reduce((n, b) => n + b.labels.length, 0);
+  const images = sharedBytes(length * CIFAR_PIXELS);
+  const labels = new Int32Array(new SharedArrayBuffer(length * 4));
+  let i = 0;
+  for (const batch of batches) {
+    images.set(batch.images, i * CIFAR_PIXELS);
+    for (const [k, label] of batch.labels.entries()) {
+      if (label < 0 || label >= variant) throw new DatasetError(batch.path, `image ${k} has label ${label}, outside 0..${variant - 1}`);
+      labels[i++] = label;
+    }
+  }
+  const meta = join(base, variant === 10 ? 'batches.meta' : 'meta');
+  let classes: string[] | undefined;
+  try {
+    classes = existsSync(meta) ? readCifarPythonClassNames(meta, variant === 10 ? 'label_names' : 'fine_label_names') : undefined;
+  } catch (err) {
+    throw new DatasetError(meta, `not a CIFAR meta file: ${(err as Error).message}`);
+  }
+  if (classes?.length !== variant) classes = variant === 10 ? CIFAR10_CLASSES : Array.from({ length: 100 }, (_, k) => String(k));
   return { kind: 'memory', name: `cifar${variant}`, classes, shape: [3, 32, 32], images, labels, length };
 }
 
@@ -220,11 +266,11 @@ export const DATASETS: Record<string, DatasetSpec> = {
     load: (dir, split) => loadMnistFormat(dir, split),
   },
   cifar10: {
-    name: 'cifar10', description: 'CIFAR-10 binary version (data_batch_*.bin, test_batch.bin)', mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616], augment: { cropPadding: 4, flip: true },
+    name: 'cifar10', description: 'CIFAR-10: the binary version (data_batch_*.bin, test_batch.bin) or the Python version (cifar-10-batches-py)', mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616], augment: { cropPadding: 4, flip: true },
     load: (dir, split) => loadCifar(dir, 10, split),
   },
   cifar100: {
-    name: 'cifar100', description: 'CIFAR-100 binary version (train.bin, test.bin)', mean: [0.5071, 0.4865, 0.4409], std: [0.2673, 0.2564, 0.2762], augment: { cropPadding: 4, flip: true },
+    name: 'cifar100', description: 'CIFAR-100: the binary version (train.bin, test.bin) or the Python version (cifar-100-python)', mean: [0.5071, 0.4865, 0.4409], std: [0.2673, 0.2564, 0.2762], augment: { cropPadding: 4, flip: true },
     load: (dir, split) => loadCifar(dir, 100, split),
   },
   folder: {

@@ -5,7 +5,7 @@
 // byte arrays (StoredTensor) so that nothing is allocated in the engine for what the caller drops.
 import { type DType, ITEM_SIZE } from '../engine/dtype.js';
 import { describeValue } from '../util/describe.js';
-import { type PyCallable, unpickle, UnpicklingError } from './pickle.js';
+import { type PyCallable, unpickle, UnpicklingError } from '../util/pickle.js';
 import { readZipDirectory, readZipEntry, ZipError } from './zip.js';
 
 /** A tensor as stored in the file: dtype, shape and its bytes in row-major order (little-endian). */

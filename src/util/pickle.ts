@@ -41,6 +41,27 @@ export function pythonAttributes(obj: object): Map<unknown, unknown> | undefined
   return ATTRIBUTES.get(obj);
 }
 
+/**
+ * A Python 2 str read as Python 3 does with encoding='latin1': one character per byte, code point = byte (a
+ * numpy array's raw data survives; TextDecoder's 'latin1' is windows-1252 and would change bytes 0x80-0x9f).
+ */
+function latin1(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return text;
+}
+
+/** The bytes of a string whose code points are all below 256 (Python's str.encode('latin1')); undefined otherwise. */
+export function latin1Bytes(text: string): Uint8Array | undefined {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 255) return undefined;
+    bytes[i] = c;
+  }
+  return bytes;
+}
+
 /** Reads one pickle starting at `offset`; returns its value and the offset after its STOP opcode. */
 export function unpickle(bytes: Uint8Array, options: UnpickleOptions, offset = 0): { value: unknown; end: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -163,8 +184,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions, offset = 0
       case 0x58: stack.push(text(u32())); break; // BINUNICODE 'X'
       case 0x8c: stack.push(text(u8())); break; // SHORT_BINUNICODE
       case 0x8d: stack.push(text(u64())); break; // BINUNICODE8
-      case 0x54: stack.push(new TextDecoder('latin1').decode(raw(i32()))); break; // BINSTRING 'T' (Python 2 str)
-      case 0x55: stack.push(new TextDecoder('latin1').decode(raw(u8()))); break; // SHORT_BINSTRING 'U'
+      case 0x54: stack.push(latin1(raw(i32()))); break; // BINSTRING 'T' (Python 2 str)
+      case 0x55: stack.push(latin1(raw(u8()))); break; // SHORT_BINSTRING 'U'
       case 0x42: stack.push(raw(u32()).slice()); break; // BINBYTES 'B'
       case 0x43: stack.push(raw(u8()).slice()); break; // SHORT_BINBYTES 'C'
       case 0x8e: stack.push(raw(u64()).slice()); break; // BINBYTES8
