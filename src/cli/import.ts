@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 import type { TransformSpec } from '../data/transforms.js';
+import { formName, type ModelForm } from '../convert/form.js';
 import { importToCheckpoint } from '../interop/import.js';
 import { defaultEvalPreprocessing, getModelSpec } from '../models/index.js';
 import { num, parse, UsageError, usage } from './args.js';
@@ -13,12 +14,13 @@ export async function cmdImport(argv: string[]): Promise<void> {
   const opts = {
     ...HELP, model: { type: 'string' as const, short: 'm' }, out: { type: 'string' as const, short: 'o' }, 'num-classes': { type: 'string' as const },
     'in-channels': { type: 'string' as const }, 'input-size': { type: 'string' as const }, classes: { type: 'string' as const },
-    mean: { type: 'string' as const }, std: { type: 'string' as const }, json: { type: 'boolean' as const },
+    mean: { type: 'string' as const }, std: { type: 'string' as const }, form: { type: 'string' as const }, json: { type: 'boolean' as const },
   };
   const { values, positionals } = parse(argv, opts, 'import');
   if (values.help || positionals.length !== 1) {
     return usage(values.help, `usage: leanconv import <weights.pth | weights.hdf5> --model NAME [--out checkpoint.safetensors] [--num-classes N]
-       [--in-channels C] [--input-size S] [--classes a,b,c | --classes names.txt] [--mean m1,m2,m3 --std s1,s2,s3] [--json]
+       [--in-channels C] [--input-size S] [--classes a,b,c | --classes names.txt] [--mean m1,m2,m3 --std s1,s2,s3]
+       [--form base|acb|deploy] [--json]
 
 Reads a PyTorch file (torch.save's zip format, or the legacy format before PyTorch 1.6) without running
 any of it: only the Python names a state dict needs are accepted (OrderedDict, tensor rebuild functions,
@@ -26,7 +28,10 @@ storage types); a file that asks for anything else (os.system, a pickled model c
 name is given. The state dict is taken from the top level or from 'state_dict', 'net', 'model',
 'model_state_dict' or 'state'; DataParallel's 'module.' prefix is dropped. Every name and shape must
 match the model (paper models use the official names, baselines torchvision's). The class count comes
-from the classifier unless --num-classes is given. Writes a leanconv checkpoint (default:
+from the classifier unless --num-classes is given. The form the weights are in is the one whose names
+and shapes they fit (tried in the order base, deploy, ACB training form), or --form's: CondenseNet's
+released converted_condensenet_4.pth.tar / _8 hold the deploy form (-m condensenet74_c4g4 / _c8g8).
+Writes a leanconv checkpoint (default:
 <name>.safetensors beside the input) that eval, convert and export take.
 
 The checkpoint records what eval, export, predict and serve need: the input size (the model's own,
@@ -60,13 +65,17 @@ the fused deploy form.`);
     if (std.some((v) => v === 0)) throw new UsageError('--std values must be non-zero');
     preprocessing = [...defaultEvalPreprocessing(spec, modelOptions).filter((t) => t.name !== 'normalize'), { name: 'normalize', mean, std }];
   }
-  const r = await importToCheckpoint(file, output, { model, modelOptions: { ...modelOptions, ...(classes && numClasses === undefined ? { numClasses: classes.length } : {}) }, classes, preprocessing });
+  const form = values.form === undefined ? undefined : FORMS[values.form as string];
+  if (values.form !== undefined && form === undefined) throw new UsageError(`--form must be base, acb or deploy, got '${values.form}'`);
+  const r = await importToCheckpoint(file, output, { model, form, modelOptions: { ...modelOptions, ...(classes && numClasses === undefined ? { numClasses: classes.length } : {}) }, classes, preprocessing });
   r.model.dispose();
-  const report = { output, model: values.model, modelOptions: r.modelOptions, tensors: r.tensors, foundAt: r.foundAt || '(top level)', strippedPrefix: r.strippedPrefix };
+  const report = { output, model: values.model, form: formName(r.form), modelOptions: r.modelOptions, tensors: r.tensors, foundAt: r.foundAt || '(top level)', strippedPrefix: r.strippedPrefix };
   if (values.json) return printJson(report);
   out(`${file}: ${r.tensors} tensors from ${report.foundAt}${r.strippedPrefix ? " (DataParallel 'module.' prefix dropped)" : ''} loaded into ` +
-    `${values.model}${r.modelOptions.numClasses ? ` with ${r.modelOptions.numClasses} classes` : ''}; wrote ${output}`);
+    `${values.model}${r.modelOptions.numClasses ? ` with ${r.modelOptions.numClasses} classes` : ''} (${formName(r.form)} form); wrote ${output}`);
 }
+
+const FORMS: Record<string, ModelForm> = { base: {}, acb: { acb: { gamma: 1 } }, deploy: { deploy: true } };
 
 /** Class names from a comma-separated list or a file with one name per line. */
 function classNames(value: string): string[] {

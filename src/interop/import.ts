@@ -5,6 +5,7 @@
 // from the classifier, and check every name and shape against the model before writing anything.
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 
+import { formName, type ModelForm } from '../convert/form.js';
 import { defaultEvalPreprocessing, getModelSpec, resolveModelOptions } from '../models/index.js';
 import { saveCheckpoint } from '../train/checkpoint.js';
 import { importAcnetHdf5 } from './acnet-hdf5.js';
@@ -60,6 +61,32 @@ export function importTorchWeights(file: string, options: ImportOptions): Import
   return { ...model, foundAt: path, strippedPrefix: found !== state, tensors: state.size };
 }
 
+/** The forms a PyTorch file may hold, in the order an import without a form tries them. */
+const FORMS: ReadonlyArray<{ name: string; form: ModelForm }> = [
+  { name: 'base', form: {} }, { name: 'deploy', form: { deploy: true } }, { name: 'acb', form: { acb: { gamma: 1 } } },
+];
+
+/**
+ * importTorchWeights in the form options.form names, or else in the first form whose names and shapes the file
+ * fits exactly (base, deploy, ACNet training form): a converted CondenseNet's file fits only the deploy form.
+ */
+export function importTorchWeightsInAnyForm(file: string, options: ImportOptions): ImportResult {
+  if (options.form !== undefined) return { ...importTorchWeights(file, options), form: options.form };
+  let baseError: unknown;
+  for (const { form } of FORMS) {
+    try {
+      return { ...importTorchWeights(file, { ...options, form }), form };
+    } catch (err) {
+      if (!(err instanceof ImportError) || !/do not fit/.test(err.message)) throw err;
+      baseError ??= err;
+    }
+  }
+  const error = baseError as ImportError;
+  error.message += `
+(nor do they fit ${options.model}'s ${FORMS.slice(1).map((f) => f.name).join(' or ')} form)`;
+  throw error;
+}
+
 /** Whether a file is HDF5 (ACNet's weight format), by its signature. */
 function isHdf5(file: string): boolean {
   const head = Buffer.alloc(8);
@@ -80,7 +107,11 @@ const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x
  */
 export async function importToCheckpoint(file: string, out: string, options: ImportOptions): Promise<ImportResult> {
   if (!existsSync(file)) throw new ImportError(file, 'no such file');
-  const result = isHdf5(file) ? await importAcnetHdf5(file, options) : importTorchWeights(file, options);
+  const result = isHdf5(file) ? await importAcnetHdf5(file, options) : importTorchWeightsInAnyForm(file, options);
+  if (options.form !== undefined && formName(result.form) !== formName(options.form)) {
+    result.model.dispose();
+    throw new ImportError(file, `the file holds the ${formName(result.form)} form (read off its names), not the ${formName(options.form)} form`);
+  }
   try {
     const spec = getModelSpec(options.model);
     const resolved = resolveModelOptions(spec, result.modelOptions);

@@ -11,7 +11,7 @@ import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import { importAcnetHdf5 } from '../interop/acnet-hdf5.js';
-import { importTorchWeights } from '../interop/import.js';
+import { importTorchWeightsInAnyForm } from '../interop/import.js';
 import type { ImportResult } from '../interop/state-dict.js';
 import { adaptInputConvWeight, classifierOf, getModelSpec, type ModelSpec, type ResolvedModelOptions } from '../models/index.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/layers.js';
@@ -61,7 +61,7 @@ async function readWeights(file: string, spec: ModelSpec, options: ResolvedModel
   for (const inChannels of attempts) {
     const importOptions = { model: spec.name, modelOptions: { args: options.args, inputSize: options.inputSize, inChannels } };
     try {
-      const result: ImportResult = kind === 'hdf5' ? await importAcnetHdf5(file, importOptions) : importTorchWeights(file, importOptions);
+      const result: ImportResult = kind === 'hdf5' ? await importAcnetHdf5(file, importOptions) : importTorchWeightsInAnyForm(file, importOptions);
       return { model: result.model, form: result.form ?? {} };
     } catch (err) {
       first ??= err;
