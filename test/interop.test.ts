@@ -12,7 +12,7 @@ import { importToCheckpoint, importTorchWeights } from '../src/interop/import.js
 import { unpickle } from '../src/util/pickle.js';
 import { readTorchFile, StoredTensor } from '../src/interop/torch-file.js';
 import { createModel } from '../src/models/index.js';
-import { loadModel } from '../src/train/checkpoint.js';
+import { loadModel, readCheckpointMeta } from '../src/train/checkpoint.js';
 import { assertClose, maxAbsDiff , tempDir } from './helpers.js';
 
 // Files made by scripts/fixtures/torch_checkpoints.py with PyTorch (see its docstring for what each holds).
@@ -175,6 +175,8 @@ describe("ACNet's HDF5 weight files", () => {
     const trained = join(dir, 'acb.safetensors');
     const r = await importToCheckpoint(fixture('acnet-cfqk-acb.hdf5'), trained, { model: 'cifar_quick' });
     assert.deepEqual(r.form, { acb: { gamma: 1 } });
+    // ACNet's CIFAR loader normalises with 0.5 / 0.5, not CIFAR-10's statistics: the checkpoint records it for eval, export and predict.
+    assert.deepEqual(readCheckpointMeta(trained).extra!.preprocessing, [{ name: 'normalize', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }]);
     // The values land where the official names say: ACNet's conv2.acb.ver_conv is leanconv's features.4.ver_conv.
     const stored = await readHdf5Datasets(fixture('acnet-cfqk-acb.hdf5'));
     const ver = stored.get('conv2.acb.ver_conv.weight')!;

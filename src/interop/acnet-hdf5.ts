@@ -10,6 +10,7 @@ import h5wasm from 'h5wasm/node';
 
 import { type DType, ITEM_SIZE } from '../engine/dtype.js';
 import type { ModelForm } from '../convert/form.js';
+import type { TransformSpec } from '../data/transforms.js';
 import { getModelSpec } from '../models/index.js';
 import { buildImportTarget, ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from './state-dict.js';
 import { StoredTensor } from './torch-file.js';
@@ -197,6 +198,9 @@ function formOf(names: readonly string[]): ModelForm {
   return {};
 }
 
+/** ACNet's CIFAR loader (acnet/data: Normalize((0.5,) * 3, (0.5,) * 3)), which its CIFAR weights expect. */
+const ACNET_CIFAR_PREPROCESSING: TransformSpec[] = [{ name: 'normalize', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }];
+
 /** Reads an ACNet HDF5 weight file into a new leanconv model (strict names and shapes, as every import). */
 export async function importAcnetHdf5(file: string, options: ImportOptions): Promise<ImportResult> {
   const name = getModelSpec(options.model).name;
@@ -225,5 +229,5 @@ export async function importAcnetHdf5(file: string, options: ImportOptions): Pro
   }
   const form = formOf([...datasets.keys()]);
   const loaded = loadStoredState(file, state, { ...options, form });
-  return { ...loaded, form, foundAt: `ACNet ${mapping.official}`, strippedPrefix: false, tensors: datasets.size };
+  return { ...loaded, form, preprocessing: ACNET_CIFAR_PREPROCESSING, foundAt: `ACNet ${mapping.official}`, strippedPrefix: false, tensors: datasets.size };
 }

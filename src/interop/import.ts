@@ -120,7 +120,7 @@ export async function importToCheckpoint(file: string, out: string, options: Imp
     if (classes.length !== resolved.numClasses) {
       throw new ImportError(file, `${classes.length} class names were given but the model has ${resolved.numClasses} outputs`);
     }
-    const preprocessing = options.preprocessing ?? defaultEvalPreprocessing(spec, result.modelOptions);
+    const preprocessing = options.preprocessing ?? result.preprocessing ?? defaultEvalPreprocessing(spec, result.modelOptions);
     saveCheckpoint(out, result.model, {
       model: spec.name, modelOptions: result.modelOptions, form: result.form ?? options.form, epoch: 0,
       extra: { importedFrom: file, foundAt: result.foundAt || '(top level)', strippedPrefix: result.strippedPrefix, input, classes, preprocessing },

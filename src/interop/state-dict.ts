@@ -32,6 +32,11 @@ export interface ImportResult {
   modelOptions: ModelOptions;
   /** The form the weights were in, when the file says (ACNet's HDF5: base, ACB training or deploy). */
   form?: ModelForm;
+  /**
+   * The eval preprocessing the source of these weights trained with, when the file says which source it is (ACNet's
+   * HDF5: its CIFAR loader normalises with mean 0.5 / std 0.5); else the model spec's applies.
+   */
+  preprocessing?: TransformSpec[];
   /** Where the state dict was in the file ('' at the top level, else e.g. 'state_dict'). */
   foundAt: string;
   strippedPrefix: boolean;
