@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { getDatasetSpec } from '../src/data/datasets.js';
+import { getDatasetSpec, selectClasses } from '../src/data/datasets.js';
 import * as lc from '../src/engine/index.js';
 import { importTorchWeights } from '../src/interop/import.js';
 import { getModelSpec } from '../src/models/index.js';
@@ -126,5 +126,30 @@ describe('fine-tuning from published weights (train --init)', () => {
     assert.equal(absent.status, 2);
     assert.match(absent.stderr, /nope\.pth does not exist/);
     assert.equal(JSON.parse(readFileSync(join(dir, 'ft-acb', 'config.json'), 'utf8')).init, join(weights, 'resnet20.pth'));
+  });
+});
+
+describe('class subsets (--class-subset): a new task from some classes of a dataset', () => {
+  test('images of the chosen classes only, labelled in the order given; the checkpoint is evaluated on them', () => {
+    const spec = getDatasetSpec('fashion-mnist');
+    const all = spec.load(spec.defaultDir!, 'test');
+    const some = selectClasses(all, [9, 'Sneaker', 5]);
+    assert.deepEqual(some.classes, ['Ankle boot', 'Sneaker', 'Sandal']);
+    assert.equal(some.length, 3000);
+    const first = [...all.labels.keys()].find((i) => all.labels[i] === 7)!;
+    const at = [...some.labels.keys()].find((i) => some.labels[i] === 1)!;
+    if (some.kind !== 'memory' || all.kind !== 'memory') throw new Error('in memory');
+    assert.ok(Buffer.from(some.images.subarray(at * 784, (at + 1) * 784)).equals(Buffer.from(all.images.subarray(first * 784, (first + 1) * 784))), 'the first Sneaker');
+    assert.throws(() => selectClasses(all, [10]), /no class 10 \(classes: 0 T-shirt\/top/);
+    assert.throws(() => selectClasses(all, [1, 1]), /names each class once/);
+
+    const dir = tempDir('lc-subset-');
+    const r = leanconv('train', '-m', 'resnet20', '--class-subset', 'Sneaker,Bag', '-e', '1', '--train-subset', '100', '-b', '50', '--workers', '0',
+      '--out-dir', dir, '--run-name', 'two', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(loadCheckpoint(join(dir, 'two', 'last.safetensors')).state['fc.weight']!.shape, [2, 64]);
+    const ev = leanconv('eval', join(dir, 'two', 'last.safetensors'), '--json');
+    assert.equal(ev.status, 0, ev.stderr);
+    assert.equal((JSON.parse(ev.stdout) as { count: number }).count, 2000);
   });
 });

@@ -57,6 +57,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'sync-bn': { type: 'boolean' },
   device: { type: 'string' },
   'train-subset': { type: 'string' },
+  'class-subset': { type: 'string' },
   init: { type: 'string' },
   freeze: { type: 'string' },
   'backbone-lr-mult': { type: 'string' },
@@ -83,6 +84,7 @@ model and data:
       --num-classes N --in-channels C --input-size S   model shape (default: from the dataset)
       --no-augment         no random crop / flip
       --train-subset N     train on a seeded, class-balanced subset of N training images (quick runs; full test split)
+      --class-subset C,... train and evaluate on these classes only (indices or names, e.g. 5,6,7,8,9), labelled 0..k-1
 fine-tuning:
       --init WEIGHTS       start from weights instead of a fresh initialisation: a leanconv checkpoint or run
                            directory, a PyTorch .pth / .pth.tar (e.g. torch.save(model.state_dict())) or an ACNet .h5
@@ -214,6 +216,7 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     mixupAlpha: pick(num(values, 'mixup', { min: 0 }), base.mixupAlpha),
     augment: values['no-augment'] ? false : base.augment,
     trainSubset: num(values, 'train-subset', { integer: true, min: 1 }),
+    classSubset: values['class-subset'] === undefined ? undefined : String(values['class-subset']).split(',').map((c) => c.trim()).filter(Boolean).map((c) => (/^\d+$/.test(c) ? Number(c) : c)),
     init: values.init === undefined ? undefined : checkpointArgument(values.init as string),
     freeze: values.freeze === undefined ? undefined : String(values.freeze).split(',').map((f) => f.trim()).filter(Boolean).map((f) => (/^\d+$/.test(f) ? Number(f) : f)),
     backboneLrMultiplier: pick(num(values, 'backbone-lr-mult', { min: 0 }), base.backboneLrMultiplier),

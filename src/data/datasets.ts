@@ -234,12 +234,36 @@ export function balancedSubset<D extends Dataset>(dataset: D, n: number, seed: n
   }
   const indices: number[] = [];
   chosen.forEach((c, i) => c && indices.push(i));
-  const labels = sharedLabels(indices.map((i) => dataset.labels[i]!));
-  if (dataset.kind === 'files') return { ...dataset, files: indices.map((i) => dataset.files[i]!), labels, length: n };
+  return pick(dataset, indices, indices.map((i) => dataset.labels[i]!), dataset.classes);
+}
+
+/** The images at `indices`, with new labels and class names. */
+function pick<D extends Dataset>(dataset: D, indices: readonly number[], newLabels: readonly number[], classes: string[]): D {
+  const n = indices.length;
+  const labels = sharedLabels(newLabels);
+  if (dataset.kind === 'files') return { ...dataset, classes, files: indices.map((i) => dataset.files[i]!), labels, length: n };
   const size = dataset.shape[0] * dataset.shape[1] * dataset.shape[2];
   const images = sharedBytes(n * size);
   indices.forEach((src, dst) => images.set(dataset.images.subarray(src * size, (src + 1) * size), dst * size));
-  return { ...dataset, images, labels, length: n };
+  return { ...dataset, classes, images, labels, length: n };
+}
+
+/**
+ * The images of some classes only (given by index or name), labelled 0..k-1 in the order given: a dataset of k
+ * classes (e.g. Fashion-MNIST's 5-9 as a new five-class task).
+ */
+export function selectClasses<D extends Dataset>(dataset: D, classes: readonly (number | string)[]): D {
+  const chosen = classes.map((c) => {
+    const index = typeof c === 'number' ? c : dataset.classes.indexOf(c);
+    if (!Number.isInteger(index) || index < 0 || index >= dataset.classes.length) {
+      throw new DatasetError(dataset.name, `no class ${JSON.stringify(c)} (classes: ${dataset.classes.map((n, i) => `${i} ${n}`).join(', ')})`);
+    }
+    return index;
+  });
+  if (new Set(chosen).size !== chosen.length || chosen.length === 0) throw new DatasetError(dataset.name, `a class subset names each class once: ${classes.join(', ')}`);
+  const newLabel = new Map(chosen.map((c, k) => [c, k]));
+  const indices = [...dataset.labels.keys()].filter((i) => newLabel.has(dataset.labels[i]!));
+  return pick(dataset, indices, indices.map((i) => newLabel.get(dataset.labels[i]!)!), chosen.map((c) => dataset.classes[c]!));
 }
 
 /** What the CLI and trainer know about each dataset: where it lives, its statistics, its augmentation. */

@@ -64,6 +64,8 @@ export interface TrainConfig {
   mixupAlpha: number;
   /** Standard augmentation for the dataset (random crop + flip). */
   augment: boolean;
+  /** Train and evaluate on these classes of the dataset only (indices or names), labelled 0..k-1 in this order. */
+  classSubset?: (number | string)[];
   /** Train on a seeded, class-balanced subset of this many training images (quick runs; the test split stays whole). */
   trainSubset?: number;
   seed: number;
@@ -181,6 +183,7 @@ export function validateConfig(c: TrainConfig): void {
   check(Number.isFinite(c.biasLrMultiplier) && c.biasLrMultiplier >= 0, `biasLrMultiplier must be >= 0, got ${c.biasLrMultiplier}`);
   check(Number.isFinite(c.backboneLrMultiplier ?? 1) && (c.backboneLrMultiplier ?? 1) >= 0, `backboneLrMultiplier must be >= 0, got ${c.backboneLrMultiplier}`);
   check(c.init === undefined || (typeof c.init === 'string' && c.init !== ''), `init must be a file path, got ${String(c.init)}`);
+  check(c.classSubset === undefined || (Array.isArray(c.classSubset) && c.classSubset.length > 0), `classSubset must be a non-empty list of classes, got ${JSON.stringify(c.classSubset)}`);
   check((c.freeze ?? []).every((f) => (typeof f === 'number' && Number.isInteger(f) && f >= 1) || (typeof f === 'string' && f !== '')),
     `freeze must list stage numbers (from 1) and module paths, got ${JSON.stringify(c.freeze)}`);
   check(inRange(c.labelSmoothing, 0, 1), `labelSmoothing must be in [0, 1), got ${c.labelSmoothing}`);

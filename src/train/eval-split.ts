@@ -1,6 +1,6 @@
 // The test split a checkpoint was trained on, prepared the way it was evaluated during training: the
 // dataset and directory recorded in the checkpoint (unless overridden) and its eval preprocessing.
-import { type Dataset, type DatasetSpec, getDatasetSpec } from '../data/datasets.js';
+import { type Dataset, type DatasetSpec, getDatasetSpec, selectClasses } from '../data/datasets.js';
 import type { TransformSpec } from '../data/transforms.js';
 import { getModelSpec } from '../models/index.js';
 import { type CheckpointMeta, checkpointInputShape } from './checkpoint.js';
@@ -28,13 +28,15 @@ export interface CheckpointEvalSplit {
  * dataset; the built-in dataset needs none.
  */
 export function checkpointEvalSplit(path: string, meta: CheckpointMeta, overrides: { dataset?: string; dataDir?: string } = {}): CheckpointEvalSplit {
-  const extra = meta.extra as { dataset?: string; dataDir?: string };
+  const extra = meta.extra as { dataset?: string; dataDir?: string; classSubset?: (number | string)[] };
   const dataset = overrides.dataset ?? extra.dataset;
   if (dataset === undefined) throw new EvalSplitError(`${path} does not record its dataset`, 'dataset');
   const spec = getDatasetSpec(dataset);
   const dir = overrides.dataDir ?? (dataset === extra.dataset ? extra.dataDir : undefined) ?? spec.defaultDir;
   if (dir === undefined) throw new EvalSplitError(`dataset '${dataset}' needs a data directory`, 'dataDir');
-  const testSet = spec.load(dir, 'test');
+  const loaded = spec.load(dir, 'test');
+  // A model trained on some classes of its dataset is scored on those classes.
+  const testSet = extra.classSubset !== undefined && dataset === extra.dataset ? selectClasses(loaded, extra.classSubset) : loaded;
   const outputs = meta.modelOptions.numClasses ?? getModelSpec(meta.model).defaultNumClasses;
   const classes = testSet.classes.length;
   if (outputs < classes || (outputs !== classes && dataset !== extra.dataset)) {

@@ -9,7 +9,7 @@ import { SGD } from '../engine/optim.js';
 import { getRngState, manualSeed, setNumThreads, defaultNumThreads, setRngState, startAllocatorPhase } from '../engine/runtime.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
-import { balancedSubset, getDatasetSpec } from '../data/datasets.js';
+import { balancedSubset, type Dataset, getDatasetSpec, selectClasses } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
 import { dataTransforms } from '../data/pipelines.js';
 import { hashInts } from '../data/rng.js';
@@ -105,9 +105,10 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   if (dataDir === undefined) throw new TrainingError(`dataset '${config.dataset}' needs a directory (--data-dir)`);
   if (resumeFrom === undefined) run.checkFree();
   setNumThreads(config.threads ?? defaultNumThreads());
-  const fullTrainSet = dataSpec.load(dataDir, 'train');
+  const ofClasses = <D extends Dataset>(d: D): D => (config.classSubset === undefined ? d : selectClasses(d, config.classSubset));
+  const fullTrainSet = ofClasses(dataSpec.load(dataDir, 'train'));
   const trainSet = config.trainSubset === undefined ? fullTrainSet : balancedSubset(fullTrainSet, config.trainSubset, config.seed);
-  const testSet = dataSpec.load(dataDir, 'test');
+  const testSet = ofClasses(dataSpec.load(dataDir, 'test'));
   if (testSet.classes.length !== trainSet.classes.length) {
     throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}`);
   }
@@ -213,7 +214,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       if (improved) bestTop1 = record.test!.top1;
       run.recordEpoch(record, model, {
         model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
-        extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, input, preprocessing: pipelines.eval, metrics: record, worldSize: world.worldSize },
+        extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, classSubset: config.classSubset, input, preprocessing: pipelines.eval, metrics: record, worldSize: world.worldSize },
       }, optimizer.stateDict(), improved);
       log(formatEpoch(record, config.epochs));
       for (const n of notes) if (n.line) log(`  ${n.line}`);

@@ -3,8 +3,9 @@
     python3 test/support/official_layout.py IN.safetensors OUT.pth.tar [PREFIX] [KEY]
 
 The state dict (an OrderedDict, names prefixed with PREFIX, e.g. 'module.' for a DataParallel model) is saved
-under KEY (e.g. 'state_dict') with an epoch count beside it, or bare when KEY is empty. Used for CondenseNet's
-released converted checkpoints (converted_condensenet_4.pth.tar), whose model leanconv's tests convert first.
+under KEY (e.g. 'state_dict') with an epoch count beside it, or bare when KEY is empty (torch.save(model.state_dict())).
+Used for CondenseNet's released converted checkpoints (converted_condensenet_4.pth.tar), whose model leanconv's tests
+convert first, and in the README to hand a leanconv checkpoint's weights to PyTorch users.
 """
 import collections
 import json
@@ -24,7 +25,7 @@ def main(src, out, prefix='', key=''):
         data = f.read()
     state = collections.OrderedDict()
     for name, entry in header.items():
-        if name == '__metadata__':
+        if name == '__metadata__' or name.startswith('optim/'):  # a leanconv checkpoint's optimizer state
             continue
         begin, end = entry['data_offsets']
         array = np.frombuffer(data[begin:end], dtype=DTYPES[entry['dtype']]).reshape(entry['shape'])
