@@ -259,5 +259,11 @@ describe('leanconv import (CLI)', () => {
     const probe = JSON.parse(readFileSync(fixture('acnet-cfqk-probe.json'), 'utf8')) as { logits: number[][] };
     assertClose(lc.noGrad(() => model.eval().forward(lc.linspace(-1, 1, 6144).reshape([2, 3, 32, 32]))), probe.logits, 1e-4, "leanconv's converted model vs the official deploy model");
     model.dispose();
+    // eval normalises as ACNet trained (0.5/0.5, recorded by the import), not with the dataset's statistics; --mean/--std replace it.
+    const lossWith = (...extra: string[]): number =>
+      (JSON.parse(run('eval', join(dir, 'acb.safetensors'), '--dataset', 'fashion-mnist', '--batch-size', '1000', '--workers', '0', '--json', ...extra)) as { loss: number }).loss;
+    const recorded = lossWith();
+    assert.equal(lossWith('--mean', '0.5,0.5,0.5', '--std', '0.5,0.5,0.5'), recorded);
+    assert.notEqual(lossWith('--mean', '0.286,0.286,0.286', '--std', '0.353,0.353,0.353'), recorded);
   });
 });

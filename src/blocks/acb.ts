@@ -28,6 +28,11 @@ export interface ACBlockOptions {
   /** A bias on the square conv (only useful when replacing a conv that had one; it is folded on deploy). */
   bias?: boolean;
   gamma?: AcbGamma;
+  /**
+   * Length of the 1-D branches (default: the kernel size, 1xK and Kx1). A shorter odd length centres them on the
+   * square window: ACNet's README adds 1x3 and 3x1 branches to Cifar-quick's 5x5 convs.
+   */
+  branchLength?: number;
   /** Of the three BNs (defaults 1e-5 and 0.1, as PyTorch). */
   bnEps?: number;
   bnMomentum?: number;
@@ -44,8 +49,13 @@ export class ACBlock extends Module implements Reparameterizable {
   readonly padding: number;
   readonly dilation: number;
   readonly groups: number;
-  /** How many rows (ver: columns) of the input the 1-D branches skip on each side, when padding < the window's half. */
-  readonly crop: number;
+  /** Length of the 1-D branches (branchLength x 1 and 1 x branchLength). */
+  readonly branchLength: number;
+  /**
+   * How many input pixels the 1-D branches skip on each side, across their window (short) and along it (long),
+   * where the padding is smaller than the part of the square window beside theirs.
+   */
+  readonly crop: { short: number; long: number };
 
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, options: ACBlockOptions = {}) {
     super();
@@ -59,20 +69,27 @@ export class ACBlock extends Module implements Reparameterizable {
     for (const [what, v, min] of [['stride', this.stride, 1], ['padding', this.padding, 0], ['dilation', this.dilation, 1]] as const) {
       if (!Number.isInteger(v) || v < min) throw new RangeError(`ACBlock: ${what} must be an integer >= ${min}, got ${v}`);
     }
+    const length = options.branchLength ?? kernelSize;
+    if (!Number.isInteger(length) || length < 1 || length > kernelSize || length % 2 === 0) {
+      throw new RangeError(`ACBlock: branchLength must be an odd integer from 1 to the kernel size ${kernelSize}, got ${length}`);
+    }
+    this.branchLength = length;
     // The centre of the (dilated) square window sits `half` pixels from its edge. A 1-D branch pads its
-    // short axis by padding - half, or crops the input by half - padding when that is negative.
+    // short axis by padding - half and its long axis by padding - (the square's rows beside its window), or
+    // crops the input by as much when that is negative.
     const half = this.dilation * Math.floor(kernelSize / 2);
     const short = this.padding - half;
-    this.crop = Math.max(0, -short);
-    const shortPad = Math.max(0, short);
+    const long = this.padding - (this.dilation * (kernelSize - length)) / 2;
+    this.crop = { short: Math.max(0, -short), long: Math.max(0, -long) };
+    const [shortPad, longPad] = [Math.max(0, short), Math.max(0, long)];
     const conv = (kh: number, kw: number, padding: [number, number], bias: boolean): Conv2d =>
       new Conv2d(inChannels, outChannels, [kh, kw], { stride: this.stride, padding, dilation: this.dilation, groups: this.groups, bias });
     const bn = (): BatchNorm2d => new BatchNorm2d(outChannels, { eps: options.bnEps, momentum: options.bnMomentum });
     this.addModule('square_conv', conv(kernelSize, kernelSize, [this.padding, this.padding], options.bias ?? false));
     this.addModule('square_bn', bn());
-    this.addModule('ver_conv', conv(kernelSize, 1, [this.padding, shortPad], false));
+    this.addModule('ver_conv', conv(length, 1, [longPad, shortPad], false));
     this.addModule('ver_bn', bn());
-    this.addModule('hor_conv', conv(1, kernelSize, [shortPad, this.padding], false));
+    this.addModule('hor_conv', conv(1, length, [shortPad, longPad], false));
     this.addModule('hor_bn', bn());
     this.initGamma(options.gamma ?? 1);
   }
@@ -96,9 +113,15 @@ export class ACBlock extends Module implements Reparameterizable {
       return runFoldedConv(this, 'deploy', sources, () => this.fusedKernel(), this.square_conv.weight, x, this);
     }
     const out = this.branch(this.square_conv, this.square_bn, x);
-    // ver (Kx1) crops columns, hor (1xK) crops rows: the axis where the kernel is 1 wide.
-    for (const [conv, bn, dim] of [[this.ver_conv, this.ver_bn, 3], [this.hor_conv, this.hor_bn, 2]] as const) {
-      const input = this.crop ? x.narrow(dim, this.crop, x.shape[dim]! - 2 * this.crop) : x;
+    // ver (Kx1) is 1 wide across columns (dim 3) and long down rows (dim 2); hor the other way round.
+    for (const [conv, bn, shortDim] of [[this.ver_conv, this.ver_bn, 3], [this.hor_conv, this.hor_bn, 2]] as const) {
+      let input = x;
+      for (const [dim, crop] of [[shortDim, this.crop.short], [5 - shortDim, this.crop.long]] as const) {
+        if (crop === 0) continue;
+        const cropped = input.narrow(dim, crop, input.shape[dim]! - 2 * crop);
+        if (input !== x) input.dispose();
+        input = cropped;
+      }
       const y = this.branch(conv, bn, input);
       if (input !== x) input.dispose();
       out.add_(y);
@@ -121,12 +144,14 @@ export class ACBlock extends Module implements Reparameterizable {
       const [wVer, bVer] = foldBatchNorm(this.ver_conv, this.ver_bn);
       const [wHor, bHor] = foldBatchNorm(this.hor_conv, this.hor_bn);
       const centre = Math.floor(this.kernelSize / 2);
-      const col = wSquare.narrow(3, centre, 1);
+      const start = (this.kernelSize - this.branchLength) / 2;
+      const [column, line] = [wSquare.narrow(3, centre, 1), wSquare.narrow(2, centre, 1)];
+      const col = column.narrow(2, start, this.branchLength);
       col.add_(wVer);
-      const row = wSquare.narrow(2, centre, 1);
+      const row = line.narrow(3, start, this.branchLength);
       row.add_(wHor);
       const bias = bSquare.add(bVer).add_(bHor);
-      for (const t of [bSquare, wVer, bVer, wHor, bHor, col, row]) t.dispose();
+      for (const t of [bSquare, wVer, bVer, wHor, bHor, column, line, col, row]) t.dispose();
       return [wSquare, bias];
     });
   }
@@ -153,6 +178,7 @@ export class ACBlock extends Module implements Reparameterizable {
     let s = `${this.inChannels}, ${this.outChannels}, kernel=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}`;
     if (this.dilation !== 1) s += `, dilation=${this.dilation}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.branchLength !== this.kernelSize) s += `, branches=1x${this.branchLength}`;
     return s;
   }
 }

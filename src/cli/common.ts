@@ -89,11 +89,27 @@ export function acbGammaFrom(values: Record<string, unknown>): AcbGamma | undefi
 /** The checkpoint's test split with its preprocessing; --dataset and --data-dir override what it records. */
 export function checkpointEvalSplitFrom(path: string, meta: CheckpointMeta, values: Record<string, unknown>): CheckpointEvalSplit {
   try {
-    return checkpointEvalSplit(path, meta, { dataset: values.dataset as string | undefined, dataDir: values['data-dir'] as string | undefined });
+    return checkpointEvalSplit(path, meta, { dataset: values.dataset as string | undefined, dataDir: values['data-dir'] as string | undefined, normalize: normalizeFrom(values) });
   } catch (err) {
     if (err instanceof EvalSplitError) throw new UsageError(err.missing === 'classes' ? err.message : `${err.message}; pass ${err.missing === 'dataset' ? '--dataset' : '--data-dir'}`);
     throw err;
   }
+}
+
+/** --mean m1,m2,m3 --std s1,s2,s3: a normalisation that replaces the recorded one. */
+export function normalizeFrom(values: Record<string, unknown>): { mean: number[]; std: number[] } | undefined {
+  if (values.mean === undefined && values.std === undefined) return undefined;
+  if (values.mean === undefined || values.std === undefined) throw new UsageError('--mean and --std go together');
+  const list = (flag: string): number[] => {
+    const text = String(values[flag]);
+    const numbers = text.split(',').map((v) => Number(v.trim()));
+    if (numbers.some((v) => !Number.isFinite(v))) throw new UsageError(`--${flag} takes comma-separated numbers, got '${text}'`);
+    return numbers;
+  };
+  const [mean, std] = [list('mean'), list('std')];
+  if (mean.length !== std.length) throw new UsageError(`--mean has ${mean.length} values, --std ${std.length}`);
+  if (std.some((v) => v === 0)) throw new UsageError('--std values must be non-zero');
+  return { mean, std };
 }
 
 /** A checkpoint path, or a run directory (its last.safetensors, as --resume takes it). */

@@ -9,13 +9,16 @@ import { num, parse, UsageError, type OptionSpec, usage } from './args.js';
 import { checkpointArgument, checkpointEvalSplitFrom, HELP, out, printJson } from './common.js';
 
 export async function cmdEval(argv: string[]): Promise<void> {
-  const opts: OptionSpec = { ...HELP, dataset: { type: 'string', short: 'd' }, 'data-dir': { type: 'string' }, 'batch-size': { type: 'string', short: 'b' }, workers: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' } };
+  const opts: OptionSpec = { ...HELP, dataset: { type: 'string', short: 'd' }, 'data-dir': { type: 'string' }, 'batch-size': { type: 'string', short: 'b' }, workers: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' }, json: { type: 'boolean' } };
   const { values, positionals } = parse(argv, opts, 'eval');
   if (values.help || positionals.length !== 1) {
-    return usage(values.help, `usage: leanconv eval <checkpoint.safetensors | run-dir> [--dataset NAME] [--data-dir DIR] [--batch-size N] [--workers N] [--threads N] [--device D] [--json]
+    return usage(values.help, `usage: leanconv eval <checkpoint.safetensors | run-dir> [--dataset NAME] [--data-dir DIR] [--batch-size N] [--workers N] [--threads N] [--device D]
+       [--mean m1,m2,m3 --std s1,s2,s3] [--json]
 
-Evaluates on the test split of the dataset the checkpoint was trained on (or --dataset), with the
-preprocessing recorded in the checkpoint. A run directory means its last.safetensors.
+Evaluates on the test split of the dataset the checkpoint was trained on (or --dataset), resized to the
+model's input and normalised as the checkpoint records (the training run's statistics, or those the
+source of imported weights used, e.g. 0.5/0.5 for ACNet's CIFAR weights); --mean and --std replace
+that normalisation. A run directory means its last.safetensors.
   --batch-size N   images per batch (default 500)
   --workers N      loader worker threads (default 1; 0: prepare batches in the main thread)
   --threads N      libtorch threads (default: LEANCONV_THREADS or the available cores)

@@ -16,6 +16,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'model-args': { type: 'string' },
   acb: { type: 'boolean' },
   'acb-gamma': { type: 'string' },
+  'acb-branch': { type: 'string' },
   dataset: { type: 'string', short: 'd' },
   'data-dir': { type: 'string' },
   preset: { type: 'string' },
@@ -79,6 +80,8 @@ model and data:
                            --model condensenet --model-args stages=4-4-4,growth=8-16-32
       --acb                train the ACNet form (every 3x3/5x5 conv an Asymmetric Convolution Block)
       --acb-gamma G        initial BN gamma of the ACB branches: 1 (paper), 1/3 (repo's CIFAR recipe), any number, square
+      --acb-branch L       length of the ACBs' 1-D branches (default: the kernel's, 1xK and Kx1; 3: 1x3 and 3x1 on the
+                           5x5 convs too, as ACNet's README suggests for Cifar-quick)
   -d, --dataset NAME       ${Object.keys(DATASETS).join(' | ')} (default ${DEFAULT_CONFIG.dataset})
       --data-dir DIR       dataset directory (Fashion-MNIST defaults to the Debian package's)
       --num-classes N --in-channels C --input-size S   model shape (default: from the dataset)
@@ -179,6 +182,7 @@ export function resumeOptionsFrom(values: Record<string, unknown>): TrainOptions
 
 export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainConfig> {
   if (values['acb-gamma'] !== undefined && !values.acb) throw new UsageError('--acb-gamma needs --acb (it sets the initial BN gamma of the ACNet form)');
+  if (values['acb-branch'] !== undefined && !values.acb) throw new UsageError('--acb-branch needs --acb (it sets the length of the ACNet form\'s 1-D branches)');
   const preset = values.preset as string | undefined;
   if (preset !== undefined && PRESETS[preset] === undefined) throw new UsageError(unknownNameMessage('preset', preset, Object.keys(PRESETS)));
   const base: TrainConfig = { ...DEFAULT_CONFIG, ...(preset ? PRESETS[preset]!.config : {}) };
@@ -198,6 +202,7 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     decayGates: values['decay-gates'] ? true : base.decayGates,
     acb: values.acb ? true : base.acb,
     acbGamma: acbGammaFrom(values) ?? base.acbGamma,
+    acbBranch: num(values, 'acb-branch', { integer: true, min: 1 }) ?? base.acbBranch,
     dataset,
     dataDir: values['data-dir'] as string | undefined,
     epochs: pick(num(values, 'epochs', { integer: true, min: 1 }), base.epochs),

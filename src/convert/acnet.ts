@@ -20,6 +20,8 @@ import { reparameterize } from './reparameterize.js';
 export interface AcnetizeOptions {
   /** Initial BN gamma of every branch (default 1, the paper's; the repo's CIFAR recipe uses 1/3). */
   gamma?: AcbGamma;
+  /** Length of the blocks' 1-D branches (default: each conv's kernel size; 3 gives 1x3 and 3x1 on 5x5 convs too). */
+  branchLength?: number;
   /** Kernel sizes to replace (default [3, 5], the reference builder's rule). */
   kernelSizes?: readonly number[];
   /** Extra filter: return false to keep a conv (path is its dotted name). */
@@ -74,6 +76,7 @@ export function acnetize(model: Module, options: AcnetizeOptions = {}): Module {
       const block = new ACBlock(child.inChannels, child.outChannels, child.kernelSize[0], {
         stride: child.stride[0], padding: child.padding[0], dilation: child.dilation[0], groups: child.groups,
         bias: child.bias !== undefined, gamma: options.gamma, bnEps: bn?.eps, bnMomentum: bn?.momentum,
+        branchLength: options.branchLength === undefined ? undefined : Math.min(options.branchLength, child.kernelSize[0]),
       });
       noGrad(() => {
         block.square_conv.weight.copy_(child.weight);

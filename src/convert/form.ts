@@ -10,8 +10,8 @@ import { acnetize } from './acnet.js';
 import { reparameterize } from './reparameterize.js';
 
 export interface ModelForm {
-  /** ACNet training form (every 3x3/5x5 conv an ACBlock) with this initial gamma. */
-  acb?: { gamma: AcbGamma };
+  /** ACNet training form (every 3x3/5x5 conv an ACBlock) with this initial gamma and 1-D branch length (default: the kernel's). */
+  acb?: { gamma: AcbGamma; branchLength?: number };
   /** Training-form blocks converted into their deploy modules. */
   deploy?: boolean;
   /**
@@ -36,7 +36,7 @@ export function formName(form: ModelForm = {}): FormName {
 /** Creates a registered model in the given form (the weights are fresh; load a state dict next). */
 export function buildModel(name: string, options: ModelOptions = {}, form: ModelForm = {}): Module {
   let model = createModel(name, options);
-  if (form.acb) model = acnetize(model, { gamma: form.acb.gamma });
+  if (form.acb) model = acnetize(model, { gamma: form.acb.gamma, branchLength: form.acb.branchLength });
   if (form.deploy) {
     restoreLearnedStructure(model, form as ModelForm & Record<string, unknown>);
     model = reparameterize(model);

@@ -65,6 +65,12 @@ const ACNET_MODELS: Record<string, { official: string; units: () => Unit[] }> = 
   },
 };
 
+/** The leanconv name of an official ACNet state-dict name for a leanconv model with an ACNet counterpart (undefined: none). */
+export function acnetNameToLeanconv(model: string, official: string): string | undefined {
+  const mapping = ACNET_MODELS[getModelSpec(model).name];
+  return mapping === undefined ? undefined : translate(official, mapping.units());
+}
+
 /** The leanconv name of an official one, or undefined when no unit claims it. */
 function translate(name: string, units: readonly Unit[]): string | undefined {
   for (const unit of units) {
@@ -191,9 +197,21 @@ function readDatasets(file: string, maxBytes: number, diagnosis: () => string | 
   }
 }
 
-/** The form an official state dict is in: ACB branches mean the training form, fused convs the deploy form. */
-function formOf(names: readonly string[]): ModelForm {
-  if (names.some((n) => /(^|\.)square_conv\.weight$/.test(n))) return { acb: { gamma: 1 } };
+/**
+ * The form an official state dict is in: ACB branches mean the training form (with 1-D branches shorter than the
+ * square kernel when the file's are: 1x3 on 5x5), fused convs the deploy form.
+ */
+function formOf(datasets: ReadonlyMap<string, StoredTensor>): ModelForm {
+  const names = [...datasets.keys()];
+  if (names.some((n) => /(^|\.)square_conv\.weight$/.test(n))) {
+    let branchLength: number | undefined;
+    for (const name of names.filter((n) => /(^|\.)ver_conv\.weight$/.test(n))) {
+      const square = datasets.get(name.replace(/ver_conv\.weight$/, 'square_conv.weight'));
+      const length = datasets.get(name)!.shape[2]!;
+      if (square !== undefined && length < square.shape[2]!) branchLength = length;
+    }
+    return { acb: { gamma: 1, ...(branchLength === undefined ? {} : { branchLength }) } };
+  }
   if (names.some((n) => /(^|\.)fused_conv\.weight$/.test(n))) return { acb: { gamma: 1 }, deploy: true };
   return {};
 }
@@ -227,7 +245,7 @@ export async function importAcnetHdf5(file: string, options: ImportOptions): Pro
     throw new ImportError(file, `${unknown.length} names are not those of ACNet's ${mapping.official} (the official model '${name}' corresponds to): ` +
       `${unknown.slice(0, 6).join(', ')}${unknown.length > 6 ? ', ...' : ''}`);
   }
-  const form = formOf([...datasets.keys()]);
+  const form = formOf(datasets);
   const loaded = loadStoredState(file, state, { ...options, form });
   return { ...loaded, form, preprocessing: ACNET_CIFAR_PREPROCESSING, foundAt: `ACNet ${mapping.official}`, strippedPrefix: false, tensors: datasets.size };
 }

@@ -15,6 +15,8 @@ export interface TrainConfig {
   acb: boolean;
   /** Initial BN gamma of the ACB branches (1: paper; 1/3: the repo's CIFAR recipe; 'square'). */
   acbGamma: AcbGamma;
+  /** Length of the ACBs' 1-D branches (default: each conv's kernel size, 1xK and Kx1; 3: 1x3 and 3x1 on 5x5 convs too). */
+  acbBranch?: number;
   /**
    * Start from these weights (a leanconv checkpoint, a PyTorch .pth / .pth.tar, an ACNet .h5) instead of a fresh
    * initialisation; optimizer and schedule start fresh (train/fine-tune.ts).
@@ -151,8 +153,9 @@ export const PRESETS: Record<string, { description: string; config: Partial<Trai
 };
 
 /** The model form a config trains. */
-export function configForm(config: Pick<TrainConfig, 'acb' | 'acbGamma'>): ModelForm {
-  return config.acb ? { acb: { gamma: config.acbGamma } } : {};
+export function configForm(config: Pick<TrainConfig, 'acb' | 'acbGamma' | 'acbBranch'>): ModelForm {
+  if (!config.acb) return {};
+  return { acb: { gamma: config.acbGamma, ...(config.acbBranch === undefined ? {} : { branchLength: config.acbBranch }) } };
 }
 
 export class ConfigError extends Error {
@@ -201,6 +204,7 @@ export function validateConfig(c: TrainConfig): void {
   const device = deviceProblem(c.device ?? 'cpu');
   check(device === undefined, `device: ${device}`);
   check(int(c.numClasses, 1) && int(c.inChannels, 1) && int(c.inputSize, 1), 'numClasses, inChannels and inputSize must be positive integers');
+  check(c.acbBranch === undefined || (Number.isInteger(c.acbBranch) && c.acbBranch >= 1 && c.acbBranch % 2 === 1), `acbBranch must be an odd positive integer, got ${c.acbBranch}`);
   check(c.acbGamma === 'square' || Number.isFinite(c.acbGamma), `acbGamma must be a number or 'square', got ${String(c.acbGamma)}`);
   const s = c.schedule;
   if (s.name === 'multistep') {

@@ -27,8 +27,10 @@ export interface CheckpointEvalSplit {
  * Loads the test split for the checkpoint at `path`. A recorded data directory is used only for the recorded
  * dataset; the built-in dataset needs none.
  */
-export function checkpointEvalSplit(path: string, meta: CheckpointMeta, overrides: { dataset?: string; dataDir?: string } = {}): CheckpointEvalSplit {
-  const extra = meta.extra as { dataset?: string; dataDir?: string; classSubset?: (number | string)[] };
+export function checkpointEvalSplit(
+  path: string, meta: CheckpointMeta, overrides: { dataset?: string; dataDir?: string; normalize?: { mean: number[]; std: number[] } } = {},
+): CheckpointEvalSplit {
+  const extra = meta.extra as { dataset?: string; dataDir?: string; classSubset?: (number | string)[]; preprocessing?: TransformSpec[] };
   const dataset = overrides.dataset ?? extra.dataset;
   if (dataset === undefined) throw new EvalSplitError(`${path} does not record its dataset`, 'dataset');
   const spec = getDatasetSpec(dataset);
@@ -49,5 +51,15 @@ export function checkpointEvalSplit(path: string, meta: CheckpointMeta, override
   if (c !== input[0]) steps.push(c === 1 ? 'the gray channel copied to RGB' : `${c} channels where the model takes ${input[0]}`);
   if (h > 0 && (h !== input[1] || w !== input[2])) steps.push(`resized from ${h}x${w} to ${input[1]}x${input[2]}`);
   const adaptation = steps.length ? `${dataset}'s images are brought to the model's ${input.join('x')} input: ${steps.join(', ')}` : undefined;
-  return { dataset, spec, testSet, transforms: dataTransforms(spec, testSet, input, false).eval, adaptation };
+  // The normalisation the weights expect (recorded by training or import: ACNet's CIFAR weights 0.5/0.5), unless given.
+  const recorded = extra.preprocessing?.find((t) => t.name === 'normalize') as (TransformSpec & { mean: number[]; std: number[] }) | undefined;
+  const normalize = overrides.normalize ?? (recorded ? { mean: recorded.mean, std: recorded.std } : undefined);
+  const transforms = dataTransforms(spec, testSet, input, false).eval.map((t) => {
+    if (t.name !== 'normalize' || normalize === undefined) return t;
+    if (normalize.mean.length !== input[0] || normalize.std.length !== input[0]) {
+      throw new EvalSplitError(`${path}: normalisation of ${normalize.mean.length} channels for a model of ${input[0]} input channels`, 'classes');
+    }
+    return { name: 'normalize' as const, mean: normalize.mean, std: normalize.std };
+  });
+  return { dataset, spec, testSet, transforms, adaptation };
 }

@@ -96,7 +96,7 @@ export async function modelFromWeights(file: string, name: string, options: Reso
     }
     if (stored === 'base' && form.acb !== undefined) {
       notes.push(`made the ACNet training form (ACB gamma ${String(form.acb.gamma)}) with the pretrained function preserved`);
-      return { model: acnetize(target, { gamma: form.acb.gamma, preserveFunction: true }), notes };
+      return { model: acnetize(target, { gamma: form.acb.gamma, branchLength: form.acb.branchLength, preserveFunction: true }), notes };
     }
     return { model: target, notes };
   } finally {
