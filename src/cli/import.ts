@@ -42,9 +42,10 @@ expect (ImageNet models: resize, centre crop, ImageNet mean/std; CIFAR models: C
 
 ACNet's HDF5 files (DingXiaoH/ACNet's finish.hdf5 / finish_deploy.hdf5) import into the model that
 corresponds to the official one: cifar_quick (cfqkbnc), resnet56 (src56), vgg16_cifar (vc), wrn16_8
-(wrnc16plain). The official names are mapped (stage1.block0.conv1.conv.weight -> layer1.0.conv1.weight)
-and the form is read off them: a baseline, the ACB training form (convert it with leanconv convert), or
-the fused deploy form.`);
+(wrnc16plain), and the ImageNet ResNets resnet18 (sres18), resnet34 (sres34), resnet50 (sres50). The
+official names are mapped (stage1.block0.conv1.conv.weight -> layer1.0.conv1.weight) and the form is read
+off them: a baseline, the ACB training form (convert it with leanconv convert; 1x3/3x1 branches on 5x5
+convs are recognised), or the fused deploy form. The CIFAR models record ACNet's normalisation (0.5/0.5).`);
   }
   if (values.model === undefined) throw new UsageError('--model is required (the registered model the weights are for; see leanconv models)');
   const file = positionals[0]!;

@@ -25,9 +25,44 @@ type Unit = { acnet: string; conv: string; bn?: string } | { acnet: string; whol
 
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);
 
-/** leanconv model -> the official model it corresponds to, and their units. */
-const ACNET_MODELS: Record<string, { official: string; units: () => Unit[] }> = {
+/** ACNet's ImageNet ResNet-18/34 (base_model/resnet.py, `sres18`/`sres34`): torchvision's layout under other names. */
+function basicResNetUnits(blocks: readonly number[]): Unit[] {
+  return [
+    { acnet: 'conv1', conv: 'conv1', bn: 'bn1' },
+    ...blocks.flatMap((n, s) => range(n).flatMap((b) => [
+      { acnet: `stage${s + 1}.${b}.conv1`, conv: `layer${s + 1}.${b}.conv1`, bn: `layer${s + 1}.${b}.bn1` },
+      { acnet: `stage${s + 1}.${b}.conv2`, conv: `layer${s + 1}.${b}.conv2`, bn: `layer${s + 1}.${b}.bn2` },
+      { acnet: `stage${s + 1}.${b}.shortcut`, conv: `layer${s + 1}.${b}.downsample.0`, bn: `layer${s + 1}.${b}.downsample.1` },
+    ])),
+    { acnet: 'linear', whole: 'fc' },
+  ];
+}
+
+/** ACNet's ImageNet ResNet-50 (base_model/stagewise_resnet.py, `sres50`): a projection per stage, blocks of three convs. */
+function bottleneckResNetUnits(blocks: readonly number[]): Unit[] {
+  return [
+    { acnet: 'conv1', conv: 'conv1', bn: 'bn1' },
+    ...blocks.flatMap((n, s) => [
+      { acnet: `stage${s + 1}.projection`, conv: `layer${s + 1}.0.downsample.0`, bn: `layer${s + 1}.0.downsample.1` },
+      ...range(n).flatMap((b) => [1, 2, 3].map((c) => ({ acnet: `stage${s + 1}.block${b}.conv${c}`, conv: `layer${s + 1}.${b}.conv${c}`, bn: `layer${s + 1}.${b}.bn${c}` }))),
+    ]),
+    { acnet: 'fc', whole: 'fc' },
+  ];
+}
+
+/** ACNet's CIFAR loader (acnet/data: Normalize((0.5,) * 3, (0.5,) * 3)), which its CIFAR weights expect. */
+const ACNET_CIFAR_PREPROCESSING: TransformSpec[] = [{ name: 'normalize', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }];
+
+/**
+ * leanconv model -> the official model it corresponds to, their units, and the eval preprocessing of the official
+ * training (the CIFAR models'; the ImageNet models' is the model spec's: resize 256, centre crop 224, ImageNet statistics).
+ */
+const ACNET_MODELS: Record<string, { official: string; units: () => Unit[]; preprocessing?: TransformSpec[] }> = {
+  resnet18: { official: 'sres18', units: () => basicResNetUnits([2, 2, 2, 2]) },
+  resnet34: { official: 'sres34', units: () => basicResNetUnits([3, 4, 6, 3]) },
+  resnet50: { official: 'sres50', units: () => bottleneckResNetUnits([3, 4, 6, 3]) },
   cifar_quick: {
+    preprocessing: ACNET_CIFAR_PREPROCESSING,
     official: 'cfqkbnc',
     units: () => [
       ...[0, 4, 8].map((at, i) => ({ acnet: `conv${i + 1}`, conv: `features.${at}`, bn: `features.${at + 1}` })),
@@ -35,6 +70,7 @@ const ACNET_MODELS: Record<string, { official: string; units: () => Unit[] }> = 
     ],
   },
   vgg16_cifar: {
+    preprocessing: ACNET_CIFAR_PREPROCESSING,
     official: 'vc',
     units: () => [
       ...[0, 3, 7, 10, 14, 17, 20, 24, 27, 30, 34, 37, 40].map((at, i) => ({ acnet: `stem.conv${i + 1}`, conv: `features.${at}`, bn: `features.${at + 1}` })),
@@ -42,6 +78,7 @@ const ACNET_MODELS: Record<string, { official: string; units: () => Unit[] }> = 
     ],
   },
   resnet56: {
+    preprocessing: ACNET_CIFAR_PREPROCESSING,
     official: 'src56',
     units: () => [
       { acnet: 'stage1.conv1', conv: 'conv1', bn: 'bn1' },
@@ -53,6 +90,7 @@ const ACNET_MODELS: Record<string, { official: string; units: () => Unit[] }> = 
     ],
   },
   wrn16_8: {
+    preprocessing: ACNET_CIFAR_PREPROCESSING,
     official: 'wrnc16plain',
     units: () => [
       { acnet: 'conv1', conv: 'conv1' },
@@ -216,9 +254,6 @@ function formOf(datasets: ReadonlyMap<string, StoredTensor>): ModelForm {
   return {};
 }
 
-/** ACNet's CIFAR loader (acnet/data: Normalize((0.5,) * 3, (0.5,) * 3)), which its CIFAR weights expect. */
-const ACNET_CIFAR_PREPROCESSING: TransformSpec[] = [{ name: 'normalize', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }];
-
 /** Reads an ACNet HDF5 weight file into a new leanconv model (strict names and shapes, as every import). */
 export async function importAcnetHdf5(file: string, options: ImportOptions): Promise<ImportResult> {
   const name = getModelSpec(options.model).name;
@@ -247,5 +282,5 @@ export async function importAcnetHdf5(file: string, options: ImportOptions): Pro
   }
   const form = formOf(datasets);
   const loaded = loadStoredState(file, state, { ...options, form });
-  return { ...loaded, form, preprocessing: ACNET_CIFAR_PREPROCESSING, foundAt: `ACNet ${mapping.official}`, strippedPrefix: false, tensors: datasets.size };
+  return { ...loaded, form, preprocessing: mapping.preprocessing, foundAt: `ACNet ${mapping.official}`, strippedPrefix: false, tensors: datasets.size };
 }
