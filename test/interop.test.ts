@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 
 import * as lc from '../src/engine/index.js';
 import h5wasm from 'h5wasm/node';
+import sharp from 'sharp';
 
 import { buildModel, deployedCopy, type ModelForm } from '../src/convert/form.js';
 import { importAcnetHdf5, readHdf5Datasets } from '../src/interop/acnet-hdf5.js';
@@ -265,5 +266,16 @@ describe('leanconv import (CLI)', () => {
     const recorded = lossWith();
     assert.equal(lossWith('--mean', '0.5,0.5,0.5', '--std', '0.5,0.5,0.5'), recorded);
     assert.notEqual(lossWith('--mean', '0.286,0.286,0.286', '--std', '0.353,0.353,0.353'), recorded);
+    // export writes the recorded normalisation into the ONNX metadata (or --mean/--std's), and predict applies it (or its own --mean/--std).
+    const image = join(dir, 'photo.png');
+    await sharp(Buffer.from(Array.from({ length: 40 * 30 * 3 }, (_, i) => (i * 37) % 256)), { raw: { width: 40, height: 30, channels: 3 } }).png().toFile(image);
+    const cifar = ['--mean', '0.4914,0.4822,0.4465', '--std', '0.247,0.2435,0.2616'];
+    run('export', join(dir, 'deploy.safetensors'), '-o', join(dir, 'acnet.onnx'));
+    run('export', join(dir, 'deploy.safetensors'), '-o', join(dir, 'cifar.onnx'), ...cifar);
+    const top = (onnx: string, ...extra: string[]): string => JSON.stringify((JSON.parse(run('predict', join(dir, onnx), image, '--top', '10', '--json', ...extra)) as { predictions: unknown }[])[0]!.predictions);
+    const asRecorded = top('acnet.onnx');
+    assert.equal(top('acnet.onnx', '--mean', '0.5,0.5,0.5', '--std', '0.5,0.5,0.5'), asRecorded);
+    assert.notEqual(top('cifar.onnx'), asRecorded);
+    assert.equal(top('acnet.onnx', ...cifar), top('cifar.onnx'));
   });
 });

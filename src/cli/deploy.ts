@@ -6,12 +6,12 @@ import { basename } from 'node:path';
 
 import { DATASETS } from '../data/datasets.js';
 import { ONNX_OPSET } from '../deploy/onnx.js';
-import { convertCheckpoint, evaluateOnnx, exportCheckpoint, NothingToConvertError } from '../deploy/pipeline.js';
+import { convertCheckpoint, evaluateOnnx, exportCheckpoint, NothingToConvertError, withNormalization } from '../deploy/pipeline.js';
 import { imagesToInput } from '../deploy/predict.js';
 import { OnnxModel } from '../deploy/runtime.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { num, parse, UsageError, usage } from './args.js';
-import { checkpointArgument, HELP, out, printJson } from './common.js';
+import { checkpointArgument, HELP, normalizeFrom, out, printJson } from './common.js';
 
 export function cmdConvert(argv: string[]): void {
   const { values, positionals } = parse(argv, { ...HELP, out: { type: 'string', short: 'o' }, json: { type: 'boolean' } }, 'convert');
@@ -48,10 +48,14 @@ function describeExport(r: Awaited<ReturnType<typeof exportCheckpoint>>): string
 }
 
 export async function cmdExport(argv: string[]): Promise<void> {
-  const opts = { ...HELP, out: { type: 'string' as const, short: 'o' }, 'no-fold': { type: 'boolean' as const }, 'no-verify': { type: 'boolean' as const }, features: { type: 'boolean' as const }, json: { type: 'boolean' as const } };
+  const opts = {
+    ...HELP, out: { type: 'string' as const, short: 'o' }, 'no-fold': { type: 'boolean' as const }, 'no-verify': { type: 'boolean' as const }, features: { type: 'boolean' as const },
+    mean: { type: 'string' as const }, std: { type: 'string' as const }, json: { type: 'boolean' as const },
+  };
   const { values, positionals } = parse(argv, opts, 'export');
   if (values.help || positionals.length !== 1) {
-    return usage(values.help, `usage: leanconv export <checkpoint.safetensors> [--out model.onnx] [--no-fold] [--no-verify] [--features] [--json]
+    return usage(values.help, `usage: leanconv export <checkpoint.safetensors> [--out model.onnx] [--no-fold] [--no-verify] [--features]
+       [--mean m1,m2,m3 --std s1,s2,s3] [--json]
 
 Writes an ONNX model (opset ${ONNX_OPSET}, dynamic batch dimension) of a deploy-form or baseline checkpoint,
 with BNs folded into the convs before them (--no-fold keeps them) and the model name, classes, input
@@ -59,9 +63,11 @@ shape and preprocessing in its metadata. A training-form (ACNet, CondenseNet, DG
 convert it first.
 The file is then run by onnxruntime-node on a random batch and compared with libtorch (--no-verify skips).
 --features exports the backbone instead (models that name their stages, e.g. HCGNet, ResNet): one output
-per stage (feature0, feature1, ...), the head dropped, channels and strides in the metadata ('features').`);
+per stage (feature0, feature1, ...), the head dropped, channels and strides in the metadata ('features').
+--mean and --std replace the normalisation the checkpoint records (e.g. for imported weights whose source
+normalised otherwise).`);
   }
-  const r = await exportCheckpoint(checkpointArgument(positionals[0]!), { output: values.out as string | undefined, foldBatchNorm: !values['no-fold'], verify: !values['no-verify'], features: values.features === true });
+  const r = await exportCheckpoint(checkpointArgument(positionals[0]!), { output: values.out as string | undefined, foldBatchNorm: !values['no-fold'], verify: !values['no-verify'], features: values.features === true, normalize: normalizeFrom(values) });
   if (values.json) return printJson(r);
   out(describeExport(r));
 }
@@ -70,11 +76,13 @@ export async function cmdPredict(argv: string[]): Promise<void> {
   const opts = {
     ...HELP, dataset: { type: 'string' as const, short: 'd' }, 'data-dir': { type: 'string' as const }, split: { type: 'string' as const },
     limit: { type: 'string' as const }, 'batch-size': { type: 'string' as const, short: 'b' }, top: { type: 'string' as const, short: 'k' },
-    backend: { type: 'string' as const }, threads: { type: 'string' as const }, json: { type: 'boolean' as const },
+    backend: { type: 'string' as const }, threads: { type: 'string' as const }, mean: { type: 'string' as const }, std: { type: 'string' as const },
+    json: { type: 'boolean' as const },
   };
   const { values, positionals } = parse(argv, opts, 'predict');
   if (values.help || positionals.length === 0) {
-    return usage(values.help, `usage: leanconv predict <model.onnx> <image files...> [--top K] [--backend node|web] [--threads N] [--json]
+    return usage(values.help, `usage: leanconv predict <model.onnx> <image files...> [--top K] [--backend node|web] [--threads N]
+                        [--mean m1,m2,m3 --std s1,s2,s3] [--json]
        leanconv predict <model.onnx> --dataset NAME [--data-dir DIR] [--split test|train] [--limit N] [--batch-size N]
                         [--backend node|web] [--threads N] [--json]
 
@@ -86,7 +94,8 @@ How image files (PNG, JPEG, WebP, ...) are prepared, so that they match what the
   1. decoded to RGB; alpha is dropped; for a 1-channel model converted to gray (BT.601 luma);
   2. resized (bilinear) so the shorter side is the model's input size, then centre-cropped to a square:
      a non-square image loses its edges;
-  3. the preprocessing stored in the model's metadata (e.g. normalize mean/std) is applied.
+  3. the preprocessing stored in the model's metadata (e.g. normalize mean/std) is applied; --mean and
+     --std replace its normalisation.
 Class names come from the metadata too. A model exported without leanconv metadata gets no
 normalisation and prints class indices: predict warns about it.`);
   }
@@ -99,8 +108,9 @@ normalisation and prints class indices: predict warns about it.`);
   try {
     const input = session.inputShape;
     for (const warning of session.metadataWarnings) process.stderr.write(`warning: ${warning}\n`);
-    const preprocessing = session.metadata.preprocessing ?? [];
-    const missing = [session.metadata.preprocessing === undefined && 'preprocessing', session.metadata.classes === undefined && 'class names'].filter(Boolean);
+    const normalize = normalizeFrom(values);
+    const preprocessing = normalize === undefined ? session.metadata.preprocessing ?? [] : withNormalization(session.metadata.preprocessing, normalize);
+    const missing = [session.metadata.preprocessing === undefined && normalize === undefined && 'preprocessing', session.metadata.classes === undefined && 'class names'].filter(Boolean);
     if (missing.length) {
       process.stderr.write(`warning: ${basename(file)} has no ${missing.join(' and ')} in its metadata (not exported by leanconv export?): ` +
         `${session.metadata.preprocessing === undefined ? 'pixels go in as 0..1 without normalisation' : ''}${missing.length === 2 ? ', and ' : ''}` +
@@ -121,7 +131,7 @@ normalisation and prints class indices: predict warns about it.`);
     if (split !== 'test' && split !== 'train') throw new UsageError(unknownNameMessage('split', split, ['test', 'train']));
     const r = await evaluateOnnx(session, name, {
       dataDir: values['data-dir'] as string | undefined, split, limit: num(values, 'limit', { integer: true, min: 1 }),
-      batchSize: num(values, 'batch-size', { integer: true, min: 1 }),
+      batchSize: num(values, 'batch-size', { integer: true, min: 1 }), normalize,
     });
     const result = { model: file, backend, dataset: name, split, ...r };
     if (values.json) return printJson(result);

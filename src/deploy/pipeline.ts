@@ -10,6 +10,7 @@ import { reparameterize, trainingFormBlocks } from '../convert/reparameterize.js
 import { getDatasetSpec, type Split } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
 import { dataTransforms } from '../data/pipelines.js';
+import type { TransformSpec } from '../data/transforms.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { randn, type Tensor } from '../engine/tensor.js';
@@ -158,7 +159,10 @@ export interface ExportResult {
 
 /** Exports a deploy-form (or baseline) checkpoint to ONNX with its metadata; refuses a training form. */
 export async function exportCheckpoint(
-  path: string, options: { output?: string; foldBatchNorm?: boolean; verify?: boolean; /** Export the backbone's stage outputs (head dropped). */ features?: boolean } = {},
+  path: string, options: {
+    output?: string; foldBatchNorm?: boolean; verify?: boolean; /** Export the backbone's stage outputs (head dropped). */ features?: boolean;
+    /** A normalisation for the metadata instead of the checkpoint's. */ normalize?: { mean: number[]; std: number[] };
+  } = {},
 ): Promise<ExportResult> {
   const target = options.output ?? join(dirname(path), `${basename(path, '.safetensors')}${options.features ? '.features' : ''}.onnx`);
   checkWritableTarget(target);
@@ -174,7 +178,8 @@ export async function exportCheckpoint(
     }
     const extra = meta.extra as { classes?: string[]; preprocessing?: unknown; dataset?: string };
     const input = checkpointInputShape(meta);
-    const metadata: Record<string, unknown> = { model: meta.model, form: formName(meta.form), input, classes: extra.classes, preprocessing: extra.preprocessing, dataset: extra.dataset, epoch: meta.epoch };
+    const preprocessing = options.normalize === undefined ? extra.preprocessing : withNormalization(extra.preprocessing as TransformSpec[] | undefined, options.normalize);
+    const metadata: Record<string, unknown> = { model: meta.model, form: formName(meta.form), input, classes: extra.classes, preprocessing, dataset: extra.dataset, epoch: meta.epoch };
     if (options.features) {
       const backbone = featureBackbone(model, true, input, meta.model);
       model = backbone;
@@ -204,12 +209,19 @@ export interface OnnxEvalResult {
 }
 
 /** Top-1 accuracy of an ONNX model on a dataset split, preprocessed as for libtorch evaluation. */
-export async function evaluateOnnx(session: OnnxModel, dataset: string, options: { dataDir?: string; split?: Split; limit?: number; batchSize?: number } = {}): Promise<OnnxEvalResult> {
+export async function evaluateOnnx(
+  session: OnnxModel, dataset: string, options: { dataDir?: string; split?: Split; limit?: number; batchSize?: number; normalize?: { mean: number[]; std: number[] } } = {},
+): Promise<OnnxEvalResult> {
   const spec = getDatasetSpec(dataset);
   const dir = options.dataDir ?? spec.defaultDir;
   if (dir === undefined) throw new Error(`dataset '${dataset}' needs a directory`);
   const data = spec.load(dir, options.split ?? 'test');
-  const loader = new DataLoader(data, { batchSize: options.batchSize ?? 100, transforms: dataTransforms(spec, data, session.inputShape, false).eval, workers: 1 });
+  // The normalisation the model records (its training's, or its imported weights' source's), unless given.
+  const recorded = session.metadata.preprocessing?.find((t) => t.name === 'normalize') as { mean: number[]; std: number[] } | undefined;
+  const normalize = options.normalize ?? (recorded ? { mean: recorded.mean, std: recorded.std } : undefined);
+  const transforms = dataTransforms(spec, data, session.inputShape, false).eval
+    .map((t) => (t.name === 'normalize' && normalize !== undefined && normalize.mean.length === session.inputShape[0] ? { name: 'normalize' as const, ...normalize } : t));
+  const loader = new DataLoader(data, { batchSize: options.batchSize ?? 100, transforms, workers: 1 });
   let correct = 0;
   let count = 0;
   const start = performance.now();
@@ -270,4 +282,9 @@ export async function deployTrainingRun(runDir: string, log: (line: string) => v
   } finally {
     await session.release();
   }
+}
+
+/** `preprocessing` with its normalisation replaced by `normalize` (appended when it has none). */
+export function withNormalization(preprocessing: readonly TransformSpec[] | undefined, normalize: { mean: number[]; std: number[] }): TransformSpec[] {
+  return [...(preprocessing ?? []).filter((t) => t.name !== 'normalize'), { name: 'normalize', mean: normalize.mean, std: normalize.std }];
 }

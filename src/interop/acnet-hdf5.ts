@@ -58,9 +58,6 @@ const ACNET_CIFAR_PREPROCESSING: TransformSpec[] = [{ name: 'normalize', mean: [
  * training (the CIFAR models'; the ImageNet models' is the model spec's: resize 256, centre crop 224, ImageNet statistics).
  */
 const ACNET_MODELS: Record<string, { official: string; units: () => Unit[]; preprocessing?: TransformSpec[] }> = {
-  resnet18: { official: 'sres18', units: () => basicResNetUnits([2, 2, 2, 2]) },
-  resnet34: { official: 'sres34', units: () => basicResNetUnits([3, 4, 6, 3]) },
-  resnet50: { official: 'sres50', units: () => bottleneckResNetUnits([3, 4, 6, 3]) },
   cifar_quick: {
     preprocessing: ACNET_CIFAR_PREPROCESSING,
     official: 'cfqkbnc',
@@ -101,6 +98,9 @@ const ACNET_MODELS: Record<string, { official: string; units: () => Unit[]; prep
       { acnet: 'last_bn', whole: 'last_bn' }, { acnet: 'linear', whole: 'linear' },
     ],
   },
+  resnet18: { official: 'sres18', units: () => basicResNetUnits([2, 2, 2, 2]) },
+  resnet34: { official: 'sres34', units: () => basicResNetUnits([3, 4, 6, 3]) },
+  resnet50: { official: 'sres50', units: () => bottleneckResNetUnits([3, 4, 6, 3]) },
 };
 
 /** The leanconv name of an official ACNet state-dict name for a leanconv model with an ACNet counterpart (undefined: none). */
