@@ -51,11 +51,10 @@ export class ACBlock extends Module implements Reparameterizable {
   readonly groups: number;
   /** Length of the 1-D branches (branchLength x 1 and 1 x branchLength). */
   readonly branchLength: number;
-  /**
-   * How many input pixels the 1-D branches skip on each side, across their window (short) and along it (long),
-   * where the padding is smaller than the part of the square window beside theirs.
-   */
-  readonly crop: { short: number; long: number };
+  /** How many rows (ver: columns) of the input the 1-D branches skip on each side, when padding < the window's half. */
+  readonly crop: number;
+  /** How many input pixels the 1-D branches skip on each side along their window, when padding < the square rows beside it. */
+  readonly cropAlong: number;
 
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, options: ACBlockOptions = {}) {
     super();
@@ -80,7 +79,8 @@ export class ACBlock extends Module implements Reparameterizable {
     const half = this.dilation * Math.floor(kernelSize / 2);
     const short = this.padding - half;
     const long = this.padding - (this.dilation * (kernelSize - length)) / 2;
-    this.crop = { short: Math.max(0, -short), long: Math.max(0, -long) };
+    this.crop = Math.max(0, -short);
+    this.cropAlong = Math.max(0, -long);
     const [shortPad, longPad] = [Math.max(0, short), Math.max(0, long)];
     const conv = (kh: number, kw: number, padding: [number, number], bias: boolean): Conv2d =>
       new Conv2d(inChannels, outChannels, [kh, kw], { stride: this.stride, padding, dilation: this.dilation, groups: this.groups, bias });
@@ -116,7 +116,7 @@ export class ACBlock extends Module implements Reparameterizable {
     // ver (Kx1) is 1 wide across columns (dim 3) and long down rows (dim 2); hor the other way round.
     for (const [conv, bn, shortDim] of [[this.ver_conv, this.ver_bn, 3], [this.hor_conv, this.hor_bn, 2]] as const) {
       let input = x;
-      for (const [dim, crop] of [[shortDim, this.crop.short], [5 - shortDim, this.crop.long]] as const) {
+      for (const [dim, crop] of [[shortDim, this.crop], [5 - shortDim, this.cropAlong]] as const) {
         if (crop === 0) continue;
         const cropped = input.narrow(dim, crop, input.shape[dim]! - 2 * crop);
         if (input !== x) input.dispose();

@@ -16,6 +16,14 @@ import type { Module } from '../nn/module.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import { reparameterize } from './reparameterize.js';
+import { registerModelTransform } from './transforms.js';
+
+declare module './form.js' {
+  interface ModelForm {
+    /** ACNet training form (every 3x3/5x5 conv an ACBlock) with this initial gamma and 1-D branch length (default: the kernel's). */
+    acb?: { gamma: AcbGamma; branchLength?: number };
+  }
+}
 
 export interface AcnetizeOptions {
   /** Initial BN gamma of every branch (default 1, the paper's; the repo's CIFAR recipe uses 1/3). */
@@ -117,3 +125,9 @@ function inheritFunction(block: ACBlock, bn: BatchNorm2d | undefined): void {
 export function switchToDeploy(model: Module): Module {
   return reparameterize(model, (block) => block instanceof ACBlock);
 }
+
+registerModelTransform<{ gamma: AcbGamma; branchLength?: number }>({
+  name: 'acb',
+  description: "ACNet's training form: every 3x3/5x5 conv an Asymmetric Convolution Block (options: the branches' initial BN gamma, their length)",
+  apply: (model, options, { preserveFunction }) => acnetize(model, { gamma: options.gamma, branchLength: options.branchLength, preserveFunction }),
+});

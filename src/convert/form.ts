@@ -1,17 +1,17 @@
-// A model's form: the registered model, its ACNet training form, or the deploy form converted from
-// either (ACBs fused, learned group convs condensed, DGConvs turned into group convs). Checkpoints record the form so that the same
-// structure can be rebuilt before the weights are loaded; a deploy form whose shape depends on what was learned
-// records that too (form.structure, nn/structure.ts).
+// A model's form: the registered model, transformed for training (model transforms, convert/transforms.ts: ACNet's
+// training form), or the deploy form converted from either (ACBs fused, learned group convs condensed, DGConvs turned
+// into group convs). Checkpoints record the form so that the same structure can be rebuilt before the weights are
+// loaded; a deploy form whose shape depends on what was learned records that too (form.structure, nn/structure.ts).
 import type { AcbGamma } from '../blocks/acb.js';
 import { createModel, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { restoreLearnedStructure } from '../nn/structure.js';
-import { acnetize } from './acnet.js';
+import './acnet.js'; // registers ACNet's training form ('acb')
 import { reparameterize } from './reparameterize.js';
+import { transformsOf } from './transforms.js';
 
+/** A form: the model transforms it records (keys added by each transform's module) and whether it is the deploy form. */
 export interface ModelForm {
-  /** ACNet training form (every 3x3/5x5 conv an ACBlock) with this initial gamma and 1-D branch length (default: the kernel's). */
-  acb?: { gamma: AcbGamma; branchLength?: number };
   /** Training-form blocks converted into their deploy modules. */
   deploy?: boolean;
   /**
@@ -26,17 +26,18 @@ export interface ModelForm {
   dgGates?: Record<string, number[]>;
 }
 
-export type FormName = 'base' | 'acb' | 'deploy';
+/** 'base', 'deploy', or the name of the model transform the form records ('acb'). */
+export type FormName = 'base' | 'deploy' | (string & {});
 
 export function formName(form: ModelForm = {}): FormName {
   if (form.deploy) return 'deploy';
-  return form.acb === undefined ? 'base' : 'acb';
+  return transformsOf(form)[0]?.[0].name ?? 'base';
 }
 
 /** Creates a registered model in the given form (the weights are fresh; load a state dict next). */
 export function buildModel(name: string, options: ModelOptions = {}, form: ModelForm = {}): Module {
   let model = createModel(name, options);
-  if (form.acb) model = acnetize(model, { gamma: form.acb.gamma, branchLength: form.acb.branchLength });
+  for (const [transform, transformOptions] of transformsOf(form)) model = transform.apply(model, transformOptions, { preserveFunction: false });
   if (form.deploy) {
     restoreLearnedStructure(model, form as ModelForm & Record<string, unknown>);
     model = reparameterize(model);

@@ -5,8 +5,8 @@
 // Weights in the base form can train the ACNet form: the model is acnetized with its function preserved.
 // Freezing and a learning-rate multiplier for the pretrained layers are trainer callbacks and parameter-group rules.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { acnetize } from '../convert/acnet.js';
-import { buildModel, formName, type ModelForm } from '../convert/form.js';
+import { buildModel, type ModelForm } from '../convert/form.js';
+import { getModelTransform, transformsOf } from '../convert/transforms.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
@@ -79,26 +79,31 @@ export async function modelFromWeights(file: string, name: string, options: Reso
   const spec = getModelSpec(name);
   const source = await readWeights(file, spec, options);
   try {
-    const stored = formName(source.form);
-    if (stored === 'deploy') {
+    if (source.form.deploy) {
       throw new TrainingError(`--init ${file}: the weights are in the deploy form (converted for inference), which does not train; give the training form's weights`);
     }
-    if (stored === 'acb' && form.acb === undefined) {
-      throw new TrainingError(`--init ${file}: the weights are in the ACNet training form; add --acb to fine-tune them in that form (or convert them to the deploy form for inference)`);
+    // The weights load into the model transformed as they were; transforms the run adds are applied to the loaded model.
+    const stored = new Set(transformsOf(source.form).map(([t]) => t.name));
+    const missing = transformsOf(form).filter(([t]) => !stored.has(t.name));
+    for (const name of stored) {
+      if ((form as Record<string, unknown>)[name] === undefined) {
+        throw new TrainingError(`--init ${file}: the weights are in the '${name}' training form (${getModelTransform(name).description.split(':')[0]}); ` +
+          'train in that form too, or convert them to the deploy form for inference');
+      }
     }
-    const target = buildModel(name, options, stored === 'acb' ? form : {});
+    let model = buildModel(name, options, Object.fromEntries(Object.entries(form).filter(([k]) => stored.has(k))));
     let notes: string[];
     try {
-      notes = copyWeights(file, source.model, target, spec);
+      notes = copyWeights(file, source.model, model, spec);
+      for (const [transform, transformOptions] of missing) {
+        model = transform.apply(model, transformOptions, { preserveFunction: true });
+        notes.push(`made the '${transform.name}' form (${transform.description.split(':')[0]}) with the pretrained function preserved`);
+      }
     } catch (err) {
-      target.dispose();
+      model.dispose();
       throw err;
     }
-    if (stored === 'base' && form.acb !== undefined) {
-      notes.push(`made the ACNet training form (ACB gamma ${String(form.acb.gamma)}) with the pretrained function preserved`);
-      return { model: acnetize(target, { gamma: form.acb.gamma, branchLength: form.acb.branchLength, preserveFunction: true }), notes };
-    }
-    return { model: target, notes };
+    return { model, notes };
   } finally {
     source.model.dispose();
   }

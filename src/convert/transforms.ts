@@ -1,0 +1,35 @@
+// Model transforms: registered changes of a model's structure for training, such as ACNet's training form (every
+// 3x3/5x5 conv an Asymmetric Convolution Block). A model form records each transform under its name with its
+// options (`{ acb: { gamma: 1 } }`), so buildModel rebuilds the same structure before a checkpoint's weights load.
+// A paper registers its transform beside its converter and adds its key to ModelForm by declaration merging.
+import type { Module } from '../nn/module.js';
+import { unknownNameMessage } from '../util/suggest.js';
+
+export interface ModelTransform<O = unknown> {
+  /** The key that records the transform in a model form. */
+  name: string;
+  description: string;
+  /**
+   * Applies the transform to `model` (in place or not; the result is the model to use). `preserveFunction`: a
+   * trained model keeps what it computes (fine-tuning pretrained weights in the transformed structure).
+   */
+  apply(model: Module, options: O, context: { preserveFunction: boolean }): Module;
+}
+
+const registry = new Map<string, ModelTransform>();
+
+export function registerModelTransform<O>(transform: ModelTransform<O>): void {
+  if (registry.has(transform.name)) throw new Error(`registerModelTransform: '${transform.name}' is already registered`);
+  registry.set(transform.name, transform as ModelTransform);
+}
+
+export function getModelTransform(name: string): ModelTransform {
+  const transform = registry.get(name);
+  if (transform === undefined) throw new Error(unknownNameMessage('model transform', name, [...registry.keys()]));
+  return transform;
+}
+
+/** The registered transforms a form records, with their options, in registration order. */
+export function transformsOf(form: object): [ModelTransform, unknown][] {
+  return [...registry.values()].filter((t) => (form as Record<string, unknown>)[t.name] !== undefined).map((t) => [t, (form as Record<string, unknown>)[t.name]]);
+}
