@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { reparameterize } from '../src/convert/index.js';
 import * as lc from '../src/engine/index.js';
 import { saveSafetensors } from '../src/engine/safetensors.js';
-import { createModel } from '../src/models/index.js';
+import { createModel, defaultEvalPreprocessing, getModelSpec } from '../src/models/index.js';
 import * as nn from '../src/nn/index.js';
 import { loadModel } from '../src/train/checkpoint.js';
 import { maxAbsDiff, randomizeBatchNorms, tempDir } from './helpers.js';
@@ -55,5 +55,14 @@ describe('import --form', () => {
     assert.equal(leanconv('import', file, '-m', 'condensenet74_c4g4', '--form', 'fused').status, 2);
     for (const t of [x, expected]) t.dispose();
     for (const m of [model, converted]) m.dispose();
+  });
+});
+
+describe('the preprocessing imports record', () => {
+  test("small RGB models: CIFAR-10's statistics, CIFAR-100's for 100 classes (HCGNet's and CondenseNet's loaders); ImageNet's at 224 px", () => {
+    const normalize = (name: string, numClasses?: number) => defaultEvalPreprocessing(getModelSpec(name), { numClasses }).find((t) => t.name === 'normalize');
+    assert.deepEqual(normalize('hcgnet_a1'), { name: 'normalize', mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616] });
+    assert.deepEqual(normalize('condensenet86', 100), { name: 'normalize', mean: [0.5071, 0.4867, 0.4408], std: [0.2675, 0.2565, 0.2761] });
+    assert.deepEqual(normalize('resnet18', 100), { name: 'normalize', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
   });
 });

@@ -82,18 +82,21 @@ export function getModelSpec(name: string): ModelSpec {
 
 const IMAGENET_STATS = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 const CIFAR10_STATS = { mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616] };
+/** HCGNet's and CondenseNet's CIFAR-100 loaders. */
+const CIFAR100_STATS = { mean: [0.5071, 0.4867, 0.4408], std: [0.2675, 0.2565, 0.2761] };
 
 /**
  * The eval preprocessing weights for this model expect, unless the spec names its own: ImageNet's (resize to
  * 256/224 of the input, centre crop, ImageNet mean/std) for models designed at 224 px and more, CIFAR-10's
- * normalisation for small RGB models, none for other inputs.
+ * normalisation for small RGB models (CIFAR-100's for 100 classes, as HCGNet's and CondenseNet's loaders), none for
+ * other inputs.
  */
 export function defaultEvalPreprocessing(spec: ModelSpec, options: ModelOptions = {}): TransformSpec[] {
   if (spec.evalPreprocessing) return spec.evalPreprocessing;
-  const { inChannels, inputSize } = resolveModelOptions(spec, { ...options, args: {} });
+  const { inChannels, inputSize, numClasses } = resolveModelOptions(spec, { ...options, args: {} });
   if (inChannels !== 3) return [];
   if (inputSize >= 224) return [{ name: 'resize', size: Math.round((inputSize * 256) / 224) }, { name: 'centerCrop', size: inputSize }, { name: 'normalize', ...IMAGENET_STATS }];
-  return [{ name: 'normalize', ...CIFAR10_STATS }];
+  return [{ name: 'normalize', ...(numClasses === 100 ? CIFAR100_STATS : CIFAR10_STATS) }];
 }
 
 export function resolveModelOptions(spec: ModelSpec, options: ModelOptions = {}): ResolvedModelOptions {
