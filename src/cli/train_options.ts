@@ -1,12 +1,14 @@
 // The options of `leanconv train` (also taken by `leanconv experiment`) and their mapping to a TrainConfig.
 import { DATASETS, getDatasetSpec } from '../data/datasets.js';
 import { getModelSpec } from '../models/index.js';
+import '../recipes/index.js';
 import { DEFAULT_CONFIG, PRESETS, RESUME_OVERRIDES, type TrainConfig } from '../train/config.js';
+import { recipeOptions } from '../train/recipes.js';
 import type { TrainOptions } from '../train/trainer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, UsageError, type OptionSpec } from './args.js';
-import { acbGammaFrom, checkpointArgument, HELP, memoryFormatFrom, modelArgsFrom } from './common.js';
+import { checkpointArgument, HELP, memoryFormatFrom, modelArgsFrom } from './common.js';
 import { LAUNCH_HELP } from './launch.js';
 import type { Device } from '../engine/tensor.js';
 
@@ -14,9 +16,6 @@ export const TRAIN_OPTIONS: OptionSpec = {
   ...HELP,
   model: { type: 'string', short: 'm' },
   'model-args': { type: 'string' },
-  acb: { type: 'boolean' },
-  'acb-gamma': { type: 'string' },
-  'acb-branch': { type: 'string' },
   dataset: { type: 'string', short: 'd' },
   'data-dir': { type: 'string' },
   preset: { type: 'string' },
@@ -40,9 +39,6 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'label-smoothing': { type: 'string' },
   'off-target-smoothing': { type: 'boolean' },
   mixup: { type: 'string' },
-  'group-lasso': { type: 'string' },
-  'dg-budget': { type: 'string' },
-  'decay-gates': { type: 'boolean' },
   'no-augment': { type: 'boolean' },
   'num-classes': { type: 'string' },
   'in-channels': { type: 'string' },
@@ -66,7 +62,18 @@ export const TRAIN_OPTIONS: OptionSpec = {
   export: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   json: { type: 'boolean' },
+  // Each paper's recipe options (src/recipes).
+  ...Object.fromEntries(recipeOptions().map((o) => [o.flag, { type: o.value.kind === 'switch' ? 'boolean' as const : 'string' as const }])),
 };
+
+/** The recipe options' help, by paper. */
+function recipeOptionsHelp(): string {
+  const pad = (text: string): string => `      ${text.padEnd(20)} `;
+  const indent = ' '.repeat(pad('').length);
+  const papers = [...new Set(recipeOptions().map((o) => o.paper))];
+  return papers.map((paper) => `${paper}:\n${recipeOptions().filter((o) => o.paper === paper)
+    .map((o) => `${pad(o.usage)}${o.help.split('\n').join(`\n${indent}`)}`).join('\n')}`).join('\n');
+}
 
 export const TRAIN_HELP = `usage: leanconv train [options]
 
@@ -78,10 +85,6 @@ model and data:
   -m, --model NAME         registry name (default ${DEFAULT_CONFIG.model}; leanconv models lists them)
       --model-args A       architecture of a configurable model (leanconv models NAME --args), e.g.
                            --model condensenet --model-args stages=4-4-4,growth=8-16-32
-      --acb                train the ACNet form (every 3x3/5x5 conv an Asymmetric Convolution Block)
-      --acb-gamma G        initial BN gamma of the ACB branches: 1 (paper), 1/3 (repo's CIFAR recipe), any number, square
-      --acb-branch L       length of the ACBs' 1-D branches (default: the kernel's, 1xK and Kx1; 3: 1x3 and 3x1 on the
-                           5x5 convs too, as ACNet's README suggests for Cifar-quick)
   -d, --dataset NAME       ${Object.keys(DATASETS).join(' | ')} (default ${DEFAULT_CONFIG.dataset})
       --data-dir DIR       dataset directory (Fashion-MNIST defaults to the Debian package's)
       --num-classes N --in-channels C --input-size S   model shape (default: from the dataset)
@@ -111,10 +114,7 @@ recipe:
       --milestones 30,60 --gamma 0.1   multistep; --t0 10 --tmult 2 [--sgdr-repeat 630]   sgdr; --min-lr X
       --warmup EPOCHS      linear warmup
       --label-smoothing X  --mixup ALPHA   (--off-target-smoothing: the target keeps 1-X, each other class X/(K-1))
-      --group-lasso L      CondenseNet's group-lasso weight on the learned group convs (ImageNet recipe 1e-5)
-      --dg-budget B        DGConv budget: while the connections ΣR of the DGConv layers exceed Σ C²/B, the loss is
-                           scaled by (ΣR·B/Σ C²)^0.02 (B = 32: the cost of 32 groups per layer); logged per epoch
-      --decay-gates        weight decay on DGConv's gates too (default: not decayed; upstream does not say)
+${recipeOptionsHelp()}
 run:
       --seed N --workers N (loader threads) --threads N (libtorch threads)
       --device D           cpu (default), cuda or cuda:N (needs a CUDA build of libtorch: leanconv checks)
@@ -180,29 +180,40 @@ export function resumeOptionsFrom(values: Record<string, unknown>): TrainOptions
   };
 }
 
+/** The config values the given recipe options set (each paper's, src/recipes), applied in registration order. */
+function recipeOptionValues(values: Record<string, unknown>, base: TrainConfig): Partial<TrainConfig> {
+  let config = base;
+  for (const option of recipeOptions()) {
+    const raw = values[option.flag];
+    if (raw === undefined || raw === false) continue;
+    if (option.requires && !values[option.requires.flag]) throw new UsageError(`--${option.flag} needs --${option.requires.flag} (${option.requires.why})`);
+    let value: unknown = raw;
+    if (option.value.kind === 'number') value = num(values, option.flag, option.value);
+    else if (option.value.kind === 'text') {
+      try {
+        value = option.value.parse(String(raw));
+      } catch (err) {
+        throw new UsageError(`--${option.flag}: ${(err as Error).message}`);
+      }
+    }
+    config = { ...config, ...option.apply(value, config) };
+  }
+  return config;
+}
+
 export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainConfig> {
-  if (values['acb-gamma'] !== undefined && !values.acb) throw new UsageError('--acb-gamma needs --acb (it sets the initial BN gamma of the ACNet form)');
-  if (values['acb-branch'] !== undefined && !values.acb) throw new UsageError('--acb-branch needs --acb (it sets the length of the ACNet form\'s 1-D branches)');
   const preset = values.preset as string | undefined;
   if (preset !== undefined && PRESETS[preset] === undefined) throw new UsageError(unknownNameMessage('preset', preset, Object.keys(PRESETS)));
-  const base: TrainConfig = { ...DEFAULT_CONFIG, ...(preset ? PRESETS[preset]!.config : {}) };
+  const base: TrainConfig = recipeOptionValues(values, { ...DEFAULT_CONFIG, ...(preset ? PRESETS[preset]!.config : {}) }) as TrainConfig;
   const pick = <T>(v: T | undefined, d: T): T => (v === undefined ? d : v);
   const model = pick(values.model as string | undefined, base.model);
   getModelSpec(model);
   const dataset = pick(values.dataset as string | undefined, base.dataset);
   getDatasetSpec(dataset);
-  const groupLasso = num(values, 'group-lasso', { min: 0 });
-  const dgBudget = num(values, 'dg-budget', { min: 1 });
   return {
     ...base,
     model,
     modelArgs: modelArgsFrom(values) ?? base.modelArgs,
-    regularizers: groupLasso === undefined ? base.regularizers : { ...base.regularizers, groupLasso },
-    budgets: dgBudget === undefined ? base.budgets : { ...base.budgets, connections: dgBudget },
-    decayGates: values['decay-gates'] ? true : base.decayGates,
-    acb: values.acb ? true : base.acb,
-    acbGamma: acbGammaFrom(values) ?? base.acbGamma,
-    acbBranch: num(values, 'acb-branch', { integer: true, min: 1 }) ?? base.acbBranch,
     dataset,
     dataDir: values['data-dir'] as string | undefined,
     epochs: pick(num(values, 'epochs', { integer: true, min: 1 }), base.epochs),

@@ -17,6 +17,7 @@ import { tidy } from '../engine/scope.js';
 import { withoutEvalFusion } from '../nn/fusion.js';
 import type { Module } from '../nn/module.js';
 import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import '../recipes/condensenet.js';
 import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
 import { compareModels, type ModelAgreement } from '../train/metrics.js';
 import type { TrainHooks } from '../train/trainer.js';

@@ -129,28 +129,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
   device: 'cpu',
 };
 
-/** Recipes of the reference implementations (see docs); a preset sets these, explicit options override. */
-export const PRESETS: Record<string, { description: string; config: Partial<TrainConfig> }> = {
-  acnet: {
-    description: "ACNet's do_acnet CIFAR recipe: SGD 0.9 (no nesterov), per-iteration cosine, wd 1e-4 on everything incl. BN and biases, 2x lr on biases, ACB gamma 1/3",
-    config: { momentum: 0.9, nesterov: false, weightDecay: 1e-4, decayBiasAndNorm: true, biasLrMultiplier: 2, schedule: { name: 'cosine' }, lr: 0.1, acbGamma: 1 / 3 },
-  },
-  condensenet: {
-    description: "CondenseNet's recipe: SGD 0.9 nesterov, per-iteration cosine, wd 1e-4 on all parameters, batch 64",
-    config: { momentum: 0.9, nesterov: true, weightDecay: 1e-4, decayBiasAndNorm: true, schedule: { name: 'cosine' }, lr: 0.1, batchSize: 64 },
-  },
-  hcgnet: {
-    description: "HCGNet's CIFAR recipe: SGD 0.9 nesterov, SGDR (T0=10, Tmult=2) per epoch, wd 1e-4 on all parameters, mixup alpha 1",
-    config: { momentum: 0.9, nesterov: true, weightDecay: 1e-4, decayBiasAndNorm: true, schedule: { name: 'sgdr', t0: 10, tmult: 2 }, lr: 0.1, mixupAlpha: 1 },
-  },
-  'hcgnet-imagenet': {
-    description: "HCGNet's ImageNet recipe: as hcgnet with wd 4e-5, mixup alpha 0.4 and label smoothing 0.1 with eps/(K-1) off-target mass",
-    config: {
-      momentum: 0.9, nesterov: true, weightDecay: 4e-5, decayBiasAndNorm: true, schedule: { name: 'sgdr', t0: 10, tmult: 2 }, lr: 0.1, mixupAlpha: 0.4,
-      labelSmoothing: 0.1, labelSmoothingStyle: 'offTarget',
-    },
-  },
-};
+/** Recipes of the reference implementations, registered by each paper (src/recipes); a preset sets these, explicit options override. */
+export { PRESETS } from './recipes.js';
 
 /** The model form a config trains. */
 export function configForm(config: Pick<TrainConfig, 'acb' | 'acbGamma' | 'acbBranch'>): ModelForm {
