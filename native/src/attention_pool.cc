@@ -84,8 +84,7 @@ __attribute__((target("avx2,fma"))) void PoolImage(const float* x, int64_t pixel
 
 bool AttentionPoolApplies(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias) {
   if (!gToggle.enabled() || !CpuHasAvx2Fma()) return false;
-  const auto records = [](const at::Tensor& t) { return at::GradMode::is_enabled() && t.requires_grad(); };
-  if (records(input) || records(weight) || (bias && records(*bias))) return false;
+  if (AnyRecordsGradient(input, weight, bias)) return false;
   if (input.dim() != 4 || !input.device().is_cpu() || input.scalar_type() != at::kFloat) return false;
   if (!weight.device().is_cpu() || weight.scalar_type() != at::kFloat) return false;
   if (bias && (!bias->device().is_cpu() || bias->scalar_type() != at::kFloat)) return false;

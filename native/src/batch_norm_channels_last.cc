@@ -315,8 +315,7 @@ bool ChannelsLastBatchNormInferenceApplies(const at::Tensor& input, bool trainin
                                            const at::Tensor& runningVar) {
   if (!gToggle.enabled() || training || !ChannelsLastOnly(input) || !Present(runningMean) || !Present(runningVar)) return false;
   // With a gradient to record, libtorch's op builds the autograd graph.
-  const auto records = [](const at::Tensor& t) { return t.defined() && t.requires_grad(); };
-  return !(at::GradMode::is_enabled() && (records(input) || records(weight) || records(bias)));
+  return !AnyRecordsGradient(input, weight, bias);
 }
 
 at::Tensor ChannelsLastBatchNormInference(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,

@@ -62,7 +62,8 @@ struct DilatedDepthwiseConvFunction : public torch::autograd::Function<DilatedDe
 
 bool DilatedDepthwiseConvApplies(const at::Tensor& input, const at::Tensor& weight, at::IntArrayRef stride,
                                  at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
-  if (!gToggle.enabled() || !at::GradMode::is_enabled() || !weight.requires_grad()) return false;
+  // A weight-gradient kernel: it applies only when the weight records one.
+  if (!gToggle.enabled() || !RecordsGradient(weight)) return false;
   if (input.dim() != 4 || !input.device().is_cpu() || input.scalar_type() != at::kFloat) return false;
   if (!input.is_contiguous(at::MemoryFormat::ChannelsLast)) return false;
   const int64_t c = input.size(1), d = dilation[0];

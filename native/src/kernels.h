@@ -76,9 +76,17 @@ inline bool CpuHasAvx512Core() {
 #endif
 }
 
+// Whether autograd records a gradient through this operand: grad mode is on and it requires grad (an undefined or
+// absent operand records nothing). The one definition every kernel's applicability check uses: a kernel without a
+// backward must step aside whenever any of its operands records a gradient.
+inline bool RecordsGradient(const at::Tensor& t) { return at::GradMode::is_enabled() && t.defined() && t.requires_grad(); }
+inline bool RecordsGradient(const c10::optional<at::Tensor>& t) { return t.has_value() && RecordsGradient(*t); }
+template <typename... Operands>
+bool AnyRecordsGradient(const Operands&... operands) { return (RecordsGradient(operands) || ...); }
+
 // Whether autograd records a gradient for a conv with these operands.
 inline bool ConvRecordsGradient(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias) {
-  return at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || (bias && bias->requires_grad()));
+  return AnyRecordsGradient(input, weight, bias);
 }
 
 // Operands leanconv's conv kernels take: a 4-d float32 CPU input and weight, and no bias or a float32 CPU one with

@@ -52,8 +52,6 @@ at::Tensor BatchNorm(const at::Tensor& input, const c10::optional<at::Tensor>& w
   return relu ? at::relu_(out) : out;
 }
 
-bool RecordsGrad(const at::Tensor& t) { return at::GradMode::is_enabled() && t.requires_grad(); }
-
 }  // namespace
 
 // input, weight, bias?, stride[2], padding[2], dilation[2], groups, residual?, relu?
@@ -73,7 +71,7 @@ LC_OP(conv2d) {
                                           residual->size(3) == input.size(3) && residual->scalar_type() == at::kFloat &&
                                           residual->device().is_cpu());
   if (residualFits && WinogradConvApplies(input, weight, bias, stride, padding, dilation, groups) &&
-      !ConvRecordsGradient(input, weight, bias) && !(residual && RecordsGrad(*residual))) {
+      !ConvRecordsGradient(input, weight, bias) && !(residual && RecordsGradient(*residual))) {
     LC_RET(WinogradConv(input, weight, bias, residual.value_or(at::Tensor()), relu));
   }
   at::Tensor out = Conv2d(input, weight, bias, stride, padding, dilation, groups);
@@ -81,7 +79,7 @@ LC_OP(conv2d) {
     throw ArgumentError("conv2d: the residual has shape " + c10::str(residual->sizes()) + ", the conv's output " +
                         c10::str(out.sizes()));
   }
-  const bool inPlace = !RecordsGrad(out) && !(residual && RecordsGrad(*residual));
+  const bool inPlace = !RecordsGradient(out) && !(residual && RecordsGradient(*residual));
   if (residual) out = inPlace ? out.add_(*residual) : out + *residual;
   if (relu) out = inPlace ? at::relu_(out) : at::relu(out);
   LC_RET(out);
@@ -122,7 +120,7 @@ LC_OP(affineReluConv2d) {
     throw ArgumentError("scale and shift need one value per input channel (" + std::to_string(c) + "), got " +
                         std::to_string(scale.numel()) + " and " + std::to_string(shift.numel()));
   }
-  const bool plainAffine = !RecordsGrad(scale) && !RecordsGrad(shift) && scale.scalar_type() == at::kFloat &&
+  const bool plainAffine = !RecordsGradient(scale) && !RecordsGradient(shift) && scale.scalar_type() == at::kFloat &&
                            shift.scalar_type() == at::kFloat && scale.device().is_cpu() && shift.device().is_cpu() &&
                            (!index || index->device().is_cpu());
   if (plainAffine && PointwiseConvChannelsLastApplies(input, weight, bias, stride, padding, dilation, groups, c)) {
