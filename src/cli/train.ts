@@ -9,11 +9,12 @@ import { formatSmall, plural } from '../util/format.js';
 import { deployTrainingRun } from '../deploy/pipeline.js';
 import { parse, UsageError } from './args.js';
 import { out, printJson } from './common.js';
-import { resumeOptionsFrom, TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
+import { presetList, resumeOptionsFrom, TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
 
 export async function cmdTrain(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, { ...TRAIN_OPTIONS, ...LAUNCH_OPTIONS }, 'train');
   if (values.help) return out(TRAIN_HELP);
+  if (values.preset === 'list') return out(presetList());
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (the model is given with --model)`);
   const quiet = Boolean(values.quiet);
   const runValues = Object.fromEntries(Object.entries(values).filter(([k]) => !(k in LAUNCH_OPTIONS)));

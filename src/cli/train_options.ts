@@ -3,7 +3,7 @@ import { DATASETS, getDatasetSpec } from '../data/datasets.js';
 import { getModelSpec } from '../models/index.js';
 import '../recipes/index.js';
 import { DEFAULT_CONFIG, PRESETS, RESUME_OVERRIDES, type TrainConfig } from '../train/config.js';
-import { recipeOptions } from '../train/recipes.js';
+import { presetConfig, recipeOptions } from '../train/recipes.js';
 import type { TrainOptions } from '../train/trainer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import { unknownNameMessage } from '../util/suggest.js';
@@ -104,7 +104,8 @@ fine-tuning:
                            keep their statistics
       --backbone-lr-mult X learning-rate multiplier for every layer but the classifier (e.g. 0.1)
 recipe:
-      --preset NAME        ${Object.entries(PRESETS).map(([k, v]) => `${k}: ${v.description}`).join('\n                           ')}
+      --preset NAME        a reference implementation's recipe (--preset list: each with its source and per-model
+                           values): ${Object.keys(PRESETS).join(', ')}
   -e, --epochs N           (default ${DEFAULT_CONFIG.epochs})
   -b, --batch-size N       (default ${DEFAULT_CONFIG.batchSize}); --eval-batch-size N (default ${DEFAULT_CONFIG.evalBatchSize})
       --lr X --momentum X --no-nesterov --weight-decay X   (defaults ${DEFAULT_CONFIG.lr}, ${DEFAULT_CONFIG.momentum}, nesterov, ${DEFAULT_CONFIG.weightDecay})
@@ -204,7 +205,8 @@ function recipeOptionValues(values: Record<string, unknown>, base: TrainConfig):
 export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainConfig> {
   const preset = values.preset as string | undefined;
   if (preset !== undefined && PRESETS[preset] === undefined) throw new UsageError(unknownNameMessage('preset', preset, Object.keys(PRESETS)));
-  const base: TrainConfig = recipeOptionValues(values, { ...DEFAULT_CONFIG, ...(preset ? PRESETS[preset]!.config : {}) }) as TrainConfig;
+  const presetModel = (values.model as string | undefined) ?? (preset ? PRESETS[preset]!.config.model : undefined) ?? DEFAULT_CONFIG.model;
+  const base: TrainConfig = recipeOptionValues(values, { ...DEFAULT_CONFIG, ...(preset ? presetConfig(PRESETS[preset]!, presetModel) : {}) }) as TrainConfig;
   const pick = <T>(v: T | undefined, d: T): T => (v === undefined ? d : v);
   const model = pick(values.model as string | undefined, base.model);
   getModelSpec(model);
@@ -251,3 +253,13 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
   };
 }
 
+/** `leanconv train --preset list`: every preset with its values, source and per-model values. */
+export function presetList(): string {
+  const show = (config: Partial<TrainConfig>): string => Object.entries(config).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ');
+  return Object.entries(PRESETS).map(([name, p]) => [
+    `${name}: ${p.description}`,
+    ...(p.source ? [`  source: ${p.source}`] : []),
+    `  sets: ${show(p.config)}`,
+    ...Object.entries(p.perModel ?? {}).map(([model, values]) => `  for ${model}: ${show(values)}`),
+  ].join('\n')).join('\n');
+}

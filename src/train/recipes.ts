@@ -6,6 +6,15 @@ import type { TrainConfig } from './config.js';
 export interface Preset {
   description: string;
   config: Partial<TrainConfig>;
+  /** Where the recipe comes from (the official script and its settings). */
+  source?: string;
+  /** Values that differ by model in the official recipe (e.g. ACNet's src56 at lr 0.2), applied over `config`. */
+  perModel?: Record<string, Partial<TrainConfig>>;
+}
+
+/** A preset's values for a model: its config with the model's own values over it. */
+export function presetConfig(preset: Preset, model: string): Partial<TrainConfig> {
+  return { ...preset.config, ...(preset.perModel?.[model] ?? {}) };
 }
 
 /** Every registered preset by name (filled by registerPreset). */
