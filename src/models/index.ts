@@ -7,6 +7,8 @@ import './densenet.js';
 import './condensenet.js';
 import './hcgnet.js';
 import './g_resnext.js';
+import './alexnet.js';
+import './densenet_torchvision.js';
 
 export {
   createModel, defaultEvalPreprocessing, getModelSpec, listModels, parseModelArgs, registerModel, resolveModelOptions,
@@ -19,5 +21,7 @@ export { cifarResNeXt, GBottleneck, gBottleneckBlock } from './g_resnext.js';
 export { WideBlock, WideResNet } from './wrn.js';
 export { DenseLayer, DenseNet, denseNetConfig, makeDivisible, Transition, type DenseNetConfig } from './densenet.js';
 export { HCGNet, type HCGNetConfig } from './hcgnet.js';
+export { AlexNet } from './alexnet.js';
+export { TorchvisionDenseLayer, TorchvisionDenseNet } from './densenet_torchvision.js';
 export { FeatureExtractor, featureBackbone, HookedFeatures, isStagedModel, runStages, StageFeatures, type FeatureInfo, type StagedModel } from './features.js';
 export { adaptInputConvWeight, classifierOf, firstConvOf, resetClassifier } from './heads.js';

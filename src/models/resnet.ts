@@ -242,3 +242,11 @@ registerModel({
   ...imagenet, family: 'resnext', name: 'resnext50_32x4d', description: 'ResNeXt-50 32x4d (torchvision)',
   create: (o) => new ResNet(bottleneckBlock(32, 4), [3, 4, 6, 3], o),
 });
+registerModel({
+  ...imagenet, family: 'resnext', name: 'resnext101_32x8d', description: 'ResNeXt-101 32x8d (torchvision)',
+  create: (o) => new ResNet(bottleneckBlock(32, 8), [3, 4, 23, 3], o),
+});
+registerModel({
+  ...imagenet, family: 'wide_resnet', name: 'wide_resnet50_2', description: 'Wide ResNet-50-2 (torchvision: bottlenecks twice as wide)',
+  create: (o) => new ResNet(bottleneckBlock(1, 128), [3, 4, 6, 3], o),
+});
