@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as lc from '../src/engine/index.js';
+import { join } from 'node:path';
 import { createModel, isStagedModel } from '../src/models/index.js';
+import { loadModel, saveCheckpoint } from '../src/train/checkpoint.js';
+import { tempDir } from './helpers.js';
 
 const COUNTS: Record<string, number> = {
   alexnet: 61_100_840, densenet121: 7_978_856, densenet169: 14_149_480, wide_resnet50_2: 68_883_240, resnext101_32x8d: 88_791_336,
@@ -45,5 +48,30 @@ describe('torchvision baselines', () => {
       }
       model.dispose();
     }
+  });
+});
+
+describe('configurable architectures', () => {
+  test('wrn and hcgnet take their architecture as model args, defaults equal to the named models, and round-trip through checkpoints', () => {
+    for (const [name, same] of [['wrn', 'wrn16_8'], ['hcgnet', 'hcgnet_a1']] as const) {
+      const [a, b] = [createModel(name), createModel(same)];
+      assert.equal(a.numParameters(), b.numParameters(), `${name} defaults = ${same}`);
+      for (const m of [a, b]) m.dispose();
+    }
+    const dir = tempDir('lc-args-');
+    for (const [name, args] of [['wrn', { depth: 10, widen: 2, dropout: 0.3 }], ['hcgnet', { growth: [8, 12], blocks: [2, 1] }]] as const) {
+      lc.manualSeed(3);
+      const model = createModel(name, { args });
+      const path = join(dir, `${name}.safetensors`);
+      saveCheckpoint(path, model, { model: name, modelOptions: { args }, epoch: 0 });
+      const loaded = loadModel(path);
+      assert.deepEqual(loaded.meta.modelOptions.args, args);
+      const [x, y] = [model.stateDict(), loaded.model.stateDict()];
+      assert.deepEqual(Object.keys(y), Object.keys(x));
+      for (const k of Object.keys(x)) assert.ok(x[k]!.equal(y[k]!), `${name}: ${k}`);
+      for (const m of [model, loaded.model]) m.dispose();
+    }
+    assert.throws(() => createModel('wrn', { args: { depth: 12 } }), /depth must be 6n\+4, got 12/);
+    assert.throws(() => createModel('hcgnet', { args: { growth: [4, 6], blocks: [2] } }), /one of each per hybrid block/);
   });
 });

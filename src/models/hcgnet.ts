@@ -151,3 +151,18 @@ for (const [name, growth, blocks] of [['b', [32, 48, 64, 96], [3, 6, 12, 8]], ['
     create: (o) => new HCGNet({ growth, blocks, variant: 'imagenet' }, o),
   });
 }
+registerModel({
+  name: 'hcgnet', family: 'hcgnet', description: 'HCGNet of any growth rates and SMG counts per hybrid block (default: HCGNet-A1 for CIFAR)',
+  inputSize: [3, 32, 32], defaultNumClasses: 10, classifier: 'classifier', firstConv: 'features.conv0', source: `${SOURCE} (HCGNet(growth_rate, block_config))`, flopsConvention: 'hcgnet',
+  args: {
+    defaults: { growth: [12, 24, 36], blocks: [8, 8, 8], imagenet: false },
+    help: { growth: 'growth rate of each hybrid block, e.g. 12-24-36', blocks: 'SMG modules per hybrid block, e.g. 8-8-8', imagenet: 'the ImageNet variant (3-conv stem, max pooling) instead of the CIFAR one' },
+  },
+  create: (o) => {
+    const [growth, blocks] = [o.args.growth as number[], o.args.blocks as number[]];
+    if (growth.length !== blocks.length || growth.some((g) => !Number.isInteger(g) || g < 1) || blocks.some((b) => !Number.isInteger(b) || b < 1)) {
+      throw new RangeError(`hcgnet: growth (${growth.join('-')}) and blocks (${blocks.join('-')}) must be positive integers, one of each per hybrid block`);
+    }
+    return new HCGNet({ growth, blocks, variant: o.args.imagenet ? 'imagenet' : 'cifar' }, o);
+  },
+});

@@ -8,6 +8,8 @@ import './condensenet.js';
 import './hcgnet.js';
 import './g_resnext.js';
 import './alexnet.js';
+import './mobilenet.js';
+import './lenet.js';
 import './densenet_torchvision.js';
 
 export {
@@ -22,6 +24,8 @@ export { WideBlock, WideResNet } from './wrn.js';
 export { DenseLayer, DenseNet, denseNetConfig, makeDivisible, Transition, type DenseNetConfig } from './densenet.js';
 export { HCGNet, type HCGNetConfig } from './hcgnet.js';
 export { AlexNet } from './alexnet.js';
+export { MobileNetV1, MobileNetV1Block } from './mobilenet.js';
+export { LeNet5BN } from './lenet.js';
 export { TorchvisionDenseLayer, TorchvisionDenseNet } from './densenet_torchvision.js';
 export { FeatureExtractor, featureBackbone, HookedFeatures, isStagedModel, runStages, StageFeatures, type FeatureInfo, type StagedModel } from './features.js';
 export { adaptInputConvWeight, classifierOf, firstConvOf, resetClassifier } from './heads.js';

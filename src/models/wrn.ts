@@ -84,6 +84,20 @@ export class WideResNet extends Module implements StagedModel {
 }
 
 registerModel({
+  name: 'wrn16_8_drop', family: 'wrn', description: 'Wide ResNet 16-8 for CIFAR with dropout 0.3 between the block convs (ACNet wrnc16drop, keep 0.7)',
+  inputSize: [3, 32, 32], defaultNumClasses: 10, classifier: 'linear', firstConv: 'conv1', source: 'ACNet base_model/wrn.py (wrnc16drop)',
+  create: (o) => new WideResNet(16, 8, o, 0.3),
+});
+registerModel({
   name: 'wrn16_8', family: 'wrn', description: 'Wide ResNet 16-8 for CIFAR (pre-activation, no dropout)', inputSize: [3, 32, 32],
   defaultNumClasses: 10, classifier: 'linear', firstConv: 'conv1', source: 'ACNet base_model/wrn.py (wrnc16plain)', create: (o) => new WideResNet(16, 8, o),
+});
+registerModel({
+  name: 'wrn', family: 'wrn', description: 'Wide ResNet for CIFAR of any depth (6n+4) and widening factor (default: WRN-16-8)', inputSize: [3, 32, 32],
+  defaultNumClasses: 10, classifier: 'linear', firstConv: 'conv1', source: 'ACNet base_model/wrn.py (WRNCifarNet); Zagoruyko & Komodakis 2016',
+  args: {
+    defaults: { depth: 16, widen: 8, dropout: 0 },
+    help: { depth: 'layers, 6n+4 (n blocks per stage)', widen: 'widening factor k (stage widths 16k, 32k, 64k)', dropout: 'dropout between the two convs of a block (wrnc16drop: 0.3)' },
+  },
+  create: (o) => new WideResNet(o.args.depth as number, o.args.widen as number, o, o.args.dropout as number),
 });
