@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 
 import { referenceCount } from '../src/analysis/index.js';
-import { DropBlock2D, HCGTransition, SGDRDropBlock, SMG } from '../src/blocks/index.js';
+import { DropBlock2D, HCGTransition, LinearDropBlock, SGDRDropBlock, SMG } from '../src/blocks/index.js';
 import { exportOnnx } from '../src/deploy/onnx.js';
 import { verifyOnnx } from '../src/deploy/pipeline.js';
 import * as lc from '../src/engine/index.js';
@@ -75,6 +75,26 @@ describe('HCGNet blocks', () => {
     });
     // Even block sizes crop the padded max-pool back to H x W.
     assert.deepEqual(lc.tidy(() => new DropBlock2D(0.5, 2).forward(lc.ones([2, 1, 5, 6])).shape), [2, 1, 5, 6]);
+  });
+
+  test("the official LinearScheduler: 0 in the first epoch to 0.1 in the last (np.linspace over the epochs), chosen by model args", () => {
+    const sched = new LinearDropBlock(3);
+    const close = (a: number, b: number): boolean => Math.abs(a - b) < 1e-12;
+    assert.ok(close(sched.probabilityAt(0, 11), 0));
+    assert.ok(close(sched.probabilityAt(5, 11), 0.05));
+    assert.ok(close(sched.probabilityAt(10, 11), 0.1));
+    assert.ok(close(sched.probabilityAt(12, 11), 0.1), 'past the run: the last value');
+    const model = createModel('hcgnet', { args: { dropblock: 'linear', dropblockSize: 3 } });
+    const blocks = model.modules().filter((m): m is LinearDropBlock => m instanceof LinearDropBlock);
+    assert.equal(blocks.length, 2, 'the two CIFAR transitions');
+    assert.equal(model.modules().some((m) => m instanceof SGDRDropBlock), false);
+    nn.broadcastProgress(model, nn.trainingProgress(2, 0, 5, 10));
+    for (const b of blocks) {
+      assert.ok(close(b.dropblock.dropProb, 0.05));
+      assert.equal(b.dropblock.blockSize, 3);
+    }
+    model.dispose();
+    assert.throws(() => createModel('hcgnet', { args: { dropblock: 'cosine' } }), /dropblock must be sgdr or linear/);
   });
 
   test('the drop probability follows the SGDR cycle of the epoch (0 at each restart, rising to 0.1), driven by training progress', () => {

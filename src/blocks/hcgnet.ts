@@ -196,19 +196,55 @@ export class SGDRDropBlock extends Module implements ProgressAware {
   }
 }
 
+/**
+ * DropBlock with the official LinearScheduler (regularization/dropblock): the drop probability goes from 0 in the
+ * first epoch to `maxProb` in the last, linearly by epoch (np.linspace(0, maxProb, epochs)[epoch]); the alternative
+ * to SGDRDropBlock.
+ */
+export class LinearDropBlock extends Module implements ProgressAware {
+  declare readonly dropblock: DropBlock2D;
+
+  constructor(blockSize = 2, readonly maxProb = 0.1) {
+    super();
+    this.addModule('dropblock', new DropBlock2D(0, blockSize));
+  }
+
+  /** The drop probability in a given epoch (from 0) of a run of `epochs`. */
+  probabilityAt(epoch: number, epochs: number): number {
+    return epochs <= 1 ? 0 : (this.maxProb * Math.min(epoch, epochs - 1)) / (epochs - 1);
+  }
+
+  onTrainingProgress(progress: TrainingProgress): void {
+    this.dropblock.dropProb = this.probabilityAt(progress.epoch, progress.epochs);
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.dropblock.forward(x);
+  }
+}
+
+/** How a CIFAR transition's DropBlock is scheduled: by the SGDR cycle (HCGNet's), or linearly over the run. */
+export interface DropBlockOptions {
+  schedule: 'sgdr' | 'linear';
+  blockSize: number;
+}
+
 /** HCGNet's transition: squeeze (1x1 then strided 3x3) + gates with f = r = 4; CIFAR's adds DropBlock. */
 export class HCGTransition extends GatedCell {
   declare readonly conv1_1x1: PreActConv;
   declare readonly conv2_3x3: PreActConv;
-  declare readonly dropblock: SGDRDropBlock | undefined;
+  declare readonly dropblock: SGDRDropBlock | LinearDropBlock | undefined;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, options: { stride?: number; dropBlock?: boolean } = {}) {
+  constructor(readonly inChannels: number, readonly outChannels: number, options: { stride?: number; dropBlock?: boolean | DropBlockOptions } = {}) {
     super();
     const mid = inChannels - Math.floor((inChannels - outChannels) / 2);
     this.addModule('conv1_1x1', new PreActConv(inChannels, mid, 1));
     this.addModule('conv2_3x3', new PreActConv(mid, outChannels, 3, { stride: options.stride ?? 2, padding: 1 }));
     this.addGates(outChannels, { forgetFactor: 4, reductionFactor: 4 });
-    if (options.dropBlock) this.addModule('dropblock', new SGDRDropBlock(2));
+    if (options.dropBlock) {
+      const { schedule, blockSize } = options.dropBlock === true ? { schedule: 'sgdr', blockSize: 2 } : options.dropBlock;
+      this.addModule('dropblock', schedule === 'linear' ? new LinearDropBlock(blockSize) : new SGDRDropBlock(blockSize));
+    }
   }
 
   forward(x: Tensor): Tensor {

@@ -5,7 +5,7 @@
 // transitions. State-dict names are the official ones (features.conv0, features.HybridBlock1.SMG1...,
 // features.Transition1..., features.norm5, classifier; ImageNet: features.hybridblock1, ...).
 import { DenseBlock } from '../blocks/dense.js';
-import { HCGTransition, SMG } from '../blocks/hcgnet.js';
+import { type DropBlockOptions, HCGTransition, SMG } from '../blocks/hcgnet.js';
 import * as F from '../engine/functional.js';
 import { type Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
@@ -20,6 +20,8 @@ export interface HCGNetConfig {
   blocks: readonly number[];
   /** 'cifar': 3x3 stem, DropBlock transitions, capitalised names; 'imagenet': 3-conv stem + max pool, stride-2 transitions. */
   variant: 'cifar' | 'imagenet';
+  /** The CIFAR transitions' DropBlock (default: SGDR-scheduled, block size 2, as the official models). */
+  dropBlock?: DropBlockOptions;
 }
 
 export class HCGNet extends Module implements StagedModel {
@@ -65,7 +67,7 @@ export class HCGNet extends Module implements StagedModel {
       if (i < config.blocks.length - 1) {
         const out = Math.floor(c * 0.5);
         const name = `${cifar ? 'Transition' : 'transition'}${i + 1}`;
-        features.addModule(name, new HCGTransition(c, out, { stride: 2, dropBlock: cifar }));
+        features.addModule(name, new HCGTransition(c, out, { stride: 2, dropBlock: cifar && (config.dropBlock ?? true) }));
         info.push({ module: `features.${name}.conv1_1x1.relu`, channels: c, reduction: stemStride * 2 ** i });
         c = out;
       }
@@ -155,14 +157,23 @@ registerModel({
   name: 'hcgnet', family: 'hcgnet', description: 'HCGNet of any growth rates and SMG counts per hybrid block (default: HCGNet-A1 for CIFAR)',
   inputSize: [3, 32, 32], defaultNumClasses: 10, classifier: 'classifier', firstConv: 'features.conv0', source: `${SOURCE} (HCGNet(growth_rate, block_config))`, flopsConvention: 'hcgnet',
   args: {
-    defaults: { growth: [12, 24, 36], blocks: [8, 8, 8], imagenet: false },
-    help: { growth: 'growth rate of each hybrid block, e.g. 12-24-36', blocks: 'SMG modules per hybrid block, e.g. 8-8-8', imagenet: 'the ImageNet variant (3-conv stem, max pooling) instead of the CIFAR one' },
+    defaults: { growth: [12, 24, 36], blocks: [8, 8, 8], imagenet: false, dropblock: 'sgdr', dropblockSize: 2 },
+    help: {
+      growth: 'growth rate of each hybrid block, e.g. 12-24-36', blocks: 'SMG modules per hybrid block, e.g. 8-8-8',
+      imagenet: 'the ImageNet variant (3-conv stem, max pooling) instead of the CIFAR one',
+      dropblock: "the CIFAR transitions' DropBlock schedule: sgdr (the official models'), linear (the official LinearScheduler: 0 to 0.1 over the run)",
+      dropblockSize: 'DropBlock block size',
+    },
   },
   create: (o) => {
     const [growth, blocks] = [o.args.growth as number[], o.args.blocks as number[]];
     if (growth.length !== blocks.length || growth.some((g) => !Number.isInteger(g) || g < 1) || blocks.some((b) => !Number.isInteger(b) || b < 1)) {
       throw new RangeError(`hcgnet: growth (${growth.join('-')}) and blocks (${blocks.join('-')}) must be positive integers, one of each per hybrid block`);
     }
-    return new HCGNet({ growth, blocks, variant: o.args.imagenet ? 'imagenet' : 'cifar' }, o);
+    const schedule = o.args.dropblock as string;
+    if (schedule !== 'sgdr' && schedule !== 'linear') throw new RangeError(`hcgnet: dropblock must be sgdr or linear, got '${schedule}'`);
+    const blockSize = o.args.dropblockSize as number;
+    if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`hcgnet: dropblockSize must be a positive integer, got ${blockSize}`);
+    return new HCGNet({ growth, blocks, variant: o.args.imagenet ? 'imagenet' : 'cifar', dropBlock: { schedule, blockSize } }, o);
   },
 });
