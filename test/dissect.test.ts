@@ -9,6 +9,7 @@ import { dissect, unitMask, upperQuantile } from '../src/analysis/index.js';
 import { loadConceptDataset, parseCsv } from '../src/data/index.js';
 import * as lc from '../src/engine/index.js';
 import * as nn from '../src/nn/index.js';
+import { detectorsByCategory, writeDissectReport } from '../src/report/dissect-report.js';
 import { writeConceptSet , tempDir } from './helpers.js';
 
 /** Multiplies by a fixed [1, C, H, W] mask. */
@@ -93,6 +94,21 @@ describe('network dissection', () => {
     assert.deepEqual([strip.info.width, strip.info.height], [28, 8]);
     assert.equal(strip.data[0], 255, 'inside the mask: full red');
     assert.ok(existsSync(join(overlays, 'unit_0002.png')) && !existsSync(join(overlays, 'unit_0003.png')));
+    // The report: NetDissect-Lite's HTML (every unit by IoU with its strip) and the chart of detectors per category.
+    assert.deepEqual(detectorsByCategory(r), [{ category: 'object', detectors: 2, unique: 1 }, { category: 'texture', detectors: 1, unique: 1 }]);
+    const written = await writeDissectReport(overlays, r, 'probe');
+    const html = readFileSync(written.html, 'utf8');
+    assert.deepEqual([...html.matchAll(/<tr class="[^"]*"><td>(\d+)<\/td>/g)].map((m) => Number(m[1])), r.results.map((u) => u.unit), 'units in IoU order');
+    assert.match(html, /<td>red-square<\/td><td>1\.0000<\/td><td><img src="unit_0000\.png"/);
+    assert.match(html, /<td>3<\/td><td>-<\/td><td>[^<]*<\/td><td>0\.0000<\/td><td><\/td>/, 'no strip for a unit that detects nothing');
+    const chart = await sharp(written.chart).raw().toBuffer({ resolveWithObject: true });
+    assert.deepEqual([chart.info.width, chart.info.channels >= 3], [640, true]);
+    // The object bar (2 detectors, the longest) is drawn in the first colour #4e79a7 at its full length; the texture bar is half as long.
+    const pixel = (x: number, y: number): number[] => [...chart.data.subarray((y * chart.info.width + x) * chart.info.channels, (y * chart.info.width + x) * chart.info.channels + 3)];
+    assert.deepEqual(pixel(110 + 385, 40 + 14), [0x4e, 0x79, 0xa7]);
+    assert.deepEqual(pixel(110 + 190, 76 + 14), [0xf2, 0x8e, 0x2b]);
+    assert.deepEqual(pixel(110 + 240, 76 + 2), [255, 255, 255], 'the texture bar ends at half the object bar (above its label)');
+    assert.deepEqual(pixel(110 + 190, 76 + 2), [0xf2, 0x8e, 0x2b]);
     // A layer without a spatial map is refused by name.
     await assert.rejects(dissect(new nn.Sequential(['conv', model.getSubmodule('conv')], ['flat', new nn.Flatten()]), data, { layer: 'flat', inputShape: [3, 8, 8] }), /layer 'flat' gives a 2-d output/);
     model.dispose();
