@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { trainConfigFrom } from '../src/cli/train_options.js';
+import { createModel } from '../src/models/index.js';
 import type { TrainConfig } from '../src/train/config.js';
+import { paramGroups } from '../src/train/param_groups.js';
 
 const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
 const resolve = (preset: string, model: string, extra: Record<string, unknown> = {}): Partial<TrainConfig> => trainConfigFrom({ preset, model, ...extra });
@@ -17,7 +19,7 @@ const TABLE: [string, string, Partial<TrainConfig>][] = [
   ['acnet-cifar', 'resnet56', { batchSize: 128, lr: 0.2, epochs: 400, weightDecay: 1e-4, acbGamma: 1 / 3 }],
   ['acnet-cifar', 'vgg16_cifar', { batchSize: 128, lr: 0.1, epochs: 400, weightDecay: 1e-4 }],
   ['acnet-cifar', 'wrn16_8', { batchSize: 128, lr: 0.1, epochs: 400, weightDecay: 5e-4 }],
-  ['acnet-imagenet', 'resnet18', { batchSize: 256, lr: 0.1, epochs: 100, weightDecay: 1e-4, acbGamma: 1, biasLrMultiplier: 2 }],
+  ['acnet-imagenet', 'resnet18', { batchSize: 256, lr: 0.1, epochs: 100, weightDecay: 1e-4, acbGamma: 1, biasLrMultiplier: 2, noDecayKeywords: ['depth'] }],
   // The deprecated lrs schedules the README commands name.
   ['acnet-cifar-lrs5', 'cifar_quick', { lr: 0.05, epochs: 200, schedule: { name: 'multistep', milestones: [50, 100, 150], gamma: 0.1 }, warmupEpochs: 5, batchSize: 64, decayBiasAndNorm: true, evalEvery: 2 }],
   ['acnet-cifar-lrs3', 'vgg16_cifar', { lr: 0.1, epochs: 800, schedule: { name: 'multistep', milestones: [200, 400, 600], gamma: 0.1 }, warmupEpochs: 5, batchSize: 64 }],
@@ -55,6 +57,18 @@ describe('presets: the official recipes', () => {
     assert.equal(c.acbGamma, 1 / 3, 'the preset\'s gamma stays');
     const g = resolve('condensenet-imagenet', 'condensenet74_c4g4', { 'group-lasso': '2e-5' });
     assert.deepEqual(g.regularizers, { groupLasso: 2e-5 });
+  });
+
+  test("ACNet's no_l2_keywords: MobileNetV1's depthwise weights get no weight decay, everything else the preset's", () => {
+    const config = resolve('acnet-imagenet', 'mobilenet_v1') as TrainConfig;
+    const model = createModel('mobilenet_v1');
+    const groups = paramGroups(model, config.lr, config);
+    const decayOf = (name: string): number | undefined => groups.find((g) => g.names.includes(name))!.weightDecay;
+    assert.equal(decayOf('stem.0.depthwise.conv.weight'), 0);
+    assert.equal(decayOf('stem.0.depthwise.bn.weight'), 0);
+    assert.equal(decayOf('stem.0.pointwise.conv.weight'), 1e-4);
+    assert.equal(decayOf('stem.0.pointwise.bn.bias'), 1e-4, 'biases and BN decayed (decayBiasAndNorm)');
+    model.dispose();
   });
 
   test('leanconv train --preset list shows every preset with its source and per-model values', () => {

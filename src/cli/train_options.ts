@@ -28,6 +28,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'weight-decay': { type: 'string' },
   'decay-bias-norm': { type: 'boolean' },
   'bias-lr-mult': { type: 'string' },
+  'no-decay-keywords': { type: 'string' },
   schedule: { type: 'string' },
   milestones: { type: 'string' },
   gamma: { type: 'string' },
@@ -111,6 +112,7 @@ recipe:
       --lr X --momentum X --no-nesterov --weight-decay X   (defaults ${DEFAULT_CONFIG.lr}, ${DEFAULT_CONFIG.momentum}, nesterov, ${DEFAULT_CONFIG.weightDecay})
       --decay-bias-norm    weight decay on biases and BN parameters too
       --bias-lr-mult X     learning-rate multiplier for biases (ACNet: 2)
+      --no-decay-keywords K,...   no weight decay on parameters whose names contain one of these (ACNet: depth)
       --schedule NAME      cosine (per iteration) | multistep | sgdr (per epoch) | constant (default cosine)
       --milestones 30,60 --gamma 0.1   multistep; --t0 10 --tmult 2 [--sgdr-repeat 630]   sgdr; --min-lr X
       --warmup EPOCHS      linear warmup
@@ -227,6 +229,7 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     weightDecay: pick(num(values, 'weight-decay', { min: 0 }), base.weightDecay),
     decayBiasAndNorm: values['decay-bias-norm'] ? true : base.decayBiasAndNorm,
     biasLrMultiplier: pick(num(values, 'bias-lr-mult', { min: 0 }), base.biasLrMultiplier),
+    noDecayKeywords: values['no-decay-keywords'] === undefined ? base.noDecayKeywords : String(values['no-decay-keywords']).split(',').map((k) => k.trim()).filter(Boolean),
     schedule: scheduleFrom(values, base.schedule),
     warmupEpochs: pick(num(values, 'warmup', { min: 0 }), base.warmupEpochs),
     labelSmoothing: pick(num(values, 'label-smoothing', { min: 0 }), base.labelSmoothing),

@@ -28,7 +28,7 @@ registerRecipeOption({
 
 // The official recipes whole (../shared/notes/papers.md §2.6): the current do_acnet, and the deprecated 2019 scripts
 // whose lrs* schedules the README commands name.
-const doAcnet = { momentum: 0.9, nesterov: false, decayBiasAndNorm: true, biasLrMultiplier: 2, schedule: { name: 'cosine' as const }, weightDecay: 1e-4 };
+const doAcnet = { momentum: 0.9, nesterov: false, decayBiasAndNorm: true, biasLrMultiplier: 2, schedule: { name: 'cosine' as const }, weightDecay: 1e-4, noDecayKeywords: ['depth'] };
 registerPreset('acnet-cifar', {
   description: 'ACNet do_acnet CIFAR: batch 128, lr 0.1, 400 epochs, per-iteration cosine, wd 1e-4 on all parameters, 2x lr on biases, ACB gamma 1/3, evaluation every 5 epochs',
   source: 'DingXiaoH/ACNet acnet/do_acnet.py (cfqkbnc 150 epochs; src56 lr 0.2; wrnc16plain wd 5e-4)',
@@ -36,7 +36,7 @@ registerPreset('acnet-cifar', {
   perModel: { cifar_quick: { epochs: 150 }, resnet56: { lr: 0.2 }, wrn16_8: { weightDecay: 5e-4 } },
 });
 registerPreset('acnet-imagenet', {
-  description: 'ACNet do_acnet ImageNet (sres18/34/50): batch 256, lr 0.1, 100 epochs, per-iteration cosine, wd 1e-4 on all parameters, 2x lr on biases, ACB gamma 1',
+  description: "ACNet do_acnet ImageNet (sres18/34/50, smi1): batch 256, lr 0.1, 100 epochs, per-iteration cosine, wd 1e-4 on all parameters but those named '*depth*' (MobileNet's depthwise convs), 2x lr on biases, ACB gamma 1",
   source: 'DingXiaoH/ACNet acnet/do_acnet.py (sres18, sres34, sres50)',
   config: { ...doAcnet, batchSize: 256, lr: 0.1, epochs: 100, acbGamma: 1, evalEvery: 5 },
 });

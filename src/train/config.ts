@@ -45,6 +45,8 @@ export interface TrainConfig {
   weightDecay: number;
   /** Weight decay on biases and BN parameters too. */
   decayBiasAndNorm: boolean;
+  /** No weight decay on parameters whose names contain any of these (ACNet's no_l2_keywords: 'depth', MobileNet's depthwise convs). */
+  noDecayKeywords?: string[];
   /** LR multiplier for parameters named '*.bias'. */
   biasLrMultiplier: number;
   schedule: ScheduleSpec;

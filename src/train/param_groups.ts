@@ -15,6 +15,8 @@ export interface ParamGroupRules {
   biasLrMultiplier?: number;
   /** Apply weight decay to gate parameters (DGConv's gates) too; default false. */
   decayGates?: boolean;
+  /** No weight decay on parameters whose names contain any of these. */
+  noDecayKeywords?: readonly string[];
   /** Parameters left out of every group (frozen layers). */
   frozen?: ReadonlySet<string>;
   /** A further learning-rate multiplier by parameter name (fine-tuning's pretrained layers); default 1. */
@@ -40,7 +42,8 @@ export function paramGroups(model: Module, baseLr: number, rules: ParamGroupRule
     if (rules.frozen?.has(name)) continue;
     const isBias = name === 'bias' || name.endsWith('.bias');
     const exempt = isBias || normParams.has(name);
-    const decay = (exempt && !rules.decayBiasAndNorm) || (gates.has(name) && !rules.decayGates) ? 0 : rules.weightDecay;
+    const keyword = rules.noDecayKeywords?.some((k) => name.includes(k)) ?? false;
+    const decay = (exempt && !rules.decayBiasAndNorm) || (gates.has(name) && !rules.decayGates) || keyword ? 0 : rules.weightDecay;
     const mult = (isBias ? biasMult : 1) * (rules.lrMultiplierOf?.(name) ?? 1);
     const key = `${decay}/${mult}`;
     let g = groups.get(key);
