@@ -82,3 +82,21 @@ describe('presets: the official recipes', () => {
     assert.match(bad.stderr, /unknown preset 'acnet-cifar-lrs4'/);
   });
 });
+
+describe('experiment --full: the paper\'s table rows at the whole recipe', () => {
+  test('prints the expected wall time from steps timed here (--estimate stops there); refused where the paper has no recipe', () => {
+    const r = spawnSync(process.execPath, [CLI, 'experiment', 'acnet', '--full', '--estimate', '-m', 'cifar_quick', '--threads', '1', '--json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const e = JSON.parse(r.stdout) as { preset: string; epochs: number; runs: number; stepsPerEpoch: number; secondsPerStep: number; seconds: number; batchSize: number };
+    assert.deepEqual([e.preset, e.epochs, e.runs, e.batchSize, e.stepsPerEpoch], ['acnet-cifar', 150, 2, 128, Math.floor(60000 / 128)]);
+    assert.ok(e.secondsPerStep > 0);
+    assert.ok(Math.abs(e.seconds - 2 * 150 * 468 * e.secondsPerStep) <= 1e-3 * e.seconds + 1);
+    const text = spawnSync(process.execPath, [CLI, 'experiment', 'acnet', '--full', '--estimate', '-m', 'resnet56', '-e', '3', '--threads', '1'], { encoding: 'utf8' });
+    assert.match(text.stdout, /preset acnet-cifar, resnet56 on fashion-mnist: 2 runs x 3 epochs x 468 steps of batch 128/);
+    const none = spawnSync(process.execPath, [CLI, 'experiment', 'dgconv', '--full'], { encoding: 'utf8' });
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /experiment dgconv has no official whole recipe/);
+    const alone = spawnSync(process.execPath, [CLI, 'experiment', 'acnet', '--estimate'], { encoding: 'utf8' });
+    assert.equal(alone.status, 2);
+  });
+});

@@ -8,11 +8,15 @@ import { writeReport } from '../report/index.js';
 import { Progress } from '../train/progress.js';
 import { num, type OptionSpec, parse, UsageError, usage } from './args.js';
 import { modelArgsFrom, out, printJson } from './common.js';
+import { DEFAULT_CONFIG } from '../train/config.js';
+import { estimateWallTime } from '../train/estimate.js';
+import { formatDuration } from '../train/progress.js';
 import { TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
 
-const COMMON_OPTIONS: OptionSpec = { dir: { type: 'string' }, 'last-k': { type: 'string' }, force: { type: 'boolean' } };
+const COMMON_OPTIONS: OptionSpec = { dir: { type: 'string' }, 'last-k': { type: 'string' }, force: { type: 'boolean' }, full: { type: 'boolean' }, estimate: { type: 'boolean' } };
 
-const helpText = (): string => `usage: leanconv experiment ${listExperiments().map((e) => e.name).join('|')} [train options] [--dir DIR] [--last-k 5] [--force] [--json]
+const helpText = (): string => `usage: leanconv experiment ${listExperiments().map((e) => e.name).join('|')} [train options] [--dir DIR] [--last-k 5] [--force]
+       [--full [--estimate]] [--json]
 
 ${listExperiments().map((e) => e.help).join('\n\n')}
 
@@ -20,6 +24,10 @@ Every experiment prints accuracy as the mean of the last K evaluations (--last-k
 Rerunning the command with the same recipe resumes or reuses the runs in DIR. A rerun with another recipe
 is refused, naming the differences; --force discards the old runs and trains afresh. Results:
 DIR/results.json, DIR/results.md and an HTML report in DIR/report; --json prints the result as JSON.
+
+--full trains the paper's table rows with its whole recipe (${listExperiments().filter((e) => e.fullRecipe).map((e) => e.name).join(', ')}: the
+preset the paper uses for the dataset, e.g. acnet-cifar; explicit train options still override). It first
+times a few optimisation steps on this machine and prints the expected wall time; --estimate stops there.
 
 Train options: see leanconv train --help (e.g. -m cifar_quick -e 10 --lr 0.1 --seed 0).`;
 
@@ -44,6 +52,25 @@ export async function cmdExperiment(argv: string[]): Promise<void> {
   if (refused && refused.options.some((o) => values[o] !== undefined)) throw new UsageError(refused.why);
   const trainValues = Object.fromEntries(Object.entries(values).filter(([k]) => !(k in COMMON_OPTIONS) && !(k in own)));
   const quiet = Boolean(values.quiet);
+  if (values.estimate && !values.full) throw new UsageError('--estimate goes with --full (it prints the full recipe\'s expected wall time and stops)');
+  if (values.full) {
+    const recipe = experiment.fullRecipe;
+    if (recipe === undefined) throw new UsageError(`experiment ${experiment.name} has no official whole recipe to run with --full`);
+    const dataset = (trainValues.dataset as string | undefined) ?? DEFAULT_CONFIG.dataset;
+    const preset = (trainValues.preset as string | undefined) ?? recipe.preset(dataset);
+    if (preset === undefined) throw new UsageError(`experiment ${experiment.name} has no official recipe for dataset '${dataset}'`);
+    trainValues.preset = preset;
+    const config = { ...DEFAULT_CONFIG, ...trainConfigFrom(trainValues) };
+    const e = estimateWallTime(config, recipe.runs);
+    const line = `--full: preset ${preset}, ${config.model} on ${config.dataset}: ${e.runs} runs x ${e.epochs} epochs x ${e.stepsPerEpoch} steps of batch ` +
+      `${config.batchSize} (${e.trainImages} images, input ${e.input.join('x')}); measured ${e.secondsPerStep.toFixed(3)} s per step of the plain model here (a training form is slower), so about ` +
+      `${formatDuration(e.seconds)} of training (evaluation not included)`;
+    if (values.estimate) {
+      if (values.json) return printJson({ experiment: experiment.name, preset, model: config.model, dataset: config.dataset, batchSize: config.batchSize, ...e });
+      return out(line);
+    }
+    process.stderr.write(`${line}\n`);
+  }
   const { dir, result, text } = await experiment.run({
     values, trainValues, trainConfigFrom,
     num: (name, rule) => num(values, name, rule),

@@ -106,6 +106,7 @@ the baseline and its ACNet form (--acb-gamma, default 1/3 from the preset). Then
 into its deploy form, checks it against the training form on every test image, and prints accuracy
 (mean of the last K evaluations, as the reference repo reports) with params and MACs of all three forms.
 Runs go to DIR/base and DIR/acb (default <out-dir>/acnet-<model>-<dataset>).`,
+  fullRecipe: { runs: 2, preset: (dataset) => (dataset === 'folder' ? 'acnet-imagenet' : 'acnet-cifar') },
   async run(c) {
     const config = c.trainConfigFrom({ preset: 'acnet', ...c.trainValues, acb: c.trainValues['acb-gamma'] !== undefined ? true : undefined });
     const dir = c.dir ?? join(config.outDir!, `acnet-${config.model}-${config.dataset}`);

@@ -171,6 +171,7 @@ convention and inference images/s of the baseline, the training form, the masked
 weights only) and the converted form. Runs go to DIR/baseline and DIR/condensenet (default
 <out-dir>/condensenet-<model>-<dataset>).`,
   options: { baseline: { type: 'string' }, 'baseline-args': { type: 'string' }, 'throughput-batch': { type: 'string' } },
+  fullRecipe: { runs: 2, preset: (dataset) => (dataset === 'folder' ? 'condensenet-imagenet' : 'condensenet-cifar') },
   async run(c) {
     const config = c.trainConfigFrom({ preset: 'condensenet', model: 'condensenet86', ...c.trainValues });
     const dir = c.dir ?? join(config.outDir!, `condensenet-${config.model}-${config.dataset}`);

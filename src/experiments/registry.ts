@@ -43,6 +43,11 @@ export interface ExperimentSpec {
   options?: Record<string, { type: 'string' | 'boolean' }>;
   /** Train options this experiment sets itself and so refuses, and why (one that trains its own models refuses --model). */
   refusedTrainOptions?: { options: readonly string[]; why: string };
+  /**
+   * The paper's whole recipe for its table rows (`--full`): the preset for a dataset (undefined: the paper has none
+   * for it) and how many models the experiment trains.
+   */
+  fullRecipe?: { runs: number; preset(dataset: string): string | undefined };
   run(context: ExperimentContext): Promise<ExperimentOutcome>;
 }
 
