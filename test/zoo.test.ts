@@ -4,9 +4,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as lc from '../src/engine/index.js';
 import { join } from 'node:path';
-import { createModel, isStagedModel } from '../src/models/index.js';
+import { reparameterize } from '../src/convert/index.js';
+import { DGConv2d } from '../src/blocks/index.js';
+import { createModel, gBottleneckBlock, isStagedModel, ResNet } from '../src/models/index.js';
+import { withoutEvalFusion } from '../src/nn/fusion.js';
 import { loadModel, saveCheckpoint } from '../src/train/checkpoint.js';
-import { tempDir } from './helpers.js';
+import { maxAbsDiff, randomizeBatchNorms, tempDir } from './helpers.js';
 
 const COUNTS: Record<string, number> = {
   alexnet: 61_100_840, densenet121: 7_978_856, densenet169: 14_149_480, wide_resnet50_2: 68_883_240, resnext101_32x8d: 88_791_336,
@@ -73,5 +76,40 @@ describe('configurable architectures', () => {
     }
     assert.throws(() => createModel('wrn', { args: { depth: 12 } }), /depth must be 6n\+4, got 12/);
     assert.throws(() => createModel('hcgnet', { args: { growth: [4, 6], blocks: [2] } }), /one of each per hybrid block/);
+  });
+});
+
+describe("torchvision's ResNet options (also G-ResNeXt's)", () => {
+  test('replace_stride_with_dilation keeps the resolution of the dilated stages; zero_init_residual zeroes every branch\'s last BN', () => {
+    const model = createModel('resnet50', { args: { replaceStrideWithDilation: [0, 1, 1], zeroInitResidual: true } }).eval();
+    assert.ok(isStagedModel(model));
+    assert.deepEqual(model.featureInfo.map((f) => f.reduction), [4, 8, 8, 8]);
+    const maps = lc.noGrad(() => model.forwardIntermediates(lc.randn([1, 3, 64, 64])));
+    assert.deepEqual(maps.map((m) => m.shape.slice(2)), [[16, 16], [8, 8], [8, 8], [8, 8]]);
+    const conv = model.getSubmodule('layer4.1.conv2') as unknown as { dilation: number[]; padding: number[] };
+    assert.deepEqual([conv.dilation, conv.padding], [[4, 4], [4, 4]], 'layer4 after a dilated layer3: dilation 4');
+    assert.deepEqual((model.getSubmodule('layer3.0.conv2') as unknown as { dilation: number[] }).dilation, [1, 1], "a dilated stage's first block keeps the previous dilation");
+    const lastBns = [...model.namedModules()].filter(([path]) => path.endsWith('.bn3'));
+    assert.equal(lastBns.length, 16);
+    for (const [path, bn] of lastBns) assert.equal((bn as unknown as { weight: lc.Tensor }).weight.abs().sum().item(), 0, path);
+    model.dispose();
+    assert.throws(() => createModel('resnet50', { args: { replaceStrideWithDilation: [0, 2, 1] } }), /three 0\/1 flags/);
+  });
+
+  test('a dilated G-ResNeXt converts exactly: its deploy group convs keep the dilation', () => {
+    lc.manualSeed(8);
+    const model = new ResNet(gBottleneckBlock(32, 4), [1, 1, 1, 1], { numClasses: 10, inChannels: 3, inputSize: 64, args: {} }, { replaceStrideWithDilation: [false, true, true] });
+    randomizeBatchNorms(model);
+    for (const m of model.modules()) if (m instanceof DGConv2d) lc.noGrad(() => { for (const p of m.parameters()) if (p.ndim === 1 && p.shape[0]! <= 16) p.uniform_(-1, 1); });
+    model.eval();
+    const copy = new ResNet(gBottleneckBlock(32, 4), [1, 1, 1, 1], { numClasses: 10, inChannels: 3, inputSize: 64, args: {} }, { replaceStrideWithDilation: [false, true, true] });
+    copy.loadStateDict(model.stateDict());
+    const deployed = reparameterize(copy.eval());
+    const x = lc.randn([2, 3, 64, 64]);
+    const [written, fused] = lc.noGrad(() => [withoutEvalFusion(() => model.forward(x)), deployed.forward(x)]);
+    const d = maxAbsDiff(written, fused);
+    assert.ok(d < 1e-4 * Math.max(1, written.abs().max().item()), `max |diff| ${d}`);
+    assert.deepEqual((deployed.getSubmodule('layer4.0.conv2') as unknown as { dilation: number[] }).dilation, [2, 2]);
+    for (const m of [model, deployed]) m.dispose();
   });
 });

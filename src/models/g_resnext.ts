@@ -21,14 +21,14 @@ import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { fromTypedArray, type Tensor } from '../engine/tensor.js';
 import { registerModel, type ResolvedModelOptions } from './registry.js';
-import { Bottleneck, type BlockType, bottleneckWidth, CifarResNet, ResNet, torchvisionInit } from './resnet.js';
+import { Bottleneck, type BlockType, bottleneckWidth, CifarResNet, RESNET_ARGS, ResNet, resNetOptionsFrom, torchvisionInit } from './resnet.js';
 
 /** A bottleneck whose 3x3 conv is a DGConv2d (padding 1, no bias). */
 export class GBottleneck extends Bottleneck implements Reparameterizable {
   declare readonly conv2: DGConv2d;
 
-  constructor(inChannels: number, width: number, outChannels: number, stride = 1) {
-    super(inChannels, width, outChannels, { stride, conv3x3: (w, s) => new DGConv2d(w, w, 3, { stride: s, padding: 1, bias: false }) });
+  constructor(inChannels: number, width: number, outChannels: number, stride = 1, dilation = 1) {
+    super(inChannels, width, outChannels, { stride, dilation, conv3x3: (w, s, d) => new DGConv2d(w, w, 3, { stride: s, padding: d, dilation: d, bias: false }) });
   }
 
   /** At inference, the deploy form (cached): a group conv of the learned group count instead of the masked dense conv. */
@@ -40,7 +40,7 @@ export class GBottleneck extends Bottleneck implements Reparameterizable {
   /** The plain bottleneck with a group conv of the learned group count, the permutation folded into its neighbours. */
   toDeploy(): Bottleneck {
     const structure = this.conv2.groupStructure();
-    const deployed = new Bottleneck(this.inChannels, this.width, this.outChannels, { stride: this.conv2.conv.stride[0], groups: structure.groups });
+    const deployed = new Bottleneck(this.inChannels, this.width, this.outChannels, { stride: this.conv2.conv.stride[0], dilation: this.conv2.conv.dilation[0], groups: structure.groups });
     noGrad(() => tidy(() => {
       const own = this.stateDict();
       deployed.loadStateDict(Object.fromEntries(Object.entries(own).filter(([k]) => !k.startsWith('conv2.'))), { strict: false });
@@ -62,18 +62,18 @@ export class GBottleneck extends Bottleneck implements Reparameterizable {
 export function gBottleneckBlock(groups: number, baseWidth: number): BlockType {
   return {
     expansion: Bottleneck.expansion,
-    create: (cin, c, s) => new GBottleneck(cin, bottleneckWidth(c, groups, baseWidth), c * Bottleneck.expansion, s),
+    create: (cin, c, s, dilation = 1) => new GBottleneck(cin, bottleneckWidth(c, groups, baseWidth), c * Bottleneck.expansion, s, dilation),
   };
 }
 
 const imagenet = { family: 'g_resnext', inputSize: [3, 224, 224] as [number, number, number], defaultNumClasses: 1000, classifier: 'fc', firstConv: 'conv1', source: 'd-li14/dgconv.pytorch g_resnext.py' };
 registerModel({
   ...imagenet, name: 'g_resnext50', description: 'G-ResNeXt-50: ResNeXt-50 (32x4d widths) with DGConv 3x3s that learn their grouping (16 layers, 137 gates)',
-  create: (o) => new ResNet(gBottleneckBlock(32, 4), [3, 4, 6, 3], o),
+  args: RESNET_ARGS, create: (o) => new ResNet(gBottleneckBlock(32, 4), [3, 4, 6, 3], o, resNetOptionsFrom(o.args)),
 });
 registerModel({
   ...imagenet, name: 'g_resnext101', description: 'G-ResNeXt-101: ResNeXt-101 (32x8d widths) with DGConv 3x3s (33 layers, 323 gates)',
-  create: (o) => new ResNet(gBottleneckBlock(32, 8), [3, 4, 23, 3], o),
+  args: RESNET_ARGS, create: (o) => new ResNet(gBottleneckBlock(32, 8), [3, 4, 23, 3], o, resNetOptionsFrom(o.args)),
 });
 
 /** CIFAR-size (G-)ResNeXt (leanconv's own; see the file comment): `groups` fixed for every 3x3, or 'learned' (DGConv). */

@@ -1,6 +1,7 @@
 // ResNets: the CIFAR family (ResNet-20/32/44/56/110, 1x1-conv projection shortcuts as ACNet's
 // stagewise_resnet `src*`) and torchvision's ImageNet ResNet-18/34/50 and ResNeXt-50 32x4d.
 // Names follow torchvision (conv1, bn1, layer1.0.conv1, layer1.0.downsample.0, fc).
+import { noGrad } from '../engine/autograd.js';
 import type { Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { constant_, kaimingNormal_ } from '../nn/init.js';
@@ -8,7 +9,7 @@ import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReL
 import { convWithEpilogue } from '../nn/fusion.js';
 import { Module } from '../nn/module.js';
 import { type FeatureInfo, runStages, type StagedModel } from './features.js';
-import { registerModel, type ResolvedModelOptions } from './registry.js';
+import { type ModelArgs, registerModel, type ResolvedModelOptions } from './registry.js';
 
 /** 1x1 conv + BN projection for a shortcut whose shape changes. */
 function projection(inChannels: number, outChannels: number, stride: number): Sequential {
@@ -54,10 +55,12 @@ export class BasicBlock extends Module {
 
 export interface BottleneckOptions {
   stride?: number;
+  /** Dilation (and padding) of the 3x3 conv (torchvision's replace_stride_with_dilation); default 1. */
+  dilation?: number;
   /** Groups of the default 3x3 conv (ResNeXt's cardinality). */
   groups?: number;
-  /** Builds the 3x3 conv (width -> width, the block's stride) instead of a plain Conv2d (G-ResNeXt: a DGConv2d). */
-  conv3x3?: (width: number, stride: number) => Module;
+  /** Builds the 3x3 conv (width -> width, the block's stride and dilation) instead of a plain Conv2d (G-ResNeXt: a DGConv2d). */
+  conv3x3?: (width: number, stride: number, dilation: number) => Module;
 }
 
 export class Bottleneck extends Module {
@@ -75,9 +78,12 @@ export class Bottleneck extends Module {
   constructor(readonly inChannels: number, readonly width: number, readonly outChannels: number, options: BottleneckOptions = {}) {
     super();
     const stride = options.stride ?? 1;
+    const dilation = options.dilation ?? 1;
     this.addModule('conv1', new Conv2d(inChannels, width, 1, { bias: false }));
     this.addModule('bn1', new BatchNorm2d(width));
-    this.addModule('conv2', options.conv3x3 ? options.conv3x3(width, stride) : new Conv2d(width, width, 3, { stride, padding: 1, groups: options.groups ?? 1, bias: false }));
+    this.addModule('conv2', options.conv3x3
+      ? options.conv3x3(width, stride, dilation)
+      : new Conv2d(width, width, 3, { stride, padding: dilation, dilation, groups: options.groups ?? 1, bias: false }));
     this.addModule('bn2', new BatchNorm2d(width));
     this.addModule('conv3', new Conv2d(width, outChannels, 1, { bias: false }));
     this.addModule('bn3', new BatchNorm2d(outChannels));
@@ -89,13 +95,19 @@ export class Bottleneck extends Module {
   }
 }
 
-/** How a stage builds its blocks: the block for (inChannels, channels, stride) and its output expansion. */
+/** How a stage builds its blocks: the block for (inChannels, channels, stride, dilation) and its output expansion. */
 export interface BlockType {
   expansion: number;
-  create(inChannels: number, channels: number, stride: number): Module;
+  create(inChannels: number, channels: number, stride: number, dilation?: number): Module;
 }
 
-export const basicBlock: BlockType = { expansion: BasicBlock.expansion, create: (cin, c, s) => new BasicBlock(cin, c, s) };
+export const basicBlock: BlockType = {
+  expansion: BasicBlock.expansion,
+  create: (cin, c, s, dilation = 1) => {
+    if (dilation !== 1) throw new RangeError('BasicBlock: dilation > 1 is not supported (as in torchvision); dilate bottleneck ResNets only');
+    return new BasicBlock(cin, c, s);
+  },
+};
 
 /** torchvision's bottleneck width: channels·baseWidth/64 per group, times the groups. */
 export const bottleneckWidth = (channels: number, groups: number, baseWidth: number): number => Math.floor(channels * (baseWidth / 64)) * groups;
@@ -104,16 +116,20 @@ export const bottleneckWidth = (channels: number, groups: number, baseWidth: num
 export function bottleneckBlock(groups = 1, baseWidth = 64): BlockType {
   return {
     expansion: Bottleneck.expansion,
-    create: (cin, c, s) => new Bottleneck(cin, bottleneckWidth(c, groups, baseWidth), c * Bottleneck.expansion, { stride: s, groups }),
+    create: (cin, c, s, dilation = 1) => new Bottleneck(cin, bottleneckWidth(c, groups, baseWidth), c * Bottleneck.expansion, { stride: s, groups, dilation }),
   };
 }
 
-/** A stage of `blocks` blocks, the first with the stride; returns it with its output channels. */
-export function makeStage(block: BlockType, inChannels: number, channels: number, blocks: number, stride: number): [Sequential, number] {
+/**
+ * A stage of `blocks` blocks, the first with the stride; returns it with its output channels. With `dilation`
+ * (torchvision's replace_stride_with_dilation) the first block keeps the previous dilation and the others use the
+ * new one; the stride is then 1.
+ */
+export function makeStage(block: BlockType, inChannels: number, channels: number, blocks: number, stride: number, dilation?: { previous: number; current: number }): [Sequential, number] {
   const stage = new Sequential();
   let cin = inChannels;
   for (let i = 0; i < blocks; i++) {
-    stage.append(block.create(cin, channels, i === 0 ? stride : 1));
+    stage.append(dilation ? block.create(cin, channels, i === 0 ? stride : 1, i === 0 ? dilation.previous : dilation.current) : block.create(cin, channels, i === 0 ? stride : 1));
     cin = channels * block.expansion;
   }
   return [stage, cin];
@@ -184,6 +200,38 @@ export class CifarResNet extends Module implements StagedModel {
   }
 }
 
+/** torchvision's ResNet options. */
+export interface ResNetOptions {
+  /** Stages 2-4 keep the resolution and dilate their convs instead of striding (torchvision's replace_stride_with_dilation). */
+  replaceStrideWithDilation?: readonly [boolean, boolean, boolean];
+  /** Every residual branch's last BN starts at gamma 0, so each block starts as the identity (torchvision's zero_init_residual). */
+  zeroInitResidual?: boolean;
+}
+
+/** Sets the last BN gamma of every residual branch to 0 (torchvision's zero_init_residual). */
+export function zeroInitResiduals(model: Module): void {
+  noGrad(() => model.apply((m) => {
+    const last = m instanceof Bottleneck ? m.bn3 : m instanceof BasicBlock ? m.bn2 : undefined;
+    if (last instanceof BatchNorm2d) last.weight!.zero_();
+  }));
+}
+
+/** The ResNetOptions a bottleneck model's args give (`dilation=0-0-1`, `zeroInitResidual=true`). */
+export function resNetOptionsFrom(args: ModelArgs): ResNetOptions {
+  const dilation = (args.replaceStrideWithDilation as number[] | undefined) ?? [0, 0, 0];
+  if (dilation.length !== 3 || dilation.some((d) => d !== 0 && d !== 1)) throw new RangeError(`replaceStrideWithDilation must be three 0/1 flags for stages 2-4, e.g. 0-0-1, got ${dilation.join('-')}`);
+  return { replaceStrideWithDilation: dilation.map((d) => d === 1) as [boolean, boolean, boolean], zeroInitResidual: args.zeroInitResidual === true };
+}
+
+/** The model args of torchvision's bottleneck ResNets. */
+export const RESNET_ARGS = {
+  defaults: { replaceStrideWithDilation: [0, 0, 0], zeroInitResidual: false },
+  help: {
+    replaceStrideWithDilation: 'stages 2-4 that dilate instead of striding (torchvision replace_stride_with_dilation), e.g. 0-0-1 for output stride 16',
+    zeroInitResidual: "start every residual branch's last BN at gamma 0 (torchvision zero_init_residual)",
+  },
+};
+
 /** torchvision's ImageNet ResNet / ResNeXt. */
 export class ResNet extends Module implements StagedModel {
   declare readonly conv1: Module;
@@ -200,21 +248,31 @@ export class ResNet extends Module implements StagedModel {
   private readonly avgpool = new AdaptiveAvgPool2d(1);
   private readonly flatten = new Flatten();
 
-  constructor(block: BlockType, layers: readonly number[], { numClasses, inChannels }: ResolvedModelOptions) {
+  constructor(block: BlockType, layers: readonly number[], { numClasses, inChannels }: ResolvedModelOptions, options: ResNetOptions = {}) {
     super();
     this.addModule('conv1', new Conv2d(inChannels, 64, 7, { stride: 2, padding: 3, bias: false }));
     this.addModule('bn1', new BatchNorm2d(64));
     let c = 64;
     const info: FeatureInfo[] = [];
+    const dilate = options.replaceStrideWithDilation ?? [false, false, false];
+    let [reduction, dilation] = [4, 1];
     [64, 128, 256, 512].forEach((width, i) => {
-      const [stage, out] = makeStage(block, c, width, layers[i]!, i === 0 ? 1 : 2);
+      let stride = i === 0 ? 1 : 2;
+      const previous = dilation;
+      if (i > 0 && dilate[i - 1]) {
+        dilation *= stride;
+        stride = 1;
+      }
+      const [stage, out] = makeStage(block, c, width, layers[i]!, stride, { previous, current: dilation });
       this.addModule(`layer${i + 1}`, stage);
       c = out;
-      info.push({ module: `layer${i + 1}`, channels: c, reduction: 4 * 2 ** i });
+      reduction *= stride;
+      info.push({ module: `layer${i + 1}`, channels: c, reduction });
     });
     this.featureInfo = info;
     this.addModule('fc', new Linear(c, numClasses));
     torchvisionInit(this);
+    if (options.zeroInitResidual) zeroInitResiduals(this);
   }
 
   forward(x: Tensor): Tensor {
@@ -237,16 +295,18 @@ for (const depth of [20, 32, 44, 56, 110]) {
 const imagenet = { family: 'resnet', inputSize: [3, 224, 224] as [number, number, number], defaultNumClasses: 1000, classifier: 'fc', firstConv: 'conv1', source: 'torchvision.models.resnet' };
 registerModel({ ...imagenet, name: 'resnet18', description: 'ResNet-18 (torchvision)', create: (o) => new ResNet(basicBlock, [2, 2, 2, 2], o) });
 registerModel({ ...imagenet, name: 'resnet34', description: 'ResNet-34 (torchvision)', create: (o) => new ResNet(basicBlock, [3, 4, 6, 3], o) });
-registerModel({ ...imagenet, name: 'resnet50', description: 'ResNet-50 v1.5 (torchvision)', create: (o) => new ResNet(bottleneckBlock(), [3, 4, 6, 3], o) });
+registerModel({
+  ...imagenet, name: 'resnet50', description: 'ResNet-50 v1.5 (torchvision)', args: RESNET_ARGS, create: (o) => new ResNet(bottleneckBlock(), [3, 4, 6, 3], o, resNetOptionsFrom(o.args)),
+});
 registerModel({
   ...imagenet, family: 'resnext', name: 'resnext50_32x4d', description: 'ResNeXt-50 32x4d (torchvision)',
-  create: (o) => new ResNet(bottleneckBlock(32, 4), [3, 4, 6, 3], o),
+  args: RESNET_ARGS, create: (o) => new ResNet(bottleneckBlock(32, 4), [3, 4, 6, 3], o, resNetOptionsFrom(o.args)),
 });
 registerModel({
   ...imagenet, family: 'resnext', name: 'resnext101_32x8d', description: 'ResNeXt-101 32x8d (torchvision)',
-  create: (o) => new ResNet(bottleneckBlock(32, 8), [3, 4, 23, 3], o),
+  args: RESNET_ARGS, create: (o) => new ResNet(bottleneckBlock(32, 8), [3, 4, 23, 3], o, resNetOptionsFrom(o.args)),
 });
 registerModel({
   ...imagenet, family: 'wide_resnet', name: 'wide_resnet50_2', description: 'Wide ResNet-50-2 (torchvision: bottlenecks twice as wide)',
-  create: (o) => new ResNet(bottleneckBlock(1, 128), [3, 4, 6, 3], o),
+  args: RESNET_ARGS, create: (o) => new ResNet(bottleneckBlock(1, 128), [3, 4, 6, 3], o, resNetOptionsFrom(o.args)),
 });
