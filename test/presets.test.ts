@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { trainConfigFrom } from '../src/cli/train_options.js';
+import { summarize } from '../src/experiments/common.js';
 import { createModel } from '../src/models/index.js';
 import type { TrainConfig } from '../src/train/config.js';
 import { paramGroups } from '../src/train/param_groups.js';
@@ -98,5 +99,18 @@ describe('experiment --full: the paper\'s table rows at the whole recipe', () =>
     assert.match(none.stderr, /experiment dgconv has no official whole recipe/);
     const alone = spawnSync(process.execPath, [CLI, 'experiment', 'acnet', '--estimate'], { encoding: 'utf8' });
     assert.equal(alone.status, 2);
+  });
+});
+
+describe('the last-N averaging of the experiments\' tables', () => {
+  test('the mean of the last K evaluations, over evaluated epochs only (ACNet README: the last ten, every two epochs)', () => {
+    // 20 epochs evaluated every 2 epochs: top-1 = epoch / 100 on the evaluated ones.
+    const history = Array.from({ length: 20 }, (_, i) => ({ epoch: i + 1, seconds: 3, ...((i + 1) % 2 === 0 ? { test: { top1: (i + 1) / 100 } } : {}) }));
+    const r = summarize({ history, runDir: 'runs/x' } as unknown as Parameters<typeof summarize>[0], 10);
+    assert.ok(Math.abs(r.top1Mean! - (2 + 4 + 6 + 8 + 10 + 12 + 14 + 16 + 18 + 20) / 10 / 100) < 1e-12);
+    assert.equal(r.top1Last, 0.2);
+    assert.equal(r.top1Best, 0.2);
+    assert.equal(summarize({ history, runDir: 'runs/x' } as unknown as Parameters<typeof summarize>[0], 3).top1Mean, (0.16 + 0.18 + 0.2) / 3);
+    assert.equal(r.minutes, 1);
   });
 });
