@@ -122,6 +122,13 @@ describe('fine-tuning from published weights (train --init)', () => {
     const both = leanconv('train', '--resume', join(dir, 'ft-acb'), '--init', join(weights, 'resnet20.pth'));
     assert.notEqual(both.status, 0);
     assert.match(both.stderr, /--init/);
+    // A leanconv checkpoint (here a run directory) of another model, and one in a form the run does not train.
+    const other = leanconv('train', '-m', 'resnet32', '--init', join(dir, 'ft-acb'), '-e', '1', '--out-dir', dir, '--run-name', 'wrong3');
+    assert.equal(other.status, 1);
+    assert.match(other.stderr, /a checkpoint of 'resnet20', but this run trains 'resnet32'/);
+    const form = leanconv('train', '-m', 'resnet20', '--init', join(dir, 'ft-acb', 'last.safetensors'), '-e', '1', '--out-dir', dir, '--run-name', 'wrong4');
+    assert.equal(form.status, 1);
+    assert.match(form.stderr, /the weights are in the 'acb' training form/);
     const absent = leanconv('train', '--init', join(dir, 'nope.pth'), '-e', '1');
     assert.equal(absent.status, 2);
     assert.match(absent.stderr, /nope\.pth does not exist/);

@@ -248,10 +248,7 @@ export class HCGTransition extends GatedCell {
   }
 
   forward(x: Tensor): Tensor {
-    return tidy(() => {
-      const y = this.gate(this.conv2_3x3.forward(this.conv1_1x1.forward(x)));
-      return this.dropblock ? this.dropblock.forward(y) : y;
-    });
+    return tidy(() => this.afterSqueeze(this.conv1_1x1.forward(x)));
   }
 
   /** The BN-ReLU that opens the transition (the stage output a detection backbone takes). */
@@ -261,9 +258,12 @@ export class HCGTransition extends GatedCell {
 
   /** The rest of the transition, from openingActivation's output: forward(x) = forwardFromActivation(openingActivation(x)). */
   forwardFromActivation(activated: Tensor): Tensor {
-    return tidy(() => {
-      const y = this.gate(this.conv2_3x3.forward(this.conv1_1x1.conv.forward(activated)));
-      return this.dropblock ? this.dropblock.forward(y) : y;
-    });
+    return tidy(() => this.afterSqueeze(this.conv1_1x1.conv.forward(activated)));
+  }
+
+  /** The strided 3x3, the gates and DropBlock, from the 1x1's output. */
+  private afterSqueeze(h: Tensor): Tensor {
+    const y = this.gate(this.conv2_3x3.forward(h));
+    return this.dropblock ? this.dropblock.forward(y) : y;
   }
 }

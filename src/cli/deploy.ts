@@ -6,7 +6,8 @@ import { basename } from 'node:path';
 
 import { DATASETS } from '../data/datasets.js';
 import { ONNX_OPSET } from '../deploy/onnx.js';
-import { convertCheckpoint, evaluateOnnx, exportCheckpoint, NothingToConvertError, withNormalization } from '../deploy/pipeline.js';
+import { withNormalization } from '../data/pipelines.js';
+import { convertCheckpoint, evaluateOnnx, exportCheckpoint, NothingToConvertError } from '../deploy/pipeline.js';
 import { imagesToInput } from '../deploy/predict.js';
 import { OnnxModel } from '../deploy/runtime.js';
 import { unknownNameMessage } from '../util/suggest.js';

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 
 import { dissect } from '../analysis/dissect.js';
 import { loadConceptDataset } from '../data/concepts.js';
+import { type Normalization, withNormalization } from '../data/pipelines.js';
 import type { TransformSpec } from '../data/transforms.js';
 import { isStagedModel } from '../models/features.js';
 import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
@@ -13,7 +14,7 @@ import { num, parse, UsageError, usage } from './args.js';
 import { checkpointArgument, HELP, out, printJson } from './common.js';
 
 /** NetDissect-Lite's preprocessing (feature_operation.py) on 0..1 RGB pixels: (255·x − BGR mean, flipped to RGB) / (255·0.224). */
-const NETDISSECT_NORMALIZE: TransformSpec = { name: 'normalize', mean: [124.6901 / 255, 118.6897 / 255, 109.5388 / 255], std: [0.224, 0.224, 0.224] };
+const NETDISSECT_NORMALIZE: Normalization = { mean: [124.6901 / 255, 118.6897 / 255, 109.5388 / 255], std: [0.224, 0.224, 0.224] };
 
 export async function cmdDissect(argv: string[]): Promise<void> {
   const opts = {
@@ -56,7 +57,7 @@ are scored by IoU against every concept; a unit with IoU >= --iou detects its be
     const extra = meta.extra as { preprocessing?: TransformSpec[] };
     const normalization = (values.normalize as string | undefined) ?? 'checkpoint';
     if (normalization !== 'checkpoint' && normalization !== 'netdissect') throw new UsageError(`--normalize must be checkpoint or netdissect, got '${normalization}'`);
-    const preprocessing = normalization === 'netdissect' ? [...(extra.preprocessing ?? []).filter((t) => t.name !== 'normalize'), NETDISSECT_NORMALIZE] : extra.preprocessing;
+    const preprocessing = normalization === 'netdissect' ? withNormalization(extra.preprocessing, NETDISSECT_NORMALIZE) : extra.preprocessing;
     const quiet = values.json === true;
     const result = await dissect(model, concepts, {
       layer, inputShape: checkpointInputShape(meta), preprocessing,

@@ -3,12 +3,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-import type { TransformSpec } from '../data/transforms.js';
+import { withNormalization } from '../data/pipelines.js';
 import { formName, type ModelForm } from '../convert/form.js';
 import { importToCheckpoint } from '../interop/import.js';
 import { defaultEvalPreprocessing, getModelSpec } from '../models/index.js';
 import { num, parse, UsageError, usage } from './args.js';
-import { HELP, out, printJson } from './common.js';
+import { HELP, normalizeFrom, out, printJson } from './common.js';
 
 export async function cmdImport(argv: string[]): Promise<void> {
   const opts = {
@@ -58,14 +58,8 @@ convs are recognised), or the fused deploy form. The CIFAR models record ACNet's
   if (classes !== undefined && numClasses !== undefined && classes.length !== numClasses) throw new UsageError(`--classes names ${classes.length} classes but --num-classes is ${numClasses}`);
   const model = values.model as string;
   const spec = getModelSpec(model);
-  let preprocessing: TransformSpec[] | undefined;
-  if (values.mean !== undefined || values.std !== undefined) {
-    if (values.mean === undefined || values.std === undefined) throw new UsageError('--mean and --std go together');
-    const [mean, std] = [numberList(values.mean as string, '--mean'), numberList(values.std as string, '--std')];
-    if (mean.length !== std.length) throw new UsageError(`--mean has ${mean.length} values, --std ${std.length}`);
-    if (std.some((v) => v === 0)) throw new UsageError('--std values must be non-zero');
-    preprocessing = [...defaultEvalPreprocessing(spec, modelOptions).filter((t) => t.name !== 'normalize'), { name: 'normalize', mean, std }];
-  }
+  const normalize = normalizeFrom(values);
+  const preprocessing = normalize === undefined ? undefined : withNormalization(defaultEvalPreprocessing(spec, modelOptions), normalize);
   const form = values.form === undefined ? undefined : FORMS[values.form as string];
   if (values.form !== undefined && form === undefined) throw new UsageError(`--form must be base, acb or deploy, got '${values.form}'`);
   const r = await importToCheckpoint(file, output, { model, form, modelOptions: { ...modelOptions, ...(classes && numClasses === undefined ? { numClasses: classes.length } : {}) }, classes, preprocessing });
@@ -85,10 +79,4 @@ function classNames(value: string): string[] {
     : value.split(',').map((n) => n.trim());
   if (names.length === 0 || names.some((n) => n === '')) throw new UsageError(`--classes: no names, or an empty name, in '${value}'`);
   return names;
-}
-
-function numberList(value: string, flag: string): number[] {
-  const list = value.split(',').map((v) => Number(v.trim()));
-  if (list.length === 0 || list.some((v) => !Number.isFinite(v))) throw new UsageError(`${flag} takes comma-separated numbers, got '${value}'`);
-  return list;
 }

@@ -34,3 +34,32 @@ export function dataTransforms(spec: DatasetSpec, dataset: Dataset, input: [numb
   if (augment && spec.augment.flip) augmentation.push({ name: 'horizontalFlip' });
   return { train: [...resize, ...augmentation, ...tail], eval: [...resize, ...tail] };
 }
+
+/** A per-channel normalisation (the values of a 'normalize' transform). */
+export interface Normalization {
+  mean: number[];
+  std: number[];
+}
+
+/** The normalisation a pipeline applies, if any. */
+export function normalizationOf(pipeline: readonly TransformSpec[] | undefined): Normalization | undefined {
+  const step = pipeline?.find((t) => t.name === 'normalize') as (TransformSpec & Normalization) | undefined;
+  return step && { mean: step.mean, std: step.std };
+}
+
+/** `pipeline` with its normalisation replaced by `normalize` (appended when it has none). */
+export function withNormalization(pipeline: readonly TransformSpec[] | undefined, normalize: Normalization): TransformSpec[] {
+  return [...(pipeline ?? []).filter((t) => t.name !== 'normalize'), { name: 'normalize', mean: normalize.mean, std: normalize.std }];
+}
+
+/**
+ * A dataset's eval pipeline normalised as the weights expect: `normalize` (given, or what the model records) in place
+ * of the dataset's statistics. Refuses one of another channel count than the model's input.
+ */
+export function evalPipelineNormalized(pipeline: readonly TransformSpec[], normalize: Normalization | undefined, channels: number): TransformSpec[] {
+  if (normalize === undefined) return [...pipeline];
+  if (normalize.mean.length !== channels || normalize.std.length !== channels) {
+    throw new PipelineError(`a normalisation of ${normalize.mean.length} channels for a model of ${channels} input channels`);
+  }
+  return pipeline.map((t) => (t.name === 'normalize' ? { name: 'normalize' as const, mean: normalize.mean, std: normalize.std } : t));
+}

@@ -9,7 +9,7 @@ import { isExactDeploy, isReparameterizable } from '../blocks/reparam.js';
 import { reparameterize, trainingFormBlocks } from '../convert/reparameterize.js';
 import { getDatasetSpec, type Split } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
-import { dataTransforms } from '../data/pipelines.js';
+import { dataTransforms, evalPipelineNormalized, type Normalization, normalizationOf, withNormalization } from '../data/pipelines.js';
 import type { TransformSpec } from '../data/transforms.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -161,7 +161,7 @@ export interface ExportResult {
 export async function exportCheckpoint(
   path: string, options: {
     output?: string; foldBatchNorm?: boolean; verify?: boolean; /** Export the backbone's stage outputs (head dropped). */ features?: boolean;
-    /** A normalisation for the metadata instead of the checkpoint's. */ normalize?: { mean: number[]; std: number[] };
+    /** A normalisation for the metadata instead of the checkpoint's. */ normalize?: Normalization;
   } = {},
 ): Promise<ExportResult> {
   const target = options.output ?? join(dirname(path), `${basename(path, '.safetensors')}${options.features ? '.features' : ''}.onnx`);
@@ -210,17 +210,15 @@ export interface OnnxEvalResult {
 
 /** Top-1 accuracy of an ONNX model on a dataset split, preprocessed as for libtorch evaluation. */
 export async function evaluateOnnx(
-  session: OnnxModel, dataset: string, options: { dataDir?: string; split?: Split; limit?: number; batchSize?: number; normalize?: { mean: number[]; std: number[] } } = {},
+  session: OnnxModel, dataset: string, options: { dataDir?: string; split?: Split; limit?: number; batchSize?: number; normalize?: Normalization } = {},
 ): Promise<OnnxEvalResult> {
   const spec = getDatasetSpec(dataset);
   const dir = options.dataDir ?? spec.defaultDir;
   if (dir === undefined) throw new Error(`dataset '${dataset}' needs a directory`);
   const data = spec.load(dir, options.split ?? 'test');
   // The normalisation the model records (its training's, or its imported weights' source's), unless given.
-  const recorded = session.metadata.preprocessing?.find((t) => t.name === 'normalize') as { mean: number[]; std: number[] } | undefined;
-  const normalize = options.normalize ?? (recorded ? { mean: recorded.mean, std: recorded.std } : undefined);
-  const transforms = dataTransforms(spec, data, session.inputShape, false).eval
-    .map((t) => (t.name === 'normalize' && normalize !== undefined && normalize.mean.length === session.inputShape[0] ? { name: 'normalize' as const, ...normalize } : t));
+  const normalize = options.normalize ?? normalizationOf(session.metadata.preprocessing);
+  const transforms = evalPipelineNormalized(dataTransforms(spec, data, session.inputShape, false).eval, normalize, session.inputShape[0]);
   const loader = new DataLoader(data, { batchSize: options.batchSize ?? 100, transforms, workers: 1 });
   let correct = 0;
   let count = 0;
@@ -284,7 +282,3 @@ export async function deployTrainingRun(runDir: string, log: (line: string) => v
   }
 }
 
-/** `preprocessing` with its normalisation replaced by `normalize` (appended when it has none). */
-export function withNormalization(preprocessing: readonly TransformSpec[] | undefined, normalize: { mean: number[]; std: number[] }): TransformSpec[] {
-  return [...(preprocessing ?? []).filter((t) => t.name !== 'normalize'), { name: 'normalize', mean: normalize.mean, std: normalize.std }];
-}

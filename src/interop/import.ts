@@ -88,7 +88,7 @@ export function importTorchWeightsInAnyForm(file: string, options: ImportOptions
 }
 
 /** Whether a file is HDF5 (ACNet's weight format), by its signature. */
-function isHdf5(file: string): boolean {
+export function isHdf5(file: string): boolean {
   const head = Buffer.alloc(8);
   const fd = openSync(file, 'r');
   try {

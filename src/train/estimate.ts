@@ -7,8 +7,9 @@ import { tidy } from '../engine/scope.js';
 import { randint, randn } from '../engine/tensor.js';
 import * as F from '../engine/functional.js';
 import { buildModel } from '../convert/form.js';
-import { getDatasetSpec } from '../data/datasets.js';
+import { getDatasetSpec, selectClasses } from '../data/datasets.js';
 import { type TrainConfig, configForm } from './config.js';
+import { runModelOptions } from './trainer.js';
 
 export interface WallTimeEstimate {
   /** Seconds per optimisation step, measured (median of the timed steps). */
@@ -27,17 +28,15 @@ export function estimateWallTime(config: TrainConfig, runs: number, timedSteps =
   const spec = getDatasetSpec(config.dataset);
   const dir = config.dataDir ?? spec.defaultDir;
   if (dir === undefined) throw new Error(`dataset '${config.dataset}' needs a directory (--data-dir)`);
-  const data = spec.load(dir, 'train');
+  const loaded = spec.load(dir, 'train');
+  const data = config.classSubset === undefined ? loaded : selectClasses(loaded, config.classSubset);
   const trainImages = config.trainSubset === undefined ? data.length : Math.min(config.trainSubset, data.length);
-  const classes = config.classSubset?.length ?? data.classes.length;
-  const input: [number, number, number] = [
-    config.inChannels ?? (data.kind === 'memory' ? data.shape[0] : 3),
-    config.inputSize ?? (data.kind === 'memory' ? data.shape[1] : 224),
-    config.inputSize ?? (data.kind === 'memory' ? data.shape[2] : 224),
-  ];
+  const options = runModelOptions(config, data);
+  const classes = data.classes.length;
+  const input: [number, number, number] = [options.inChannels, options.inputSize, options.inputSize];
   setNumThreads(config.threads ?? defaultNumThreads());
   manualSeed(config.seed);
-  const model = buildModel(config.model, { numClasses: config.numClasses ?? classes, inChannels: input[0], inputSize: input[1], args: config.modelArgs ?? {} }, configForm(config));
+  const model = buildModel(config.model, options, configForm(config));
   model.toMemoryFormat(config.memoryFormat).train();
   const optimizer = new SGD([{ params: model.parameters() }], { lr: 1e-3, momentum: config.momentum });
   const times: number[] = [];

@@ -4,7 +4,7 @@ import { type Dataset, type DatasetSpec, getDatasetSpec, selectClasses } from '.
 import type { TransformSpec } from '../data/transforms.js';
 import { getModelSpec } from '../models/index.js';
 import { type CheckpointMeta, checkpointInputShape } from './checkpoint.js';
-import { dataTransforms } from '../data/pipelines.js';
+import { dataTransforms, evalPipelineNormalized, type Normalization, normalizationOf } from '../data/pipelines.js';
 
 export class EvalSplitError extends Error {
   constructor(message: string, readonly missing: 'dataset' | 'dataDir' | 'classes') {
@@ -28,7 +28,7 @@ export interface CheckpointEvalSplit {
  * dataset; the built-in dataset needs none.
  */
 export function checkpointEvalSplit(
-  path: string, meta: CheckpointMeta, overrides: { dataset?: string; dataDir?: string; normalize?: { mean: number[]; std: number[] } } = {},
+  path: string, meta: CheckpointMeta, overrides: { dataset?: string; dataDir?: string; normalize?: Normalization } = {},
 ): CheckpointEvalSplit {
   const extra = meta.extra as { dataset?: string; dataDir?: string; classSubset?: (number | string)[]; preprocessing?: TransformSpec[] };
   const dataset = overrides.dataset ?? extra.dataset;
@@ -52,14 +52,12 @@ export function checkpointEvalSplit(
   if (h > 0 && (h !== input[1] || w !== input[2])) steps.push(`resized from ${h}x${w} to ${input[1]}x${input[2]}`);
   const adaptation = steps.length ? `${dataset}'s images are brought to the model's ${input.join('x')} input: ${steps.join(', ')}` : undefined;
   // The normalisation the weights expect (recorded by training or import: ACNet's CIFAR weights 0.5/0.5), unless given.
-  const recorded = extra.preprocessing?.find((t) => t.name === 'normalize') as (TransformSpec & { mean: number[]; std: number[] }) | undefined;
-  const normalize = overrides.normalize ?? (recorded ? { mean: recorded.mean, std: recorded.std } : undefined);
-  const transforms = dataTransforms(spec, testSet, input, false).eval.map((t) => {
-    if (t.name !== 'normalize' || normalize === undefined) return t;
-    if (normalize.mean.length !== input[0] || normalize.std.length !== input[0]) {
-      throw new EvalSplitError(`${path}: normalisation of ${normalize.mean.length} channels for a model of ${input[0]} input channels`, 'classes');
-    }
-    return { name: 'normalize' as const, mean: normalize.mean, std: normalize.std };
-  });
+  const normalize = overrides.normalize ?? normalizationOf(extra.preprocessing);
+  let transforms: TransformSpec[];
+  try {
+    transforms = evalPipelineNormalized(dataTransforms(spec, testSet, input, false).eval, normalize, input[0]);
+  } catch (err) {
+    throw new EvalSplitError(`${path}: ${(err as Error).message}`, 'classes');
+  }
   return { dataset, spec, testSet, transforms, adaptation };
 }

@@ -4,15 +4,16 @@
 // reset_classifier), and the first conv, adapted when the data's channel count differs (timm's adapt_input_conv).
 // Weights in the base form can train the ACNet form: the model is acnetized with its function preserved.
 // Freezing and a learning-rate multiplier for the pretrained layers are trainer callbacks and parameter-group rules.
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { buildModel, type ModelForm } from '../convert/form.js';
 import { getModelTransform, transformsOf } from '../convert/transforms.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
 import { importAcnetHdf5 } from '../interop/acnet-hdf5.js';
-import { importTorchWeightsInAnyForm } from '../interop/import.js';
-import type { ImportResult } from '../interop/state-dict.js';
+import { readHeader } from '../engine/safetensors.js';
+import { importTorchWeightsInAnyForm, isHdf5 } from '../interop/import.js';
+import { ImportError, type ImportResult } from '../interop/state-dict.js';
 import { adaptInputConvWeight, classifierOf, getModelSpec, type ModelSpec, type ResolvedModelOptions } from '../models/index.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
@@ -27,27 +28,23 @@ export interface InitializedModel {
   notes: string[];
 }
 
-const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-const SAFETENSORS_HEADER_MAX = 100 << 20;
-
-function fileKind(file: string): 'hdf5' | 'checkpoint' | 'torch' {
-  const head = Buffer.alloc(9);
-  const fd = openSync(file, 'r');
+/**
+ * Whether a file is a leanconv checkpoint: named .safetensors (a damaged one then gets the checkpoint reader's
+ * error), or with a safetensors header that parses (readHeader reads only the header).
+ */
+function isCheckpoint(file: string): boolean {
+  if (file.endsWith('.safetensors')) return true;
   try {
-    readSync(fd, head, 0, 9, 0);
-  } finally {
-    closeSync(fd);
+    readHeader(file);
+    return true;
+  } catch {
+    return false;
   }
-  if (head.subarray(0, 8).equals(HDF5_SIGNATURE)) return 'hdf5';
-  // safetensors: an 8-byte little-endian header length, then the JSON header ('{').
-  const headerLength = Number(head.readBigUInt64LE(0));
-  return head[8] === 0x7b && headerLength > 1 && headerLength < SAFETENSORS_HEADER_MAX ? 'checkpoint' : 'torch';
 }
 
 /** The weights of `file` in a model of their own (its class count and channels as stored), and their form. */
 async function readWeights(file: string, spec: ModelSpec, options: ResolvedModelOptions): Promise<{ model: Module; form: ModelForm }> {
-  const kind = fileKind(file);
-  if (kind === 'checkpoint') {
+  if (isCheckpoint(file)) {
     const { model, meta } = loadModel(file);
     if (meta.model !== spec.name) {
       model.dispose();
@@ -57,13 +54,16 @@ async function readWeights(file: string, spec: ModelSpec, options: ResolvedModel
   }
   // Published weights are usually RGB; a model of the data's channel count is tried next (e.g. a grayscale model's .pth).
   const attempts = [...new Set([spec.inputSize[0], options.inChannels])];
+  const hdf5 = isHdf5(file);
   let first: unknown;
   for (const inChannels of attempts) {
     const importOptions = { model: spec.name, modelOptions: { args: options.args, inputSize: options.inputSize, inChannels } };
     try {
-      const result: ImportResult = kind === 'hdf5' ? await importAcnetHdf5(file, importOptions) : importTorchWeightsInAnyForm(file, importOptions);
+      const result: ImportResult = hdf5 ? await importAcnetHdf5(file, importOptions) : importTorchWeightsInAnyForm(file, importOptions);
       return { model: result.model, form: result.form ?? {} };
     } catch (err) {
+      // Only weights that do not fit this model are worth another channel count; a damaged file is not.
+      if (!(err instanceof ImportError) || !/do not fit/.test(err.message)) throw err;
       first ??= err;
     }
   }

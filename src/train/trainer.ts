@@ -81,6 +81,20 @@ export interface TrainHooks {
  * is validated and built before the run directory is created; a run that fails before its first
  * checkpoint removes the directory it created, so its name can be used again.
  */
+/**
+ * The model options a run trains with: the config's, else the data's class count, channels and image size (the model's
+ * own input size for image files, which are resized).
+ */
+export function runModelOptions(config: TrainConfig, trainSet: Dataset): Required<Omit<ModelOptions, 'features'>> {
+  const nativeSize = trainSet.kind === 'memory' ? trainSet.shape[1] : getModelSpec(config.model).inputSize[1];
+  return {
+    numClasses: config.numClasses ?? trainSet.classes.length,
+    inChannels: config.inChannels ?? (trainSet.kind === 'memory' ? trainSet.shape[0] : 3),
+    inputSize: config.inputSize ?? nativeSize,
+    args: config.modelArgs ?? {},
+  };
+}
+
 /** The model of a fine-tuning run, from its weights; says what was adapted. */
 async function initializedModel(file: string, name: string, options: Required<Omit<ModelOptions, 'features'>>, form: ModelForm, log: (line: string) => void): Promise<Module> {
   const { model, notes } = await modelFromWeights(file, name, options, form);
@@ -117,13 +131,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     throw new TrainingError(`batch size ${config.batchSize} is the global batch of ${world.worldSize} processes, so it must be divisible by ${world.worldSize}`);
   }
 
-  const nativeSize = trainSet.kind === 'memory' ? trainSet.shape[1] : modelSpec.inputSize[1];
-  const modelOptions: Required<Omit<ModelOptions, 'features'>> = {
-    numClasses: config.numClasses ?? trainSet.classes.length,
-    inChannels: config.inChannels ?? (trainSet.kind === 'memory' ? trainSet.shape[0] : 3),
-    inputSize: config.inputSize ?? nativeSize,
-    args: config.modelArgs ?? {},
-  };
+  const modelOptions = runModelOptions(config, trainSet);
   if (modelOptions.numClasses < trainSet.classes.length) {
     throw new TrainingError(`the model has ${modelOptions.numClasses} outputs but ${config.dataset} has ${trainSet.classes.length} classes`);
   }
