@@ -30,6 +30,16 @@
       "cflags_cc": ["-std=c++17", "-O3", "-fopenmp", "-fexceptions", "-frtti", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
       "ldflags": ["-fopenmp"],
       "libraries": ["<!@(node scripts/libtorch.cjs libraries)"]
+    },
+    {
+      "target_name": "leanconv_image",
+      "sources": ["native/image/addon.cc", "native/image/jpeg_region.cc", "native/image/resample.cc"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++14"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-Wno-unused-parameter", "-Wno-clobbered"],
+      "libraries": ["-ljpeg"]
     }
   ]
 }

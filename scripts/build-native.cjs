@@ -25,6 +25,11 @@ if (missing.length > 0) {
   );
   process.exit(1);
 }
+// The image codec (native/image) links libjpeg-turbo.
+if (!['/usr/include/jpeglib.h', '/usr/local/include/jpeglib.h'].some((f) => fs.existsSync(f))) {
+  console.error('leanconv: libjpeg-turbo headers not found (jpeglib.h). Install them with: sudo apt-get install -y libjpeg-dev');
+  process.exit(1);
+}
 const version = /TORCH_VERSION\s*\\?\s*"([^"]+)"/.exec(fs.readFileSync(where.versionHeader, 'utf8'))?.[1] ?? 'unknown version';
 console.error(`leanconv: building the addon against ${where.kind === 'debian' ? "Debian's libtorch" : where.root} ${version}` +
   `${where.cuda ? ' (CUDA)' : ' (CPU)'}${where.gloo ? ', Gloo' : ', no Gloo: distributed training unavailable'}`);

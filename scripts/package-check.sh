@@ -25,7 +25,9 @@ if echo "$install_log" | grep -q EBADENGINE; then
   echo "$install_log" | grep -A4 EBADENGINE
   exit 1
 fi
-test -f node_modules/leanconv/build/Release/leanconv_native.node || { echo "package-check: the addon was not built on install"; exit 1; }
+for addon in leanconv_native leanconv_image; do
+  test -f "node_modules/leanconv/build/Release/$addon.node" || { echo "package-check: $addon.node was not built on install"; exit 1; }
+done
 
 cat > use.ts <<'TS'
 import { createModel, F, listModels, randn, tidy } from 'leanconv';

@@ -1,9 +1,12 @@
-// Assembles one batch of transformed float32 pixels from a dataset. Pure JavaScript (plus sharp for
-// image files), so it runs the same in the main thread and in loader worker threads.
-import type { Dataset } from './datasets.js';
-import { DatasetError } from './datasets.js';
+// Assembles one batch of transformed float32 pixels from a dataset, in the main thread or a loader worker thread.
+// Images in memory go through the float transforms; image files and shard members through the native codec when
+// the pipeline has a plan (image-plan.ts), written straight into the batch, and through sharp + the float
+// transforms otherwise.
+import { type Dataset, DatasetError, type ImageSourceDataset, readSampleBytes, sampleName } from './datasets.js';
+import { decodeJpegInto, jpegInfo, type JpegInfo, resampleRgbInto } from './image-codec.js';
+import { type ImagePlan, planImagePipeline } from './image-plan.js';
 import { Rng } from './rng.js';
-import { imageFromInterleaved, type Image, type Transform } from './transforms.js';
+import { compose, imageFromInterleaved, type Image, type Transform, type TransformSpec } from './transforms.js';
 
 export interface BatchRequest {
   /** Dataset indices of the samples. */
@@ -17,6 +20,8 @@ export interface RawBatch {
   data: Float32Array;
   labels: Int32Array;
   shape: [number, number, number, number];
+  /** Why each sample left out of the batch was left out (a bad image under the 'skip' policy). */
+  skipped: string[];
 }
 
 /** An error as it crosses from a loader worker to the main thread (structured clone keeps no class). */
@@ -46,7 +51,12 @@ export function reviveError(s: SerializedError): Error {
 }
 
 type SharpModule = typeof import('sharp');
+type SharpFactory = (input: string | Uint8Array) => import('sharp').Sharp;
 let sharpModule: Promise<SharpModule> | undefined;
+const loadSharp = async (): Promise<SharpFactory> => {
+  sharpModule ??= import('sharp').then((m) => (m.default ?? m) as unknown as SharpModule);
+  return (await sharpModule) as unknown as SharpFactory;
+};
 
 /** Largest image decoded (a 48-megapixel photo fits), and the most elongated. */
 export const MAX_IMAGE_PIXELS = 50_000_000;
@@ -63,22 +73,25 @@ export function checkImageSize(file: string, width: number, height: number): voi
   }
 }
 
-/** Decodes an image file to float RGB in [0, 1] (sharp is loaded on first use). */
-export async function decodeImageFile(file: string): Promise<Image> {
-  sharpModule ??= import('sharp').then((m) => (m.default ?? m) as unknown as SharpModule);
-  const sharp = (await sharpModule) as unknown as (input: string) => import('sharp').Sharp;
-  let raw: { data: Buffer; info: import('sharp').OutputInfo };
+/** 8-bit interleaved RGB of an image file or its bytes, decoded by sharp (every format libvips reads). */
+async function decodeRgb(source: string | Uint8Array, name: string): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
+  const sharp = await loadSharp();
   try {
     // The header first: a small file can declare a huge or absurdly thin image.
-    const { width = 0, height = 0 } = await sharp(file).metadata();
-    checkImageSize(file, width, height);
-    raw = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const { width = 0, height = 0 } = await sharp(source).metadata();
+    checkImageSize(name, width, height);
+    const raw = await sharp(source).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    return { data: raw.data, width: raw.info.width, height: raw.info.height, channels: raw.info.channels };
   } catch (err) {
     if (err instanceof DatasetError) throw err;
-    throw new DatasetError(file, `cannot decode image (${(err as Error).message})`);
+    throw new DatasetError(name, `cannot decode image (${(err as Error).message})`);
   }
-  const { width, height, channels } = raw.info;
-  return imageFromInterleaved(raw.data, width, height, channels);
+}
+
+/** Decodes an image file (or its bytes) to float RGB in [0, 1] (sharp is loaded on first use). */
+export async function decodeImageFile(file: string, bytes?: Uint8Array): Promise<Image> {
+  const raw = await decodeRgb(bytes ?? file, file);
+  return imageFromInterleaved(raw.data, raw.width, raw.height, raw.channels);
 }
 
 function memoryImage(ds: Extract<Dataset, { kind: 'memory' }>, index: number): Image {
@@ -90,23 +103,120 @@ function memoryImage(ds: Extract<Dataset, { kind: 'memory' }>, index: number): I
   return { data, channels, height, width };
 }
 
-export async function assembleBatch(dataset: Dataset, transform: Transform, request: BatchRequest): Promise<RawBatch> {
-  const n = request.indices.length;
-  const images: Image[] = dataset.kind === 'memory'
-    ? request.indices.map((i) => memoryImage(dataset, i))
-    : await Promise.all(request.indices.map((i) => decodeImageFile(dataset.files[i]!)));
-  const out = images.map((img, k) => transform(img, new Rng(request.seeds[k]!)));
-  const first = out[0]!;
+/** What a loader does with an image it cannot read: stop with the error (default), or leave the sample out of its batch. */
+export type BadImagePolicy = 'fail' | 'skip';
+
+/** A pipeline as the batch assembler runs it: the float transforms, and the native plan where the specs have one. */
+export interface SamplePipeline {
+  transform: Transform;
+  plan?: ImagePlan;
+}
+
+export function samplePipeline(specs: readonly TransformSpec[], nativeImages = true): SamplePipeline {
+  return { transform: compose(specs), plan: nativeImages ? planImagePipeline(specs) : undefined };
+}
+
+/** A transformed image as [C, H, W] floats, written at `offset` of the batch or returned for the batch to place. */
+async function imageSample(dataset: ImageSourceDataset, index: number, seed: number, pipeline: SamplePipeline, out: Float32Array | undefined, offset: number): Promise<Image | undefined> {
+  const name = sampleName(dataset, index);
+  const bytes = readSampleBytes(dataset, index);
+  const plan = out === undefined ? undefined : pipeline.plan;
+  if (plan !== undefined) {
+    let jpeg: JpegInfo | undefined;
+    try {
+      jpeg = jpegInfo(bytes);
+    } catch (err) {
+      throw new DatasetError(name, (err as Error).message);
+    }
+    let rgb: Awaited<ReturnType<typeof decodeRgb>> | undefined;
+    let width: number;
+    let height: number;
+    if (jpeg?.rgb) {
+      ({ width, height } = jpeg);
+      checkImageSize(name, width, height);
+    } else {
+      rgb = await decodeRgb(bytes, name);
+      ({ width, height } = rgb);
+    }
+    const geometry = plan.geometry(height, width, new Rng(seed));
+    if (geometry !== undefined) {
+      const { box, clampToBox, flip } = geometry;
+      const target = {
+        box: Float64Array.of(box.top, box.left, box.height, box.width), clampToBox, flip,
+        outHeight: plan.outHeight, outWidth: plan.outWidth, mean: plan.mean, std: plan.std, out: out!, offset,
+      };
+      if (rgb === undefined) {
+        try {
+          decodeJpegInto(bytes, target);
+        } catch (err) {
+          throw new DatasetError(name, (err as Error).message);
+        }
+      } else {
+        resampleRgbInto(rgb.channels === 3 ? rgb.data : imageToRgb(rgb), width, height, target);
+      }
+      return undefined;
+    }
+  }
+  return pipeline.transform(await decodeImageFile(name, bytes), new Rng(seed));
+}
+
+function imageToRgb(raw: { data: Uint8Array; width: number; height: number; channels: number }): Uint8Array {
+  const n = raw.width * raw.height;
+  const rgb = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = raw.data[i * raw.channels + (raw.channels < 3 ? 0 : c)]!;
+  return rgb;
+}
+
+export async function assembleBatch(
+  dataset: Dataset, pipeline: SamplePipeline, request: BatchRequest, onBadImage: BadImagePolicy = 'fail',
+  allocate: (length: number) => Float32Array = (length) => new Float32Array(length),
+): Promise<RawBatch> {
+  if (dataset.kind === 'memory') {
+    const images = request.indices.map((i, k) => pipeline.transform(memoryImage(dataset, i), new Rng(request.seeds[k]!)));
+    return stack(images, request.indices.map((i) => dataset.labels[i]!), (k) => `sample ${request.indices[k]}`, [], allocate);
+  }
+  const plan = pipeline.plan;
+  const sampleSize = plan === undefined ? 0 : 3 * plan.outHeight * plan.outWidth;
+  const data = plan === undefined ? undefined : allocate(request.indices.length * sampleSize);
+  const labels: number[] = [];
+  const names: string[] = [];
+  const floats: (Image | undefined)[] = [];
+  const skipped: string[] = [];
+  for (const [k, index] of request.indices.entries()) {
+    try {
+      floats.push(await imageSample(dataset, index, request.seeds[k]!, pipeline, data, labels.length * sampleSize));
+      labels.push(dataset.labels[index]!);
+      names.push(sampleName(dataset, index));
+    } catch (err) {
+      if (onBadImage === 'skip' && err instanceof DatasetError) skipped.push(err.message);
+      else throw err;
+    }
+  }
+  if (data === undefined) return stack(floats as Image[], labels, (k) => names[k]!, skipped, allocate);
+  const n = labels.length;
+  // Samples the plan could not express went through the float pipeline: they must have the plan's size.
+  floats.forEach((img, k) => {
+    if (img === undefined) return;
+    if (img.channels !== 3 || img.height !== plan!.outHeight || img.width !== plan!.outWidth) {
+      throw new DatasetError(names[k]!, `transformed to [${img.channels}, ${img.height}, ${img.width}] but the batch is [3, ${plan!.outHeight}, ${plan!.outWidth}]`);
+    }
+    data.set(img.data, k * sampleSize);
+  });
+  return { data: n === request.indices.length ? data : data.slice(0, n * sampleSize), labels: Int32Array.from(labels), shape: [n, 3, plan!.outHeight, plan!.outWidth], skipped };
+}
+
+function stack(images: Image[], labels: number[], nameOf: (k: number) => string, skipped: string[], allocate: (length: number) => Float32Array): RawBatch {
+  const n = images.length;
+  if (n === 0) return { data: new Float32Array(0), labels: new Int32Array(0), shape: [0, 0, 0, 0], skipped };
+  const first = images[0]!;
   const sampleSize = first.channels * first.height * first.width;
-  const data = new Float32Array(n * sampleSize);
-  out.forEach((img, k) => {
+  const data = allocate(n * sampleSize);
+  images.forEach((img, k) => {
     if (img.channels !== first.channels || img.height !== first.height || img.width !== first.width) {
-      const which = dataset.kind === 'files' ? dataset.files[request.indices[k]!] : `sample ${request.indices[k]}`;
-      throw new DatasetError(String(which), `transformed to [${img.channels}, ${img.height}, ${img.width}] but the batch is ` +
+      throw new DatasetError(nameOf(k), `transformed to [${img.channels}, ${img.height}, ${img.width}] but the batch is ` +
         `[${first.channels}, ${first.height}, ${first.width}]: add resize/centerCrop (or randomResizedCrop) so all images get one size`);
     }
     data.set(img.data, k * sampleSize);
   });
-  const labels = Int32Array.from(request.indices, (i) => dataset.labels[i]!);
-  return { data, labels, shape: [n, first.channels, first.height, first.width] };
+  return { data, labels: Int32Array.from(labels), shape: [n, first.channels, first.height, first.width], skipped };
 }

@@ -3,11 +3,12 @@
 // paths and are decoded per batch (with sharp). Every reader validates what it reads and names the
 // file and the problem when something is wrong.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, readMnistSplit } from './idx.js';
 import { readCifarPythonBatch, readCifarPythonClassNames } from './cifar-python.js';
-import { permutation } from './rng.js';
+import { hashInts, permutation } from './rng.js';
+import { expandShardPattern, indexTarShard, readRange, TarShardError } from './tar-shards.js';
 import { unknownNameMessage } from '../util/suggest.js';
 
 export type Split = 'train' | 'test';
@@ -36,7 +37,26 @@ export interface FileDataset {
   length: number;
 }
 
-export type Dataset = InMemoryDataset | FileDataset;
+/** Tar shards (WebDataset layout, tar-shards.ts): samples grouped by shard, image bytes read at their offsets. */
+export interface ShardDataset {
+  kind: 'shards';
+  name: string;
+  classes: string[];
+  shape: [number, number, number];
+  shards: string[];
+  /** Per sample: its shard (an index into `shards`), the byte offset and size of its image, its key. */
+  shardOf: Int32Array;
+  offsets: Float64Array;
+  sizes: Int32Array;
+  keys: string[];
+  labels: Int32Array;
+  length: number;
+}
+
+/** Datasets whose images are encoded files, decoded per batch. */
+export type ImageSourceDataset = FileDataset | ShardDataset;
+
+export type Dataset = InMemoryDataset | ImageSourceDataset;
 
 export class DatasetError extends Error {
   constructor(path: string, problem: string) {
@@ -186,7 +206,11 @@ export function loadImageFolder(root: string, split?: Split): FileDataset {
     if (found !== undefined) dir = join(root, found);
   }
   const classes = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  if (classes.length === 0) throw new DatasetError(dir, 'no class sub-folders (an image folder needs one sub-folder of images per class)');
+  if (classes.length === 0) {
+    const flat = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()));
+    if (flat.length > 0) return loadFlatImageSplit(root, dir, flat.map((e) => e.name).sort());
+    throw new DatasetError(dir, 'no class sub-folders (an image folder needs one sub-folder of images per class)');
+  }
   const files: string[] = [];
   const labels: number[] = [];
   classes.forEach((cls, label) => {
@@ -201,6 +225,149 @@ export function loadImageFolder(root: string, split?: Split): FileDataset {
     }
   });
   return { kind: 'files', name: 'folder', classes, shape: [3, 0, 0], files, labels: sharedLabels(labels), length: files.length };
+}
+
+/** The label files a flat split (ImageNet's val/ as distributed) may come with: Kaggle's ILSVRC layout. */
+const FLAT_LABEL_FILES = ['LOC_val_solution.csv'];
+
+/**
+ * A split of images in one flat folder, labelled by a LOC_val_solution.csv (`ImageId,PredictionString`, the string
+ * starting with the class's folder name) beside the folder or in it; the classes are the training split's folders.
+ * Without one it is refused, saying how to reorganise it.
+ */
+function loadFlatImageSplit(root: string, dir: string, names: string[]): FileDataset {
+  const labelFile = FLAT_LABEL_FILES.flatMap((f) => [join(dir, f), join(root, f), join(dirname(dir), f)]).find((f) => existsSync(f));
+  if (labelFile === undefined) {
+    throw new DatasetError(dir, `${names.length} images directly in the folder, with no class sub-folders: move each image into a sub-folder ` +
+      "named after its class, as the training split has (for ImageNet's validation images, PyTorch's examples/imagenet " +
+      "README links valprep.sh, which does this), or put Kaggle's LOC_val_solution.csv beside them");
+  }
+  const trainDir = join(root, 'train');
+  const classes = existsSync(trainDir) ? readdirSync(trainDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+  const classOf = new Map<string, string>();
+  for (const [n, line] of readFileSync(labelFile, 'utf8').split(/\r?\n/).entries()) {
+    if (n === 0 || line.trim() === '') continue;
+    const m = /^([^,]+),\s*(\S+)/.exec(line);
+    if (m === null) throw new DatasetError(labelFile, `line ${n + 1} is not 'ImageId,PredictionString': ${line.slice(0, 80)}`);
+    classOf.set(m[1]!, m[2]!);
+  }
+  const classList = classes.length > 0 ? classes : [...new Set(classOf.values())].sort();
+  const index = new Map(classList.map((c, i) => [c, i]));
+  const files: string[] = [];
+  const labels: number[] = [];
+  for (const name of names) {
+    const id = name.slice(0, name.length - extname(name).length);
+    const cls = classOf.get(id);
+    if (cls === undefined) throw new DatasetError(join(dir, name), `not listed in ${labelFile}`);
+    const label = index.get(cls);
+    if (label === undefined) throw new DatasetError(join(dir, name), `${labelFile} gives it class '${cls}', which ${trainDir} has no folder for`);
+    files.push(join(dir, name));
+    labels.push(label);
+  }
+  return { kind: 'files', name: 'folder', classes: classList, shape: [3, 0, 0], files, labels: sharedLabels(labels), length: files.length };
+}
+
+/**
+ * Tar shards (WebDataset layout): `source` is a shard, a brace pattern (`train-{000..146}.tar`), a text file listing
+ * shards (one per line, relative to the list), or a directory of shards. Class names come from a `classes.txt`
+ * beside the shards (one per line, in index order) or are the indices.
+ */
+export function loadTarShards(source: string | readonly string[], name = 'shards'): ShardDataset {
+  const shards = typeof source === 'string' ? shardPaths(source) : [...source];
+  if (shards.length === 0) throw new DatasetError(String(source), 'no .tar shards');
+  const shardOf: number[] = [];
+  const offsets: number[] = [];
+  const sizes: number[] = [];
+  const keys: string[] = [];
+  const labels: number[] = [];
+  shards.forEach((shard, k) => {
+    if (!existsSync(shard)) throw new DatasetError(shard, 'shard does not exist');
+    let samples;
+    try {
+      samples = indexTarShard(shard);
+    } catch (err) {
+      if (err instanceof TarShardError) throw new DatasetError(shard, err.message.slice(shard.length + 2));
+      throw err;
+    }
+    for (const sample of samples) {
+      shardOf.push(k);
+      offsets.push(sample.offset);
+      sizes.push(sample.size);
+      keys.push(sample.key);
+      labels.push(sample.label);
+    }
+  });
+  const count = Math.max(...labels) + 1;
+  const classes = readClassNames(join(dirname(shards[0]!), 'classes.txt'), count) ?? Array.from({ length: count }, (_, i) => String(i));
+  const shared = <T extends Int32Array | Float64Array>(Ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, values: number[]): T => {
+    const out = new Ctor(new SharedArrayBuffer(values.length * Ctor.BYTES_PER_ELEMENT));
+    out.set(values);
+    return out;
+  };
+  return {
+    kind: 'shards', name, classes, shape: [3, 0, 0], shards, shardOf: shared(Int32Array, shardOf), offsets: shared(Float64Array, offsets),
+    sizes: shared(Int32Array, sizes), keys, labels: shared(Int32Array, labels), length: labels.length,
+  };
+}
+
+function shardPaths(source: string): string[] {
+  if (/\{[^{}]*\}/.test(source)) return expandShardPattern(source).map((p) => resolve(p));
+  if (!existsSync(source)) throw new DatasetError(source, 'no such shard, shard list or directory');
+  if (statSync(source).isDirectory()) {
+    return readdirSync(source).filter((f) => f.endsWith('.tar')).sort().map((f) => join(source, f));
+  }
+  if (source.endsWith('.tar')) return [resolve(source)];
+  const base = dirname(resolve(source));
+  return readFileSync(source, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')).map((l) => resolve(base, l));
+}
+
+/** A split of shards under `root`: train/ or val/ (test/) sub-folders, shard names containing the split, or a list file. */
+export function loadShardSplit(root: string, split: Split): ShardDataset {
+  if (/\{[^{}]*\}/.test(root) || !existsSync(root) || !statSync(root).isDirectory()) return loadTarShards(root, 'shards');
+  const candidates = split === 'train' ? ['train'] : ['val', 'test', 'validation'];
+  for (const c of candidates) {
+    const sub = join(root, c);
+    if (existsSync(sub) && statSync(sub).isDirectory()) return loadTarShards(sub, 'shards');
+    if (existsSync(`${sub}.txt`)) return loadTarShards(`${sub}.txt`, 'shards');
+  }
+  const tars = readdirSync(root).filter((f) => f.endsWith('.tar')).sort();
+  const named = tars.filter((f) => candidates.some((c) => basename(f).includes(c)));
+  if (named.length > 0) return loadTarShards(named.map((f) => join(root, f)), 'shards');
+  throw new DatasetError(root, `no ${split} shards: expected ${candidates[0]}/ with .tar shards, ${candidates[0]}.txt listing them, or shard names containing '${candidates[0]}'`);
+}
+
+/** How errors and reports name a sample: its file, or its shard and key. */
+export function sampleName(dataset: ImageSourceDataset, index: number): string {
+  return dataset.kind === 'files' ? dataset.files[index]! : `${dataset.shards[dataset.shardOf[index]!]}:${dataset.keys[index]}`;
+}
+
+/** The encoded image of a sample. */
+export function readSampleBytes(dataset: ImageSourceDataset, index: number): Uint8Array {
+  const name = sampleName(dataset, index);
+  try {
+    if (dataset.kind === 'files') return readFileSync(dataset.files[index]!);
+    return readRange(dataset.shards[dataset.shardOf[index]!]!, dataset.offsets[index]!, dataset.sizes[index]!);
+  } catch (err) {
+    throw new DatasetError(name, `cannot read (${(err as Error).message})`);
+  }
+}
+
+/**
+ * The sample order of a shuffled epoch of shards: the shards in a seeded order, each one's samples shuffled within
+ * it, so reading stays shard by shard (as WebDataset's shard shuffle with a per-shard buffer) and deterministic.
+ */
+export function shardShuffledOrder(dataset: ShardDataset, seed: number, epoch: number): Uint32Array {
+  const starts: number[] = [];
+  for (let i = 0; i < dataset.length; i++) if (i === 0 || dataset.shardOf[i] !== dataset.shardOf[i - 1]) starts.push(i);
+  starts.push(dataset.length);
+  const runs = starts.length - 1;
+  const order = new Uint32Array(dataset.length);
+  let at = 0;
+  for (const run of permutation(runs, hashInts(seed, epoch, 0x5a4d))) {
+    const [from, to] = [starts[run]!, starts[run + 1]!];
+    for (const k of permutation(to - from, hashInts(seed, epoch, run, 0x5a4e))) order[at++] = from + k;
+  }
+  return order;
 }
 
 /**
@@ -242,6 +409,14 @@ function pick<D extends Dataset>(dataset: D, indices: readonly number[], newLabe
   const n = indices.length;
   const labels = sharedLabels(newLabels);
   if (dataset.kind === 'files') return { ...dataset, classes, files: indices.map((i) => dataset.files[i]!), labels, length: n };
+  if (dataset.kind === 'shards') {
+    const pickShared = <T extends Int32Array | Float64Array>(src: T): T => {
+      const out = new (src.constructor as { new (b: SharedArrayBuffer): T })(new SharedArrayBuffer(n * src.BYTES_PER_ELEMENT));
+      indices.forEach((i, k) => { out[k] = src[i]!; });
+      return out;
+    };
+    return { ...dataset, classes, shardOf: pickShared(dataset.shardOf), offsets: pickShared(dataset.offsets), sizes: pickShared(dataset.sizes), keys: indices.map((i) => dataset.keys[i]!), labels, length: n };
+  }
   const size = dataset.shape[0] * dataset.shape[1] * dataset.shape[2];
   const images = sharedBytes(n * size);
   indices.forEach((src, dst) => images.set(dataset.images.subarray(src * size, (src + 1) * size), dst * size));
@@ -296,6 +471,10 @@ export const DATASETS: Record<string, DatasetSpec> = {
   cifar100: {
     name: 'cifar100', description: 'CIFAR-100: the binary version (train.bin, test.bin) or the Python version (cifar-100-python)', mean: [0.5071, 0.4865, 0.4409], std: [0.2673, 0.2564, 0.2762], augment: { cropPadding: 4, flip: true },
     load: (dir, split) => loadCifar(dir, 100, split),
+  },
+  shards: {
+    name: 'shards', description: 'tar shards in the WebDataset layout (<key>.jpg + <key>.cls): train/ and val/ folders of .tar, train.txt/val.txt lists, or a brace pattern', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], augment: { cropPadding: 0, flip: true },
+    load: (dir, split) => loadShardSplit(dir, split),
   },
   folder: {
     name: 'folder', description: 'an image folder: one sub-folder per class (optionally under train/ and val/)', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], augment: { cropPadding: 0, flip: true },

@@ -4,10 +4,10 @@
 import { Worker } from 'node:worker_threads';
 
 import { fromTypedArray, type Tensor } from '../engine/tensor.js';
-import { assembleBatch, type BatchRequest, type RawBatch, reviveError, type SerializedError } from './batch.js';
-import type { Dataset } from './datasets.js';
+import { assembleBatch, type BadImagePolicy, type BatchRequest, type RawBatch, reviveError, samplePipeline, type SamplePipeline, type SerializedError } from './batch.js';
+import { type Dataset, shardShuffledOrder } from './datasets.js';
 import { hashInts, permutation } from './rng.js';
-import { compose, type Transform, type TransformSpec } from './transforms.js';
+import type { TransformSpec } from './transforms.js';
 
 export interface LoaderOptions {
   batchSize: number;
@@ -27,6 +27,17 @@ export interface LoaderOptions {
    * exactly the batches one unsharded loader would.
    */
   shard?: { rank: number; worldSize: number };
+  /**
+   * An image that cannot be read or decoded: 'fail' (default) stops with an error naming it; 'skip' leaves it out of
+   * its batch and reports it to `onSkippedImage` (default: a warning on stderr).
+   */
+  onBadImage?: BadImagePolicy;
+  onSkippedImage?: (problem: string) => void;
+  /**
+   * Decode image files with the native codec where the pipeline allows (default true); false runs sharp and the
+   * float transforms for every image (the reference the codec is checked and measured against).
+   */
+  nativeImages?: boolean;
 }
 
 export interface Batch {
@@ -57,10 +68,17 @@ export class DataLoader {
   readonly seed: number;
   readonly transforms: TransformSpec[];
   readonly shard: { rank: number; worldSize: number };
-  private readonly transform: Transform;
+  readonly onBadImage: BadImagePolicy;
+  readonly nativeImages: boolean;
+  /** Every image left out so far under the 'skip' policy, with its problem. */
+  readonly skippedImages: string[] = [];
+  private readonly pipeline: SamplePipeline;
+  private readonly onSkippedImage: (problem: string) => void;
   private readonly prefetch: number;
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
+  /** The worker each batch came from, to hand its buffer back once copied. */
+  private readonly producer = new WeakMap<RawBatch, Worker>();
   private nextId = 0;
   private nextWorker = 0;
   private failure?: Error;
@@ -78,7 +96,10 @@ export class DataLoader {
     if (!Number.isInteger(worldSize) || worldSize < 1 || !Number.isInteger(rank) || rank < 0 || rank >= worldSize) {
       throw new RangeError(`DataLoader: shard rank must be an integer in [0, worldSize), got rank ${rank} of ${worldSize}`);
     }
-    this.transform = compose(this.transforms);
+    this.nativeImages = options.nativeImages ?? true;
+    this.pipeline = samplePipeline(this.transforms, this.nativeImages);
+    this.onBadImage = options.onBadImage ?? 'fail';
+    this.onSkippedImage = options.onSkippedImage ?? ((problem) => console.warn(`leanconv: skipped a bad image: ${problem}`));
     this.prefetch = Math.max(1, options.prefetch ?? 3);
     if (dataset.length === 0) throw new RangeError(`DataLoader: dataset '${dataset.name}' is empty`);
     const workers = options.workers ?? 1;
@@ -93,14 +114,18 @@ export class DataLoader {
 
   private startWorker(): Worker {
     const id = this.workers.length;
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { dataset: this.dataset, transforms: this.transforms } });
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { dataset: this.dataset, transforms: this.transforms, onBadImage: this.onBadImage, nativeImages: this.nativeImages } });
     worker.unref();
     worker.on('message', (msg: { id: number; batch?: RawBatch; error?: SerializedError }) => {
       const p = this.pending.get(msg.id);
       if (p === undefined) return;
       this.pending.delete(msg.id);
-      if (msg.error !== undefined) p.reject(reviveError(msg.error));
-      else p.resolve(msg.batch!);
+      if (msg.error !== undefined) {
+        p.reject(reviveError(msg.error));
+      } else {
+        this.producer.set(msg.batch!, worker);
+        p.resolve(msg.batch!);
+      }
     });
     // A worker that dies takes the loader down with it: every pending and later batch fails with the
     // worker's error (a dead worker left in the round-robin would leave its batches waiting forever).
@@ -119,6 +144,7 @@ export class DataLoader {
 
   /** The sample order of an epoch (a seeded permutation when shuffling). */
   order(epoch: number): Uint32Array {
+    if (this.shuffle && this.dataset.kind === 'shards') return shardShuffledOrder(this.dataset, this.seed, epoch);
     if (this.shuffle) return permutation(this.dataset.length, hashInts(this.seed, epoch, 0x5eed));
     return Uint32Array.from({ length: this.dataset.length }, (_, i) => i);
   }
@@ -135,7 +161,7 @@ export class DataLoader {
   }
 
   private fetch(request: BatchRequest): Promise<RawBatch> {
-    if (this.workers.length === 0) return assembleBatch(this.dataset, this.transform, request);
+    if (this.workers.length === 0) return assembleBatch(this.dataset, this.pipeline, request, this.onBadImage);
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const worker = this.workers[this.nextWorker++ % this.workers.length]!;
@@ -166,8 +192,16 @@ export class DataLoader {
         const raw = await queue.shift()!;
         fill();
         if (raw === undefined) continue;
+        for (const problem of raw.skipped) {
+          this.skippedImages.push(problem);
+          this.onSkippedImage(problem);
+        }
+        if (raw.labels.length === 0) continue;
         const labels64 = BigInt64Array.from(raw.labels, (v) => BigInt(v));
-        yield { images: fromTypedArray(raw.data, raw.shape), labels: fromTypedArray(labels64, [raw.labels.length]), index };
+        const images = fromTypedArray(raw.data, raw.shape);
+        const worker = this.producer.get(raw);
+        if (worker !== undefined && !this.closing) worker.postMessage({ recycle: raw.data.buffer }, [raw.data.buffer as ArrayBuffer]);
+        yield { images, labels: fromTypedArray(labels64, [raw.labels.length]), index };
       }
     } finally {
       // Batches still queued when the consumer stops early are dropped; their pixels are plain arrays.

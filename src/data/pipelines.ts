@@ -20,7 +20,7 @@ export function dataTransforms(spec: DatasetSpec, dataset: Dataset, input: [numb
     throw new PipelineError(`the model takes ${channels} input channels but ${dataset.name} images have ${dataset.shape[0]}`);
   }
   tail.push({ name: 'normalize', ...stats });
-  if (dataset.kind === 'files') {
+  if (dataset.kind !== 'memory') {
     // Variable-size photos: ImageNet-style pipelines.
     return {
       train: [augment ? { name: 'randomResizedCrop', size } : { name: 'resize', size }, ...(augment && spec.augment.flip ? [{ name: 'horizontalFlip' } as TransformSpec] : []), { name: 'centerCrop', size }, ...tail],

@@ -52,10 +52,10 @@ export function crop(img: Image, top: number, left: number, h: number, w: number
   return out;
 }
 
-/** Bilinear resampling of a window of `img` to outH x outW (half-pixel centres, as PyTorch align_corners=false). */
 /** Most pixels a resize may produce (a bound on what a crafted image can make the pipeline allocate). */
 export const MAX_RESAMPLE_PIXELS = 1 << 26;
 
+/** Bilinear resampling of a window of `img` to outH x outW (half-pixel centres, as PyTorch align_corners=false). */
 export function resample(img: Image, outH: number, outW: number, box = { top: 0, left: 0, height: img.height, width: img.width }): Image {
   if (!(outH >= 1 && outW >= 1 && outH * outW <= MAX_RESAMPLE_PIXELS)) {
     throw new RangeError(`resize of a ${img.width}x${img.height} image to ${outW}x${outH}: the target must have 1 to ${MAX_RESAMPLE_PIXELS} pixels`);
@@ -91,6 +91,54 @@ export function resample(img: Image, outH: number, outW: number, box = { top: 0,
     }
   }
   return out;
+}
+
+/** Python's round(): halves to even (torchvision's center crop offsets use it). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** [height, width] after Resize(size) of an image: the shorter side becomes `size`, the longer truncated as torchvision. */
+export function resizedSize(height: number, width: number, size: number): [number, number] {
+  if (height <= width) return [size, Math.max(1, Math.floor((size * width) / height))];
+  return [Math.max(1, Math.floor((size * height) / width)), size];
+}
+
+/** Offset of a centered window of `size` in a length (negative: the window pads), as torchvision's CenterCrop. */
+export function centerCropOffset(length: number, size: number): number {
+  return roundHalfEven((length - size) / 2);
+}
+
+export interface CropBox {
+  top: number;
+  left: number;
+  height: number;
+  width: number;
+}
+
+/** RandomResizedCrop's window of an image (torchvision's sampling: 10 tries, then a central crop of clamped ratio). */
+export function resizedCropBox(height: number, width: number, rng: Rng, scale: [number, number] = [0.08, 1], ratio: [number, number] = [3 / 4, 4 / 3]): CropBox {
+  const [smin, smax] = scale;
+  const [rmin, rmax] = ratio;
+  const area = height * width;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const target = area * rng.uniform(smin, smax);
+    const aspect = Math.exp(rng.uniform(Math.log(rmin), Math.log(rmax)));
+    const w = roundHalfEven(Math.sqrt(target * aspect));
+    const h = roundHalfEven(Math.sqrt(target / aspect));
+    if (w > 0 && h > 0 && w <= width && h <= height) {
+      const top = rng.int(height - h + 1);
+      const left = rng.int(width - w + 1);
+      return { top, left, height: h, width: w };
+    }
+  }
+  const inRatio = width / height;
+  let w = width;
+  let h = height;
+  if (inRatio < rmin) h = roundHalfEven(w / rmin);
+  else if (inRatio > rmax) w = roundHalfEven(h * rmax);
+  return { top: Math.floor((height - h) / 2), left: Math.floor((width - w) / 2), height: h, width: w };
 }
 
 function positive(value: number, what: string): number {
@@ -139,41 +187,17 @@ export function buildTransform(spec: TransformSpec): Transform {
       // The shorter side becomes `size`, keeping the aspect ratio (torchvision Resize(int)).
       const size = positive(spec.size, 'resize size');
       return (img) => {
-        const scale = size / Math.min(img.height, img.width);
-        const h = img.height <= img.width ? size : Math.round(img.height * scale);
-        const w = img.width < img.height ? size : Math.round(img.width * scale);
+        const [h, w] = resizedSize(img.height, img.width, size);
         return h === img.height && w === img.width ? img : resample(img, h, w);
       };
     }
     case 'centerCrop': {
       const size = positive(spec.size, 'centerCrop size');
-      return (img) => crop(img, Math.round((img.height - size) / 2), Math.round((img.width - size) / 2), size, size);
+      return (img) => crop(img, centerCropOffset(img.height, size), centerCropOffset(img.width, size), size, size);
     }
     case 'randomResizedCrop': {
       const size = positive(spec.size, 'randomResizedCrop size');
-      const [smin, smax] = spec.scale ?? [0.08, 1];
-      const [rmin, rmax] = spec.ratio ?? [3 / 4, 4 / 3];
-      return (img, rng) => {
-        const area = img.height * img.width;
-        for (let attempt = 0; attempt < 10; attempt++) {
-          const target = area * rng.uniform(smin, smax);
-          const ratio = Math.exp(rng.uniform(Math.log(rmin), Math.log(rmax)));
-          const w = Math.round(Math.sqrt(target * ratio));
-          const h = Math.round(Math.sqrt(target / ratio));
-          if (w > 0 && h > 0 && w <= img.width && h <= img.height) {
-            const top = rng.int(img.height - h + 1);
-            const left = rng.int(img.width - w + 1);
-            return resample(img, size, size, { top, left, height: h, width: w });
-          }
-        }
-        // Fallback as torchvision: a central crop with the ratio clamped to the allowed range.
-        const inRatio = img.width / img.height;
-        let w = img.width;
-        let h = img.height;
-        if (inRatio < rmin) h = Math.round(w / rmin);
-        else if (inRatio > rmax) w = Math.round(h * rmax);
-        return resample(img, size, size, { top: Math.floor((img.height - h) / 2), left: Math.floor((img.width - w) / 2), height: h, width: w });
-      };
+      return (img, rng) => resample(img, size, size, resizedCropBox(img.height, img.width, rng, spec.scale, spec.ratio));
     }
     case 'grayscaleToRgb':
       return (img) => {
@@ -200,11 +224,7 @@ export function outputShape(specs: readonly TransformSpec[], input: readonly [nu
     switch (s.name) {
       case 'randomCrop': case 'centerCrop': case 'randomResizedCrop': h = w = s.size; break;
       case 'pad': h += 2 * s.padding; w += 2 * s.padding; break;
-      case 'resize': {
-        const scale = s.size / Math.min(h, w);
-        [h, w] = h <= w ? [s.size, Math.round(w * scale)] : [Math.round(h * scale), s.size];
-        break;
-      }
+      case 'resize': [h, w] = resizedSize(h, w, s.size); break;
       case 'grayscaleToRgb': c = c === 1 ? 3 : c; break;
       default: break;
     }

@@ -1,16 +1,28 @@
 // Loader worker thread: receives the dataset (shared memory, not copied) and the transform specs once,
-// then assembles the batches it is asked for and sends the pixels back as a transferred buffer.
+// then assembles the batches it is asked for and sends the pixels back as a transferred buffer, which returns
+// once copied.
 import { parentPort, workerData } from 'node:worker_threads';
 
-import { assembleBatch, type BatchRequest, serializeError } from './batch.js';
+import { assembleBatch, type BadImagePolicy, type BatchRequest, samplePipeline, serializeError } from './batch.js';
 import type { Dataset } from './datasets.js';
-import { compose, type TransformSpec } from './transforms.js';
+import type { TransformSpec } from './transforms.js';
 
-const { dataset, transforms } = workerData as { dataset: Dataset; transforms: TransformSpec[] };
-const transform = compose(transforms);
+const { dataset, transforms, onBadImage, nativeImages } = workerData as { dataset: Dataset; transforms: TransformSpec[]; onBadImage: BadImagePolicy; nativeImages: boolean };
+const pipeline = samplePipeline(transforms, nativeImages);
 
-parentPort!.on('message', (msg: { id: number; request: BatchRequest }) => {
-  assembleBatch(dataset, transform, msg.request).then(
+// Batch buffers the main thread has copied into tensors come back to be filled again (no fresh 30 MB per batch).
+const spare: ArrayBuffer[] = [];
+const allocate = (length: number): Float32Array => {
+  const at = spare.findIndex((b) => b.byteLength === length * 4);
+  return at < 0 ? new Float32Array(length) : new Float32Array(spare.splice(at, 1)[0]!);
+};
+
+parentPort!.on('message', (msg: { id: number; request: BatchRequest } | { recycle: ArrayBuffer }) => {
+  if ('recycle' in msg) {
+    if (spare.length < 8) spare.push(msg.recycle);
+    return;
+  }
+  assembleBatch(dataset, pipeline, msg.request, onBadImage, allocate).then(
     (batch) => parentPort!.postMessage({ id: msg.id, batch }, [batch.data.buffer as ArrayBuffer, batch.labels.buffer as ArrayBuffer]),
     (err: unknown) => parentPort!.postMessage({ id: msg.id, error: serializeError(err) }),
   );

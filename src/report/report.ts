@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
-import type { Dataset } from '../data/datasets.js';
+import { type Dataset, readSampleBytes } from '../data/datasets.js';
 import { buildModel, deployedCopy } from '../convert/form.js';
 import { trainingFormBlocks } from '../convert/reparameterize.js';
 import { DataLoader } from '../data/loader.js';
@@ -110,7 +110,7 @@ async function imagePng(dataset: Dataset, index: number): Promise<Buffer> {
     const size = channels * height * width;
     base = sharp(Buffer.from(dataset.images.subarray(index * size, (index + 1) * size)), { raw: { width, height, channels: channels as 1 | 3 } });
   } else {
-    base = sharp(dataset.files[index]!);
+    base = sharp(readSampleBytes(dataset, index));
   }
   return base.resize({ height: 84, kernel: 'nearest', withoutEnlargement: false }).png().toBuffer();
 }

@@ -190,7 +190,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     if (resumeFrom !== undefined) {
       const recorded = recordedEpochs ?? config.epochs;
       if (config.epochs < startEpoch) throw new TrainingError(`${runDir} has already trained ${plural(startEpoch, 'epoch')}; --epochs ${config.epochs} would shorten it`);
-      hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind === 'files' });
+      hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind !== 'memory' });
       if (config.epochs !== recorded && world.isMain) {
         run.writeConfig(config);
         log(`extending ${runDir} from ${plural(recorded, 'epoch')} to ${config.epochs}: the ${config.schedule.name} schedule now spans ${plural(config.epochs, 'epoch')}` +
@@ -199,7 +199,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       history = run.truncateLogs(startEpoch);
       if (startEpoch < config.epochs) log(`resuming ${runDir} after epoch ${startEpoch}/${config.epochs}`);
     } else {
-      hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind === 'files' });
+      hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind !== 'memory' });
       run.create(config);
       history = run.truncateLogs(0);
       log(`run directory: ${runDir}${world.worldSize > 1 ? ` (${world.worldSize} processes, ${config.batchSize / world.worldSize} images each per step)` : ''}`);
