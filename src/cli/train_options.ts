@@ -46,6 +46,8 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'input-size': { type: 'string' },
   seed: { type: 'string' },
   workers: { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  'on-bad-image': { type: 'string' },
   threads: { type: 'string' },
   'memory-format': { type: 'string' },
   'channels-last': { type: 'boolean' },
@@ -120,6 +122,9 @@ recipe:
 ${recipeOptionsHelp()}
 run:
       --seed N --workers N (loader threads) --threads N (libtorch threads)
+      --checkpoint-every N|Mm  a recovery point every N batches (or M minutes, e.g. 10m) inside each epoch: an
+                           atomic recovery.safetensors from which --resume continues at that exact batch
+      --on-bad-image fail|skip   an image that cannot be read: stop naming it (default), or leave it out and say so
       --device D           cpu (default), cuda or cuda:N (needs a CUDA build of libtorch: leanconv checks)
       --memory-format F    auto (default: channels-last for conv models, 1.03-1.63x faster training), nchw,
                            or channels-last (--channels-last for short); results differ only by float rounding
@@ -180,7 +185,27 @@ export function resumeOptionsFrom(values: Record<string, unknown>): TrainOptions
     evalBatchSize: num(values, 'eval-batch-size', { integer: true, min: 1 }),
     memoryFormat: memoryFormatFrom(values),
     device: values.device as Device | undefined,
+    checkpointEvery: checkpointEveryFrom(values),
+    onBadImage: badImagePolicyFrom(values),
   };
+}
+
+/** --checkpoint-every N (batches) or Mm (minutes). */
+function checkpointEveryFrom(values: Record<string, unknown>): TrainConfig['checkpointEvery'] {
+  const raw = values['checkpoint-every'];
+  if (raw === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(m|min)?$/.exec(String(raw).trim());
+  if (m === null || Number(m[1]) <= 0 || (m[2] === undefined && !Number.isInteger(Number(m[1])))) {
+    throw new UsageError(`--checkpoint-every takes a number of batches (e.g. 500) or of minutes (e.g. 10m), got '${String(raw)}'`);
+  }
+  return m[2] === undefined ? { batches: Number(m[1]) } : { minutes: Number(m[1]) };
+}
+
+function badImagePolicyFrom(values: Record<string, unknown>): TrainConfig['onBadImage'] {
+  const raw = values['on-bad-image'];
+  if (raw === undefined) return undefined;
+  if (raw !== 'fail' && raw !== 'skip') throw new UsageError(`--on-bad-image takes fail or skip, got '${String(raw)}'`);
+  return raw;
 }
 
 /** The config values the given recipe options set (each paper's, src/recipes), applied in registration order. */
@@ -251,6 +276,8 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     outDir: pick(values['out-dir'] as string | undefined, base.outDir),
     runName: values['run-name'] as string | undefined,
     evalEvery: pick(num(values, 'eval-every', { integer: true, min: 1 }), base.evalEvery),
+    checkpointEvery: checkpointEveryFrom(values) ?? base.checkpointEvery,
+    onBadImage: badImagePolicyFrom(values) ?? base.onBadImage,
     syncBatchNorm: values['sync-bn'] ? true : base.syncBatchNorm,
     device: (values.device as Device | undefined) ?? base.device,
   };

@@ -75,6 +75,13 @@ export interface TrainConfig {
   seed: number;
   /** Loader worker threads (0: prepare batches in the main thread). */
   workers: number;
+  /** An image the loader cannot read: 'fail' (default) stops the run naming it; 'skip' leaves it out and warns. */
+  onBadImage?: 'fail' | 'skip';
+  /**
+   * Recovery points inside epochs: every so many batches, or minutes, an atomic recovery.safetensors from which
+   * --resume continues at the exact batch (the epoch-end checkpoint replaces it).
+   */
+  checkpointEvery?: { batches: number } | { minutes: number };
   /** libtorch threads (default: available cores). */
   threads?: number;
   /**
@@ -148,7 +155,7 @@ export class ConfigError extends Error {
 }
 
 /** Settings a resumed run may change: how it runs and how long, never what it computes per epoch. */
-export const RESUME_OVERRIDES = ['epochs', 'workers', 'threads', 'evalBatchSize', 'memoryFormat', 'device'] as const;
+export const RESUME_OVERRIDES = ['epochs', 'workers', 'threads', 'evalBatchSize', 'memoryFormat', 'device', 'checkpointEvery', 'onBadImage'] as const;
 
 /**
  * Checks every value of a config before anything is created (run directory, model, data), so a bad
@@ -183,6 +190,10 @@ export function validateConfig(c: TrainConfig): void {
   check(int(c.threads, 1), `threads must be a positive integer, got ${c.threads}`);
   check(int(c.trainSubset, 1), `trainSubset must be a positive integer, got ${c.trainSubset}`);
   check(int(c.evalEvery, 1), `evalEvery must be a positive integer, got ${c.evalEvery}`);
+  check(c.onBadImage === undefined || c.onBadImage === 'fail' || c.onBadImage === 'skip', `onBadImage must be 'fail' or 'skip', got ${String(c.onBadImage)}`);
+  const every = c.checkpointEvery as { batches?: number; minutes?: number } | undefined;
+  check(every === undefined || (every.batches !== undefined ? Number.isInteger(every.batches) && every.batches >= 1 : Number.isFinite(every.minutes) && every.minutes! > 0),
+    `checkpointEvery must be { batches: positive integer } or { minutes: positive number }, got ${JSON.stringify(every)}`);
   const device = deviceProblem(c.device ?? 'cpu');
   check(device === undefined, `device: ${device}`);
   check(int(c.numClasses, 1) && int(c.inChannels, 1) && int(c.inputSize, 1), 'numClasses, inChannels and inputSize must be positive integers');

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { OptimizerState } from '../engine/optim.js';
 import type { Module } from '../nn/module.js';
 import { FileWriteError, writeFileAtomic } from '../util/fs.js';
-import { type CheckpointMeta, saveCheckpoint } from './checkpoint.js';
+import { type CheckpointMeta, readCheckpointMeta, saveCheckpoint } from './checkpoint.js';
 import { DEFAULT_CONFIG, RESUME_OVERRIDES, type TrainConfig } from './config.js';
 import type { EvalResult } from './metrics.js';
 
@@ -60,11 +60,43 @@ function upgradeRecord(r: EpochRecord | LegacyRecord): EpochRecord {
   return { epoch: r.epoch, lr: r.lr, train: { loss: r.train_loss, top1: r.train_acc }, test, seconds: r.seconds, imagesPerSecond: r.images_per_second };
 }
 
-/** Resolves a --resume argument (run directory or checkpoint file) to the run directory and its last checkpoint. */
+/** Where a mid-epoch recovery checkpoint resumes: the batch to train next and the epoch's figures so far. */
+export interface RecoveryPoint {
+  batch: number;
+  lossSum: number;
+  correct: number;
+  seen: number;
+  waited: number;
+  /** Training seconds of the epoch so far. */
+  seconds: number;
+  /** Each rank's RNG state (base64) in a data-parallel run. */
+  rngStates?: string[];
+  worldSize: number;
+}
+
+export const RECOVERY_CHECKPOINT = 'recovery.safetensors';
+
+/** Progress of a checkpoint as (completed epochs, batches into the next). */
+function progressOf(checkpoint: string): [number, number] {
+  const meta = readCheckpointMeta(checkpoint);
+  return [meta.epoch, (meta.extra as { recovery?: RecoveryPoint }).recovery?.batch ?? 0];
+}
+
+/**
+ * Resolves a --resume argument (run directory or checkpoint file) to the run directory and the checkpoint to continue
+ * from: the directory's recovery point when it is further on than its last epoch's checkpoint.
+ */
 export function resolveResume(target: string): { runDir: string; checkpoint: string } {
   if (!existsSync(target)) throw new TrainingError(`cannot resume: ${target} does not exist`);
-  const runDir = statSync(target).isDirectory() ? target : dirname(target);
-  const checkpoint = statSync(target).isDirectory() ? join(target, 'last.safetensors') : target;
+  const isDir = statSync(target).isDirectory();
+  const runDir = isDir ? target : dirname(target);
+  let checkpoint = isDir ? join(target, 'last.safetensors') : target;
+  const recovery = join(runDir, RECOVERY_CHECKPOINT);
+  if (isDir && existsSync(recovery)) {
+    const [re, rb] = progressOf(recovery);
+    const [le] = existsSync(checkpoint) ? progressOf(checkpoint) : [-1];
+    if (re > le! || (re === le && rb > 0)) checkpoint = recovery;
+  }
   if (!existsSync(checkpoint)) throw new TrainingError(`cannot resume: ${checkpoint} does not exist (no epoch finished in that run yet?)`);
   if (!existsSync(join(runDir, 'config.json'))) throw new TrainingError(`cannot resume: ${runDir} has no config.json`);
   return { runDir, checkpoint };
@@ -162,6 +194,8 @@ export class RunDirectory {
     try {
       saveCheckpoint(this.lastCheckpoint, model, meta, optimizer);
       if (improved) saveCheckpoint(join(this.path, 'best.safetensors'), model, meta);
+      // The epoch's checkpoint is further on than any recovery point inside it.
+      rmSync(join(this.path, RECOVERY_CHECKPOINT), { force: true });
     } catch (err) {
       if (!(err instanceof FileWriteError)) throw err;
       const resumable = existsSync(this.lastCheckpoint) ? `; \`leanconv train --resume ${this.path}\` continues from the last checkpoint written` : '';
@@ -169,8 +203,19 @@ export class RunDirectory {
     }
   }
 
-  /** After a failure: a directory this call created and no epoch finished in is removed, so its name can be used again. */
+  /** A recovery point inside an epoch (atomic, as every checkpoint), replaced by the next one or the epoch's. */
+  recordRecoveryPoint(model: Module, meta: CheckpointMeta, optimizer: OptimizerState): void {
+    if (!this.writes) return;
+    try {
+      saveCheckpoint(join(this.path, RECOVERY_CHECKPOINT), model, meta, optimizer);
+    } catch (err) {
+      if (!(err instanceof FileWriteError)) throw err;
+      throw new TrainingError(`recovery point in epoch ${meta.epoch + 1}: ${err.message}`);
+    }
+  }
+
+  /** After a failure: a directory this call created and no checkpoint was written in is removed, so its name can be used again. */
   removeIfUnfinished(): void {
-    if (this.created && !existsSync(this.lastCheckpoint)) rmSync(this.path, { recursive: true, force: true });
+    if (this.created && !existsSync(this.lastCheckpoint) && !existsSync(join(this.path, RECOVERY_CHECKPOINT))) rmSync(this.path, { recursive: true, force: true });
   }
 }

@@ -20,9 +20,9 @@ import { currentWorld, dataParallel } from './data_parallel.js';
 import { classifierOf, getModelSpec, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { formatSmall, plural } from '../util/format.js';
-import { loadCheckpoint } from './checkpoint.js';
+import { type CheckpointMeta, loadCheckpoint } from './checkpoint.js';
 import { configForm, type TrainConfig, validateConfig } from './config.js';
-import { type EpochRecord, resolveRun, RunDirectory, TrainingError, type TrainOptions } from './run-directory.js';
+import { type EpochRecord, type RecoveryPoint, resolveRun, RunDirectory, TrainingError, type TrainOptions } from './run-directory.js';
 
 export { resolveResume, TrainingError, type EpochRecord, type TrainOptions } from './run-directory.js';
 import { batchOn, evaluate, topkCorrect, type EvalResult } from './metrics.js';
@@ -170,9 +170,14 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   const optimizer = new SGD(groups, { lr: config.lr, momentum: config.momentum, nesterov: config.nesterov });
   let startEpoch = 0;
   let bestTop1 = -1;
+  let recovery: RecoveryPoint | undefined;
   if (resumeFrom !== undefined) {
     try {
-      ({ startEpoch, bestTop1 } = restoreCheckpoint(resumeFrom, config, form, model, optimizer));
+      ({ startEpoch, bestTop1, recovery } = restoreCheckpoint(resumeFrom, config, form, model, optimizer));
+      if (recovery !== undefined && recovery.worldSize !== world.worldSize) {
+        throw new TrainingError(`${resumeFrom} is a recovery point inside epoch ${startEpoch + 1} of a run of ${plural(recovery.worldSize, 'process', 'processes')}: ` +
+          `resume it with as many (it continues that epoch's data split exactly), or resume from ${join(runDir, 'last.safetensors')}`);
+      }
     } catch (err) {
       optimizer.dispose();
       model.dispose();
@@ -180,8 +185,10 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     }
   }
   const shard = { rank: world.rank, worldSize: world.worldSize };
-  const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, workers: config.workers, shard });
-  const testLoader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: pipelines.eval, workers: config.workers, shard });
+  const onSkippedImage = (problem: string): void => log(`skipped a bad image: ${problem}`);
+  const loading = { workers: config.workers, shard, onBadImage: config.onBadImage, onSkippedImage };
+  const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, ...loading });
+  const testLoader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: pipelines.eval, ...loading });
   const itersPerEpoch = trainLoader.length;
   const schedule = buildSchedule(config.schedule, { baseLr: config.lr, epochs: config.epochs, itersPerEpoch, warmupEpochs: config.warmupEpochs });
 
@@ -197,7 +204,8 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
           ` (epoch ${startEpoch + 1} starts at lr ${formatSmall(schedule(startEpoch, 0))})`);
       }
       history = run.truncateLogs(startEpoch);
-      if (startEpoch < config.epochs) log(`resuming ${runDir} after epoch ${startEpoch}/${config.epochs}`);
+      if (recovery !== undefined) log(`resuming ${runDir} at batch ${recovery.batch + 1}/${itersPerEpoch} of epoch ${startEpoch + 1}/${config.epochs} (a recovery point)`);
+      else if (startEpoch < config.epochs) log(`resuming ${runDir} after epoch ${startEpoch}/${config.epochs}`);
     } else {
       hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind !== 'memory' });
       run.create(config);
@@ -205,13 +213,17 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       log(`run directory: ${runDir}${world.worldSize > 1 ? ` (${world.worldSize} processes, ${config.batchSize / world.worldSize} images each per step)` : ''}`);
     }
 
+    const checkpointMeta = (epochsDone: number, extra: Record<string, unknown>): CheckpointMeta => ({
+      model: config.model, modelOptions, form, epoch: epochsDone, rngState: Buffer.from(getRngState()).toString('base64'),
+      extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, classSubset: config.classSubset, input, preprocessing: pipelines.eval, worldSize: world.worldSize, ...extra },
+    });
     const session: Session = {
-      model, optimizer, groups, callbacks, config, schedule, itersPerEpoch, trainLoader, testLoader, progress, world, run,
-      eta: { start: performance.now(), done: 0, total: (config.epochs - startEpoch) * itersPerEpoch },
+      model, optimizer, groups, callbacks, config, schedule, itersPerEpoch, trainLoader, testLoader, progress, world, run, checkpointMeta,
+      eta: { start: performance.now(), done: recovery?.batch ?? 0, total: (config.epochs - startEpoch) * itersPerEpoch },
     };
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       const epochStart = performance.now();
-      const record = await trainEpoch(session, epoch);
+      const record = await trainEpoch(session, epoch, epoch === startEpoch ? recovery : undefined);
       if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs) record.test = await evaluateEpoch(session, epoch);
       record.seconds = (performance.now() - epochStart) / 1000;
       const notes = callbacks.map((c) => c.onEpochEnd?.({ model, epoch: epoch + 1 })).filter((n) => n !== undefined);
@@ -220,10 +232,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       history.push(record);
       const improved = record.test !== undefined && record.test.top1 > bestTop1;
       if (improved) bestTop1 = record.test!.top1;
-      run.recordEpoch(record, model, {
-        model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
-        extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, classSubset: config.classSubset, input, preprocessing: pipelines.eval, metrics: record, worldSize: world.worldSize },
-      }, optimizer.stateDict(), improved);
+      run.recordEpoch(record, model, checkpointMeta(epoch + 1, { metrics: record }), optimizer.stateDict(), improved);
       log(formatEpoch(record, config.epochs));
       for (const n of notes) if (n.line) log(`  ${n.line}`);
       hooks.onEpochEnd?.(record);
@@ -259,23 +268,33 @@ interface Session {
   progress: Progress;
   world: { rank: number; worldSize: number };
   run: RunDirectory;
+  /** A checkpoint's metadata after `epochsDone` epochs (and, for a recovery point, some batches more). */
+  checkpointMeta(epochsDone: number, extra: Record<string, unknown>): CheckpointMeta;
   /** Steps done and to do in this call, for the ETA. */
   eta: { start: number; done: number; total: number };
 }
 
-/** One epoch's optimisation steps; returns its record (training figures summed over ranks), not yet evaluated. */
-async function trainEpoch(s: Session, epoch: number): Promise<EpochRecord> {
+/** One epoch's optimisation steps (from a recovery point's batch, when given); returns its record, not yet evaluated. */
+async function trainEpoch(s: Session, epoch: number, resume?: RecoveryPoint): Promise<EpochRecord> {
   const { model, optimizer, groups, callbacks, config, itersPerEpoch, world } = s;
   model.train();
-  const epochStart = performance.now();
-  let [lossSum, correct, seen, lr] = [0, 0, 0, config.lr];
+  const epochStart = performance.now() - (resume?.seconds ?? 0) * 1000;
+  // A recovery point holds the figures summed over the ranks: rank 0 carries them, and the epoch's sum adds the rest.
+  const carried = resume !== undefined && world.rank === 0 ? resume : undefined;
+  let [lossSum, correct, seen, lr] = [carried?.lossSum ?? 0, carried?.correct ?? 0, carried?.seen ?? 0, config.lr];
   const cycle = restartCycle(config.schedule, epoch);
   // Ranks draw different random numbers (dropout, DropBlock) from streams fixed by (seed, epoch, rank),
-  // so a resumed data-parallel run continues exactly without each rank's generator state.
-  if (world.worldSize > 1) manualSeed(hashInts(config.seed, epoch, world.rank, 0xd15));
-  let waited = 0;
+  // so a resumed data-parallel run continues exactly without each rank's generator state; inside an epoch, the
+  // recovery point holds every rank's state.
+  if (world.worldSize > 1) {
+    const state = resume?.rngStates?.[world.rank];
+    if (state !== undefined) setRngState(Buffer.from(state, 'base64'));
+    else manualSeed(hashInts(config.seed, epoch, world.rank, 0xd15));
+  }
+  let waited = resume?.waited ?? 0;
   let waitStart = performance.now();
-  for await (const batch of s.trainLoader.epoch(epoch)) {
+  const recoveryPoints = recoverySchedule(config, world.worldSize);
+  for await (const batch of s.trainLoader.epoch(epoch, resume?.batch ?? 0)) {
     waited += performance.now() - waitStart;
     const { images, labels, index } = batchOn(config.device, batch);
     lr = s.schedule(epoch, index);
@@ -300,6 +319,15 @@ async function trainEpoch(s: Session, epoch: number): Promise<EpochRecord> {
       epoch: epoch + 1, epochs: config.epochs, batch: index + 1, batches: itersPerEpoch, loss: lossSum / seen, acc: correct / seen,
       imagesPerSecond: (seen * world.worldSize) / ((performance.now() - epochStart) / 1000), lr, eta: (elapsed / s.eta.done) * (s.eta.total - s.eta.done),
     });
+    if (index + 1 < itersPerEpoch && recoveryPoints.due(index)) {
+      const [totalLoss, totalCorrect, totalSeen] = allReduceNumbers([lossSum, correct, seen]);
+      const [slowest] = allReduceNumbers([waited], 'max');
+      const point: RecoveryPoint = {
+        batch: index + 1, lossSum: totalLoss!, correct: totalCorrect!, seen: totalSeen!, waited: slowest!, seconds: (performance.now() - epochStart) / 1000,
+        worldSize: world.worldSize, rngStates: world.worldSize > 1 ? gatherRngStates(world) : undefined,
+      };
+      s.run.recordRecoveryPoint(model, s.checkpointMeta(epoch, { recovery: point }), optimizer.stateDict());
+    }
     waitStart = performance.now();
   }
   s.progress.done();
@@ -309,7 +337,31 @@ async function trainEpoch(s: Session, epoch: number): Promise<EpochRecord> {
   return { epoch: epoch + 1, lr, train: { loss: lossSum! / seen!, top1: correct! / seen! }, seconds: 0, imagesPerSecond: seen! / trainSeconds, dataWait: slowestWait! / 1000 / trainSeconds };
 }
 
-/** The test figures after an epoch, over every rank's share of the test set. */
+/** When an epoch writes its recovery points: every N batches, or every N minutes (decided alike on every rank). */
+function recoverySchedule(config: TrainConfig, worldSize: number): { due(index: number): boolean } {
+  const every = config.checkpointEvery;
+  if (every === undefined) return { due: () => false };
+  if ('batches' in every) return { due: (index) => (index + 1) % every.batches === 0 };
+  let last = performance.now();
+  return {
+    due: () => {
+      let due = performance.now() - last >= every.minutes * 60_000 ? 1 : 0;
+      if (worldSize > 1) [due] = allReduceNumbers([due], 'max');
+      if (due) last = performance.now();
+      return due > 0;
+    },
+  };
+}
+
+/** Every rank's RNG state (base64), gathered on all ranks through one all-reduce of zero-padded slots. */
+function gatherRngStates(world: { rank: number; worldSize: number }): string[] {
+  const mine = getRngState();
+  const slots = new Array<number>(world.worldSize * mine.length).fill(0);
+  mine.forEach((b, i) => (slots[world.rank * mine.length + i] = b));
+  const all = allReduceNumbers(slots);
+  return Array.from({ length: world.worldSize }, (_, r) => Buffer.from(all.slice(r * mine.length, (r + 1) * mine.length)).toString('base64'));
+}
+
 async function evaluateEpoch(s: Session, epoch: number): Promise<EvalResult> {
   for (const callback of s.callbacks) callback.beforeEvaluate?.({ model: s.model, epoch: epoch + 1 });
   // Evaluation (another batch size, no gradients) allocates other block sizes than training: the
@@ -332,7 +384,7 @@ function combineEvaluations(local: EvalResult): EvalResult {
 }
 
 /** Loads a resumed run's checkpoint into the model and optimizer after checking it belongs to that run. */
-function restoreCheckpoint(path: string, config: TrainConfig, form: ModelForm, model: Module, optimizer: SGD): { startEpoch: number; bestTop1: number } {
+function restoreCheckpoint(path: string, config: TrainConfig, form: ModelForm, model: Module, optimizer: SGD): { startEpoch: number; bestTop1: number; recovery?: RecoveryPoint } {
   const ckpt = loadCheckpoint(path);
   try {
     if (ckpt.model !== config.model) throw new TrainingError(`${path} holds a '${ckpt.model}' model but the run config says '${config.model}'`);
@@ -340,7 +392,8 @@ function restoreCheckpoint(path: string, config: TrainConfig, form: ModelForm, m
     model.loadStateDict(ckpt.state);
     if (ckpt.optimizer) optimizer.loadStateDict(ckpt.optimizer);
     if (ckpt.rngState) setRngState(Buffer.from(ckpt.rngState, 'base64'));
-    return { startEpoch: ckpt.epoch, bestTop1: Number((ckpt.extra as { bestTop1?: number }).bestTop1 ?? -1) };
+    const extra = ckpt.extra as { bestTop1?: number; recovery?: RecoveryPoint };
+    return { startEpoch: ckpt.epoch, bestTop1: Number(extra.bestTop1 ?? -1), recovery: extra.recovery };
   } finally {
     for (const t of Object.values(ckpt.state)) t.dispose();
     for (const t of Object.values(ckpt.optimizer?.tensors ?? {})) t.dispose();

@@ -1,0 +1,1 @@
+export declare function cmdBenchmark(argv: string[]): void;

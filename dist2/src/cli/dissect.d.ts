@@ -1,0 +1,1 @@
+export declare function cmdDissect(argv: string[]): Promise<void>;

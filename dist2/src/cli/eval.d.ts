@@ -1,0 +1,1 @@
+export declare function cmdEval(argv: string[]): Promise<void>;

@@ -1,0 +1,2 @@
+import '../experiments/index.js';
+export declare function cmdExperiment(argv: string[]): Promise<void>;

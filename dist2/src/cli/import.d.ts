@@ -1,0 +1,1 @@
+export declare function cmdImport(argv: string[]): Promise<void>;

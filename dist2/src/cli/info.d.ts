@@ -1,0 +1,1 @@
+export declare function cmdInfo(argv: string[]): void;

@@ -1,0 +1,37 @@
+// A model named on the command line, or a checkpoint (file or run directory), built for info and benchmark.
+import { existsSync, statSync } from 'node:fs';
+import { buildModel } from '../convert/form.js';
+import { trainingFormBlocks } from '../convert/reparameterize.js';
+import { getModelSpec } from '../models/index.js';
+import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import { inputShape, num, UsageError } from './args.js';
+import { checkpointArgument, formFrom, modelArgsFrom } from './common.js';
+export function modelFromArgument(target, values) {
+    if (target.endsWith('.safetensors') || (existsSync(target) && statSync(target).isDirectory())) {
+        const path = checkpointArgument(target);
+        if (values.acb || values.deploy || values['acb-gamma'] !== undefined || values['model-args'] !== undefined) {
+            throw new UsageError(`${path} records its own form and architecture; --acb, --acb-gamma, --deploy and --model-args apply to model names only`);
+        }
+        const { model, meta } = loadModel(path);
+        const shape = inputShape(values.input, checkpointInputShape(meta));
+        return {
+            model, name: meta.model, form: meta.form ?? {}, shape, numClasses: meta.modelOptions.numClasses ?? getModelSpec(meta.model).defaultNumClasses,
+            rebuild: () => buildModel(meta.model, meta.modelOptions, meta.form),
+        };
+    }
+    const spec = getModelSpec(target);
+    const form = formFrom(values);
+    const shape = inputShape(values.input, spec.inputSize, num(values, 'in-channels', { integer: true, min: 1 }));
+    const numClasses = num(values, 'num-classes', { integer: true, min: 1 }) ?? spec.defaultNumClasses;
+    const options = { numClasses, inChannels: shape[0], inputSize: shape[1], args: modelArgsFrom(values) };
+    let note;
+    if (form.deploy) {
+        const trainingForm = buildModel(target, options, { ...form, deploy: false });
+        if (trainingFormBlocks(trainingForm).length === 0)
+            note = `--deploy changes nothing: ${spec.name}${form.acb ? '' : ' (without --acb)'} has no training-form blocks, so its deploy form is the same model`;
+        trainingForm.dispose();
+    }
+    const model = buildModel(target, options, form);
+    return { model, name: spec.name, form: note ? { ...form, deploy: false } : form, shape, numClasses, rebuild: () => buildModel(target, options, form), note };
+}
+//# sourceMappingURL=model-argument.js.map

@@ -1,0 +1,1 @@
+export declare function cmdReport(argv: string[]): Promise<void>;

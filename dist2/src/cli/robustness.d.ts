@@ -1,0 +1,1 @@
+export declare function cmdRobustness(argv: string[]): Promise<void>;

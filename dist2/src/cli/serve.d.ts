@@ -1,0 +1,1 @@
+export declare function cmdServe(argv: string[]): Promise<void>;

@@ -1,0 +1,1 @@
+export declare function cmdTrain(argv: string[]): Promise<void>;

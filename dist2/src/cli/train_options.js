@@ -1,0 +1,260 @@
+// The options of `leanconv train` (also taken by `leanconv experiment`) and their mapping to a TrainConfig.
+import { DATASETS, getDatasetSpec } from '../data/datasets.js';
+import { getModelSpec } from '../models/index.js';
+import '../recipes/index.js';
+import { DEFAULT_CONFIG, PRESETS, RESUME_OVERRIDES } from '../train/config.js';
+import { presetConfig, recipeOptions } from '../train/recipes.js';
+import { unknownNameMessage } from '../util/suggest.js';
+import { list, num, UsageError } from './args.js';
+import { checkpointArgument, HELP, memoryFormatFrom, modelArgsFrom } from './common.js';
+import { LAUNCH_HELP } from './launch.js';
+export const TRAIN_OPTIONS = {
+    ...HELP,
+    model: { type: 'string', short: 'm' },
+    'model-args': { type: 'string' },
+    dataset: { type: 'string', short: 'd' },
+    'data-dir': { type: 'string' },
+    preset: { type: 'string' },
+    epochs: { type: 'string', short: 'e' },
+    'batch-size': { type: 'string', short: 'b' },
+    'eval-batch-size': { type: 'string' },
+    lr: { type: 'string' },
+    momentum: { type: 'string' },
+    'no-nesterov': { type: 'boolean' },
+    'weight-decay': { type: 'string' },
+    'decay-bias-norm': { type: 'boolean' },
+    'bias-lr-mult': { type: 'string' },
+    'no-decay-keywords': { type: 'string' },
+    schedule: { type: 'string' },
+    milestones: { type: 'string' },
+    gamma: { type: 'string' },
+    t0: { type: 'string' },
+    tmult: { type: 'string' },
+    'sgdr-repeat': { type: 'string' },
+    'min-lr': { type: 'string' },
+    warmup: { type: 'string' },
+    'label-smoothing': { type: 'string' },
+    'off-target-smoothing': { type: 'boolean' },
+    mixup: { type: 'string' },
+    'no-augment': { type: 'boolean' },
+    'num-classes': { type: 'string' },
+    'in-channels': { type: 'string' },
+    'input-size': { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    threads: { type: 'string' },
+    'memory-format': { type: 'string' },
+    'channels-last': { type: 'boolean' },
+    'out-dir': { type: 'string' },
+    'run-name': { type: 'string' },
+    'eval-every': { type: 'string' },
+    'sync-bn': { type: 'boolean' },
+    device: { type: 'string' },
+    'train-subset': { type: 'string' },
+    'class-subset': { type: 'string' },
+    init: { type: 'string' },
+    freeze: { type: 'string' },
+    'backbone-lr-mult': { type: 'string' },
+    resume: { type: 'string' },
+    export: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    json: { type: 'boolean' },
+    // Each paper's recipe options (src/recipes).
+    ...Object.fromEntries(recipeOptions().map((o) => [o.flag, { type: o.value.kind === 'switch' ? 'boolean' : 'string' }])),
+};
+/** The recipe options' help, by paper. */
+function recipeOptionsHelp() {
+    const pad = (text) => `      ${text.padEnd(20)} `;
+    const indent = ' '.repeat(pad('').length);
+    const papers = [...new Set(recipeOptions().map((o) => o.paper))];
+    return papers.map((paper) => `${paper}:\n${recipeOptions().filter((o) => o.paper === paper)
+        .map((o) => `${pad(o.usage)}${o.help.split('\n').join(`\n${indent}`)}`).join('\n')}`).join('\n');
+}
+export const TRAIN_HELP = `usage: leanconv train [options]
+
+Trains a model, evaluates it on the test split after every epoch, and keeps a run directory
+(<out-dir>/<YYYYMMDD-HHMMSS>-<model>-<dataset>/ by default: config.json, log.jsonl, log.csv,
+last.safetensors, best.safetensors). Every option is checked before the directory is created.
+
+model and data:
+  -m, --model NAME         registry name (default ${DEFAULT_CONFIG.model}; leanconv models lists them)
+      --model-args A       architecture of a configurable model (leanconv models NAME --args), e.g.
+                           --model condensenet --model-args stages=4-4-4,growth=8-16-32
+  -d, --dataset NAME       ${Object.keys(DATASETS).join(' | ')} (default ${DEFAULT_CONFIG.dataset})
+      --data-dir DIR       dataset directory (Fashion-MNIST defaults to the Debian package's)
+      --num-classes N --in-channels C --input-size S   model shape (default: from the dataset)
+      --no-augment         no random crop / flip
+      --train-subset N     train on a seeded, class-balanced subset of N training images (quick runs; full test split)
+      --class-subset C,... train and evaluate on these classes only (indices or names, e.g. 5,6,7,8,9), labelled 0..k-1
+fine-tuning:
+      --init WEIGHTS       start from weights instead of a fresh initialisation: a leanconv checkpoint or run
+                           directory, a PyTorch .pth / .pth.tar (e.g. torch.save(model.state_dict())) or an ACNet .h5
+                           file of the same model; optimizer and schedule start fresh. When the data's class count
+                           differs, the model's classifier starts freshly initialised; when its channel count differs
+                           (grayscale data, RGB weights), the first conv is adapted (summed over the channels; give
+                           --in-channels 3 to feed the data as RGB instead). With --acb, weights of the plain model
+                           are turned into the ACNet form with their function preserved.
+      --freeze N|PATH,...  keep layers fixed: N = every layer up to the output of stage N (leanconv models NAME
+                           --stages lists them), or module paths (e.g. conv1,bn1,layer1); frozen batch norms
+                           keep their statistics
+      --backbone-lr-mult X learning-rate multiplier for every layer but the classifier (e.g. 0.1)
+recipe:
+      --preset NAME        a reference implementation's recipe (--preset list: each with its source and per-model
+                           values): ${Object.keys(PRESETS).join(', ')}
+  -e, --epochs N           (default ${DEFAULT_CONFIG.epochs})
+  -b, --batch-size N       (default ${DEFAULT_CONFIG.batchSize}); --eval-batch-size N (default ${DEFAULT_CONFIG.evalBatchSize})
+      --lr X --momentum X --no-nesterov --weight-decay X   (defaults ${DEFAULT_CONFIG.lr}, ${DEFAULT_CONFIG.momentum}, nesterov, ${DEFAULT_CONFIG.weightDecay})
+      --decay-bias-norm    weight decay on biases and BN parameters too
+      --bias-lr-mult X     learning-rate multiplier for biases (ACNet: 2)
+      --no-decay-keywords K,...   no weight decay on parameters whose names contain one of these (ACNet: depth)
+      --schedule NAME      cosine (per iteration) | multistep | sgdr (per epoch) | constant (default cosine)
+      --milestones 30,60 --gamma 0.1   multistep; --t0 10 --tmult 2 [--sgdr-repeat 630]   sgdr; --min-lr X
+      --warmup EPOCHS      linear warmup
+      --label-smoothing X  --mixup ALPHA   (--off-target-smoothing: the target keeps 1-X, each other class X/(K-1))
+${recipeOptionsHelp()}
+run:
+      --seed N --workers N (loader threads) --threads N (libtorch threads)
+      --device D           cpu (default), cuda or cuda:N (needs a CUDA build of libtorch: leanconv checks)
+      --memory-format F    auto (default: channels-last for conv models, 1.03-1.63x faster training), nchw,
+                           or channels-last (--channels-last for short); results differ only by float rounding
+      --out-dir DIR (default ${DEFAULT_CONFIG.outDir}) --run-name NAME --eval-every N
+      --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it; it keeps
+                           its recorded recipe and takes only --epochs (larger: extend the run; the LR
+                           schedule is recomputed over the new length), --workers, --threads, --eval-batch-size, --device
+      --export             after training: convert a training form (ACNet, CondenseNet, DGConv) to its deploy form, export <run>/model.onnx,
+                           check it against libtorch and report its test accuracy under ONNX Runtime
+  -q, --quiet              no progress output; --json prints the result as JSON
+${LAUNCH_HELP}`;
+function scheduleFrom(values, base) {
+    const name = values.schedule ?? base.name;
+    const minLr = num(values, 'min-lr', { min: 0 });
+    switch (name) {
+        case 'cosine': return { name, minLr: minLr ?? (base.name === 'cosine' ? base.minLr : undefined) };
+        case 'constant': return { name };
+        case 'multistep': {
+            const milestones = list(values, 'milestones') ?? (base.name === 'multistep' ? base.milestones : undefined);
+            if (milestones === undefined)
+                throw new UsageError('--schedule multistep needs --milestones (e.g. 50,75)');
+            return { name, milestones, gamma: num(values, 'gamma', { min: 0 }) ?? (base.name === 'multistep' ? base.gamma : 0.1) };
+        }
+        case 'sgdr':
+            return {
+                name, t0: num(values, 't0', { min: 1 }) ?? (base.name === 'sgdr' ? base.t0 : 10), tmult: num(values, 'tmult', { min: 1 }) ?? (base.name === 'sgdr' ? base.tmult : 2), minLr,
+                repeatEvery: num(values, 'sgdr-repeat', { integer: true, min: 1 }) ?? (base.name === 'sgdr' ? base.repeatEvery : undefined),
+            };
+        default:
+            throw new UsageError(unknownNameMessage('schedule', name, ['cosine', 'multistep', 'sgdr', 'constant']));
+    }
+}
+/** A config key's option name (evalBatchSize: eval-batch-size), and the other spellings of some options. */
+const optionName = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const OPTION_ALIASES = { memoryFormat: ['channels-last'] };
+/** The train options a resumed run accepts: those of the config's RESUME_OVERRIDES (the rest of its recipe is in its config.json). */
+const RESUME_OPTIONS = Object.fromEntries(RESUME_OVERRIDES.flatMap((key) => [optionName(key), ...(OPTION_ALIASES[key] ?? [])].map((option) => [option, key])));
+/** Options about this invocation's output, not the run. */
+const OUTPUT_OPTIONS = new Set(['resume', 'quiet', 'json', 'export', 'help']);
+/** `--resume RUN` with the options it accepts; any recipe option is refused with the reason. */
+export function resumeOptionsFrom(values) {
+    const refused = Object.keys(values).filter((k) => values[k] !== undefined && !OUTPUT_OPTIONS.has(k) && !(k in RESUME_OPTIONS));
+    if (refused.length) {
+        throw new UsageError(`--resume continues a run with the recipe in its config.json; ${refused.map((k) => `--${k}`).join(', ')} cannot change it ` +
+            `(a resumed run takes only ${Object.keys(RESUME_OPTIONS).map((k) => `--${k}`).join(', ')}, and --nproc, --nnodes, --node-rank, --master-addr, --master-port to resume a data-parallel run ` +
+            "with the same number of processes; --epochs larger than the run's extends it). Start a new run for another recipe.");
+    }
+    return {
+        resume: values.resume,
+        epochs: num(values, 'epochs', { integer: true, min: 1 }),
+        workers: num(values, 'workers', { integer: true, min: 0 }),
+        threads: num(values, 'threads', { integer: true, min: 1 }),
+        evalBatchSize: num(values, 'eval-batch-size', { integer: true, min: 1 }),
+        memoryFormat: memoryFormatFrom(values),
+        device: values.device,
+    };
+}
+/** The config values the given recipe options set (each paper's, src/recipes), applied in registration order. */
+function recipeOptionValues(values, base) {
+    let config = base;
+    for (const option of recipeOptions()) {
+        const raw = values[option.flag];
+        if (raw === undefined || raw === false)
+            continue;
+        if (option.requires && !values[option.requires.flag])
+            throw new UsageError(`--${option.flag} needs --${option.requires.flag} (${option.requires.why})`);
+        let value = raw;
+        if (option.value.kind === 'number')
+            value = num(values, option.flag, option.value);
+        else if (option.value.kind === 'text') {
+            try {
+                value = option.value.parse(String(raw));
+            }
+            catch (err) {
+                throw new UsageError(`--${option.flag}: ${err.message}`);
+            }
+        }
+        config = { ...config, ...option.apply(value, config) };
+    }
+    return config;
+}
+export function trainConfigFrom(values) {
+    const preset = values.preset;
+    if (preset !== undefined && PRESETS[preset] === undefined)
+        throw new UsageError(unknownNameMessage('preset', preset, Object.keys(PRESETS)));
+    const presetModel = values.model ?? (preset ? PRESETS[preset].config.model : undefined) ?? DEFAULT_CONFIG.model;
+    const base = recipeOptionValues(values, { ...DEFAULT_CONFIG, ...(preset ? presetConfig(PRESETS[preset], presetModel) : {}) });
+    const pick = (v, d) => (v === undefined ? d : v);
+    const model = pick(values.model, base.model);
+    getModelSpec(model);
+    const dataset = pick(values.dataset, base.dataset);
+    getDatasetSpec(dataset);
+    return {
+        ...base,
+        model,
+        modelArgs: modelArgsFrom(values) ?? base.modelArgs,
+        dataset,
+        dataDir: values['data-dir'],
+        epochs: pick(num(values, 'epochs', { integer: true, min: 1 }), base.epochs),
+        batchSize: pick(num(values, 'batch-size', { integer: true, min: 1 }), base.batchSize),
+        evalBatchSize: pick(num(values, 'eval-batch-size', { integer: true, min: 1 }), base.evalBatchSize),
+        lr: pick(num(values, 'lr', { min: 0 }), base.lr),
+        momentum: pick(num(values, 'momentum', { min: 0 }), base.momentum),
+        nesterov: values['no-nesterov'] ? false : base.nesterov,
+        weightDecay: pick(num(values, 'weight-decay', { min: 0 }), base.weightDecay),
+        decayBiasAndNorm: values['decay-bias-norm'] ? true : base.decayBiasAndNorm,
+        biasLrMultiplier: pick(num(values, 'bias-lr-mult', { min: 0 }), base.biasLrMultiplier),
+        noDecayKeywords: values['no-decay-keywords'] === undefined ? base.noDecayKeywords : String(values['no-decay-keywords']).split(',').map((k) => k.trim()).filter(Boolean),
+        schedule: scheduleFrom(values, base.schedule),
+        warmupEpochs: pick(num(values, 'warmup', { min: 0 }), base.warmupEpochs),
+        labelSmoothing: pick(num(values, 'label-smoothing', { min: 0 }), base.labelSmoothing),
+        labelSmoothingStyle: values['off-target-smoothing'] ? 'offTarget' : base.labelSmoothingStyle,
+        mixupAlpha: pick(num(values, 'mixup', { min: 0 }), base.mixupAlpha),
+        augment: values['no-augment'] ? false : base.augment,
+        trainSubset: num(values, 'train-subset', { integer: true, min: 1 }),
+        classSubset: values['class-subset'] === undefined ? undefined : String(values['class-subset']).split(',').map((c) => c.trim()).filter(Boolean).map((c) => (/^\d+$/.test(c) ? Number(c) : c)),
+        init: values.init === undefined ? undefined : checkpointArgument(values.init),
+        freeze: values.freeze === undefined ? undefined : String(values.freeze).split(',').map((f) => f.trim()).filter(Boolean).map((f) => (/^\d+$/.test(f) ? Number(f) : f)),
+        backboneLrMultiplier: pick(num(values, 'backbone-lr-mult', { min: 0 }), base.backboneLrMultiplier),
+        numClasses: num(values, 'num-classes', { integer: true, min: 1 }),
+        inChannels: num(values, 'in-channels', { integer: true, min: 1 }),
+        inputSize: num(values, 'input-size', { integer: true, min: 1 }),
+        seed: pick(num(values, 'seed', { integer: true, min: 0 }), base.seed),
+        workers: pick(num(values, 'workers', { integer: true, min: 0 }), base.workers),
+        threads: num(values, 'threads', { integer: true, min: 1 }),
+        memoryFormat: memoryFormatFrom(values) ?? base.memoryFormat,
+        outDir: pick(values['out-dir'], base.outDir),
+        runName: values['run-name'],
+        evalEvery: pick(num(values, 'eval-every', { integer: true, min: 1 }), base.evalEvery),
+        syncBatchNorm: values['sync-bn'] ? true : base.syncBatchNorm,
+        device: values.device ?? base.device,
+    };
+}
+/** `leanconv train --preset list`: every preset with its values, source and per-model values. */
+export function presetList() {
+    const show = (config) => Object.entries(config).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ');
+    return Object.entries(PRESETS).map(([name, p]) => [
+        `${name}: ${p.description}`,
+        ...(p.source ? [`  source: ${p.source}`] : []),
+        `  sets: ${show(p.config)}`,
+        ...Object.entries(p.perModel ?? {}).map(([model, values]) => `  for ${model}: ${show(values)}`),
+    ].join('\n')).join('\n');
+}
+//# sourceMappingURL=train_options.js.map

@@ -1,0 +1,151 @@
+// A training run's directory: config.json (the resolved recipe), log.jsonl and log.csv (one record per epoch), and the
+// last and best checkpoints. This unit decides which config a call trains (a new run's, or a resumed run's recorded
+// one with its allowed overrides), upgrades what older versions wrote (flat log records, the channelsLast flag),
+// keeps the logs consistent with the last checkpoint after a kill, and writes checkpoints atomically with an error
+// that says what the user still has.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { FileWriteError, writeFileAtomic } from '../util/fs.js';
+import { saveCheckpoint } from './checkpoint.js';
+import { DEFAULT_CONFIG, RESUME_OVERRIDES } from './config.js';
+export class TrainingError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'TrainingError';
+    }
+}
+/** YYYYMMDD-HHMMSS (UTC), the default run-directory prefix. */
+function timestamp() {
+    return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+const CSV_COLUMNS = ['epoch', 'lr', 'train_loss', 'train_top1', 'test_loss', 'test_top1', 'test_top5', 'seconds', 'images_per_second'];
+const csvRow = (r) => [r.epoch, r.lr, r.train.loss, r.train.top1, r.test?.loss, r.test?.top1, r.test?.top5, r.seconds, r.imagesPerSecond].map((v) => v ?? '').join(',');
+function upgradeRecord(r) {
+    if (!('train_loss' in r))
+        return r;
+    const test = r.eval_top1 === undefined ? undefined : { loss: r.eval_loss, top1: r.eval_top1, top5: r.eval_top5, count: 0, imagesPerSecond: 0 };
+    return { epoch: r.epoch, lr: r.lr, train: { loss: r.train_loss, top1: r.train_acc }, test, seconds: r.seconds, imagesPerSecond: r.images_per_second };
+}
+/** Resolves a --resume argument (run directory or checkpoint file) to the run directory and its last checkpoint. */
+export function resolveResume(target) {
+    if (!existsSync(target))
+        throw new TrainingError(`cannot resume: ${target} does not exist`);
+    const runDir = statSync(target).isDirectory() ? target : dirname(target);
+    const checkpoint = statSync(target).isDirectory() ? join(target, 'last.safetensors') : target;
+    if (!existsSync(checkpoint))
+        throw new TrainingError(`cannot resume: ${checkpoint} does not exist (no epoch finished in that run yet?)`);
+    if (!existsSync(join(runDir, 'config.json')))
+        throw new TrainingError(`cannot resume: ${runDir} has no config.json`);
+    return { runDir, checkpoint };
+}
+/** The config a call trains: a new run's (defaults filled in), or a resumed run's recorded one with its allowed overrides. */
+export function resolveRun(options) {
+    if (options.resume === undefined) {
+        const { resume: _unused, ...rest } = options;
+        const config = { ...DEFAULT_CONFIG, ...rest };
+        return { config, runDir: join(config.outDir, config.runName ?? `${timestamp()}-${config.model}-${config.dataset}`) };
+    }
+    if (options.init !== undefined) {
+        throw new TrainingError('--init starts a new run from weights and --resume continues a run from its own checkpoint: give one of them');
+    }
+    const { resume, ...overrides } = options;
+    const given = Object.entries(overrides).filter(([, v]) => v !== undefined).map(([k]) => k);
+    const refused = given.filter((k) => !RESUME_OVERRIDES.includes(k));
+    if (refused.length) {
+        throw new TrainingError(`a resumed run keeps the recipe recorded in its config.json, so ${refused.join(', ')} cannot be changed on resume ` +
+            `(only ${RESUME_OVERRIDES.join(', ')} can); start a new run for another recipe`);
+    }
+    const r = resolveResume(resume);
+    let recorded;
+    try {
+        recorded = JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8'));
+    }
+    catch (err) {
+        throw new TrainingError(`cannot resume: ${join(r.runDir, 'config.json')} is not valid JSON (${err.message})`);
+    }
+    const legacy = recorded;
+    if (legacy.channelsLast !== undefined) {
+        // Runs recorded before memoryFormat replaced the channelsLast flag.
+        if (legacy.channelsLast)
+            recorded.memoryFormat = 'channelsLast';
+        delete legacy.channelsLast;
+    }
+    const kept = Object.fromEntries(given.map((k) => [k, overrides[k]]));
+    return { config: { ...DEFAULT_CONFIG, ...recorded, ...kept }, runDir: r.runDir, resumeFrom: r.checkpoint, recordedEpochs: recorded.epochs };
+}
+/**
+ * The files of one run. Only the process that writes the run (rank 0 of a data-parallel run) changes them; the
+ * others get the same calls and do nothing.
+ */
+export class RunDirectory {
+    path;
+    writes;
+    created = false;
+    constructor(path, writes) {
+        this.path = path;
+        this.writes = writes;
+    }
+    get lastCheckpoint() {
+        return join(this.path, 'last.safetensors');
+    }
+    /** A new run: refuses a directory that already holds one. */
+    checkFree() {
+        if (this.writes && existsSync(join(this.path, 'config.json'))) {
+            throw new TrainingError(`${this.path} already holds a run: resume it (--resume ${this.path}) or choose another --run-name`);
+        }
+    }
+    /** Creates the directory of a new run with its config.json. */
+    create(config) {
+        if (!this.writes)
+            return;
+        mkdirSync(this.path, { recursive: true });
+        this.created = true;
+        this.writeConfig(config);
+    }
+    writeConfig(config) {
+        if (this.writes)
+            writeFileAtomic(join(this.path, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    }
+    /**
+     * The records of epochs <= `epochs`, with the logs rewritten to hold just those: a resumed run rewrites what came
+     * after its checkpoint (a kill between a log line and its checkpoint leaves such a line).
+     */
+    truncateLogs(epochs) {
+        if (!this.writes)
+            return [];
+        const file = join(this.path, 'log.jsonl');
+        const kept = existsSync(file)
+            ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => upgradeRecord(JSON.parse(l))).filter((r) => r.epoch <= epochs)
+            : [];
+        writeFileAtomic(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        writeFileAtomic(join(this.path, 'log.csv'), `${CSV_COLUMNS.join(',')}\n${kept.map((r) => `${csvRow(r)}\n`).join('')}`);
+        return kept;
+    }
+    /**
+     * Appends the epoch's record to the logs, then writes the checkpoints (last, and best when it improved): a kill in
+     * between is repaired on resume by truncateLogs.
+     */
+    recordEpoch(record, model, meta, optimizer, improved) {
+        if (!this.writes)
+            return;
+        appendFileSync(join(this.path, 'log.jsonl'), `${JSON.stringify(record)}\n`);
+        appendFileSync(join(this.path, 'log.csv'), `${csvRow(record)}\n`);
+        try {
+            saveCheckpoint(this.lastCheckpoint, model, meta, optimizer);
+            if (improved)
+                saveCheckpoint(join(this.path, 'best.safetensors'), model, meta);
+        }
+        catch (err) {
+            if (!(err instanceof FileWriteError))
+                throw err;
+            const resumable = existsSync(this.lastCheckpoint) ? `; \`leanconv train --resume ${this.path}\` continues from the last checkpoint written` : '';
+            throw new TrainingError(`epoch ${record.epoch}: ${err.message}${resumable}`);
+        }
+    }
+    /** After a failure: a directory this call created and no epoch finished in is removed, so its name can be used again. */
+    removeIfUnfinished() {
+        if (this.created && !existsSync(this.lastCheckpoint))
+            rmSync(this.path, { recursive: true, force: true });
+    }
+}
+//# sourceMappingURL=run-directory.js.map

@@ -1,0 +1,336 @@
+// The training loop: builds model, data and optimizer from a TrainConfig, trains with the configured
+// recipe, evaluates, and keeps a run directory (config.json, log.jsonl/log.csv, last and best
+// checkpoints) from which a killed run resumes exactly where its last checkpoint left it.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as F from '../engine/functional.js';
+import { SGD } from '../engine/optim.js';
+import { getRngState, manualSeed, setNumThreads, defaultNumThreads, setRngState, startAllocatorPhase } from '../engine/runtime.js';
+import { tidy } from '../engine/scope.js';
+import { balancedSubset, getDatasetSpec, selectClasses } from '../data/datasets.js';
+import { DataLoader } from '../data/loader.js';
+import { dataTransforms } from '../data/pipelines.js';
+import { hashInts } from '../data/rng.js';
+import { buildModel, formName } from '../convert/form.js';
+import { allReduceNumbers, processGroup } from '../engine/distributed.js';
+import { convertSyncBatchNorm } from '../nn/sync_batchnorm.js';
+import { currentWorld, dataParallel } from './data_parallel.js';
+import { classifierOf, getModelSpec } from '../models/index.js';
+import { formatSmall, plural } from '../util/format.js';
+import { loadCheckpoint } from './checkpoint.js';
+import { configForm, validateConfig } from './config.js';
+import { resolveRun, RunDirectory, TrainingError } from './run-directory.js';
+export { resolveResume, TrainingError } from './run-directory.js';
+import { batchOn, evaluate, topkCorrect } from './metrics.js';
+import { paramGroups } from './param_groups.js';
+import { freeze, frozenModules, modelFromWeights, parametersOf } from './fine-tune.js';
+import { trainingProgress } from '../nn/training.js';
+import { recipeCallbacks } from './callbacks.js';
+export { mixupBatch } from './mixup.js';
+import { Progress } from './progress.js';
+import { buildSchedule, restartCycle } from './schedule.js';
+/**
+ * Trains a model from a config (or resumes the run at `resume`) and returns its results. Everything
+ * is validated and built before the run directory is created; a run that fails before its first
+ * checkpoint removes the directory it created, so its name can be used again.
+ */
+/**
+ * The model options a run trains with: the config's, else the data's class count, channels and image size (the model's
+ * own input size for image files, which are resized).
+ */
+export function runModelOptions(config, trainSet) {
+    const nativeSize = trainSet.kind === 'memory' ? trainSet.shape[1] : getModelSpec(config.model).inputSize[1];
+    return {
+        numClasses: config.numClasses ?? trainSet.classes.length,
+        inChannels: config.inChannels ?? (trainSet.kind === 'memory' ? trainSet.shape[0] : 3),
+        inputSize: config.inputSize ?? nativeSize,
+        args: config.modelArgs ?? {},
+    };
+}
+/** The model of a fine-tuning run, from its weights; says what was adapted. */
+async function initializedModel(file, name, options, form, log) {
+    const { model, notes } = await modelFromWeights(file, name, options, form);
+    log(`initialised from ${file}`);
+    for (const note of notes)
+        log(`  ${note}`);
+    return model;
+}
+export async function train(configIn, hooks = {}) {
+    const started = performance.now();
+    // Data-parallel runs: every rank trains, rank 0 alone prints and writes the run directory.
+    const world = currentWorld();
+    const progress = world.isMain ? hooks.progress ?? new Progress() : new Progress(process.stderr, 15, false);
+    const log = world.isMain ? hooks.log ?? ((line) => progress.line(line)) : () => undefined;
+    const { config, runDir, resumeFrom, recordedEpochs } = resolveRun(configIn);
+    validateConfig(config);
+    const run = new RunDirectory(runDir, world.isMain);
+    const modelSpec = getModelSpec(config.model);
+    const dataSpec = getDatasetSpec(config.dataset);
+    const dataDir = config.dataDir ?? dataSpec.defaultDir;
+    if (dataDir === undefined)
+        throw new TrainingError(`dataset '${config.dataset}' needs a directory (--data-dir)`);
+    if (resumeFrom === undefined)
+        run.checkFree();
+    setNumThreads(config.threads ?? defaultNumThreads());
+    const ofClasses = (d) => (config.classSubset === undefined ? d : selectClasses(d, config.classSubset));
+    const fullTrainSet = ofClasses(dataSpec.load(dataDir, 'train'));
+    const trainSet = config.trainSubset === undefined ? fullTrainSet : balancedSubset(fullTrainSet, config.trainSubset, config.seed);
+    const testSet = ofClasses(dataSpec.load(dataDir, 'test'));
+    if (testSet.classes.length !== trainSet.classes.length) {
+        throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}`);
+    }
+    if (Math.floor(trainSet.length / config.batchSize) === 0)
+        throw new TrainingError(`batch size ${config.batchSize} is larger than the training set (${trainSet.length} images)`);
+    if (config.batchSize % world.worldSize !== 0) {
+        throw new TrainingError(`batch size ${config.batchSize} is the global batch of ${world.worldSize} processes, so it must be divisible by ${world.worldSize}`);
+    }
+    const modelOptions = runModelOptions(config, trainSet);
+    if (modelOptions.numClasses < trainSet.classes.length) {
+        throw new TrainingError(`the model has ${modelOptions.numClasses} outputs but ${config.dataset} has ${trainSet.classes.length} classes`);
+    }
+    const input = [modelOptions.inChannels, modelOptions.inputSize, modelOptions.inputSize];
+    const pipelines = dataTransforms(dataSpec, trainSet, input, config.augment);
+    manualSeed(config.seed);
+    const form = configForm(config);
+    // A resumed fine-tuning run has the same structure; its checkpoint holds the weights.
+    const model = config.init !== undefined && resumeFrom === undefined
+        ? await initializedModel(config.init, config.model, modelOptions, form, log)
+        : buildModel(config.model, modelOptions, form);
+    model.toMemoryFormat(config.memoryFormat);
+    if (config.syncBatchNorm && world.worldSize > 1)
+        convertSyncBatchNorm(model);
+    if (world.worldSize > 1 && config.device !== 'cpu') {
+        model.dispose();
+        throw new TrainingError(`data-parallel training on ${config.device} needs c10d's NCCL backend, which this build does not have yet; train on cpu or in one process`);
+    }
+    model.to(config.device);
+    let callbacks;
+    let frozen;
+    try {
+        const frozenLayers = frozenModules(model, modelSpec, config.freeze ?? []);
+        frozen = parametersOf(model, frozenLayers);
+        const parallel = world.worldSize > 1 ? [dataParallel(model)] : [];
+        callbacks = [...parallel, ...(frozenLayers.size ? [freeze(model, frozenLayers)] : []), ...recipeCallbacks(model, config), ...(hooks.callbacks ?? [])];
+    }
+    catch (err) {
+        model.dispose();
+        throw err;
+    }
+    const classifier = `${classifierOf(model, modelSpec).path}.`;
+    const backboneLr = config.backboneLrMultiplier ?? 1;
+    const groups = paramGroups(model, config.lr, {
+        ...config, frozen, lrMultiplierOf: backboneLr === 1 ? undefined : (name) => (name.startsWith(classifier) ? 1 : backboneLr),
+    });
+    const optimizer = new SGD(groups, { lr: config.lr, momentum: config.momentum, nesterov: config.nesterov });
+    let startEpoch = 0;
+    let bestTop1 = -1;
+    if (resumeFrom !== undefined) {
+        try {
+            ({ startEpoch, bestTop1 } = restoreCheckpoint(resumeFrom, config, form, model, optimizer));
+        }
+        catch (err) {
+            optimizer.dispose();
+            model.dispose();
+            throw err;
+        }
+    }
+    const shard = { rank: world.rank, worldSize: world.worldSize };
+    const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, workers: config.workers, shard });
+    const testLoader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: pipelines.eval, workers: config.workers, shard });
+    const itersPerEpoch = trainLoader.length;
+    const schedule = buildSchedule(config.schedule, { baseLr: config.lr, epochs: config.epochs, itersPerEpoch, warmupEpochs: config.warmupEpochs });
+    try {
+        let history;
+        if (resumeFrom !== undefined) {
+            const recorded = recordedEpochs ?? config.epochs;
+            if (config.epochs < startEpoch)
+                throw new TrainingError(`${runDir} has already trained ${plural(startEpoch, 'epoch')}; --epochs ${config.epochs} would shorten it`);
+            hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind !== 'memory' });
+            if (config.epochs !== recorded && world.isMain) {
+                run.writeConfig(config);
+                log(`extending ${runDir} from ${plural(recorded, 'epoch')} to ${config.epochs}: the ${config.schedule.name} schedule now spans ${plural(config.epochs, 'epoch')}` +
+                    ` (epoch ${startEpoch + 1} starts at lr ${formatSmall(schedule(startEpoch, 0))})`);
+            }
+            history = run.truncateLogs(startEpoch);
+            if (startEpoch < config.epochs)
+                log(`resuming ${runDir} after epoch ${startEpoch}/${config.epochs}`);
+        }
+        else {
+            hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind !== 'memory' });
+            run.create(config);
+            history = run.truncateLogs(0);
+            log(`run directory: ${runDir}${world.worldSize > 1 ? ` (${world.worldSize} processes, ${config.batchSize / world.worldSize} images each per step)` : ''}`);
+        }
+        const session = {
+            model, optimizer, groups, callbacks, config, schedule, itersPerEpoch, trainLoader, testLoader, progress, world, run,
+            eta: { start: performance.now(), done: 0, total: (config.epochs - startEpoch) * itersPerEpoch },
+        };
+        for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
+            const epochStart = performance.now();
+            const record = await trainEpoch(session, epoch);
+            if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs)
+                record.test = await evaluateEpoch(session, epoch);
+            record.seconds = (performance.now() - epochStart) / 1000;
+            const notes = callbacks.map((c) => c.onEpochEnd?.({ model, epoch: epoch + 1 })).filter((n) => n !== undefined);
+            const values = Object.assign({}, ...notes.map((n) => n.values ?? {}));
+            if (Object.keys(values).length > 0)
+                record.notes = values;
+            history.push(record);
+            const improved = record.test !== undefined && record.test.top1 > bestTop1;
+            if (improved)
+                bestTop1 = record.test.top1;
+            run.recordEpoch(record, model, {
+                model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
+                extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, classSubset: config.classSubset, input, preprocessing: pipelines.eval, metrics: record, worldSize: world.worldSize },
+            }, optimizer.stateDict(), improved);
+            log(formatEpoch(record, config.epochs));
+            for (const n of notes)
+                if (n.line)
+                    log(`  ${n.line}`);
+            hooks.onEpochEnd?.(record);
+        }
+        // Other ranks keep no log: a resumed, finished run has no figures there, and rank 0 reports them.
+        const final = history.at(-1)?.test ?? (world.isMain ? undefined : { loss: NaN, top1: NaN, top5: NaN, count: 0, imagesPerSecond: 0 });
+        if (final === undefined)
+            throw new TrainingError(`${runDir}: the log has no test figures for its last epoch (${config.epochs})`);
+        if (startEpoch === config.epochs)
+            log(`${runDir} had already finished its ${plural(config.epochs, 'epoch')}: nothing to train`);
+        return { runDir, epochs: config.epochs, trainedEpochs: config.epochs - startEpoch, final, bestTop1, history, seconds: (performance.now() - started) / 1000 };
+    }
+    catch (err) {
+        run.removeIfUnfinished();
+        throw err;
+    }
+    finally {
+        for (const callback of callbacks)
+            callback.close?.();
+        await trainLoader.close();
+        await testLoader.close();
+        optimizer.dispose();
+        model.dispose();
+    }
+}
+/** One epoch's optimisation steps; returns its record (training figures summed over ranks), not yet evaluated. */
+async function trainEpoch(s, epoch) {
+    const { model, optimizer, groups, callbacks, config, itersPerEpoch, world } = s;
+    model.train();
+    const epochStart = performance.now();
+    let [lossSum, correct, seen, lr] = [0, 0, 0, config.lr];
+    const cycle = restartCycle(config.schedule, epoch);
+    // Ranks draw different random numbers (dropout, DropBlock) from streams fixed by (seed, epoch, rank),
+    // so a resumed data-parallel run continues exactly without each rank's generator state.
+    if (world.worldSize > 1)
+        manualSeed(hashInts(config.seed, epoch, world.rank, 0xd15));
+    let waited = 0;
+    let waitStart = performance.now();
+    for await (const batch of s.trainLoader.epoch(epoch)) {
+        waited += performance.now() - waitStart;
+        const { images, labels, index } = batchOn(config.device, batch);
+        lr = s.schedule(epoch, index);
+        optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i].lrMultiplier));
+        const n = labels.size(0);
+        const context = { model, batchSeed: hashInts(config.seed, epoch, index, 0x3170), ...trainingProgress(epoch, index, config.epochs, itersPerEpoch, cycle) };
+        let step;
+        try {
+            for (const callback of callbacks)
+                callback.onBatchStart?.(context);
+            step = tidy(() => trainStep(model, optimizer, images, labels, config, callbacks, context));
+        }
+        finally {
+            images.dispose();
+            labels.dispose();
+        }
+        if (!Number.isFinite(step.loss))
+            throw new TrainingError(divergenceMessage(step.loss, epoch, index, lr, s.run.path, existsSync(s.run.lastCheckpoint) ? epoch : undefined));
+        lossSum += step.loss * n;
+        correct += step.hits;
+        seen += n;
+        s.eta.done++;
+        const elapsed = (performance.now() - s.eta.start) / 1000;
+        s.progress.update({
+            epoch: epoch + 1, epochs: config.epochs, batch: index + 1, batches: itersPerEpoch, loss: lossSum / seen, acc: correct / seen,
+            imagesPerSecond: (seen * world.worldSize) / ((performance.now() - epochStart) / 1000), lr, eta: (elapsed / s.eta.done) * (s.eta.total - s.eta.done),
+        });
+        waitStart = performance.now();
+    }
+    s.progress.done();
+    const trainSeconds = (performance.now() - epochStart) / 1000;
+    [lossSum, correct, seen] = allReduceNumbers([lossSum, correct, seen]);
+    const [slowestWait] = allReduceNumbers([waited], 'max');
+    return { epoch: epoch + 1, lr, train: { loss: lossSum / seen, top1: correct / seen }, seconds: 0, imagesPerSecond: seen / trainSeconds, dataWait: slowestWait / 1000 / trainSeconds };
+}
+/** The test figures after an epoch, over every rank's share of the test set. */
+async function evaluateEpoch(s, epoch) {
+    for (const callback of s.callbacks)
+        callback.beforeEvaluate?.({ model: s.model, epoch: epoch + 1 });
+    // Evaluation (another batch size, no gradients) allocates other block sizes than training: the
+    // allocator's cache follows one phase at a time instead of holding both.
+    startAllocatorPhase();
+    const result = combineEvaluations(await evaluate(s.model, s.testLoader));
+    startAllocatorPhase();
+    return result;
+}
+/** One evaluation from every rank's share of the test set (sums of per-rank figures; unchanged in a single process). */
+function combineEvaluations(local) {
+    if (processGroup() === undefined)
+        return local;
+    const n = local.count;
+    const total = (mean) => (n === 0 ? 0 : mean * n);
+    const seconds = n === 0 ? 0 : n / local.imagesPerSecond;
+    const [loss, top1, top5, count] = allReduceNumbers([total(local.loss), total(local.top1), total(local.top5), n]);
+    const [slowest] = allReduceNumbers([seconds], 'max');
+    return { loss: loss / count, top1: top1 / count, top5: top5 / count, count: count, imagesPerSecond: count / slowest };
+}
+/** Loads a resumed run's checkpoint into the model and optimizer after checking it belongs to that run. */
+function restoreCheckpoint(path, config, form, model, optimizer) {
+    const ckpt = loadCheckpoint(path);
+    try {
+        if (ckpt.model !== config.model)
+            throw new TrainingError(`${path} holds a '${ckpt.model}' model but the run config says '${config.model}'`);
+        if (formName(ckpt.form) !== formName(form))
+            throw new TrainingError(`${path} holds the ${formName(ckpt.form)} form but the run config trains the ${formName(form)} form`);
+        model.loadStateDict(ckpt.state);
+        if (ckpt.optimizer)
+            optimizer.loadStateDict(ckpt.optimizer);
+        if (ckpt.rngState)
+            setRngState(Buffer.from(ckpt.rngState, 'base64'));
+        return { startEpoch: ckpt.epoch, bestTop1: Number(ckpt.extra.bestTop1 ?? -1) };
+    }
+    finally {
+        for (const t of Object.values(ckpt.state))
+            t.dispose();
+        for (const t of Object.values(ckpt.optimizer?.tensors ?? {}))
+            t.dispose();
+    }
+}
+function divergenceMessage(loss, epoch, batch, lr, runDir, lastGoodEpoch) {
+    const where = `the loss became ${loss} at epoch ${epoch + 1}, batch ${batch + 1} (lr ${formatSmall(lr)}): training stopped.`;
+    if (lastGoodEpoch === undefined) {
+        return `${where} No epoch had finished, so there is no checkpoint and the run directory was removed. ` +
+            'Try a lower --lr or a warmup (--warmup 1); the same --run-name can be used again.';
+    }
+    return `${where} The last good checkpoint (epoch ${lastGoodEpoch}) is kept at ${join(runDir, 'last.safetensors')}. ` +
+        'Training is deterministic, so resuming would diverge again: start a new run with a lower --lr or a warmup (--warmup 1).';
+}
+function formatEpoch(r, epochs) {
+    const pct = (v) => `${(100 * v).toFixed(2)}%`;
+    const test = r.test ? ` | test loss ${r.test.loss.toFixed(4)} top-1 ${pct(r.test.top1)} top-5 ${pct(r.test.top5)}` : '';
+    const wait = r.dataWait === undefined ? '' : `, data wait ${(100 * r.dataWait).toFixed(1)}%`;
+    return `epoch ${r.epoch}/${epochs}: train loss ${r.train.loss.toFixed(4)} top-1 ${pct(r.train.top1)}${test} | ${r.seconds.toFixed(1)} s, ${Math.round(r.imagesPerSecond)} img/s${wait}`;
+}
+/**
+ * One optimisation step (inside tidy); returns the batch loss (as the callbacks shaped it) and the number of top-1 hits
+ * (against the batch's own labels, also when a callback trains on transformed images).
+ */
+function trainStep(model, optimizer, images, labels, config, callbacks, context) {
+    const ce = (logits, target) => F.crossEntropy(logits, target, { labelSmoothing: config.labelSmoothing, labelSmoothingStyle: config.labelSmoothingStyle });
+    const transform = callbacks.find((c) => c.transformBatch !== undefined)?.transformBatch?.({ images, labels }, context);
+    const logits = model.forward(model.formatInput(transform?.images ?? images));
+    let loss = transform ? transform.loss(logits, ce) : ce(logits, labels);
+    loss = callbacks.reduce((l, c) => c.adjustLoss?.(l, context) ?? l, loss);
+    optimizer.zeroGrad();
+    loss.backward();
+    optimizer.step();
+    return { loss: loss.item(), hits: topkCorrect(logits.detach(), labels, [1])[0] };
+}
+//# sourceMappingURL=trainer.js.map

@@ -1,0 +1,2 @@
+import { type Dataset } from '../src/data/index.js';
+export type { Dataset };
