@@ -1,5 +1,6 @@
-// leanconv_image: the image codec the data loaders call (no libtorch): a JPEG's header, and a crop of an image
-// (a JPEG's bytes, or 8-bit RGB pixels another decoder produced) resampled straight into a batch of floats.
+// leanconv_image: the image codec the data loaders call (no libtorch): a JPEG's header, a crop of an image (a JPEG's
+// bytes, or 8-bit RGB pixels another decoder produced) resampled straight into a batch of floats, and a window of an
+// in-memory 8-bit image (Fashion-MNIST, CIFAR) copied into one.
 // Calls are synchronous: loader worker threads make them, one sample at a time.
 #include <napi.h>
 
@@ -100,6 +101,69 @@ Napi::Value ResampleInto(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// cropPlanarInto(pixels, channels, height, width, top, left, outChannels, outHeight, outWidth, flip, mean, std, out, offset):
+// a window of an 8-bit planar image (zeros outside it), mirrored or not, scaled to [0, 1] and normalised as the float
+// transforms do it (each step rounded to float32), so the result is bit-identical to theirs. One gray channel is
+// repeated when outChannels is 3.
+Napi::Value CropPlanarInto(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto pixels = info[0].As<Napi::Uint8Array>();
+  const int channels = info[1].As<Napi::Number>().Int32Value();
+  const int height = info[2].As<Napi::Number>().Int32Value();
+  const int width = info[3].As<Napi::Number>().Int32Value();
+  const int top = info[4].As<Napi::Number>().Int32Value();
+  const int left = info[5].As<Napi::Number>().Int32Value();
+  const int out_channels = info[6].As<Napi::Number>().Int32Value();
+  const int oh = info[7].As<Napi::Number>().Int32Value();
+  const int ow = info[8].As<Napi::Number>().Int32Value();
+  const bool flip = info[9].As<Napi::Boolean>().Value();
+  if (channels < 1 || height < 1 || width < 1 || static_cast<int64_t>(channels) * height * width != static_cast<int64_t>(pixels.ByteLength())) {
+    throw Napi::RangeError::New(env, "pixels must be channels x height x width bytes");
+  }
+  if (!(out_channels == channels || (channels == 1 && out_channels == 3)) || oh < 1 || ow < 1) {
+    throw Napi::RangeError::New(env, "bad output shape");
+  }
+  const double* mean = nullptr;
+  const double* stdev = nullptr;
+  if (!info[10].IsNull()) {
+    auto m = info[10].As<Napi::Float64Array>();
+    auto sd = info[11].As<Napi::Float64Array>();
+    if (static_cast<int>(m.ElementLength()) != out_channels || static_cast<int>(sd.ElementLength()) != out_channels) {
+      throw Napi::TypeError::New(env, "mean and std need one entry per output channel");
+    }
+    mean = m.Data();
+    stdev = sd.Data();
+  }
+  auto dest = info[12].As<Napi::Float32Array>();
+  const int64_t offset = info[13].As<Napi::Number>().Int64Value();
+  const int64_t plane = static_cast<int64_t>(oh) * ow;
+  if (offset < 0 || offset + out_channels * plane > static_cast<int64_t>(dest.ElementLength())) {
+    throw Napi::RangeError::New(env, "the output does not fit in the batch buffer at that offset");
+  }
+  float* out = dest.Data() + offset;
+  const uint8_t* src = pixels.Data();
+  // The value of each byte, as the float transforms compute it (x / 255, then (x - mean) / std, each in float32).
+  float table[256];
+  for (int c = 0; c < out_channels; ++c) {
+    for (int v = 0; v < 256; ++v) {
+      const float scaled = static_cast<float>(v / 255.0);
+      table[v] = mean ? static_cast<float>((static_cast<double>(scaled) - mean[c]) / stdev[c]) : scaled;
+    }
+    const uint8_t* plane_in = src + static_cast<size_t>(channels == 1 ? 0 : c) * height * width;
+    float* plane_out = out + c * plane;
+    for (int y = 0; y < oh; ++y) {
+      const int sy = top + y;
+      float* row = plane_out + static_cast<int64_t>(y) * ow;
+      for (int x = 0; x < ow; ++x) {
+        const int sx = left + (flip ? ow - 1 - x : x);
+        const bool inside = sy >= 0 && sy < height && sx >= 0 && sx < width;
+        row[x] = table[inside ? plane_in[static_cast<size_t>(sy) * width + sx] : 0];
+      }
+    }
+  }
+  return env.Undefined();
+}
+
 }  // namespace
 }  // namespace leanconv_image
 
@@ -108,6 +172,7 @@ static Napi::Object InitImageAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("jpegInfo", Napi::Function::New(env, JpegInfoOf));
   exports.Set("decodeJpegInto", Napi::Function::New(env, DecodeJpegInto));
   exports.Set("resampleInto", Napi::Function::New(env, ResampleInto));
+  exports.Set("cropPlanarInto", Napi::Function::New(env, CropPlanarInto));
   return exports;
 }
 

@@ -2,9 +2,9 @@
 // Images in memory go through the float transforms; image files and shard members through the native codec when
 // the pipeline has a plan (image-plan.ts), written straight into the batch, and through sharp + the float
 // transforms otherwise.
-import { type Dataset, DatasetError, type ImageSourceDataset, readSampleBytes, sampleName } from './datasets.js';
-import { decodeJpegInto, jpegInfo, type JpegInfo, resampleRgbInto } from './image-codec.js';
-import { type ImagePlan, planImagePipeline } from './image-plan.js';
+import { type Dataset, DatasetError, type ImageSourceDataset, type InMemoryDataset, readSampleBytes, sampleName } from './datasets.js';
+import { cropPlanarInto, decodeJpegInto, jpegInfo, type JpegInfo, resampleRgbInto } from './image-codec.js';
+import { type CropPlan, type ImagePlan, planCropPipeline, planImagePipeline } from './image-plan.js';
 import { Rng } from './rng.js';
 import { compose, imageFromInterleaved, type Image, type Transform, type TransformSpec } from './transforms.js';
 
@@ -109,11 +109,19 @@ export type BadImagePolicy = 'fail' | 'skip';
 /** A pipeline as the batch assembler runs it: the float transforms, and the native plan where the specs have one. */
 export interface SamplePipeline {
   transform: Transform;
+  /** How the codec decodes image files and shard members (a resampled window per sample). */
   plan?: ImagePlan;
+  /** How the codec copies in-memory images (a whole-pixel window per sample), for datasets of that shape. */
+  crop?: CropPlan;
 }
 
-export function samplePipeline(specs: readonly TransformSpec[], nativeImages = true): SamplePipeline {
-  return { transform: compose(specs), plan: nativeImages ? planImagePipeline(specs) : undefined };
+/** A dataset's pipeline: the float transforms, and the codec's plans where the specs allow (nativeImages, default true). */
+export function samplePipeline(specs: readonly TransformSpec[], nativeImages = true, dataset?: Dataset): SamplePipeline {
+  return {
+    transform: compose(specs),
+    plan: nativeImages ? planImagePipeline(specs) : undefined,
+    crop: nativeImages && dataset?.kind === 'memory' ? planCropPipeline(specs, dataset.shape) : undefined,
+  };
 }
 
 /** A transformed image as [C, H, W] floats, written at `offset` of the batch or returned for the batch to place. */
@@ -171,6 +179,7 @@ export async function assembleBatch(
   dataset: Dataset, pipeline: SamplePipeline, request: BatchRequest, onBadImage: BadImagePolicy = 'fail',
   allocate: (length: number) => Float32Array = (length) => new Float32Array(length),
 ): Promise<RawBatch> {
+  if (dataset.kind === 'memory' && pipeline.crop !== undefined) return memoryBatch(dataset, pipeline.crop, request, allocate);
   if (dataset.kind === 'memory') {
     const images = request.indices.map((i, k) => pipeline.transform(memoryImage(dataset, i), new Rng(request.seeds[k]!)));
     return stack(images, request.indices.map((i) => dataset.labels[i]!), (k) => `sample ${request.indices[k]}`, [], allocate);
@@ -203,6 +212,20 @@ export async function assembleBatch(
     data.set(img.data, k * sampleSize);
   });
   return { data: n === request.indices.length ? data : data.slice(0, n * sampleSize), labels: Int32Array.from(labels), shape: [n, 3, plan!.outHeight, plan!.outWidth], skipped };
+}
+
+function memoryBatch(dataset: InMemoryDataset, plan: CropPlan, request: BatchRequest, allocate: (length: number) => Float32Array): RawBatch {
+  const size = dataset.shape[0] * dataset.shape[1] * dataset.shape[2];
+  const sample = plan.outChannels * plan.outHeight * plan.outWidth;
+  const n = request.indices.length;
+  const data = allocate(n * sample);
+  request.indices.forEach((index, k) => {
+    const { top, left, flip } = plan.window(new Rng(request.seeds[k]!));
+    cropPlanarInto(dataset.images.subarray(index * size, (index + 1) * size), dataset.shape, {
+      top, left, flip, outChannels: plan.outChannels, outHeight: plan.outHeight, outWidth: plan.outWidth, mean: plan.mean, std: plan.std, out: data, offset: k * sample,
+    });
+  });
+  return { data, labels: Int32Array.from(request.indices, (i) => dataset.labels[i]!), shape: [n, plan.outChannels, plan.outHeight, plan.outWidth], skipped: [] };
 }
 
 function stack(images: Image[], labels: number[], nameOf: (k: number) => string, skipped: string[], allocate: (length: number) => Float32Array): RawBatch {

@@ -33,6 +33,8 @@ interface ImageAddon {
   jpegInfo(bytes: Uint8Array): JpegInfo | null;
   decodeJpegInto(bytes: Uint8Array, box: Float64Array, clampToBox: boolean, outHeight: number, outWidth: number, flip: boolean,
     mean: Float32Array | null, std: Float32Array | null, out: Float32Array, offset: number): void;
+  cropPlanarInto(pixels: Uint8Array, channels: number, height: number, width: number, top: number, left: number, outChannels: number, outHeight: number,
+    outWidth: number, flip: boolean, mean: Float64Array | null, std: Float64Array | null, out: Float32Array, offset: number): void;
   resampleInto(rgb: Uint8Array, width: number, height: number, box: Float64Array, clampToBox: boolean, outHeight: number, outWidth: number,
     flip: boolean, mean: Float32Array | null, std: Float32Array | null, out: Float32Array, offset: number): void;
 }
@@ -61,4 +63,26 @@ export function decodeJpegInto(bytes: Uint8Array, t: ResampleTarget): void {
 /** Resamples the window of 8-bit interleaved RGB pixels into `target` (the filter decodeJpegInto uses). */
 export function resampleRgbInto(rgb: Uint8Array, width: number, height: number, t: ResampleTarget): void {
   load().resampleInto(rgb, width, height, t.box, t.clampToBox, t.outHeight, t.outWidth, t.flip, t.mean, t.std, t.out, t.offset);
+}
+
+/** Where a window of an in-memory image goes: [outChannels, outHeight, outWidth] at `offset` floats into `out`. */
+export interface CropTarget {
+  top: number;
+  left: number;
+  outChannels: number;
+  outHeight: number;
+  outWidth: number;
+  flip: boolean;
+  mean: Float64Array | null;
+  std: Float64Array | null;
+  out: Float32Array;
+  offset: number;
+}
+
+/**
+ * Copies a window of an 8-bit planar [C, H, W] image (zeros outside it) into `target`, mirrored or not, scaled and
+ * normalised bit-identically to the float transforms.
+ */
+export function cropPlanarInto(pixels: Uint8Array, shape: readonly [number, number, number], t: CropTarget): void {
+  load().cropPlanarInto(pixels, shape[0], shape[1], shape[2], t.top, t.left, t.outChannels, t.outHeight, t.outWidth, t.flip, t.mean, t.std, t.out, t.offset);
 }

@@ -8,7 +8,7 @@ import type { Dataset } from './datasets.js';
 import type { TransformSpec } from './transforms.js';
 
 const { dataset, transforms, onBadImage, nativeImages } = workerData as { dataset: Dataset; transforms: TransformSpec[]; onBadImage: BadImagePolicy; nativeImages: boolean };
-const pipeline = samplePipeline(transforms, nativeImages);
+const pipeline = samplePipeline(transforms, nativeImages, dataset);
 
 // Batch buffers the main thread has copied into tensors come back to be filled again (no fresh 30 MB per batch).
 const spare: ArrayBuffer[] = [];

@@ -74,6 +74,8 @@ export interface TrainHooks {
   callbacks?: TrainCallback[];
   /** Messages (run dir, results); default: to stderr via the progress printer. */
   log?(line: string): void;
+  /** What the run works around (a skipped bad image), from every rank; default: stderr, also when quiet. */
+  warn?(line: string): void;
 }
 
 /**
@@ -124,7 +126,8 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   const trainSet = config.trainSubset === undefined ? fullTrainSet : balancedSubset(fullTrainSet, config.trainSubset, config.seed);
   const testSet = ofClasses(dataSpec.load(dataDir, 'test'));
   if (testSet.classes.length !== trainSet.classes.length) {
-    throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}`);
+    const hint = trainSet.kind === 'shards' ? ' (shards name their classes by index: a classes.txt beside train/ and val/, one name per line, gives both splits the same classes)' : '';
+    throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}${hint}`);
   }
   if (Math.floor(trainSet.length / config.batchSize) === 0) throw new TrainingError(`batch size ${config.batchSize} is larger than the training set (${trainSet.length} images)`);
   if (config.batchSize % world.worldSize !== 0) {
@@ -185,7 +188,9 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     }
   }
   const shard = { rank: world.rank, worldSize: world.worldSize };
-  const onSkippedImage = (problem: string): void => log(`skipped a bad image: ${problem}`);
+  const rankTag = world.worldSize > 1 ? ` (rank ${world.rank})` : '';
+  const warn = hooks.warn ?? ((line: string) => void process.stderr.write(`leanconv${rankTag}: ${line}\n`));
+  const onSkippedImage = (problem: string): void => warn(`skipped a bad image: ${problem}`);
   const loading = { workers: config.workers, shard, onBadImage: config.onBadImage, onSkippedImage };
   const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, ...loading });
   const testLoader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: pipelines.eval, ...loading });
