@@ -162,6 +162,11 @@ LC_OP(batchNorm) {
                    D(info, 7), relu));
 }
 
+// input, numGroups, weight?, bias?, eps: group normalisation (torch.nn.functional.group_norm); no running statistics.
+LC_OP(groupNorm) {
+  LC_RET(at::group_norm(T(info, 0), I(info, 1), OptT(info, 2), OptT(info, 3), D(info, 4)));
+}
+
 namespace {
 KernelToggle& KernelNamed(const std::string& name) {
   if (name == "channelsLastBatchNorm") return ChannelsLastBatchNormToggle();
@@ -242,6 +247,7 @@ void RegisterNNOps(Napi::Env env, Napi::Object exports) {
   LC_EXPORT(exports, attentionPool2d);
   LC_EXPORT(exports, linear);
   LC_EXPORT(exports, batchNorm);
+  LC_EXPORT(exports, groupNorm);
   LC_EXPORT(exports, nativeKernel);
   LC_EXPORT(exports, nativeKernelRuns);
   LC_EXPORT(exports, maxPool2d);

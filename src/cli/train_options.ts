@@ -179,16 +179,24 @@ export function resumeOptionsFrom(values: Record<string, unknown>): TrainOptions
   }
   return {
     resume: values.resume as string,
-    epochs: num(values, 'epochs', { integer: true, min: 1 }),
-    workers: num(values, 'workers', { integer: true, min: 0 }),
-    threads: num(values, 'threads', { integer: true, min: 1 }),
-    evalBatchSize: num(values, 'eval-batch-size', { integer: true, min: 1 }),
-    memoryFormat: memoryFormatFrom(values),
-    device: values.device as Device | undefined,
-    checkpointEvery: checkpointEveryFrom(values),
-    onBadImage: badImagePolicyFrom(values),
+    ...Object.fromEntries(RESUME_OVERRIDES.map((key) => [key, OVERRIDE_PARSERS[key](values)])),
   };
 }
+
+/**
+ * How the options a resumed run may change (config.ts's RESUME_OVERRIDES, the one list of them) are read, for new and
+ * resumed runs alike; the type makes a new override without a parser a compile error.
+ */
+const OVERRIDE_PARSERS: { [K in (typeof RESUME_OVERRIDES)[number]]: (values: Record<string, unknown>) => TrainConfig[K] | undefined } = {
+  epochs: (v) => num(v, 'epochs', { integer: true, min: 1 }),
+  workers: (v) => num(v, 'workers', { integer: true, min: 0 }),
+  threads: (v) => num(v, 'threads', { integer: true, min: 1 }),
+  evalBatchSize: (v) => num(v, 'eval-batch-size', { integer: true, min: 1 }),
+  memoryFormat: (v) => memoryFormatFrom(v),
+  device: (v) => v.device as Device | undefined,
+  checkpointEvery: (v) => checkpointEveryFrom(v),
+  onBadImage: (v) => badImagePolicyFrom(v),
+};
 
 /** --checkpoint-every N (batches) or Mm (minutes). */
 function checkpointEveryFrom(values: Record<string, unknown>): TrainConfig['checkpointEvery'] {
@@ -245,9 +253,9 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     modelArgs: modelArgsFrom(values) ?? base.modelArgs,
     dataset,
     dataDir: values['data-dir'] as string | undefined,
-    epochs: pick(num(values, 'epochs', { integer: true, min: 1 }), base.epochs),
+    epochs: pick(OVERRIDE_PARSERS.epochs(values), base.epochs),
     batchSize: pick(num(values, 'batch-size', { integer: true, min: 1 }), base.batchSize),
-    evalBatchSize: pick(num(values, 'eval-batch-size', { integer: true, min: 1 }), base.evalBatchSize),
+    evalBatchSize: pick(OVERRIDE_PARSERS.evalBatchSize(values), base.evalBatchSize),
     lr: pick(num(values, 'lr', { min: 0 }), base.lr),
     momentum: pick(num(values, 'momentum', { min: 0 }), base.momentum),
     nesterov: values['no-nesterov'] ? false : base.nesterov,
@@ -270,16 +278,16 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
     inChannels: num(values, 'in-channels', { integer: true, min: 1 }),
     inputSize: num(values, 'input-size', { integer: true, min: 1 }),
     seed: pick(num(values, 'seed', { integer: true, min: 0 }), base.seed),
-    workers: pick(num(values, 'workers', { integer: true, min: 0 }), base.workers),
-    threads: num(values, 'threads', { integer: true, min: 1 }),
-    memoryFormat: memoryFormatFrom(values) ?? base.memoryFormat,
+    workers: pick(OVERRIDE_PARSERS.workers(values), base.workers),
+    threads: OVERRIDE_PARSERS.threads(values),
+    memoryFormat: OVERRIDE_PARSERS.memoryFormat(values) ?? base.memoryFormat,
     outDir: pick(values['out-dir'] as string | undefined, base.outDir),
     runName: values['run-name'] as string | undefined,
     evalEvery: pick(num(values, 'eval-every', { integer: true, min: 1 }), base.evalEvery),
-    checkpointEvery: checkpointEveryFrom(values) ?? base.checkpointEvery,
-    onBadImage: badImagePolicyFrom(values) ?? base.onBadImage,
+    checkpointEvery: OVERRIDE_PARSERS.checkpointEvery(values) ?? base.checkpointEvery,
+    onBadImage: OVERRIDE_PARSERS.onBadImage(values) ?? base.onBadImage,
     syncBatchNorm: values['sync-bn'] ? true : base.syncBatchNorm,
-    device: (values.device as Device | undefined) ?? base.device,
+    device: OVERRIDE_PARSERS.device(values) ?? base.device,
   };
 }
 

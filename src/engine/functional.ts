@@ -104,6 +104,20 @@ export function batchNorm(input: Tensor, runningMean: Tensor | undefined, runnin
     training, options.momentum ?? 0.1, options.eps ?? 1e-5, options.relu ?? false));
 }
 
+export interface GroupNormOptions {
+  weight?: Tensor;
+  bias?: Tensor;
+  eps?: number;
+}
+
+/** Group normalisation (torch.nn.functional.group_norm): each sample's channels in `numGroups` groups, normalised per group. */
+export function groupNorm(input: Tensor, numGroups: number, options: GroupNormOptions = {}): Tensor {
+  if (input.ndim < 2 || input.size(1) % numGroups !== 0) {
+    throw new RangeError(`groupNorm: ${input.ndim < 2 ? `a ${input.ndim}-d input` : `${input.size(1)} channels`} cannot be split into ${numGroups} groups`);
+  }
+  return new Tensor(native.groupNorm(input.handle, numGroups, options.weight?.handle, options.bias?.handle, options.eps ?? 1e-5));
+}
+
 export interface MaxPool2dOptions {
   kernelSize: Size2;
   /** Defaults to kernelSize. */

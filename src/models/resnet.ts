@@ -5,15 +5,19 @@ import { noGrad } from '../engine/autograd.js';
 import type { Tensor } from '../engine/tensor.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { constant_, kaimingNormal_ } from '../nn/init.js';
-import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, GroupNorm, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
 import { convWithEpilogue } from '../nn/fusion.js';
 import { Module } from '../nn/module.js';
 import { type FeatureInfo, runStages, type StagedModel } from './features.js';
 import { type ModelArgs, registerModel, type ResolvedModelOptions } from './registry.js';
 
-/** 1x1 conv + BN projection for a shortcut whose shape changes. */
-function projection(inChannels: number, outChannels: number, stride: number): Sequential {
-  return new Sequential(new Conv2d(inChannels, outChannels, 1, { stride, bias: false }), new BatchNorm2d(outChannels));
+/** The normalisation layer of a ResNet for a channel count (torchvision's norm_layer): BatchNorm2d by default. */
+export type NormLayer = (channels: number) => Module;
+const batchNorm2d: NormLayer = (channels) => new BatchNorm2d(channels);
+
+/** 1x1 conv + norm projection for a shortcut whose shape changes. */
+function projection(inChannels: number, outChannels: number, stride: number, norm: NormLayer = batchNorm2d): Sequential {
+  return new Sequential(new Conv2d(inChannels, outChannels, 1, { stride, bias: false }), norm(outChannels));
 }
 
 /**
@@ -61,6 +65,8 @@ export interface BottleneckOptions {
   groups?: number;
   /** Builds the 3x3 conv (width -> width, the block's stride and dilation) instead of a plain Conv2d (G-ResNeXt: a DGConv2d). */
   conv3x3?: (width: number, stride: number, dilation: number) => Module;
+  /** The normalisation layers (default BatchNorm2d; torchvision's norm_layer). */
+  norm?: NormLayer;
 }
 
 export class Bottleneck extends Module {
@@ -79,15 +85,16 @@ export class Bottleneck extends Module {
     super();
     const stride = options.stride ?? 1;
     const dilation = options.dilation ?? 1;
+    const norm = options.norm ?? batchNorm2d;
     this.addModule('conv1', new Conv2d(inChannels, width, 1, { bias: false }));
-    this.addModule('bn1', new BatchNorm2d(width));
+    this.addModule('bn1', norm(width));
     this.addModule('conv2', options.conv3x3
       ? options.conv3x3(width, stride, dilation)
       : new Conv2d(width, width, 3, { stride, padding: dilation, dilation, groups: options.groups ?? 1, bias: false }));
-    this.addModule('bn2', new BatchNorm2d(width));
+    this.addModule('bn2', norm(width));
     this.addModule('conv3', new Conv2d(width, outChannels, 1, { bias: false }));
-    this.addModule('bn3', new BatchNorm2d(outChannels));
-    if (stride !== 1 || inChannels !== outChannels) this.addModule('downsample', projection(inChannels, outChannels, stride));
+    this.addModule('bn3', norm(outChannels));
+    if (stride !== 1 || inChannels !== outChannels) this.addModule('downsample', projection(inChannels, outChannels, stride, norm));
   }
 
   forward(x: Tensor): Tensor {
@@ -95,16 +102,17 @@ export class Bottleneck extends Module {
   }
 }
 
-/** How a stage builds its blocks: the block for (inChannels, channels, stride, dilation) and its output expansion. */
+/** How a stage builds its blocks: the block for (inChannels, channels, stride, dilation, norm) and its output expansion. */
 export interface BlockType {
   expansion: number;
-  create(inChannels: number, channels: number, stride: number, dilation?: number): Module;
+  create(inChannels: number, channels: number, stride: number, dilation?: number, norm?: NormLayer): Module;
 }
 
 export const basicBlock: BlockType = {
   expansion: BasicBlock.expansion,
-  create: (cin, c, s, dilation = 1) => {
+  create: (cin, c, s, dilation = 1, norm) => {
     if (dilation !== 1) throw new RangeError('BasicBlock: dilation > 1 is not supported (as in torchvision); dilate bottleneck ResNets only');
+    if (norm !== undefined) throw new RangeError('BasicBlock: only batch norm (norm layers are an option of bottleneck ResNets)');
     return new BasicBlock(cin, c, s);
   },
 };
@@ -116,7 +124,7 @@ export const bottleneckWidth = (channels: number, groups: number, baseWidth: num
 export function bottleneckBlock(groups = 1, baseWidth = 64): BlockType {
   return {
     expansion: Bottleneck.expansion,
-    create: (cin, c, s, dilation = 1) => new Bottleneck(cin, bottleneckWidth(c, groups, baseWidth), c * Bottleneck.expansion, { stride: s, groups, dilation }),
+    create: (cin, c, s, dilation = 1, norm) => new Bottleneck(cin, bottleneckWidth(c, groups, baseWidth), c * Bottleneck.expansion, { stride: s, groups, dilation, norm }),
   };
 }
 
@@ -125,21 +133,23 @@ export function bottleneckBlock(groups = 1, baseWidth = 64): BlockType {
  * (torchvision's replace_stride_with_dilation) the first block keeps the previous dilation and the others use the
  * new one; the stride is then 1.
  */
-export function makeStage(block: BlockType, inChannels: number, channels: number, blocks: number, stride: number, dilation?: { previous: number; current: number }): [Sequential, number] {
+export function makeStage(
+  block: BlockType, inChannels: number, channels: number, blocks: number, stride: number, dilation?: { previous: number; current: number }, norm?: NormLayer,
+): [Sequential, number] {
   const stage = new Sequential();
   let cin = inChannels;
   for (let i = 0; i < blocks; i++) {
-    stage.append(dilation ? block.create(cin, channels, i === 0 ? stride : 1, i === 0 ? dilation.previous : dilation.current) : block.create(cin, channels, i === 0 ? stride : 1));
+    stage.append(dilation || norm ? block.create(cin, channels, i === 0 ? stride : 1, i === 0 ? dilation?.previous ?? 1 : dilation?.current ?? 1, norm) : block.create(cin, channels, i === 0 ? stride : 1));
     cin = channels * block.expansion;
   }
   return [stage, cin];
 }
 
-/** Kaiming-normal (fan_out, ReLU) convs, BN gamma 1 / beta 0: torchvision's ResNet initialisation. */
+/** Kaiming-normal (fan_out, ReLU) convs, BN / GN gamma 1 and beta 0: torchvision's ResNet initialisation. */
 export function torchvisionInit(model: Module): void {
   model.apply((m) => {
     if (m instanceof Conv2d) kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu' });
-    else if (m instanceof BatchNorm2d) {
+    else if (m instanceof BatchNorm2d || (m instanceof GroupNorm && m.weight !== undefined)) {
       constant_(m.weight!, 1);
       constant_(m.bias!, 0);
     }
@@ -206,13 +216,15 @@ export interface ResNetOptions {
   replaceStrideWithDilation?: readonly [boolean, boolean, boolean];
   /** Every residual branch's last BN starts at gamma 0, so each block starts as the identity (torchvision's zero_init_residual). */
   zeroInitResidual?: boolean;
+  /** The normalisation layers (torchvision's norm_layer); default BatchNorm2d. */
+  norm?: NormLayer;
 }
 
 /** Sets the last BN gamma of every residual branch to 0 (torchvision's zero_init_residual). */
 export function zeroInitResiduals(model: Module): void {
   noGrad(() => model.apply((m) => {
     const last = m instanceof Bottleneck ? m.bn3 : m instanceof BasicBlock ? m.bn2 : undefined;
-    if (last instanceof BatchNorm2d) last.weight!.zero_();
+    if ((last instanceof BatchNorm2d || last instanceof GroupNorm) && last.weight !== undefined) last.weight.zero_();
   }));
 }
 
@@ -220,13 +232,22 @@ export function zeroInitResiduals(model: Module): void {
 export function resNetOptionsFrom(args: ModelArgs): ResNetOptions {
   const dilation = (args.replaceStrideWithDilation as number[] | undefined) ?? [0, 0, 0];
   if (dilation.length !== 3 || dilation.some((d) => d !== 0 && d !== 1)) throw new RangeError(`replaceStrideWithDilation must be three 0/1 flags for stages 2-4, e.g. 0-0-1, got ${dilation.join('-')}`);
-  return { replaceStrideWithDilation: dilation.map((d) => d === 1) as [boolean, boolean, boolean], zeroInitResidual: args.zeroInitResidual === true };
+  const norm = args.norm ?? 'bn';
+  if (norm !== 'bn' && norm !== 'gn') throw new RangeError(`norm must be bn (BatchNorm2d) or gn (GroupNorm), got ${String(norm)}`);
+  const groups = Number(args.gnGroups ?? 32);
+  if (!Number.isInteger(groups) || groups < 1) throw new RangeError(`gnGroups must be a positive integer, got ${String(args.gnGroups)}`);
+  return {
+    replaceStrideWithDilation: dilation.map((d) => d === 1) as [boolean, boolean, boolean], zeroInitResidual: args.zeroInitResidual === true,
+    norm: norm === 'gn' ? (channels) => new GroupNorm(groups, channels) : undefined,
+  };
 }
 
 /** The model args of torchvision's bottleneck ResNets. */
 export const RESNET_ARGS = {
-  defaults: { replaceStrideWithDilation: [0, 0, 0], zeroInitResidual: false },
+  defaults: { replaceStrideWithDilation: [0, 0, 0], zeroInitResidual: false, norm: 'bn', gnGroups: 32 },
   help: {
+    norm: "normalisation layers: bn (BatchNorm2d) or gn (GroupNorm, torchvision's norm_layer=partial(nn.GroupNorm, gnGroups))",
+    gnGroups: 'groups of every GroupNorm with norm=gn',
     replaceStrideWithDilation: 'stages 2-4 that dilate instead of striding (torchvision replace_stride_with_dilation), e.g. 0-0-1 for output stride 16',
     zeroInitResidual: "start every residual branch's last BN at gamma 0 (torchvision zero_init_residual)",
   },
@@ -251,7 +272,7 @@ export class ResNet extends Module implements StagedModel {
   constructor(block: BlockType, layers: readonly number[], { numClasses, inChannels }: ResolvedModelOptions, options: ResNetOptions = {}) {
     super();
     this.addModule('conv1', new Conv2d(inChannels, 64, 7, { stride: 2, padding: 3, bias: false }));
-    this.addModule('bn1', new BatchNorm2d(64));
+    this.addModule('bn1', (options.norm ?? batchNorm2d)(64));
     let c = 64;
     const info: FeatureInfo[] = [];
     const dilate = options.replaceStrideWithDilation ?? [false, false, false];
@@ -263,7 +284,7 @@ export class ResNet extends Module implements StagedModel {
         dilation *= stride;
         stride = 1;
       }
-      const [stage, out] = makeStage(block, c, width, layers[i]!, stride, { previous, current: dilation });
+      const [stage, out] = makeStage(block, c, width, layers[i]!, stride, { previous, current: dilation }, options.norm);
       this.addModule(`layer${i + 1}`, stage);
       c = out;
       reduction *= stride;

@@ -139,6 +139,33 @@ export class BatchNorm2d extends BatchNorm {
   protected readonly inputDims = [4];
 }
 
+/** Group normalisation (torch.nn.GroupNorm): statistics over groups of channels of each sample, no running statistics. */
+export class GroupNorm extends Module {
+  declare readonly weight: Tensor | undefined;
+  declare readonly bias: Tensor | undefined;
+  readonly eps: number;
+
+  constructor(readonly numGroups: number, readonly numChannels: number, options: { eps?: number; affine?: boolean } = {}) {
+    super();
+    positiveInt(numGroups, 'numGroups', 'GroupNorm');
+    positiveInt(numChannels, 'numChannels', 'GroupNorm');
+    if (numChannels % numGroups !== 0) throw new RangeError(`GroupNorm: ${numChannels} channels cannot be split into ${numGroups} groups`);
+    this.eps = options.eps ?? 1e-5;
+    if (options.affine ?? true) {
+      this.addParameter('weight', ones([numChannels]));
+      this.addParameter('bias', zeros([numChannels]));
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.groupNorm(x, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${this.eps}${this.weight ? '' : ', affine=false'}`;
+  }
+}
+
 export class Linear extends Module {
   declare readonly weight: Tensor;
   declare readonly bias: Tensor | undefined;
