@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import { writeMnistDir, tempDir } from './helpers.js';
+import { planCropPipeline } from '../src/data/image-plan.js';
 import { balancedSubset, DataLoader, DataLoaderError, DatasetError, buildTransform, encodeIdx, loadCifar, loadImageFolder, loadMnistFormat, Rng, } from '../src/data/index.js';
 const tmp = () => tempDir('lc-data-');
 function cifarRecords(n, labelBytes, label) {
@@ -188,6 +189,24 @@ describe('DataLoader', () => {
         }
         return { images, labels };
     }
+    test('in-memory images through the codec are bit-identical to the float transforms (crops, padding, flips before and after, gray to RGB)', async () => {
+        const norm1 = { name: 'normalize', mean: [0.2860], std: [0.3530] };
+        const norm3 = { name: 'normalize', mean: [0.1, 0.5, 0.9], std: [0.2, 0.3, 0.4] };
+        const pipelines = [
+            [{ name: 'randomCrop', size: 6, padding: 2 }, { name: 'horizontalFlip' }, norm1], // the Fashion-MNIST recipe
+            [{ name: 'horizontalFlip' }, { name: 'randomCrop', size: 5, padding: 1 }, { name: 'centerCrop', size: 3 }, norm1],
+            [{ name: 'pad', padding: 3 }, { name: 'horizontalFlip', p: 0.7 }, { name: 'randomCrop', size: 7, padding: 0 }, { name: 'grayscaleToRgb' }, norm3],
+            [{ name: 'centerCrop', size: 9 }, { name: 'horizontalFlip' }],
+            [],
+        ];
+        for (const transforms of pipelines) {
+            assert.ok(planCropPipeline(transforms, noisy.shape), JSON.stringify(transforms));
+            const [native, float] = await Promise.all([true, false].map((nativeImages) => collect(new DataLoader(noisy, { batchSize: 16, shuffle: true, seed: 4, transforms, workers: 0, nativeImages }), 1)));
+            assert.deepEqual(native.labels, float.labels);
+            native.images.forEach((b, k) => assert.ok(Buffer.from(b).equals(Buffer.from(float.images[k])), `batch ${k} of ${JSON.stringify(transforms)}`));
+        }
+        assert.equal(planCropPipeline([{ name: 'resize', size: 8 }], noisy.shape), undefined, 'resampling pipelines stay on the float path');
+    });
     test('batching, drop-last and sequential order without shuffling', async () => {
         const keepLast = new DataLoader(ds, { batchSize: 16, workers: 0 });
         assert.equal(keepLast.length, 4);

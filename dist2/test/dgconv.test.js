@@ -330,4 +330,79 @@ describe('DGConv training', () => {
         model.dispose();
     });
 });
+describe('G-ResNeXt with GroupNorm (norm=gn, torchvision norm_layer)', () => {
+    test('GroupNorm is its definition; the model keeps torchvision names and the parameter count', () => {
+        lc.tidy(() => {
+            const x = lc.randn([2, 8, 3, 5]);
+            const gn = new nn.GroupNorm(4, 8);
+            lc.noGrad(() => {
+                gn.weight.copy_(lc.randn([8]));
+                gn.bias.copy_(lc.randn([8]));
+            });
+            const out = gn.forward(x).data();
+            const xs = x.data();
+            const [w, b] = [gn.weight.data(), gn.bias.data()];
+            let worst = 0;
+            for (let n = 0; n < 2; n++) {
+                for (let g = 0; g < 4; g++) {
+                    const idx = [];
+                    for (let c = 2 * g; c < 2 * g + 2; c++)
+                        for (let i = 0; i < 15; i++)
+                            idx.push((n * 8 + c) * 15 + i);
+                    const mean = idx.reduce((s, i) => s + xs[i], 0) / idx.length;
+                    const variance = idx.reduce((s, i) => s + (xs[i] - mean) ** 2, 0) / idx.length;
+                    for (const i of idx) {
+                        const c = Math.floor(i / 15) % 8;
+                        worst = Math.max(worst, Math.abs(out[i] - ((xs[i] - mean) / Math.sqrt(variance + 1e-5) * w[c] + b[c])));
+                    }
+                }
+            }
+            assert.ok(worst < 1e-5, `max |GroupNorm - definition| ${worst}`);
+        });
+        const bn = createModel('g_resnext50');
+        const gn = createModel('g_resnext50', { args: { norm: 'gn' } });
+        assert.equal(gn.numParameters(), bn.numParameters());
+        const stats = /\.(running_mean|running_var|num_batches_tracked)$/;
+        assert.deepEqual(Object.keys(gn.stateDict()), Object.keys(bn.stateDict()).filter((k) => !stats.test(k)));
+        const first = gn.layer1.at(0);
+        assert.ok(first.bn1 instanceof nn.GroupNorm && first.bn1.numGroups === 32);
+        assert.throws(() => createModel('g_resnext50', { args: { norm: 'ln' } }), /norm must be bn \(BatchNorm2d\) or gn \(GroupNorm\)/);
+        bn.dispose();
+        gn.dispose();
+    });
+    test('the deploy form gathers and scatters the group conv\'s channels (GroupNorm\'s groups must not mix) and gives the same outputs', () => {
+        const block = new GBottleneck(32, 32, 64, 1, 1, (c) => new nn.GroupNorm(4, c));
+        lc.noGrad(() => {
+            for (const [k, t] of Object.entries(block.stateDict()))
+                if (/bn\d\.(weight|bias)$/.test(k))
+                    t.copy_(lc.randn(t.shape).mul(0.5).add(k.endsWith('weight') ? 1 : 0));
+        });
+        // Gates whose groups interleave the channels (the permutation is not the identity).
+        block.conv2.setGates([1, 0, 1, 0, 1]);
+        assert.notDeepEqual([...block.conv2.groupStructure().order], [...Array(32).keys()]);
+        const x = lc.randn([2, 32, 6, 6]);
+        // GroupNorm has no running statistics: the training form in train mode computes what it computes in eval.
+        const reference = lc.noGrad(() => block.train().forward(x));
+        const deployed = block.toDeploy().eval();
+        assert.ok(deployed.conv2 instanceof PermutedGroupConv);
+        const out = lc.noGrad(() => deployed.forward(x));
+        const diff = out.sub(reference).abs().max().item();
+        assert.ok(diff < 1e-4, `max |deploy - training form| ${diff}`);
+    });
+    test('GroupNorm exports to ONNX (opset 13: InstanceNormalization over the groups) with the outputs libtorch gives', async () => {
+        const block = new GBottleneck(32, 32, 64, 2, 1, (c) => new nn.GroupNorm(4, c));
+        lc.noGrad(() => {
+            for (const [k, t] of Object.entries(block.stateDict()))
+                if (/bn\d\.(weight|bias)$/.test(k))
+                    t.copy_(lc.randn(t.shape).mul(0.5).add(k.endsWith('weight') ? 1 : 0));
+        });
+        block.conv2.setGates([1, 0, 1, 0, 1]);
+        const deployed = block.toDeploy().eval();
+        const bytes = exportOnnx(deployed, { inputShape: [32, 8, 8] }).bytes;
+        for (const backend of ['node', 'web']) {
+            const { maxAbsDiff: d, scale } = await verifyOnnx(deployed, bytes, [32, 8, 8], { backend });
+            assert.ok(d < 1e-4 * Math.max(1, scale), `${backend}: ${d}`);
+        }
+    });
+});
 //# sourceMappingURL=dgconv.test.js.map

@@ -13,6 +13,7 @@ import { planImagePipeline } from '../src/data/image-plan.js';
 import { hashInts, Rng } from '../src/data/rng.js';
 import { tempDir } from './helpers.js';
 const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const PYTHON = '/usr/bin/python3';
 const TRAIN = [{ name: 'randomResizedCrop', size: 224 }, { name: 'horizontalFlip' }];
 const EVAL = [{ name: 'resize', size: 256 }, { name: 'centerCrop', size: 224 }];
@@ -239,6 +240,36 @@ describe('native image pipeline on real photos', () => {
             // Each shard's samples come together.
             const shardOf = order.map((i) => shards.shardOf[i]);
             assert.equal(shardOf.filter((s, i) => i > 0 && s !== shardOf[i - 1]).length, 1, `shard order ${shardOf.join('')}`);
+        });
+        test('leanconv train -d shards: a run on train/ and val/ shards; a bad image stops it naming the shard and key, or is skipped', async () => {
+            const root = tempDir('lc-shardrun-');
+            const bytes = readFileSync(members[0].file);
+            for (const [split, part] of [['train', members], ['val', members.slice(0, 6)]]) {
+                const staging = join(root, `staging-${split}`);
+                mkdirSync(staging);
+                mkdirSync(join(root, split));
+                for (const m of part) {
+                    copyFileSync(m.file, join(staging, `${m.key}.jpg`));
+                    writeFileSync(join(staging, `${m.key}.cls`), String(m.label));
+                }
+                if (split === 'train') {
+                    writeFileSync(join(staging, 'zz-broken.jpg'), bytes.subarray(0, 500));
+                    writeFileSync(join(staging, 'zz-broken.cls'), '1');
+                }
+                run('tar', ['--sort=name', '-C', staging, '-cf', join(root, split, `${split}-000000.tar`), '.']);
+            }
+            const indexOnly = spawnSync(process.execPath, [CLI, 'train', '-m', 'cifar_quick', '-d', 'shards', '--data-dir', root, '--input-size', '32', '--out-dir', join(root, 'runs')], { encoding: 'utf8' });
+            assert.match(indexOnly.stderr, /the train split has 4 classes, the test split 2 \(shards name their classes by index: a classes\.txt beside train\/ and val\//);
+            writeFileSync(join(root, 'classes.txt'), 'class0\nclass1\nclass2\nclass3\n');
+            const common = [CLI, 'train', '-m', 'cifar_quick', '-d', 'shards', '--data-dir', root, '--input-size', '32', '-b', '4', '-e', '1', '--out-dir', join(root, 'runs'), '--workers', '1'];
+            const failed = spawnSync(process.execPath, [...common, '--run-name', 'fail'], { encoding: 'utf8' });
+            assert.notEqual(failed.status, 0);
+            assert.match(failed.stderr, /train-000000\.tar:\.\/zz-broken: cannot decode JPEG|train-000000\.tar:\.\/zz-broken: .*truncated/, failed.stderr);
+            const skipped = spawnSync(process.execPath, [...common, '--run-name', 'skip', '--on-bad-image', 'skip', '--json', '-q'], { encoding: 'utf8' });
+            assert.equal(skipped.status, 0, skipped.stderr);
+            assert.match(skipped.stderr, /skipped a bad image: .*train-000000\.tar:\.\/zz-broken/);
+            const result = JSON.parse(skipped.stdout);
+            assert.equal(result.final.count, 6);
         });
         test('a truncated shard, a sample without a label and a non-tar file are refused, naming the shard and sample', () => {
             const bad = tempDir('lc-badshard-');

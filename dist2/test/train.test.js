@@ -195,7 +195,7 @@ describe('trainer', () => {
         const out = tmp();
         await train({ ...base, epochs: 1, outDir: out, runName: 'r' }, silent);
         const run = join(out, 'r');
-        await assert.rejects(train({ resume: run, lr: 0.2, mixupAlpha: 1 }, silent), /lr, mixupAlpha cannot be changed on resume \(only epochs, workers, threads, evalBatchSize, memoryFormat, device can\)/);
+        await assert.rejects(train({ resume: run, lr: 0.2, mixupAlpha: 1 }, silent), /lr, mixupAlpha cannot be changed on resume \(only epochs, workers, threads, evalBatchSize, memoryFormat, device, checkpointEvery, onBadImage can\)/);
         const configFile = join(run, 'config.json');
         const recorded = readFileSync(configFile, 'utf8');
         const edit = (change) => writeFileSync(configFile, JSON.stringify({ ...JSON.parse(recorded), ...change }));

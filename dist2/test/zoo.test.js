@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as lc from '../src/engine/index.js';
+import * as nn from '../src/nn/index.js';
 import { join } from 'node:path';
 import { reparameterize } from '../src/convert/index.js';
 import { DGConv2d } from '../src/blocks/index.js';
@@ -93,6 +94,24 @@ describe("torchvision's ResNet options (also G-ResNeXt's)", () => {
             assert.equal(bn.weight.abs().sum().item(), 0, path);
         model.dispose();
         assert.throws(() => createModel('resnet50', { args: { replaceStrideWithDilation: [0, 2, 1] } }), /three 0\/1 flags/);
+    });
+    test('norm=gn: GroupNorm everywhere (zero_init_residual too), torchvision names, and a round trip through a checkpoint', () => {
+        lc.manualSeed(5);
+        const args = { norm: 'gn', gnGroups: 16, zeroInitResidual: true };
+        const model = createModel('resnet50', { args });
+        const norms = [...model.namedModules()].filter(([path]) => /(^|\.)bn\d$|downsample\.1$/.test(path));
+        assert.ok(norms.length > 50 && norms.every(([, m]) => m instanceof nn.GroupNorm && m.numGroups === 16), 'every norm layer a GroupNorm(16)');
+        for (const [path, bn] of norms.filter(([p]) => p.endsWith('.bn3')))
+            assert.equal(bn.weight.abs().sum().item(), 0, path);
+        const path = join(tempDir('lc-gn-'), 'gn.safetensors');
+        saveCheckpoint(path, model, { model: 'resnet50', modelOptions: { args }, epoch: 0 });
+        const loaded = loadModel(path);
+        assert.deepEqual(loaded.meta.modelOptions.args, args);
+        const x = lc.randn([1, 3, 64, 64]);
+        const [a, b] = lc.noGrad(() => [model.eval().forward(x), loaded.model.eval().forward(x)]);
+        assert.ok(a.equal(b), 'the loaded model computes what the saved one did');
+        for (const m of [model, loaded.model])
+            m.dispose();
     });
     test('a dilated G-ResNeXt converts exactly: its deploy group convs keep the dilation', () => {
         lc.manualSeed(8);

@@ -42,6 +42,8 @@ export const TRAIN_OPTIONS = {
     'input-size': { type: 'string' },
     seed: { type: 'string' },
     workers: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    'on-bad-image': { type: 'string' },
     threads: { type: 'string' },
     'memory-format': { type: 'string' },
     'channels-last': { type: 'boolean' },
@@ -114,6 +116,9 @@ recipe:
 ${recipeOptionsHelp()}
 run:
       --seed N --workers N (loader threads) --threads N (libtorch threads)
+      --checkpoint-every N|Mm  a recovery point every N batches (or M minutes, e.g. 10m) inside each epoch: an
+                           atomic recovery.safetensors from which --resume continues at that exact batch
+      --on-bad-image fail|skip   an image that cannot be read: stop naming it (default), or leave it out and say so
       --device D           cpu (default), cuda or cuda:N (needs a CUDA build of libtorch: leanconv checks)
       --memory-format F    auto (default: channels-last for conv models, 1.03-1.63x faster training), nchw,
                            or channels-last (--channels-last for short); results differ only by float rounding
@@ -163,13 +168,41 @@ export function resumeOptionsFrom(values) {
     }
     return {
         resume: values.resume,
-        epochs: num(values, 'epochs', { integer: true, min: 1 }),
-        workers: num(values, 'workers', { integer: true, min: 0 }),
-        threads: num(values, 'threads', { integer: true, min: 1 }),
-        evalBatchSize: num(values, 'eval-batch-size', { integer: true, min: 1 }),
-        memoryFormat: memoryFormatFrom(values),
-        device: values.device,
+        ...Object.fromEntries(RESUME_OVERRIDES.map((key) => [key, OVERRIDE_PARSERS[key](values)])),
     };
+}
+/**
+ * How the options a resumed run may change (config.ts's RESUME_OVERRIDES, the one list of them) are read, for new and
+ * resumed runs alike; the type makes a new override without a parser a compile error.
+ */
+const OVERRIDE_PARSERS = {
+    epochs: (v) => num(v, 'epochs', { integer: true, min: 1 }),
+    workers: (v) => num(v, 'workers', { integer: true, min: 0 }),
+    threads: (v) => num(v, 'threads', { integer: true, min: 1 }),
+    evalBatchSize: (v) => num(v, 'eval-batch-size', { integer: true, min: 1 }),
+    memoryFormat: (v) => memoryFormatFrom(v),
+    device: (v) => v.device,
+    checkpointEvery: (v) => checkpointEveryFrom(v),
+    onBadImage: (v) => badImagePolicyFrom(v),
+};
+/** --checkpoint-every N (batches) or Mm (minutes). */
+function checkpointEveryFrom(values) {
+    const raw = values['checkpoint-every'];
+    if (raw === undefined)
+        return undefined;
+    const m = /^(\d+(?:\.\d+)?)(m|min)?$/.exec(String(raw).trim());
+    if (m === null || Number(m[1]) <= 0 || (m[2] === undefined && !Number.isInteger(Number(m[1])))) {
+        throw new UsageError(`--checkpoint-every takes a number of batches (e.g. 500) or of minutes (e.g. 10m), got '${String(raw)}'`);
+    }
+    return m[2] === undefined ? { batches: Number(m[1]) } : { minutes: Number(m[1]) };
+}
+function badImagePolicyFrom(values) {
+    const raw = values['on-bad-image'];
+    if (raw === undefined)
+        return undefined;
+    if (raw !== 'fail' && raw !== 'skip')
+        throw new UsageError(`--on-bad-image takes fail or skip, got '${String(raw)}'`);
+    return raw;
 }
 /** The config values the given recipe options set (each paper's, src/recipes), applied in registration order. */
 function recipeOptionValues(values, base) {
@@ -212,9 +245,9 @@ export function trainConfigFrom(values) {
         modelArgs: modelArgsFrom(values) ?? base.modelArgs,
         dataset,
         dataDir: values['data-dir'],
-        epochs: pick(num(values, 'epochs', { integer: true, min: 1 }), base.epochs),
+        epochs: pick(OVERRIDE_PARSERS.epochs(values), base.epochs),
         batchSize: pick(num(values, 'batch-size', { integer: true, min: 1 }), base.batchSize),
-        evalBatchSize: pick(num(values, 'eval-batch-size', { integer: true, min: 1 }), base.evalBatchSize),
+        evalBatchSize: pick(OVERRIDE_PARSERS.evalBatchSize(values), base.evalBatchSize),
         lr: pick(num(values, 'lr', { min: 0 }), base.lr),
         momentum: pick(num(values, 'momentum', { min: 0 }), base.momentum),
         nesterov: values['no-nesterov'] ? false : base.nesterov,
@@ -237,14 +270,16 @@ export function trainConfigFrom(values) {
         inChannels: num(values, 'in-channels', { integer: true, min: 1 }),
         inputSize: num(values, 'input-size', { integer: true, min: 1 }),
         seed: pick(num(values, 'seed', { integer: true, min: 0 }), base.seed),
-        workers: pick(num(values, 'workers', { integer: true, min: 0 }), base.workers),
-        threads: num(values, 'threads', { integer: true, min: 1 }),
-        memoryFormat: memoryFormatFrom(values) ?? base.memoryFormat,
+        workers: pick(OVERRIDE_PARSERS.workers(values), base.workers),
+        threads: OVERRIDE_PARSERS.threads(values),
+        memoryFormat: OVERRIDE_PARSERS.memoryFormat(values) ?? base.memoryFormat,
         outDir: pick(values['out-dir'], base.outDir),
         runName: values['run-name'],
         evalEvery: pick(num(values, 'eval-every', { integer: true, min: 1 }), base.evalEvery),
+        checkpointEvery: OVERRIDE_PARSERS.checkpointEvery(values) ?? base.checkpointEvery,
+        onBadImage: OVERRIDE_PARSERS.onBadImage(values) ?? base.onBadImage,
         syncBatchNorm: values['sync-bn'] ? true : base.syncBatchNorm,
-        device: values.device ?? base.device,
+        device: OVERRIDE_PARSERS.device(values) ?? base.device,
     };
 }
 /** `leanconv train --preset list`: every preset with its values, source and per-model values. */

@@ -1,5 +1,5 @@
 import { type Dataset } from './datasets.js';
-import { type ImagePlan } from './image-plan.js';
+import { type CropPlan, type ImagePlan } from './image-plan.js';
 import { type Image, type Transform, type TransformSpec } from './transforms.js';
 export interface BatchRequest {
     /** Dataset indices of the samples. */
@@ -36,7 +36,11 @@ export type BadImagePolicy = 'fail' | 'skip';
 /** A pipeline as the batch assembler runs it: the float transforms, and the native plan where the specs have one. */
 export interface SamplePipeline {
     transform: Transform;
+    /** How the codec decodes image files and shard members (a resampled window per sample). */
     plan?: ImagePlan;
+    /** How the codec copies in-memory images (a whole-pixel window per sample), for datasets of that shape. */
+    crop?: CropPlan;
 }
-export declare function samplePipeline(specs: readonly TransformSpec[], nativeImages?: boolean): SamplePipeline;
+/** A dataset's pipeline: the float transforms, and the codec's plans where the specs allow (nativeImages, default true). */
+export declare function samplePipeline(specs: readonly TransformSpec[], nativeImages?: boolean, dataset?: Dataset): SamplePipeline;
 export declare function assembleBatch(dataset: Dataset, pipeline: SamplePipeline, request: BatchRequest, onBadImage?: BadImagePolicy, allocate?: (length: number) => Float32Array): Promise<RawBatch>;

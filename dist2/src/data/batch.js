@@ -3,8 +3,8 @@
 // the pipeline has a plan (image-plan.ts), written straight into the batch, and through sharp + the float
 // transforms otherwise.
 import { DatasetError, readSampleBytes, sampleName } from './datasets.js';
-import { decodeJpegInto, jpegInfo, resampleRgbInto } from './image-codec.js';
-import { planImagePipeline } from './image-plan.js';
+import { cropPlanarInto, decodeJpegInto, jpegInfo, resampleRgbInto } from './image-codec.js';
+import { planCropPipeline, planImagePipeline } from './image-plan.js';
 import { Rng } from './rng.js';
 import { compose, imageFromInterleaved } from './transforms.js';
 const ERROR_CLASSES = { DatasetError, RangeError, TypeError };
@@ -72,8 +72,13 @@ function memoryImage(ds, index) {
         data[i] = src[i] / 255;
     return { data, channels, height, width };
 }
-export function samplePipeline(specs, nativeImages = true) {
-    return { transform: compose(specs), plan: nativeImages ? planImagePipeline(specs) : undefined };
+/** A dataset's pipeline: the float transforms, and the codec's plans where the specs allow (nativeImages, default true). */
+export function samplePipeline(specs, nativeImages = true, dataset) {
+    return {
+        transform: compose(specs),
+        plan: nativeImages ? planImagePipeline(specs) : undefined,
+        crop: nativeImages && dataset?.kind === 'memory' ? planCropPipeline(specs, dataset.shape) : undefined,
+    };
 }
 /** A transformed image as [C, H, W] floats, written at `offset` of the batch or returned for the batch to place. */
 async function imageSample(dataset, index, seed, pipeline, out, offset) {
@@ -131,6 +136,8 @@ function imageToRgb(raw) {
     return rgb;
 }
 export async function assembleBatch(dataset, pipeline, request, onBadImage = 'fail', allocate = (length) => new Float32Array(length)) {
+    if (dataset.kind === 'memory' && pipeline.crop !== undefined)
+        return memoryBatch(dataset, pipeline.crop, request, allocate);
     if (dataset.kind === 'memory') {
         const images = request.indices.map((i, k) => pipeline.transform(memoryImage(dataset, i), new Rng(request.seeds[k])));
         return stack(images, request.indices.map((i) => dataset.labels[i]), (k) => `sample ${request.indices[k]}`, [], allocate);
@@ -168,6 +175,19 @@ export async function assembleBatch(dataset, pipeline, request, onBadImage = 'fa
         data.set(img.data, k * sampleSize);
     });
     return { data: n === request.indices.length ? data : data.slice(0, n * sampleSize), labels: Int32Array.from(labels), shape: [n, 3, plan.outHeight, plan.outWidth], skipped };
+}
+function memoryBatch(dataset, plan, request, allocate) {
+    const size = dataset.shape[0] * dataset.shape[1] * dataset.shape[2];
+    const sample = plan.outChannels * plan.outHeight * plan.outWidth;
+    const n = request.indices.length;
+    const data = allocate(n * sample);
+    request.indices.forEach((index, k) => {
+        const { top, left, flip } = plan.window(new Rng(request.seeds[k]));
+        cropPlanarInto(dataset.images.subarray(index * size, (index + 1) * size), dataset.shape, {
+            top, left, flip, outChannels: plan.outChannels, outHeight: plan.outHeight, outWidth: plan.outWidth, mean: plan.mean, std: plan.std, out: data, offset: k * sample,
+        });
+    });
+    return { data, labels: Int32Array.from(request.indices, (i) => dataset.labels[i]), shape: [n, plan.outChannels, plan.outHeight, plan.outWidth], skipped: [] };
 }
 function stack(images, labels, nameOf, skipped, allocate) {
     const n = images.length;

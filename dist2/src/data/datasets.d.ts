@@ -58,7 +58,7 @@ export declare function loadImageFolder(root: string, split?: Split): FileDatase
 /**
  * Tar shards (WebDataset layout): `source` is a shard, a brace pattern (`train-{000..146}.tar`), a text file listing
  * shards (one per line, relative to the list), or a directory of shards. Class names come from a `classes.txt`
- * beside the shards (one per line, in index order) or are the indices.
+ * beside the shards or one folder up (one per line, in index order) or are the indices.
  */
 export declare function loadTarShards(source: string | readonly string[], name?: string): ShardDataset;
 /** A split of shards under `root`: train/ or val/ (test/) sub-folders, shard names containing the split, or a list file. */

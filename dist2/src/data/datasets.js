@@ -226,7 +226,7 @@ function loadFlatImageSplit(root, dir, names) {
 /**
  * Tar shards (WebDataset layout): `source` is a shard, a brace pattern (`train-{000..146}.tar`), a text file listing
  * shards (one per line, relative to the list), or a directory of shards. Class names come from a `classes.txt`
- * beside the shards (one per line, in index order) or are the indices.
+ * beside the shards or one folder up (one per line, in index order) or are the indices.
  */
 export function loadTarShards(source, name = 'shards') {
     const shards = typeof source === 'string' ? shardPaths(source) : [...source];
@@ -257,8 +257,7 @@ export function loadTarShards(source, name = 'shards') {
             labels.push(sample.label);
         }
     });
-    const count = Math.max(...labels) + 1;
-    const classes = readClassNames(join(dirname(shards[0]), 'classes.txt'), count) ?? Array.from({ length: count }, (_, i) => String(i));
+    const classes = shardClassNames(dirname(shards[0]), Math.max(...labels) + 1);
     const shared = (Ctor, values) => {
         const out = new Ctor(new SharedArrayBuffer(values.length * Ctor.BYTES_PER_ELEMENT));
         out.set(values);
@@ -268,6 +267,21 @@ export function loadTarShards(source, name = 'shards') {
         kind: 'shards', name, classes, shape: [3, 0, 0], shards, shardOf: shared(Int32Array, shardOf), offsets: shared(Float64Array, offsets),
         sizes: shared(Int32Array, sizes), keys, labels: shared(Int32Array, labels), length: labels.length,
     };
+}
+/**
+ * The class names of shards: a classes.txt (one name per line, in index order) beside them or one folder up (shared
+ * by train/ and val/), else the indices up to the largest label (a split may then show fewer classes than another).
+ */
+function shardClassNames(dir, seen) {
+    for (const file of [join(dir, 'classes.txt'), join(dirname(dir), 'classes.txt')]) {
+        if (!existsSync(file))
+            continue;
+        const names = readFileSync(file, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+        if (names.length < seen)
+            throw new DatasetError(file, `names ${names.length} classes but the shards have labels up to ${seen - 1}`);
+        return names;
+    }
+    return Array.from({ length: seen }, (_, i) => String(i));
 }
 function shardPaths(source) {
     if (/\{[^{}]*\}/.test(source))

@@ -25,3 +25,21 @@ export declare function jpegInfo(bytes: Uint8Array): JpegInfo | undefined;
 export declare function decodeJpegInto(bytes: Uint8Array, t: ResampleTarget): void;
 /** Resamples the window of 8-bit interleaved RGB pixels into `target` (the filter decodeJpegInto uses). */
 export declare function resampleRgbInto(rgb: Uint8Array, width: number, height: number, t: ResampleTarget): void;
+/** Where a window of an in-memory image goes: [outChannels, outHeight, outWidth] at `offset` floats into `out`. */
+export interface CropTarget {
+    top: number;
+    left: number;
+    outChannels: number;
+    outHeight: number;
+    outWidth: number;
+    flip: boolean;
+    mean: Float64Array | null;
+    std: Float64Array | null;
+    out: Float32Array;
+    offset: number;
+}
+/**
+ * Copies a window of an 8-bit planar [C, H, W] image (zeros outside it) into `target`, mirrored or not, scaled and
+ * normalised bit-identically to the float transforms.
+ */
+export declare function cropPlanarInto(pixels: Uint8Array, shape: readonly [number, number, number], t: CropTarget): void;

@@ -26,4 +26,11 @@ export function decodeJpegInto(bytes, t) {
 export function resampleRgbInto(rgb, width, height, t) {
     load().resampleInto(rgb, width, height, t.box, t.clampToBox, t.outHeight, t.outWidth, t.flip, t.mean, t.std, t.out, t.offset);
 }
+/**
+ * Copies a window of an 8-bit planar [C, H, W] image (zeros outside it) into `target`, mirrored or not, scaled and
+ * normalised bit-identically to the float transforms.
+ */
+export function cropPlanarInto(pixels, shape, t) {
+    load().cropPlanarInto(pixels, shape[0], shape[1], shape[2], t.top, t.left, t.outChannels, t.outHeight, t.outWidth, t.flip, t.mean, t.std, t.out, t.offset);
+}
 //# sourceMappingURL=image-codec.js.map

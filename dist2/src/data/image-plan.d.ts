@@ -20,3 +20,23 @@ export interface ImagePlan {
  * resamplings, a random crop after a flip, or an output size that depends on the image.
  */
 export declare function planImagePipeline(specs: readonly TransformSpec[]): ImagePlan | undefined;
+/** A window of an in-memory image: its top-left corner in source pixels (outside the image: zero padding) and mirroring. */
+export interface CropWindow {
+    top: number;
+    left: number;
+    flip: boolean;
+}
+export interface CropPlan {
+    outChannels: number;
+    outHeight: number;
+    outWidth: number;
+    mean: Float64Array | null;
+    std: Float64Array | null;
+    window(rng: Rng): CropWindow;
+}
+/**
+ * The plan for a pipeline of same-size in-memory images [C, H, W] that only crops, pads, flips and normalises (the
+ * CIFAR and Fashion-MNIST recipes), or undefined when it resamples. Every crop is a whole-pixel window of the source,
+ * so the codec's output is bit-identical to the float transforms'.
+ */
+export declare function planCropPipeline(specs: readonly TransformSpec[], shape: readonly [number, number, number]): CropPlan | undefined;

@@ -90,4 +90,83 @@ export function planImagePipeline(specs) {
         },
     };
 }
+/**
+ * The plan for a pipeline of same-size in-memory images [C, H, W] that only crops, pads, flips and normalises (the
+ * CIFAR and Fashion-MNIST recipes), or undefined when it resamples. Every crop is a whole-pixel window of the source,
+ * so the codec's output is bit-identical to the float transforms'.
+ */
+export function planCropPipeline(specs, shape) {
+    const [channels, height, width] = shape;
+    const steps = [];
+    let size = [height, width];
+    let outChannels = channels;
+    let mean;
+    let std;
+    // A crop at (top, left) of the current image, whose columns run backwards in the source when it is mirrored.
+    const cropAt = (w, top, left, h, wd) => {
+        w.left = w.flip ? w.left + (w.width - left - wd) : w.left + left;
+        w.top += top;
+        w.height = h;
+        w.width = wd;
+    };
+    for (const spec of specs) {
+        switch (spec.name) {
+            case 'randomCrop': {
+                const { size: s, padding: p } = spec;
+                steps.push((w, rng) => {
+                    const top = rng.int(w.height + 2 * p - s + 1) - p;
+                    const left = rng.int(w.width + 2 * p - s + 1) - p;
+                    cropAt(w, top, left, s, s);
+                });
+                size = [s, s];
+                break;
+            }
+            case 'pad': {
+                const p = spec.padding;
+                steps.push((w) => cropAt(w, -p, -p, w.height + 2 * p, w.width + 2 * p));
+                size = [size[0] + 2 * p, size[1] + 2 * p];
+                break;
+            }
+            case 'centerCrop': {
+                const s = spec.size;
+                steps.push((w) => cropAt(w, centerCropOffset(w.height, s), centerCropOffset(w.width, s), s, s));
+                size = [s, s];
+                break;
+            }
+            case 'horizontalFlip': {
+                const p = spec.p ?? 0.5;
+                steps.push((w, rng) => {
+                    if (rng.next() < p)
+                        w.flip = !w.flip;
+                });
+                break;
+            }
+            case 'normalize':
+                if (mean !== undefined)
+                    return undefined;
+                ({ mean, std } = spec);
+                break;
+            case 'grayscaleToRgb':
+                if (channels === 1)
+                    outChannels = 3;
+                break;
+            default:
+                return undefined;
+        }
+    }
+    if (mean !== undefined && mean.length !== outChannels)
+        return undefined;
+    const [outHeight, outWidth] = size;
+    return {
+        outChannels, outHeight, outWidth,
+        mean: mean === undefined ? null : Float64Array.from(mean),
+        std: std === undefined ? null : Float64Array.from(std),
+        window(rng) {
+            const w = { top: 0, left: 0, height, width, flip: false };
+            for (const step of steps)
+                step(w, rng);
+            return { top: w.top, left: w.left, flip: w.flip };
+        },
+    };
+}
 //# sourceMappingURL=image-plan.js.map

@@ -50,7 +50,7 @@ export class DataLoader {
             throw new RangeError(`DataLoader: shard rank must be an integer in [0, worldSize), got rank ${rank} of ${worldSize}`);
         }
         this.nativeImages = options.nativeImages ?? true;
-        this.pipeline = samplePipeline(this.transforms, this.nativeImages);
+        this.pipeline = samplePipeline(this.transforms, this.nativeImages, dataset);
         this.onBadImage = options.onBadImage ?? 'fail';
         this.onSkippedImage = options.onSkippedImage ?? ((problem) => console.warn(`leanconv: skipped a bad image: ${problem}`));
         this.prefetch = Math.max(1, options.prefetch ?? 3);

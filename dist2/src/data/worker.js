@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { assembleBatch, samplePipeline, serializeError } from './batch.js';
 const { dataset, transforms, onBadImage, nativeImages } = workerData;
-const pipeline = samplePipeline(transforms, nativeImages);
+const pipeline = samplePipeline(transforms, nativeImages, dataset);
 // Batch buffers the main thread has copied into tensors come back to be filled again (no fresh 30 MB per batch).
 const spare = [];
 const allocate = (length) => {

@@ -225,6 +225,30 @@ export function traceGraph(model, input) {
                 emit(op.startsWith('add') ? 'Add' : 'Sub', [inputName(), rhs], target);
                 return;
             }
+            case 'groupNorm': {
+                // Opset 13 has no GroupNormalization: InstanceNormalization over [N, groups, rest], then the per-channel affine.
+                const [, groups, w, b, eps] = args;
+                const c = shapeOf(x)[1];
+                const step = (nodeOp, inputs, attributes = {}) => {
+                    const out = unique(`${scope.at(-1) || 'model'}/${nodeOp}`);
+                    const node = { op: nodeOp, inputs, outputs: [out], attributes };
+                    nodes.push(node);
+                    producers.set(out, node);
+                    for (const input of new Set(inputs))
+                        consumers.set(input, [...(consumers.get(input) ?? []), node]);
+                    return out;
+                };
+                const grouped = step('Reshape', [inputName(), constant(BigInt64Array.of(0n, BigInt(groups), -1n), [3])]);
+                const normalized = step('InstanceNormalization', [grouped, constant(new Float32Array(groups).fill(1), [groups]), constant(new Float32Array(groups), [groups])], { epsilon: { float: eps } });
+                const restored = step('Reshape', [normalized, step('Shape', [inputName()])]);
+                const perChannel = (h) => step('Reshape', [nameOf(h, op), constant(BigInt64Array.of(BigInt(c), 1n, 1n), [3])]);
+                const scaled = w ? step('Mul', [restored, perChannel(w)]) : restored;
+                if (b)
+                    emit('Add', [scaled, perChannel(b)], target);
+                else
+                    emit('Identity', [scaled], target);
+                return;
+            }
             case 'mul':
             case 'mul_':
                 emit('Mul', [inputName(), binaryOperand(args[1])], target);

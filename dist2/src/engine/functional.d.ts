@@ -61,6 +61,13 @@ export interface BatchNormOptions {
  * eval mode when no gradient is recorded.
  */
 export declare function batchNorm(input: Tensor, runningMean: Tensor | undefined, runningVar: Tensor | undefined, options?: BatchNormOptions): Tensor;
+export interface GroupNormOptions {
+    weight?: Tensor;
+    bias?: Tensor;
+    eps?: number;
+}
+/** Group normalisation (torch.nn.functional.group_norm): each sample's channels in `numGroups` groups, normalised per group. */
+export declare function groupNorm(input: Tensor, numGroups: number, options?: GroupNormOptions): Tensor;
 export interface MaxPool2dOptions {
     kernelSize: Size2;
     /** Defaults to kernelSize. */

@@ -60,6 +60,13 @@ export function batchNorm(input, runningMean, runningVar, options = {}) {
     }
     return new Tensor(native.batchNorm(input.handle, options.weight?.handle, options.bias?.handle, runningMean?.handle, runningVar?.handle, training, options.momentum ?? 0.1, options.eps ?? 1e-5, options.relu ?? false));
 }
+/** Group normalisation (torch.nn.functional.group_norm): each sample's channels in `numGroups` groups, normalised per group. */
+export function groupNorm(input, numGroups, options = {}) {
+    if (input.ndim < 2 || input.size(1) % numGroups !== 0) {
+        throw new RangeError(`groupNorm: ${input.ndim < 2 ? `a ${input.ndim}-d input` : `${input.size(1)} channels`} cannot be split into ${numGroups} groups`);
+    }
+    return new Tensor(native.groupNorm(input.handle, numGroups, options.weight?.handle, options.bias?.handle, options.eps ?? 1e-5));
+}
 export function maxPool2d(input, options) {
     const kernel = pair(options.kernelSize, 'kernelSize');
     return new Tensor(native.maxPool2d(input.handle, kernel, pair(options.stride ?? kernel, 'stride'), pair(options.padding ?? 0, 'padding'), pair(options.dilation ?? 1, 'dilation'), options.ceilMode ?? false));

@@ -15,7 +15,8 @@
 // global average pooling, FC. With the defaults (width 16, blocks 2-2-2) the 3x3 convs are 16/32/64
 // channels wide (K = 4/5/6 gates), the network is 20 layers deep and the fixed-group model has 4
 // groups (group widths 4/8/16).
-import { DGConv2d, groupedWeight } from '../blocks/dgconv.js';
+import { DGConv2d, groupedWeight, PermutedGroupConv } from '../blocks/dgconv.js';
+import { Conv2d, GroupNorm } from '../nn/layers.js';
 import { cachedDeployForm } from '../blocks/reparam.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
@@ -24,16 +25,21 @@ import { registerModel } from './registry.js';
 import { Bottleneck, bottleneckWidth, CifarResNet, RESNET_ARGS, ResNet, resNetOptionsFrom, torchvisionInit } from './resnet.js';
 /** A bottleneck whose 3x3 conv is a DGConv2d (padding 1, no bias). */
 export class GBottleneck extends Bottleneck {
-    constructor(inChannels, width, outChannels, stride = 1, dilation = 1) {
-        super(inChannels, width, outChannels, { stride, dilation, conv3x3: (w, s, d) => new DGConv2d(w, w, 3, { stride: s, padding: d, dilation: d, bias: false }) });
+    constructor(inChannels, width, outChannels, stride = 1, dilation = 1, norm) {
+        super(inChannels, width, outChannels, { stride, dilation, norm, conv3x3: (w, s, d) => new DGConv2d(w, w, 3, { stride: s, padding: d, dilation: d, bias: false }) });
     }
     /** At inference, the deploy form (cached): a group conv of the learned group count instead of the masked dense conv. */
     forward(x) {
         const deployed = cachedDeployForm(this);
         return deployed ? deployed.forward(x) : super.forward(x);
     }
-    /** The plain bottleneck with a group conv of the learned group count, the permutation folded into its neighbours. */
+    /**
+     * The plain bottleneck with a group conv of the learned group count, the permutation folded into its neighbours;
+     * with GroupNorm, whose groups a permutation would mix, the conv gathers and scatters its channels instead.
+     */
     toDeploy() {
+        if (this.bn1 instanceof GroupNorm)
+            return this.toDeployPermuted(this.bn1);
         const structure = this.conv2.groupStructure();
         const deployed = new Bottleneck(this.inChannels, this.width, this.outChannels, { stride: this.conv2.conv.stride[0], dilation: this.conv2.conv.dilation[0], groups: structure.groups });
         noGrad(() => tidy(() => {
@@ -52,12 +58,25 @@ export class GBottleneck extends Bottleneck {
         }));
         return deployed;
     }
+    toDeployPermuted(norm) {
+        const structure = this.conv2.groupStructure();
+        const { stride, dilation } = this.conv2.conv;
+        const deployed = new Bottleneck(this.inChannels, this.width, this.outChannels, {
+            stride: stride[0], dilation: dilation[0], norm: (c) => new GroupNorm(norm.numGroups, c, { eps: norm.eps }),
+            conv3x3: (w, s, d) => new PermutedGroupConv(new Conv2d(w, w, 3, { stride: s, padding: d, dilation: d, groups: structure.groups, bias: false }), structure.order),
+        });
+        noGrad(() => tidy(() => {
+            deployed.loadStateDict(Object.fromEntries(Object.entries(this.stateDict()).filter(([k]) => !k.startsWith('conv2.'))), { strict: false });
+            deployed.stateDict()['conv2.conv.weight'].copy_(groupedWeight(this.conv2.conv.weight, structure));
+        }));
+        return deployed;
+    }
 }
 /** G-ResNeXt bottlenecks: torchvision's widths (channels·baseWidth/64·groups), a DGConv2d as the 3x3. */
 export function gBottleneckBlock(groups, baseWidth) {
     return {
         expansion: Bottleneck.expansion,
-        create: (cin, c, s, dilation = 1) => new GBottleneck(cin, bottleneckWidth(c, groups, baseWidth), c * Bottleneck.expansion, s, dilation),
+        create: (cin, c, s, dilation = 1, norm) => new GBottleneck(cin, bottleneckWidth(c, groups, baseWidth), c * Bottleneck.expansion, s, dilation, norm),
     };
 }
 const imagenet = { family: 'g_resnext', inputSize: [3, 224, 224], defaultNumClasses: 1000, classifier: 'fc', firstConv: 'conv1', source: 'd-li14/dgconv.pytorch g_resnext.py' };

@@ -4,6 +4,8 @@ import { Linear } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import { type FeatureInfo, type StagedModel } from './features.js';
 import { type ModelArgs, type ResolvedModelOptions } from './registry.js';
+/** The normalisation layer of a ResNet for a channel count (torchvision's norm_layer): BatchNorm2d by default. */
+export type NormLayer = (channels: number) => Module;
 export declare class BasicBlock extends Module {
     static readonly expansion = 1;
     readonly conv1: Module;
@@ -23,6 +25,8 @@ export interface BottleneckOptions {
     groups?: number;
     /** Builds the 3x3 conv (width -> width, the block's stride and dilation) instead of a plain Conv2d (G-ResNeXt: a DGConv2d). */
     conv3x3?: (width: number, stride: number, dilation: number) => Module;
+    /** The normalisation layers (default BatchNorm2d; torchvision's norm_layer). */
+    norm?: NormLayer;
 }
 export declare class Bottleneck extends Module {
     readonly inChannels: number;
@@ -41,10 +45,10 @@ export declare class Bottleneck extends Module {
     constructor(inChannels: number, width: number, outChannels: number, options?: BottleneckOptions);
     forward(x: Tensor): Tensor;
 }
-/** How a stage builds its blocks: the block for (inChannels, channels, stride, dilation) and its output expansion. */
+/** How a stage builds its blocks: the block for (inChannels, channels, stride, dilation, norm) and its output expansion. */
 export interface BlockType {
     expansion: number;
-    create(inChannels: number, channels: number, stride: number, dilation?: number): Module;
+    create(inChannels: number, channels: number, stride: number, dilation?: number, norm?: NormLayer): Module;
 }
 export declare const basicBlock: BlockType;
 /** torchvision's bottleneck width: channels·baseWidth/64 per group, times the groups. */
@@ -59,8 +63,8 @@ export declare function bottleneckBlock(groups?: number, baseWidth?: number): Bl
 export declare function makeStage(block: BlockType, inChannels: number, channels: number, blocks: number, stride: number, dilation?: {
     previous: number;
     current: number;
-}): [Sequential, number];
-/** Kaiming-normal (fan_out, ReLU) convs, BN gamma 1 / beta 0: torchvision's ResNet initialisation. */
+}, norm?: NormLayer): [Sequential, number];
+/** Kaiming-normal (fan_out, ReLU) convs, BN / GN gamma 1 and beta 0: torchvision's ResNet initialisation. */
 export declare function torchvisionInit(model: Module): void;
 /**
  * The CIFAR-size residual skeleton: a 3x3 stem of `stem` channels, three stages of blocks (strides 1/2/4)
@@ -92,6 +96,8 @@ export interface ResNetOptions {
     replaceStrideWithDilation?: readonly [boolean, boolean, boolean];
     /** Every residual branch's last BN starts at gamma 0, so each block starts as the identity (torchvision's zero_init_residual). */
     zeroInitResidual?: boolean;
+    /** The normalisation layers (torchvision's norm_layer); default BatchNorm2d. */
+    norm?: NormLayer;
 }
 /** Sets the last BN gamma of every residual branch to 0 (torchvision's zero_init_residual). */
 export declare function zeroInitResiduals(model: Module): void;
@@ -102,8 +108,12 @@ export declare const RESNET_ARGS: {
     defaults: {
         replaceStrideWithDilation: number[];
         zeroInitResidual: boolean;
+        norm: string;
+        gnGroups: number;
     };
     help: {
+        norm: string;
+        gnGroups: string;
         replaceStrideWithDilation: string;
         zeroInitResidual: string;
     };

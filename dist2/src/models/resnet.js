@@ -4,14 +4,15 @@
 import { noGrad } from '../engine/autograd.js';
 import { runInOrder, Sequential } from '../nn/containers.js';
 import { constant_, kaimingNormal_ } from '../nn/init.js';
-import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, GroupNorm, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
 import { convWithEpilogue } from '../nn/fusion.js';
 import { Module } from '../nn/module.js';
 import { runStages } from './features.js';
 import { registerModel } from './registry.js';
-/** 1x1 conv + BN projection for a shortcut whose shape changes. */
-function projection(inChannels, outChannels, stride) {
-    return new Sequential(new Conv2d(inChannels, outChannels, 1, { stride, bias: false }), new BatchNorm2d(outChannels));
+const batchNorm2d = (channels) => new BatchNorm2d(channels);
+/** 1x1 conv + norm projection for a shortcut whose shape changes. */
+function projection(inChannels, outChannels, stride, norm = batchNorm2d) {
+    return new Sequential(new Conv2d(inChannels, outChannels, 1, { stride, bias: false }), norm(outChannels));
 }
 /**
  * relu(branch(x) + shortcut(x)) (as torchvision), the branch being `layers` then the conv `last` and its BN. At
@@ -57,16 +58,17 @@ export class Bottleneck extends Module {
         this.outChannels = outChannels;
         const stride = options.stride ?? 1;
         const dilation = options.dilation ?? 1;
+        const norm = options.norm ?? batchNorm2d;
         this.addModule('conv1', new Conv2d(inChannels, width, 1, { bias: false }));
-        this.addModule('bn1', new BatchNorm2d(width));
+        this.addModule('bn1', norm(width));
         this.addModule('conv2', options.conv3x3
             ? options.conv3x3(width, stride, dilation)
             : new Conv2d(width, width, 3, { stride, padding: dilation, dilation, groups: options.groups ?? 1, bias: false }));
-        this.addModule('bn2', new BatchNorm2d(width));
+        this.addModule('bn2', norm(width));
         this.addModule('conv3', new Conv2d(width, outChannels, 1, { bias: false }));
-        this.addModule('bn3', new BatchNorm2d(outChannels));
+        this.addModule('bn3', norm(outChannels));
         if (stride !== 1 || inChannels !== outChannels)
-            this.addModule('downsample', projection(inChannels, outChannels, stride));
+            this.addModule('downsample', projection(inChannels, outChannels, stride, norm));
     }
     forward(x) {
         return residualSum([this.conv1, this.bn1, this.relu, this.conv2, this.bn2, this.relu], this.conv3, this.bn3, x, this.downsample);
@@ -74,9 +76,11 @@ export class Bottleneck extends Module {
 }
 export const basicBlock = {
     expansion: BasicBlock.expansion,
-    create: (cin, c, s, dilation = 1) => {
+    create: (cin, c, s, dilation = 1, norm) => {
         if (dilation !== 1)
             throw new RangeError('BasicBlock: dilation > 1 is not supported (as in torchvision); dilate bottleneck ResNets only');
+        if (norm !== undefined)
+            throw new RangeError('BasicBlock: only batch norm (norm layers are an option of bottleneck ResNets)');
         return new BasicBlock(cin, c, s);
     },
 };
@@ -86,7 +90,7 @@ export const bottleneckWidth = (channels, groups, baseWidth) => Math.floor(chann
 export function bottleneckBlock(groups = 1, baseWidth = 64) {
     return {
         expansion: Bottleneck.expansion,
-        create: (cin, c, s, dilation = 1) => new Bottleneck(cin, bottleneckWidth(c, groups, baseWidth), c * Bottleneck.expansion, { stride: s, groups, dilation }),
+        create: (cin, c, s, dilation = 1, norm) => new Bottleneck(cin, bottleneckWidth(c, groups, baseWidth), c * Bottleneck.expansion, { stride: s, groups, dilation, norm }),
     };
 }
 /**
@@ -94,21 +98,21 @@ export function bottleneckBlock(groups = 1, baseWidth = 64) {
  * (torchvision's replace_stride_with_dilation) the first block keeps the previous dilation and the others use the
  * new one; the stride is then 1.
  */
-export function makeStage(block, inChannels, channels, blocks, stride, dilation) {
+export function makeStage(block, inChannels, channels, blocks, stride, dilation, norm) {
     const stage = new Sequential();
     let cin = inChannels;
     for (let i = 0; i < blocks; i++) {
-        stage.append(dilation ? block.create(cin, channels, i === 0 ? stride : 1, i === 0 ? dilation.previous : dilation.current) : block.create(cin, channels, i === 0 ? stride : 1));
+        stage.append(dilation || norm ? block.create(cin, channels, i === 0 ? stride : 1, i === 0 ? dilation?.previous ?? 1 : dilation?.current ?? 1, norm) : block.create(cin, channels, i === 0 ? stride : 1));
         cin = channels * block.expansion;
     }
     return [stage, cin];
 }
-/** Kaiming-normal (fan_out, ReLU) convs, BN gamma 1 / beta 0: torchvision's ResNet initialisation. */
+/** Kaiming-normal (fan_out, ReLU) convs, BN / GN gamma 1 and beta 0: torchvision's ResNet initialisation. */
 export function torchvisionInit(model) {
     model.apply((m) => {
         if (m instanceof Conv2d)
             kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu' });
-        else if (m instanceof BatchNorm2d) {
+        else if (m instanceof BatchNorm2d || (m instanceof GroupNorm && m.weight !== undefined)) {
             constant_(m.weight, 1);
             constant_(m.bias, 0);
         }
@@ -162,7 +166,7 @@ export class CifarResNet extends Module {
 export function zeroInitResiduals(model) {
     noGrad(() => model.apply((m) => {
         const last = m instanceof Bottleneck ? m.bn3 : m instanceof BasicBlock ? m.bn2 : undefined;
-        if (last instanceof BatchNorm2d)
+        if ((last instanceof BatchNorm2d || last instanceof GroupNorm) && last.weight !== undefined)
             last.weight.zero_();
     }));
 }
@@ -171,12 +175,23 @@ export function resNetOptionsFrom(args) {
     const dilation = args.replaceStrideWithDilation ?? [0, 0, 0];
     if (dilation.length !== 3 || dilation.some((d) => d !== 0 && d !== 1))
         throw new RangeError(`replaceStrideWithDilation must be three 0/1 flags for stages 2-4, e.g. 0-0-1, got ${dilation.join('-')}`);
-    return { replaceStrideWithDilation: dilation.map((d) => d === 1), zeroInitResidual: args.zeroInitResidual === true };
+    const norm = args.norm ?? 'bn';
+    if (norm !== 'bn' && norm !== 'gn')
+        throw new RangeError(`norm must be bn (BatchNorm2d) or gn (GroupNorm), got ${String(norm)}`);
+    const groups = Number(args.gnGroups ?? 32);
+    if (!Number.isInteger(groups) || groups < 1)
+        throw new RangeError(`gnGroups must be a positive integer, got ${String(args.gnGroups)}`);
+    return {
+        replaceStrideWithDilation: dilation.map((d) => d === 1), zeroInitResidual: args.zeroInitResidual === true,
+        norm: norm === 'gn' ? (channels) => new GroupNorm(groups, channels) : undefined,
+    };
 }
 /** The model args of torchvision's bottleneck ResNets. */
 export const RESNET_ARGS = {
-    defaults: { replaceStrideWithDilation: [0, 0, 0], zeroInitResidual: false },
+    defaults: { replaceStrideWithDilation: [0, 0, 0], zeroInitResidual: false, norm: 'bn', gnGroups: 32 },
     help: {
+        norm: "normalisation layers: bn (BatchNorm2d) or gn (GroupNorm, torchvision's norm_layer=partial(nn.GroupNorm, gnGroups))",
+        gnGroups: 'groups of every GroupNorm with norm=gn',
         replaceStrideWithDilation: 'stages 2-4 that dilate instead of striding (torchvision replace_stride_with_dilation), e.g. 0-0-1 for output stride 16',
         zeroInitResidual: "start every residual branch's last BN at gamma 0 (torchvision zero_init_residual)",
     },
@@ -192,7 +207,7 @@ export class ResNet extends Module {
     constructor(block, layers, { numClasses, inChannels }, options = {}) {
         super();
         this.addModule('conv1', new Conv2d(inChannels, 64, 7, { stride: 2, padding: 3, bias: false }));
-        this.addModule('bn1', new BatchNorm2d(64));
+        this.addModule('bn1', (options.norm ?? batchNorm2d)(64));
         let c = 64;
         const info = [];
         const dilate = options.replaceStrideWithDilation ?? [false, false, false];
@@ -204,7 +219,7 @@ export class ResNet extends Module {
                 dilation *= stride;
                 stride = 1;
             }
-            const [stage, out] = makeStage(block, c, width, layers[i], stride, { previous, current: dilation });
+            const [stage, out] = makeStage(block, c, width, layers[i], stride, { previous, current: dilation }, options.norm);
             this.addModule(`layer${i + 1}`, stage);
             c = out;
             reduction *= stride;

@@ -57,6 +57,20 @@ export declare class BatchNorm1d extends BatchNorm {
 export declare class BatchNorm2d extends BatchNorm {
     protected readonly inputDims: number[];
 }
+/** Group normalisation (torch.nn.GroupNorm): statistics over groups of channels of each sample, no running statistics. */
+export declare class GroupNorm extends Module {
+    readonly numGroups: number;
+    readonly numChannels: number;
+    readonly weight: Tensor | undefined;
+    readonly bias: Tensor | undefined;
+    readonly eps: number;
+    constructor(numGroups: number, numChannels: number, options?: {
+        eps?: number;
+        affine?: boolean;
+    });
+    forward(x: Tensor): Tensor;
+    extraRepr(): string;
+}
 export declare class Linear extends Module {
     readonly inFeatures: number;
     readonly outFeatures: number;

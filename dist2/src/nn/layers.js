@@ -111,6 +111,32 @@ export class BatchNorm1d extends BatchNorm {
 export class BatchNorm2d extends BatchNorm {
     inputDims = [4];
 }
+/** Group normalisation (torch.nn.GroupNorm): statistics over groups of channels of each sample, no running statistics. */
+export class GroupNorm extends Module {
+    numGroups;
+    numChannels;
+    eps;
+    constructor(numGroups, numChannels, options = {}) {
+        super();
+        this.numGroups = numGroups;
+        this.numChannels = numChannels;
+        positiveInt(numGroups, 'numGroups', 'GroupNorm');
+        positiveInt(numChannels, 'numChannels', 'GroupNorm');
+        if (numChannels % numGroups !== 0)
+            throw new RangeError(`GroupNorm: ${numChannels} channels cannot be split into ${numGroups} groups`);
+        this.eps = options.eps ?? 1e-5;
+        if (options.affine ?? true) {
+            this.addParameter('weight', ones([numChannels]));
+            this.addParameter('bias', zeros([numChannels]));
+        }
+    }
+    forward(x) {
+        return F.groupNorm(x, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
+    }
+    extraRepr() {
+        return `${this.numGroups}, ${this.numChannels}, eps=${this.eps}${this.weight ? '' : ', affine=false'}`;
+    }
+}
 export class Linear extends Module {
     inFeatures;
     outFeatures;

@@ -72,6 +72,17 @@ export interface TrainConfig {
     seed: number;
     /** Loader worker threads (0: prepare batches in the main thread). */
     workers: number;
+    /** An image the loader cannot read: 'fail' (default) stops the run naming it; 'skip' leaves it out and warns. */
+    onBadImage?: 'fail' | 'skip';
+    /**
+     * Recovery points inside epochs: every so many batches, or minutes, an atomic recovery.safetensors from which
+     * --resume continues at the exact batch (the epoch-end checkpoint replaces it).
+     */
+    checkpointEvery?: {
+        batches: number;
+    } | {
+        minutes: number;
+    };
     /** libtorch threads (default: available cores). */
     threads?: number;
     /**
@@ -103,7 +114,7 @@ export declare class ConfigError extends Error {
     constructor(message: string);
 }
 /** Settings a resumed run may change: how it runs and how long, never what it computes per epoch. */
-export declare const RESUME_OVERRIDES: readonly ["epochs", "workers", "threads", "evalBatchSize", "memoryFormat", "device"];
+export declare const RESUME_OVERRIDES: readonly ["epochs", "workers", "threads", "evalBatchSize", "memoryFormat", "device", "checkpointEvery", "onBadImage"];
 /**
  * Checks every value of a config before anything is created (run directory, model, data), so a bad
  * option fails at once with its name and never leaves a half-made run behind.

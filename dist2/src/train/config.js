@@ -46,7 +46,7 @@ export class ConfigError extends Error {
     }
 }
 /** Settings a resumed run may change: how it runs and how long, never what it computes per epoch. */
-export const RESUME_OVERRIDES = ['epochs', 'workers', 'threads', 'evalBatchSize', 'memoryFormat', 'device'];
+export const RESUME_OVERRIDES = ['epochs', 'workers', 'threads', 'evalBatchSize', 'memoryFormat', 'device', 'checkpointEvery', 'onBadImage'];
 /**
  * Checks every value of a config before anything is created (run directory, model, data), so a bad
  * option fails at once with its name and never leaves a half-made run behind.
@@ -81,6 +81,9 @@ export function validateConfig(c) {
     check(int(c.threads, 1), `threads must be a positive integer, got ${c.threads}`);
     check(int(c.trainSubset, 1), `trainSubset must be a positive integer, got ${c.trainSubset}`);
     check(int(c.evalEvery, 1), `evalEvery must be a positive integer, got ${c.evalEvery}`);
+    check(c.onBadImage === undefined || c.onBadImage === 'fail' || c.onBadImage === 'skip', `onBadImage must be 'fail' or 'skip', got ${String(c.onBadImage)}`);
+    const every = c.checkpointEvery;
+    check(every === undefined || (every.batches !== undefined ? Number.isInteger(every.batches) && every.batches >= 1 : Number.isFinite(every.minutes) && every.minutes > 0), `checkpointEvery must be { batches: positive integer } or { minutes: positive number }, got ${JSON.stringify(every)}`);
     const device = deviceProblem(c.device ?? 'cpu');
     check(device === undefined, `device: ${device}`);
     check(int(c.numClasses, 1) && int(c.inChannels, 1) && int(c.inputSize, 1), 'numClasses, inChannels and inputSize must be positive integers');

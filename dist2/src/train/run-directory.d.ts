@@ -27,7 +27,24 @@ export type TrainOptions = Partial<TrainConfig> & {
     /** A run directory (or its checkpoint) to continue; only RESUME_OVERRIDES may be given with it. */
     resume?: string;
 };
-/** Resolves a --resume argument (run directory or checkpoint file) to the run directory and its last checkpoint. */
+/** Where a mid-epoch recovery checkpoint resumes: the batch to train next and the epoch's figures so far. */
+export interface RecoveryPoint {
+    batch: number;
+    lossSum: number;
+    correct: number;
+    seen: number;
+    waited: number;
+    /** Training seconds of the epoch so far. */
+    seconds: number;
+    /** Each rank's RNG state (base64) in a data-parallel run. */
+    rngStates?: string[];
+    worldSize: number;
+}
+export declare const RECOVERY_CHECKPOINT = "recovery.safetensors";
+/**
+ * Resolves a --resume argument (run directory or checkpoint file) to the run directory and the checkpoint to continue
+ * from: the directory's recovery point when it is further on than its last epoch's checkpoint.
+ */
 export declare function resolveResume(target: string): {
     runDir: string;
     checkpoint: string;
@@ -64,6 +81,8 @@ export declare class RunDirectory {
      * between is repaired on resume by truncateLogs.
      */
     recordEpoch(record: EpochRecord, model: Module, meta: CheckpointMeta, optimizer: OptimizerState, improved: boolean): void;
-    /** After a failure: a directory this call created and no epoch finished in is removed, so its name can be used again. */
+    /** A recovery point inside an epoch (atomic, as every checkpoint), replaced by the next one or the epoch's. */
+    recordRecoveryPoint(model: Module, meta: CheckpointMeta, optimizer: OptimizerState): void;
+    /** After a failure: a directory this call created and no checkpoint was written in is removed, so its name can be used again. */
     removeIfUnfinished(): void;
 }

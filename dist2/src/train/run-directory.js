@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FileWriteError, writeFileAtomic } from '../util/fs.js';
-import { saveCheckpoint } from './checkpoint.js';
+import { readCheckpointMeta, saveCheckpoint } from './checkpoint.js';
 import { DEFAULT_CONFIG, RESUME_OVERRIDES } from './config.js';
 export class TrainingError extends Error {
     constructor(message) {
@@ -26,12 +26,29 @@ function upgradeRecord(r) {
     const test = r.eval_top1 === undefined ? undefined : { loss: r.eval_loss, top1: r.eval_top1, top5: r.eval_top5, count: 0, imagesPerSecond: 0 };
     return { epoch: r.epoch, lr: r.lr, train: { loss: r.train_loss, top1: r.train_acc }, test, seconds: r.seconds, imagesPerSecond: r.images_per_second };
 }
-/** Resolves a --resume argument (run directory or checkpoint file) to the run directory and its last checkpoint. */
+export const RECOVERY_CHECKPOINT = 'recovery.safetensors';
+/** Progress of a checkpoint as (completed epochs, batches into the next). */
+function progressOf(checkpoint) {
+    const meta = readCheckpointMeta(checkpoint);
+    return [meta.epoch, meta.extra.recovery?.batch ?? 0];
+}
+/**
+ * Resolves a --resume argument (run directory or checkpoint file) to the run directory and the checkpoint to continue
+ * from: the directory's recovery point when it is further on than its last epoch's checkpoint.
+ */
 export function resolveResume(target) {
     if (!existsSync(target))
         throw new TrainingError(`cannot resume: ${target} does not exist`);
-    const runDir = statSync(target).isDirectory() ? target : dirname(target);
-    const checkpoint = statSync(target).isDirectory() ? join(target, 'last.safetensors') : target;
+    const isDir = statSync(target).isDirectory();
+    const runDir = isDir ? target : dirname(target);
+    let checkpoint = isDir ? join(target, 'last.safetensors') : target;
+    const recovery = join(runDir, RECOVERY_CHECKPOINT);
+    if (isDir && existsSync(recovery)) {
+        const [re, rb] = progressOf(recovery);
+        const [le] = existsSync(checkpoint) ? progressOf(checkpoint) : [-1];
+        if (re > le || (re === le && rb > 0))
+            checkpoint = recovery;
+    }
     if (!existsSync(checkpoint))
         throw new TrainingError(`cannot resume: ${checkpoint} does not exist (no epoch finished in that run yet?)`);
     if (!existsSync(join(runDir, 'config.json')))
@@ -134,6 +151,8 @@ export class RunDirectory {
             saveCheckpoint(this.lastCheckpoint, model, meta, optimizer);
             if (improved)
                 saveCheckpoint(join(this.path, 'best.safetensors'), model, meta);
+            // The epoch's checkpoint is further on than any recovery point inside it.
+            rmSync(join(this.path, RECOVERY_CHECKPOINT), { force: true });
         }
         catch (err) {
             if (!(err instanceof FileWriteError))
@@ -142,9 +161,22 @@ export class RunDirectory {
             throw new TrainingError(`epoch ${record.epoch}: ${err.message}${resumable}`);
         }
     }
-    /** After a failure: a directory this call created and no epoch finished in is removed, so its name can be used again. */
+    /** A recovery point inside an epoch (atomic, as every checkpoint), replaced by the next one or the epoch's. */
+    recordRecoveryPoint(model, meta, optimizer) {
+        if (!this.writes)
+            return;
+        try {
+            saveCheckpoint(join(this.path, RECOVERY_CHECKPOINT), model, meta, optimizer);
+        }
+        catch (err) {
+            if (!(err instanceof FileWriteError))
+                throw err;
+            throw new TrainingError(`recovery point in epoch ${meta.epoch + 1}: ${err.message}`);
+        }
+    }
+    /** After a failure: a directory this call created and no checkpoint was written in is removed, so its name can be used again. */
     removeIfUnfinished() {
-        if (this.created && !existsSync(this.lastCheckpoint))
+        if (this.created && !existsSync(this.lastCheckpoint) && !existsSync(join(this.path, RECOVERY_CHECKPOINT)))
             rmSync(this.path, { recursive: true, force: true });
     }
 }

@@ -45,6 +45,8 @@ export interface TrainHooks {
     callbacks?: TrainCallback[];
     /** Messages (run dir, results); default: to stderr via the progress printer. */
     log?(line: string): void;
+    /** What the run works around (a skipped bad image), from every rank; default: stderr, also when quiet. */
+    warn?(line: string): void;
 }
 /**
  * Trains a model from a config (or resumes the run at `resume`) and returns its results. Everything

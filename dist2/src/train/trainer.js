@@ -77,7 +77,8 @@ export async function train(configIn, hooks = {}) {
     const trainSet = config.trainSubset === undefined ? fullTrainSet : balancedSubset(fullTrainSet, config.trainSubset, config.seed);
     const testSet = ofClasses(dataSpec.load(dataDir, 'test'));
     if (testSet.classes.length !== trainSet.classes.length) {
-        throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}`);
+        const hint = trainSet.kind === 'shards' ? ' (shards name their classes by index: a classes.txt beside train/ and val/, one name per line, gives both splits the same classes)' : '';
+        throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}${hint}`);
     }
     if (Math.floor(trainSet.length / config.batchSize) === 0)
         throw new TrainingError(`batch size ${config.batchSize} is larger than the training set (${trainSet.length} images)`);
@@ -124,9 +125,14 @@ export async function train(configIn, hooks = {}) {
     const optimizer = new SGD(groups, { lr: config.lr, momentum: config.momentum, nesterov: config.nesterov });
     let startEpoch = 0;
     let bestTop1 = -1;
+    let recovery;
     if (resumeFrom !== undefined) {
         try {
-            ({ startEpoch, bestTop1 } = restoreCheckpoint(resumeFrom, config, form, model, optimizer));
+            ({ startEpoch, bestTop1, recovery } = restoreCheckpoint(resumeFrom, config, form, model, optimizer));
+            if (recovery !== undefined && recovery.worldSize !== world.worldSize) {
+                throw new TrainingError(`${resumeFrom} is a recovery point inside epoch ${startEpoch + 1} of a run of ${plural(recovery.worldSize, 'process', 'processes')}: ` +
+                    `resume it with as many (it continues that epoch's data split exactly), or resume from ${join(runDir, 'last.safetensors')}`);
+            }
         }
         catch (err) {
             optimizer.dispose();
@@ -135,8 +141,12 @@ export async function train(configIn, hooks = {}) {
         }
     }
     const shard = { rank: world.rank, worldSize: world.worldSize };
-    const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, workers: config.workers, shard });
-    const testLoader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: pipelines.eval, workers: config.workers, shard });
+    const rankTag = world.worldSize > 1 ? ` (rank ${world.rank})` : '';
+    const warn = hooks.warn ?? ((line) => void process.stderr.write(`leanconv${rankTag}: ${line}\n`));
+    const onSkippedImage = (problem) => warn(`skipped a bad image: ${problem}`);
+    const loading = { workers: config.workers, shard, onBadImage: config.onBadImage, onSkippedImage };
+    const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, ...loading });
+    const testLoader = new DataLoader(testSet, { batchSize: config.evalBatchSize, transforms: pipelines.eval, ...loading });
     const itersPerEpoch = trainLoader.length;
     const schedule = buildSchedule(config.schedule, { baseLr: config.lr, epochs: config.epochs, itersPerEpoch, warmupEpochs: config.warmupEpochs });
     try {
@@ -152,7 +162,9 @@ export async function train(configIn, hooks = {}) {
                     ` (epoch ${startEpoch + 1} starts at lr ${formatSmall(schedule(startEpoch, 0))})`);
             }
             history = run.truncateLogs(startEpoch);
-            if (startEpoch < config.epochs)
+            if (recovery !== undefined)
+                log(`resuming ${runDir} at batch ${recovery.batch + 1}/${itersPerEpoch} of epoch ${startEpoch + 1}/${config.epochs} (a recovery point)`);
+            else if (startEpoch < config.epochs)
                 log(`resuming ${runDir} after epoch ${startEpoch}/${config.epochs}`);
         }
         else {
@@ -161,13 +173,17 @@ export async function train(configIn, hooks = {}) {
             history = run.truncateLogs(0);
             log(`run directory: ${runDir}${world.worldSize > 1 ? ` (${world.worldSize} processes, ${config.batchSize / world.worldSize} images each per step)` : ''}`);
         }
+        const checkpointMeta = (epochsDone, extra) => ({
+            model: config.model, modelOptions, form, epoch: epochsDone, rngState: Buffer.from(getRngState()).toString('base64'),
+            extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, classSubset: config.classSubset, input, preprocessing: pipelines.eval, worldSize: world.worldSize, ...extra },
+        });
         const session = {
-            model, optimizer, groups, callbacks, config, schedule, itersPerEpoch, trainLoader, testLoader, progress, world, run,
-            eta: { start: performance.now(), done: 0, total: (config.epochs - startEpoch) * itersPerEpoch },
+            model, optimizer, groups, callbacks, config, schedule, itersPerEpoch, trainLoader, testLoader, progress, world, run, checkpointMeta,
+            eta: { start: performance.now(), done: recovery?.batch ?? 0, total: (config.epochs - startEpoch) * itersPerEpoch },
         };
         for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
             const epochStart = performance.now();
-            const record = await trainEpoch(session, epoch);
+            const record = await trainEpoch(session, epoch, epoch === startEpoch ? recovery : undefined);
             if ((epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.epochs)
                 record.test = await evaluateEpoch(session, epoch);
             record.seconds = (performance.now() - epochStart) / 1000;
@@ -179,10 +195,7 @@ export async function train(configIn, hooks = {}) {
             const improved = record.test !== undefined && record.test.top1 > bestTop1;
             if (improved)
                 bestTop1 = record.test.top1;
-            run.recordEpoch(record, model, {
-                model: config.model, modelOptions, form, epoch: epoch + 1, rngState: Buffer.from(getRngState()).toString('base64'),
-                extra: { bestTop1, classes: trainSet.classes, dataset: config.dataset, dataDir: config.dataDir, classSubset: config.classSubset, input, preprocessing: pipelines.eval, metrics: record, worldSize: world.worldSize },
-            }, optimizer.stateDict(), improved);
+            run.recordEpoch(record, model, checkpointMeta(epoch + 1, { metrics: record }), optimizer.stateDict(), improved);
             log(formatEpoch(record, config.epochs));
             for (const n of notes)
                 if (n.line)
@@ -210,20 +223,29 @@ export async function train(configIn, hooks = {}) {
         model.dispose();
     }
 }
-/** One epoch's optimisation steps; returns its record (training figures summed over ranks), not yet evaluated. */
-async function trainEpoch(s, epoch) {
+/** One epoch's optimisation steps (from a recovery point's batch, when given); returns its record, not yet evaluated. */
+async function trainEpoch(s, epoch, resume) {
     const { model, optimizer, groups, callbacks, config, itersPerEpoch, world } = s;
     model.train();
-    const epochStart = performance.now();
-    let [lossSum, correct, seen, lr] = [0, 0, 0, config.lr];
+    const epochStart = performance.now() - (resume?.seconds ?? 0) * 1000;
+    // A recovery point holds the figures summed over the ranks: rank 0 carries them, and the epoch's sum adds the rest.
+    const carried = resume !== undefined && world.rank === 0 ? resume : undefined;
+    let [lossSum, correct, seen, lr] = [carried?.lossSum ?? 0, carried?.correct ?? 0, carried?.seen ?? 0, config.lr];
     const cycle = restartCycle(config.schedule, epoch);
     // Ranks draw different random numbers (dropout, DropBlock) from streams fixed by (seed, epoch, rank),
-    // so a resumed data-parallel run continues exactly without each rank's generator state.
-    if (world.worldSize > 1)
-        manualSeed(hashInts(config.seed, epoch, world.rank, 0xd15));
-    let waited = 0;
+    // so a resumed data-parallel run continues exactly without each rank's generator state; inside an epoch, the
+    // recovery point holds every rank's state.
+    if (world.worldSize > 1) {
+        const state = resume?.rngStates?.[world.rank];
+        if (state !== undefined)
+            setRngState(Buffer.from(state, 'base64'));
+        else
+            manualSeed(hashInts(config.seed, epoch, world.rank, 0xd15));
+    }
+    let waited = resume?.waited ?? 0;
     let waitStart = performance.now();
-    for await (const batch of s.trainLoader.epoch(epoch)) {
+    const recoveryPoints = recoverySchedule(config, world.worldSize);
+    for await (const batch of s.trainLoader.epoch(epoch, resume?.batch ?? 0)) {
         waited += performance.now() - waitStart;
         const { images, labels, index } = batchOn(config.device, batch);
         lr = s.schedule(epoch, index);
@@ -251,6 +273,15 @@ async function trainEpoch(s, epoch) {
             epoch: epoch + 1, epochs: config.epochs, batch: index + 1, batches: itersPerEpoch, loss: lossSum / seen, acc: correct / seen,
             imagesPerSecond: (seen * world.worldSize) / ((performance.now() - epochStart) / 1000), lr, eta: (elapsed / s.eta.done) * (s.eta.total - s.eta.done),
         });
+        if (index + 1 < itersPerEpoch && recoveryPoints.due(index)) {
+            const [totalLoss, totalCorrect, totalSeen] = allReduceNumbers([lossSum, correct, seen]);
+            const [slowest] = allReduceNumbers([waited], 'max');
+            const point = {
+                batch: index + 1, lossSum: totalLoss, correct: totalCorrect, seen: totalSeen, waited: slowest, seconds: (performance.now() - epochStart) / 1000,
+                worldSize: world.worldSize, rngStates: world.worldSize > 1 ? gatherRngStates(world) : undefined,
+            };
+            s.run.recordRecoveryPoint(model, s.checkpointMeta(epoch, { recovery: point }), optimizer.stateDict());
+        }
         waitStart = performance.now();
     }
     s.progress.done();
@@ -259,7 +290,33 @@ async function trainEpoch(s, epoch) {
     const [slowestWait] = allReduceNumbers([waited], 'max');
     return { epoch: epoch + 1, lr, train: { loss: lossSum / seen, top1: correct / seen }, seconds: 0, imagesPerSecond: seen / trainSeconds, dataWait: slowestWait / 1000 / trainSeconds };
 }
-/** The test figures after an epoch, over every rank's share of the test set. */
+/** When an epoch writes its recovery points: every N batches, or every N minutes (decided alike on every rank). */
+function recoverySchedule(config, worldSize) {
+    const every = config.checkpointEvery;
+    if (every === undefined)
+        return { due: () => false };
+    if ('batches' in every)
+        return { due: (index) => (index + 1) % every.batches === 0 };
+    let last = performance.now();
+    return {
+        due: () => {
+            let due = performance.now() - last >= every.minutes * 60_000 ? 1 : 0;
+            if (worldSize > 1)
+                [due] = allReduceNumbers([due], 'max');
+            if (due)
+                last = performance.now();
+            return due > 0;
+        },
+    };
+}
+/** Every rank's RNG state (base64), gathered on all ranks through one all-reduce of zero-padded slots. */
+function gatherRngStates(world) {
+    const mine = getRngState();
+    const slots = new Array(world.worldSize * mine.length).fill(0);
+    mine.forEach((b, i) => (slots[world.rank * mine.length + i] = b));
+    const all = allReduceNumbers(slots);
+    return Array.from({ length: world.worldSize }, (_, r) => Buffer.from(all.slice(r * mine.length, (r + 1) * mine.length)).toString('base64'));
+}
 async function evaluateEpoch(s, epoch) {
     for (const callback of s.callbacks)
         callback.beforeEvaluate?.({ model: s.model, epoch: epoch + 1 });
@@ -294,7 +351,8 @@ function restoreCheckpoint(path, config, form, model, optimizer) {
             optimizer.loadStateDict(ckpt.optimizer);
         if (ckpt.rngState)
             setRngState(Buffer.from(ckpt.rngState, 'base64'));
-        return { startEpoch: ckpt.epoch, bestTop1: Number(ckpt.extra.bestTop1 ?? -1) };
+        const extra = ckpt.extra;
+        return { startEpoch: ckpt.epoch, bestTop1: Number(extra.bestTop1 ?? -1), recovery: extra.recovery };
     }
     finally {
         for (const t of Object.values(ckpt.state))
