@@ -11,7 +11,7 @@ import h5wasm from 'h5wasm/node';
 import { buildModel, type ModelForm } from '../src/convert/form.js';
 import * as lc from '../src/engine/index.js';
 import { acnetNameToLeanconv, importAcnetHdf5 } from '../src/interop/acnet-hdf5.js';
-import { readCheckpointMeta } from '../src/train/checkpoint.js';
+import { readCheckpointMeta } from '../src/convert/checkpoint.js';
 import { tempDir } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures');

@@ -12,7 +12,7 @@ import { observeOps } from '../src/engine/trace.js';
 import { createModel, type DenseNet } from '../src/models/index.js';
 import * as nn from '../src/nn/index.js';
 import { recipeCallbacks } from '../src/train/callbacks.js';
-import { loadCheckpoint, loadModel, saveCheckpoint } from '../src/train/checkpoint.js';
+import { loadCheckpoint, loadModel, saveCheckpoint } from '../src/convert/checkpoint.js';
 import { Progress } from '../src/train/progress.js';
 import { train, type TrainHooks } from '../src/train/trainer.js';
 import { maxAbsDiff, randomizeBatchNorms, writeMnistDir , tempDir } from './helpers.js';

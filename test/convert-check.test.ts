@@ -14,7 +14,7 @@ import { loadMnistFormat } from '../src/data/datasets.js';
 import { DataLoader } from '../src/data/loader.js';
 import * as lc from '../src/engine/index.js';
 import type * as nn from '../src/nn/index.js';
-import { saveCheckpoint } from '../src/train/checkpoint.js';
+import { saveCheckpoint } from '../src/convert/checkpoint.js';
 import { compareModels } from '../src/train/metrics.js';
 import { randomizeBatchNorms, tempDir, writeMnistDir } from './helpers.js';
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import * as lc from '../src/engine/index.js';
 import { createModel } from '../src/models/index.js';
-import { loadModel, saveCheckpoint } from '../src/train/checkpoint.js';
+import { loadModel, saveCheckpoint } from '../src/convert/checkpoint.js';
 import { train } from '../src/train/trainer.js';
 import { writeMnistDir , tempDir } from './helpers.js';
 

@@ -11,7 +11,7 @@ import { getDatasetSpec, selectClasses } from '../src/data/datasets.js';
 import * as lc from '../src/engine/index.js';
 import { importTorchWeights } from '../src/interop/import.js';
 import { getModelSpec } from '../src/models/index.js';
-import { loadCheckpoint } from '../src/train/checkpoint.js';
+import { loadCheckpoint } from '../src/convert/checkpoint.js';
 import { frozenModules, modelFromWeights } from '../src/train/fine-tune.js';
 import { maxAbsDiff, tempDir } from './helpers.js';
 

@@ -14,7 +14,7 @@ import { OnnxModel } from '../src/deploy/runtime.js';
 import { importTorchWeights } from '../src/interop/import.js';
 import { pythonAttributes } from '../src/util/pickle.js';
 import { readTorchFile } from '../src/interop/torch-file.js';
-import { loadModel } from '../src/train/checkpoint.js';
+import { loadModel } from '../src/convert/checkpoint.js';
 import { assertClose, tempDir } from './helpers.js';
 
 const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');

@@ -13,7 +13,7 @@ import { importToCheckpoint, importTorchWeights } from '../src/interop/import.js
 import { unpickle } from '../src/util/pickle.js';
 import { readTorchFile, StoredTensor } from '../src/interop/torch-file.js';
 import { createModel } from '../src/models/index.js';
-import { loadModel, readCheckpointMeta } from '../src/train/checkpoint.js';
+import { loadModel, readCheckpointMeta } from '../src/convert/checkpoint.js';
 import { assertClose, maxAbsDiff , tempDir } from './helpers.js';
 
 // Files made by scripts/fixtures/torch_checkpoints.py with PyTorch (see its docstring for what each holds).

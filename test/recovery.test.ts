@@ -10,7 +10,7 @@ import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { loadSafetensors } from '../src/engine/index.js';
-import { readCheckpointMeta } from '../src/train/checkpoint.js';
+import { readCheckpointMeta } from '../src/convert/checkpoint.js';
 import { tempDir, writeMnistDir } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

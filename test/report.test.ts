@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
-import { loadModel } from '../src/train/checkpoint.js';
+import { loadModel } from '../src/convert/checkpoint.js';
 import { confusionMatrix, predictClasses } from '../src/train/metrics.js';
 import { Progress, train, type TrainHooks } from '../src/train/index.js';
 import { readRun, writeReport } from '../src/report/index.js';

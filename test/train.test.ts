@@ -7,7 +7,7 @@ import * as lc from '../src/engine/index.js';
 import { createModel } from '../src/models/index.js';
 import { DataLoader, type Dataset } from '../src/data/index.js';
 import * as nn from '../src/nn/index.js';
-import { loadCheckpoint, loadModel } from '../src/train/checkpoint.js';
+import { loadCheckpoint, loadModel } from '../src/convert/checkpoint.js';
 import { evaluate, topkCorrect } from '../src/train/metrics.js';
 import { paramGroups } from '../src/train/param_groups.js';
 import { Progress } from '../src/train/progress.js';

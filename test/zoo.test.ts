@@ -9,7 +9,7 @@ import { reparameterize } from '../src/convert/index.js';
 import { DGConv2d } from '../src/blocks/index.js';
 import { createModel, gBottleneckBlock, isStagedModel, ResNet } from '../src/models/index.js';
 import { withoutEvalFusion } from '../src/nn/fusion.js';
-import { loadModel, saveCheckpoint } from '../src/train/checkpoint.js';
+import { loadModel, saveCheckpoint } from '../src/convert/checkpoint.js';
 import { maxAbsDiff, randomizeBatchNorms, tempDir } from './helpers.js';
 
 const COUNTS: Record<string, number> = {

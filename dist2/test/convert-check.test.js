@@ -12,7 +12,7 @@ import { buildModel, deployedCopy } from '../src/convert/form.js';
 import { loadMnistFormat } from '../src/data/datasets.js';
 import { DataLoader } from '../src/data/loader.js';
 import * as lc from '../src/engine/index.js';
-import { saveCheckpoint } from '../src/train/checkpoint.js';
+import { saveCheckpoint } from '../src/convert/checkpoint.js';
 import { compareModels } from '../src/train/metrics.js';
 import { randomizeBatchNorms, tempDir, writeMnistDir } from './helpers.js';
 const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import h5wasm from 'h5wasm/node';
 import { createModel } from '../src/models/index.js';
-import { saveCheckpoint } from '../src/train/checkpoint.js';
+import { saveCheckpoint } from '../src/convert/checkpoint.js';
 import { pngHeader, torchFileCases } from './support/hostile-files.js';
 import { tempDir, writeMnistDir } from './helpers.js';
 const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');

@@ -12,7 +12,7 @@ import * as lc from '../src/engine/index.js';
 import { saveSafetensors } from '../src/engine/safetensors.js';
 import { createModel, defaultEvalPreprocessing, getModelSpec } from '../src/models/index.js';
 import * as nn from '../src/nn/index.js';
-import { loadModel } from '../src/train/checkpoint.js';
+import { loadModel } from '../src/convert/checkpoint.js';
 import { maxAbsDiff, randomizeBatchNorms, tempDir } from './helpers.js';
 const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
 const SCRIPT = join(import.meta.dirname, '..', '..', 'test', 'support', 'official_layout.py');

@@ -10,7 +10,7 @@ import { importAcnetHdf5, readHdf5Datasets } from '../src/interop/acnet-hdf5.js'
 import { importToCheckpoint, importTorchWeights } from '../src/interop/import.js';
 import { unpickle } from '../src/util/pickle.js';
 import { readTorchFile, StoredTensor } from '../src/interop/torch-file.js';
-import { loadModel, readCheckpointMeta } from '../src/train/checkpoint.js';
+import { loadModel, readCheckpointMeta } from '../src/convert/checkpoint.js';
 import { assertClose, maxAbsDiff, tempDir } from './helpers.js';
 // Files made by scripts/fixtures/torch_checkpoints.py with PyTorch (see its docstring for what each holds).
 const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures');

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadSafetensors } from '../src/engine/index.js';
-import { readCheckpointMeta } from '../src/train/checkpoint.js';
+import { readCheckpointMeta } from '../src/convert/checkpoint.js';
 import { tempDir, writeMnistDir } from './helpers.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'src', 'cli', 'main.js');

@@ -8,7 +8,7 @@ import { buildModel } from '../src/convert/form.js';
 import { convertCheckpoint } from '../src/deploy/pipeline.js';
 import * as lc from '../src/engine/index.js';
 import { readHeader, saveSafetensors, loadSafetensors } from '../src/engine/safetensors.js';
-import { loadModel, readCheckpointMeta } from '../src/train/checkpoint.js';
+import { loadModel, readCheckpointMeta } from '../src/convert/checkpoint.js';
 import { assertClose, tempDir } from './helpers.js';
 // Written by scripts/fixtures/checkpoints-v1.ts with the code before the protocol (their form has condenseStage / dgGates).
 const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'checkpoints-v1');

@@ -9,7 +9,7 @@ import { reparameterize } from '../src/convert/index.js';
 import { DGConv2d } from '../src/blocks/index.js';
 import { createModel, gBottleneckBlock, isStagedModel, ResNet } from '../src/models/index.js';
 import { withoutEvalFusion } from '../src/nn/fusion.js';
-import { loadModel, saveCheckpoint } from '../src/train/checkpoint.js';
+import { loadModel, saveCheckpoint } from '../src/convert/checkpoint.js';
 import { maxAbsDiff, randomizeBatchNorms, tempDir } from './helpers.js';
 const COUNTS = {
     alexnet: 61_100_840, densenet121: 7_978_856, densenet169: 14_149_480, wide_resnet50_2: 68_883_240, resnext101_32x8d: 88_791_336,

@@ -42,9 +42,9 @@ export const MUTANTS = [
   { id: 'acnetize-drops-eps', file: 'convert/acnet.js', from: 'bnEps: bn?.eps,', to: '', tests: ['acnet'], why: 'replaced BN eps lost' },
   { id: 'acnetize-drops-conv-bias', file: 'convert/acnet.js', from: 'block.square_conv.bias.copy_(child.bias);', to: 'void 0;', tests: ['acnet'], why: 'conv bias not carried over' },
   // --- train/checkpoint.ts ----------------------------------------------------------------------------
-  { id: 'checkpoint-epoch-off', file: 'train/checkpoint.js', from: 'epoch: Number(metadata.epoch ?? 0),', to: 'epoch: Number(metadata.epoch ?? 0) - 1,', tests: ['train'], why: 'resume repeats an epoch' },
-  { id: 'checkpoint-no-rng', file: 'train/checkpoint.js', from: 'if (meta.rngState !== undefined)\n        metadata.rng_state = meta.rngState;', to: '', tests: ['train'], why: 'resume loses the RNG state' },
-  { id: 'checkpoint-drops-optimizer', file: 'train/checkpoint.js', from: 'tensors[OPTIM_PREFIX + k] = t;', to: 'void t;', tests: ['train', 'optim'], why: 'momentum not saved' },
+  { id: 'checkpoint-epoch-off', file: 'convert/checkpoint.js', from: 'epoch: Number(metadata.epoch ?? 0),', to: 'epoch: Number(metadata.epoch ?? 0) - 1,', tests: ['train'], why: 'resume repeats an epoch' },
+  { id: 'checkpoint-no-rng', file: 'convert/checkpoint.js', from: 'if (meta.rngState !== undefined)\n        metadata.rng_state = meta.rngState;', to: '', tests: ['train'], why: 'resume loses the RNG state' },
+  { id: 'checkpoint-drops-optimizer', file: 'convert/checkpoint.js', from: 'tensors[OPTIM_PREFIX + k] = t;', to: 'void t;', tests: ['train', 'optim'], why: 'momentum not saved' },
   // --- interop ----------------------------------------------------------------------------------------
   { id: 'pickle-binint1-signed', file: 'util/pickle.js', from: 'stack.push(u8());\n                break; // BININT1', to: 'stack.push(u8() - 1);\n                break; // BININT1', tests: ['interop', 'import-files'], why: 'small ints off by one' },
   { id: 'pickle-long-sign', file: 'util/pickle.js', from: 'if (b[n - 1] & 0x80)', to: 'if (false)', tests: ['interop', 'hostile-files'], why: 'negative LONG read as positive' },

@@ -6,7 +6,7 @@ import type { AcbGamma } from '../blocks/acb.js';
 import { parseAcbGamma, type ModelForm } from '../convert/form.js';
 import { type ModelArgs, parseModelArgs } from '../models/registry.js';
 import type { MemoryFormatChoice } from '../nn/module.js';
-import type { CheckpointMeta } from '../train/checkpoint.js';
+import type { CheckpointMeta } from '../convert/checkpoint.js';
 import { checkpointEvalSplit, EvalSplitError, type CheckpointEvalSplit } from '../train/eval-split.js';
 import { roundNumbers } from '../util/format.js';
 import { unknownNameMessage } from '../util/suggest.js';

@@ -7,7 +7,7 @@ import { loadConceptDataset } from '../data/concepts.js';
 import { type Normalization, withNormalization } from '../data/pipelines.js';
 import type { TransformSpec } from '../data/transforms.js';
 import { isStagedModel } from '../models/features.js';
-import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
 import { writeDissectReport } from '../report/dissect-report.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { num, parse, UsageError, usage } from './args.js';

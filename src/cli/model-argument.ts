@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { buildModel, type ModelForm } from '../convert/form.js';
 import { trainingFormBlocks } from '../convert/reparameterize.js';
 import { getModelSpec } from '../models/index.js';
-import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import { inputShape, num, UsageError } from './args.js';
 import { checkpointArgument, formFrom, modelArgsFrom } from './common.js';

@@ -2,7 +2,7 @@
 import { robustness, type Normalization } from '../analysis/robustness.js';
 import { DataLoader } from '../data/loader.js';
 import type { TransformSpec } from '../data/transforms.js';
-import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel, readCheckpointMeta } from '../convert/checkpoint.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, parse, UsageError, usage } from './args.js';
 import { checkpointArgument, checkpointEvalSplitFrom, HELP, out, printJson } from './common.js';

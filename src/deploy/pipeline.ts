@@ -18,7 +18,7 @@ import { featureBackbone } from '../models/features.js';
 import { withoutEvalFusion } from '../nn/fusion.js';
 import { learnedStructureOf } from '../nn/structure.js';
 import { type Module, moduleOutputs } from '../nn/module.js';
-import { checkpointInputShape, loadModel, saveCheckpoint } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel, saveCheckpoint } from '../convert/checkpoint.js';
 import type { TrainConfig } from '../train/config.js';
 import { ExportError } from './graph.js';
 import { checkWritableTarget, writeFileAtomic } from '../util/fs.js';

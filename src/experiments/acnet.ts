@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { profileModel } from '../analysis/profile.js';
 import { buildModel } from '../convert/form.js';
-import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
 import '../recipes/acnet.js';
 import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
 import type { ModelAgreement } from '../train/metrics.js';

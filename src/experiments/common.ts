@@ -7,7 +7,7 @@ import { buildModel, deployedCopy } from '../convert/form.js';
 import { getDatasetSpec } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
 import type { Module } from '../nn/module.js';
-import type { loadModel } from '../train/checkpoint.js';
+import type { loadModel } from '../convert/checkpoint.js';
 import { compareModels, type ModelAgreement } from '../train/metrics.js';
 import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
 import { dataTransforms } from '../data/pipelines.js';

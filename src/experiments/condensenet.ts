@@ -16,7 +16,7 @@ import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { withoutEvalFusion } from '../nn/fusion.js';
 import type { Module } from '../nn/module.js';
-import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
 import '../recipes/condensenet.js';
 import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
 import { compareModels, type ModelAgreement } from '../train/metrics.js';

@@ -12,7 +12,7 @@ import { profileModel } from '../analysis/profile.js';
 import { tidy } from '../engine/scope.js';
 import type { Module } from '../nn/module.js';
 import { learnedStructures, regularizerBound, regularizerTerm } from '../nn/training.js';
-import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
 import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
 import type { ModelAgreement } from '../train/metrics.js';
 import type { TrainHooks, TrainResult } from '../train/trainer.js';

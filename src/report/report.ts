@@ -10,7 +10,7 @@ import { buildModel, deployedCopy } from '../convert/form.js';
 import { trainingFormBlocks } from '../convert/reparameterize.js';
 import { DataLoader } from '../data/loader.js';
 import type { Module } from '../nn/module.js';
-import { loadModel, readCheckpointMeta } from '../train/checkpoint.js';
+import { loadModel, readCheckpointMeta } from '../convert/checkpoint.js';
 import { confusionMatrix, predictClasses } from '../train/metrics.js';
 import { checkpointEvalSplit } from '../train/eval-split.js';
 import { confusionSpec, curveSpec, type EpochPoint, perClassSpec, renderSvg } from './charts.js';

@@ -3,7 +3,7 @@
 import { type Dataset, type DatasetSpec, getDatasetSpec, selectClasses } from '../data/datasets.js';
 import type { TransformSpec } from '../data/transforms.js';
 import { getModelSpec } from '../models/index.js';
-import { type CheckpointMeta, checkpointInputShape } from './checkpoint.js';
+import { type CheckpointMeta, checkpointInputShape } from '../convert/checkpoint.js';
 import { dataTransforms, evalPipelineNormalized, type Normalization, normalizationOf } from '../data/pipelines.js';
 
 export class EvalSplitError extends Error {

@@ -18,7 +18,7 @@ import { adaptInputConvWeight, classifierOf, getModelSpec, type ModelSpec, type 
 import { BatchNorm1d, BatchNorm2d } from '../nn/layers.js';
 import type { Module } from '../nn/module.js';
 import { isStagedModel } from '../models/features.js';
-import { loadModel } from './checkpoint.js';
+import { loadModel } from '../convert/checkpoint.js';
 import type { TrainCallback } from './callbacks.js';
 import { TrainingError } from './run-directory.js';
 

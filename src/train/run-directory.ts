@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { OptimizerState } from '../engine/optim.js';
 import type { Module } from '../nn/module.js';
 import { FileWriteError, writeFileAtomic } from '../util/fs.js';
-import { type CheckpointMeta, readCheckpointMeta, saveCheckpoint } from './checkpoint.js';
+import { type CheckpointMeta, readCheckpointMeta, saveCheckpoint } from '../convert/checkpoint.js';
 import { DEFAULT_CONFIG, RESUME_OVERRIDES, type TrainConfig } from './config.js';
 import type { EvalResult } from './metrics.js';
 

@@ -20,7 +20,7 @@ import { currentWorld, dataParallel } from './data_parallel.js';
 import { classifierOf, getModelSpec, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { formatSmall, plural } from '../util/format.js';
-import { type CheckpointMeta, loadCheckpoint } from './checkpoint.js';
+import { type CheckpointMeta, loadCheckpoint } from '../convert/checkpoint.js';
 import { configForm, type TrainConfig, validateConfig } from './config.js';
 import { type EpochRecord, type RecoveryPoint, resolveRun, RunDirectory, TrainingError, type TrainOptions } from './run-directory.js';
 

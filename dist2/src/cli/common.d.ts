@@ -2,7 +2,7 @@ import type { AcbGamma } from '../blocks/acb.js';
 import { type ModelForm } from '../convert/form.js';
 import { type ModelArgs } from '../models/registry.js';
 import type { MemoryFormatChoice } from '../nn/module.js';
-import type { CheckpointMeta } from '../train/checkpoint.js';
+import type { CheckpointMeta } from '../convert/checkpoint.js';
 import { type CheckpointEvalSplit } from '../train/eval-split.js';
 import { type OptionSpec } from './args.js';
 export declare const out: (s: string) => void;

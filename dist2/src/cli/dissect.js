@@ -5,7 +5,7 @@ import { dissect } from '../analysis/dissect.js';
 import { loadConceptDataset } from '../data/concepts.js';
 import { withNormalization } from '../data/pipelines.js';
 import { isStagedModel } from '../models/features.js';
-import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
 import { writeDissectReport } from '../report/dissect-report.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { num, parse, UsageError, usage } from './args.js';

@@ -2,7 +2,7 @@
 import { defaultNumThreads, deviceProblem, setNumThreads } from '../engine/runtime.js';
 import { DataLoader } from '../data/loader.js';
 import { formName } from '../convert/form.js';
-import { loadModel, readCheckpointMeta } from '../train/checkpoint.js';
+import { loadModel, readCheckpointMeta } from '../convert/checkpoint.js';
 import { evaluate } from '../train/metrics.js';
 import { num, parse, UsageError, usage } from './args.js';
 import { checkpointArgument, checkpointEvalSplitFrom, HELP, out, printJson } from './common.js';

@@ -1,7 +1,7 @@
 // `leanconv robustness <checkpoint>`: accuracy under FGSM or PGD attacks on a dataset's test split.
 import { robustness } from '../analysis/robustness.js';
 import { DataLoader } from '../data/loader.js';
-import { checkpointInputShape, loadModel, readCheckpointMeta } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel, readCheckpointMeta } from '../convert/checkpoint.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, parse, UsageError, usage } from './args.js';
 import { checkpointArgument, checkpointEvalSplitFrom, HELP, out, printJson } from './common.js';

@@ -16,7 +16,7 @@ import { featureBackbone } from '../models/features.js';
 import { withoutEvalFusion } from '../nn/fusion.js';
 import { learnedStructureOf } from '../nn/structure.js';
 import { moduleOutputs } from '../nn/module.js';
-import { checkpointInputShape, loadModel, saveCheckpoint } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel, saveCheckpoint } from '../convert/checkpoint.js';
 import { ExportError } from './graph.js';
 import { checkWritableTarget, writeFileAtomic } from '../util/fs.js';
 import { exportOnnx } from './onnx.js';

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { profileModel } from '../analysis/profile.js';
 import { buildModel } from '../convert/form.js';
-import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
 import '../recipes/acnet.js';
 import { DEFAULT_CONFIG, PRESETS } from '../train/config.js';
 import { plural } from '../util/format.js';

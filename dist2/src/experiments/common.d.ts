@@ -1,6 +1,6 @@
 import { DataLoader } from '../data/loader.js';
 import type { Module } from '../nn/module.js';
-import type { loadModel } from '../train/checkpoint.js';
+import type { loadModel } from '../convert/checkpoint.js';
 import { type ModelAgreement } from '../train/metrics.js';
 import { type TrainConfig } from '../train/config.js';
 import { type TrainHooks, type TrainResult } from '../train/trainer.js';

@@ -14,7 +14,7 @@ import { reparameterize } from '../convert/reparameterize.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import { withoutEvalFusion } from '../nn/fusion.js';
-import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
 import '../recipes/condensenet.js';
 import { DEFAULT_CONFIG, PRESETS } from '../train/config.js';
 import { compareModels } from '../train/metrics.js';

@@ -10,7 +10,7 @@ import { measureThroughput } from '../analysis/benchmark.js';
 import { profileModel } from '../analysis/profile.js';
 import { tidy } from '../engine/scope.js';
 import { learnedStructures, regularizerBound, regularizerTerm } from '../nn/training.js';
-import { checkpointInputShape, loadModel } from '../train/checkpoint.js';
+import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
 import { DEFAULT_CONFIG } from '../train/config.js';
 import { plural } from '../util/format.js';
 import { writeFileAtomic } from '../util/fs.js';

@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { formName } from '../convert/form.js';
 import { defaultEvalPreprocessing, getModelSpec, resolveModelOptions } from '../models/index.js';
-import { saveCheckpoint } from '../train/checkpoint.js';
+import { saveCheckpoint } from '../convert/checkpoint.js';
 import { importAcnetHdf5 } from './acnet-hdf5.js';
 import { buildImportTarget, ImportError, loadStoredState, tensorBudget } from './state-dict.js';
 import { readTorchFile, StoredTensor } from './torch-file.js';

@@ -8,7 +8,7 @@ import { readSampleBytes } from '../data/datasets.js';
 import { buildModel, deployedCopy } from '../convert/form.js';
 import { trainingFormBlocks } from '../convert/reparameterize.js';
 import { DataLoader } from '../data/loader.js';
-import { loadModel, readCheckpointMeta } from '../train/checkpoint.js';
+import { loadModel, readCheckpointMeta } from '../convert/checkpoint.js';
 import { confusionMatrix, predictClasses } from '../train/metrics.js';
 import { checkpointEvalSplit } from '../train/eval-split.js';
 import { confusionSpec, curveSpec, perClassSpec, renderSvg } from './charts.js';

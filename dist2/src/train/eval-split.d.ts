@@ -1,6 +1,6 @@
 import { type Dataset, type DatasetSpec } from '../data/datasets.js';
 import type { TransformSpec } from '../data/transforms.js';
-import { type CheckpointMeta } from './checkpoint.js';
+import { type CheckpointMeta } from '../convert/checkpoint.js';
 import { type Normalization } from '../data/pipelines.js';
 export declare class EvalSplitError extends Error {
     readonly missing: 'dataset' | 'dataDir' | 'classes';

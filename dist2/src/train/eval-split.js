@@ -2,7 +2,7 @@
 // dataset and directory recorded in the checkpoint (unless overridden) and its eval preprocessing.
 import { getDatasetSpec, selectClasses } from '../data/datasets.js';
 import { getModelSpec } from '../models/index.js';
-import { checkpointInputShape } from './checkpoint.js';
+import { checkpointInputShape } from '../convert/checkpoint.js';
 import { dataTransforms, evalPipelineNormalized, normalizationOf } from '../data/pipelines.js';
 export class EvalSplitError extends Error {
     missing;

@@ -16,7 +16,7 @@ import { ImportError } from '../interop/state-dict.js';
 import { adaptInputConvWeight, classifierOf, getModelSpec } from '../models/index.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/layers.js';
 import { isStagedModel } from '../models/features.js';
-import { loadModel } from './checkpoint.js';
+import { loadModel } from '../convert/checkpoint.js';
 import { TrainingError } from './run-directory.js';
 /**
  * Whether a file is a leanconv checkpoint: named .safetensors (a damaged one then gets the checkpoint reader's

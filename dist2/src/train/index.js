@@ -4,7 +4,7 @@ export { train, resolveResume, TrainingError } from './trainer.js';
 export { DEFAULT_CONFIG, PRESETS } from './config.js';
 export { buildSchedule, sgdrCycle } from './schedule.js';
 export { paramGroups } from './param_groups.js';
-export { CHECKPOINT_FORMAT, CheckpointError, checkpointInputShape, loadCheckpoint, loadModel, readCheckpointMeta, saveCheckpoint } from './checkpoint.js';
+export { CHECKPOINT_FORMAT, CheckpointError, checkpointInputShape, loadCheckpoint, loadModel, readCheckpointMeta, saveCheckpoint } from '../convert/checkpoint.js';
 export { checkpointEvalSplit, EvalSplitError } from './eval-split.js';
 export { confusionMatrix, evaluate, predictClasses, topkCorrect } from './metrics.js';
 export { Progress, formatDuration } from './progress.js';

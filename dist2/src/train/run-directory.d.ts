@@ -1,6 +1,6 @@
 import type { OptimizerState } from '../engine/optim.js';
 import type { Module } from '../nn/module.js';
-import { type CheckpointMeta } from './checkpoint.js';
+import { type CheckpointMeta } from '../convert/checkpoint.js';
 import { type TrainConfig } from './config.js';
 import type { EvalResult } from './metrics.js';
 export declare class TrainingError extends Error {

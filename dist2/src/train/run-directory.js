@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FileWriteError, writeFileAtomic } from '../util/fs.js';
-import { readCheckpointMeta, saveCheckpoint } from './checkpoint.js';
+import { readCheckpointMeta, saveCheckpoint } from '../convert/checkpoint.js';
 import { DEFAULT_CONFIG, RESUME_OVERRIDES } from './config.js';
 export class TrainingError extends Error {
     constructor(message) {

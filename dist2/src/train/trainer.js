@@ -17,7 +17,7 @@ import { convertSyncBatchNorm } from '../nn/sync_batchnorm.js';
 import { currentWorld, dataParallel } from './data_parallel.js';
 import { classifierOf, getModelSpec } from '../models/index.js';
 import { formatSmall, plural } from '../util/format.js';
-import { loadCheckpoint } from './checkpoint.js';
+import { loadCheckpoint } from '../convert/checkpoint.js';
 import { configForm, validateConfig } from './config.js';
 import { resolveRun, RunDirectory, TrainingError } from './run-directory.js';
 export { resolveResume, TrainingError } from './run-directory.js';

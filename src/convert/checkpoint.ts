@@ -5,7 +5,7 @@
 import type { OptimizerState } from '../engine/optim.js';
 import { loadSafetensors, readHeader, saveSafetensors } from '../engine/safetensors.js';
 import type { Tensor } from '../engine/tensor.js';
-import { buildModel, formName, type ModelForm } from '../convert/form.js';
+import { buildModel, formName, type ModelForm } from './form.js';
 import type { ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { describeValue } from '../util/describe.js';
