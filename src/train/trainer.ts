@@ -14,9 +14,7 @@ import { DataLoader } from '../data/loader.js';
 import { dataTransforms } from '../data/pipelines.js';
 import { hashInts } from '../data/rng.js';
 import { buildModel, formName, type ModelForm } from '../convert/form.js';
-import { allReduceNumbers, processGroup } from '../engine/distributed.js';
-import { convertSyncBatchNorm } from '../nn/sync_batchnorm.js';
-import { currentWorld, dataParallel } from './data_parallel.js';
+import { type TrainingWorld, trainingWorld } from './world.js';
 import { classifierOf, getModelSpec, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { formatSmall, plural } from '../util/format.js';
@@ -108,7 +106,7 @@ async function initializedModel(file: string, name: string, options: Required<Om
 export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const started = performance.now();
   // Data-parallel runs: every rank trains, rank 0 alone prints and writes the run directory.
-  const world = currentWorld();
+  const world = trainingWorld();
   const progress = world.isMain ? hooks.progress ?? new Progress() : new Progress(process.stderr, 15, false);
   const log = world.isMain ? hooks.log ?? ((line: string) => progress.line(line)) : () => undefined;
 
@@ -130,9 +128,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}${hint}`);
   }
   if (Math.floor(trainSet.length / config.batchSize) === 0) throw new TrainingError(`batch size ${config.batchSize} is larger than the training set (${trainSet.length} images)`);
-  if (config.batchSize % world.worldSize !== 0) {
-    throw new TrainingError(`batch size ${config.batchSize} is the global batch of ${world.worldSize} processes, so it must be divisible by ${world.worldSize}`);
-  }
+  world.check(config);
 
   const modelOptions = runModelOptions(config, trainSet);
   if (modelOptions.numClasses < trainSet.classes.length) {
@@ -148,19 +144,14 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     ? await initializedModel(config.init, config.model, modelOptions, form, log)
     : buildModel(config.model, modelOptions, form);
   model.toMemoryFormat(config.memoryFormat);
-  if (config.syncBatchNorm && world.worldSize > 1) convertSyncBatchNorm(model);
-  if (world.worldSize > 1 && config.device !== 'cpu') {
-    model.dispose();
-    throw new TrainingError(`data-parallel training on ${config.device} needs c10d's NCCL backend, which this build does not have yet; train on cpu or in one process`);
-  }
+  world.adaptModel(model, config);
   model.to(config.device);
   let callbacks: TrainCallback[];
   let frozen: Set<string>;
   try {
     const frozenLayers = frozenModules(model, modelSpec, config.freeze ?? []);
     frozen = parametersOf(model, frozenLayers);
-    const parallel = world.worldSize > 1 ? [dataParallel(model)] : [];
-    callbacks = [...parallel, ...(frozenLayers.size ? [freeze(model, frozenLayers)] : []), ...recipeCallbacks(model, config), ...(hooks.callbacks ?? [])];
+    callbacks = [...world.callbacks(model), ...(frozenLayers.size ? [freeze(model, frozenLayers)] : []), ...recipeCallbacks(model, config), ...(hooks.callbacks ?? [])];
   } catch (err) {
     model.dispose();
     throw err;
@@ -188,8 +179,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     }
   }
   const shard = { rank: world.rank, worldSize: world.worldSize };
-  const rankTag = world.worldSize > 1 ? ` (rank ${world.rank})` : '';
-  const warn = hooks.warn ?? ((line: string) => void process.stderr.write(`leanconv${rankTag}: ${line}\n`));
+  const warn = hooks.warn ?? ((line: string) => void process.stderr.write(`leanconv${world.tag}: ${line}\n`));
   const onSkippedImage = (problem: string): void => warn(`skipped a bad image: ${problem}`);
   const loading = { workers: config.workers, shard, onBadImage: config.onBadImage, onSkippedImage };
   const trainLoader = new DataLoader(trainSet, { batchSize: config.batchSize, shuffle: true, dropLast: true, seed: config.seed, transforms: pipelines.train, ...loading });
@@ -215,7 +205,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
       hooks.onStart?.({ config, runDir, startEpoch, model, trainSize: trainSet.length, testSize: testSet.length, input, resizesImages: trainSet.kind !== 'memory' });
       run.create(config);
       history = run.truncateLogs(0);
-      log(`run directory: ${runDir}${world.worldSize > 1 ? ` (${world.worldSize} processes, ${config.batchSize / world.worldSize} images each per step)` : ''}`);
+      log(`run directory: ${runDir}${world.describe(config.batchSize)}`);
     }
 
     const checkpointMeta = (epochsDone: number, extra: Record<string, unknown>): CheckpointMeta => ({
@@ -271,7 +261,7 @@ interface Session {
   trainLoader: DataLoader;
   testLoader: DataLoader;
   progress: Progress;
-  world: { rank: number; worldSize: number };
+  world: TrainingWorld;
   run: RunDirectory;
   /** A checkpoint's metadata after `epochsDone` epochs (and, for a recovery point, some batches more). */
   checkpointMeta(epochsDone: number, extra: Record<string, unknown>): CheckpointMeta;
@@ -285,20 +275,13 @@ async function trainEpoch(s: Session, epoch: number, resume?: RecoveryPoint): Pr
   model.train();
   const epochStart = performance.now() - (resume?.seconds ?? 0) * 1000;
   // A recovery point holds the figures summed over the ranks: rank 0 carries them, and the epoch's sum adds the rest.
-  const carried = resume !== undefined && world.rank === 0 ? resume : undefined;
+  const carried = resume !== undefined && world.carriesFigures(resume) ? resume : undefined;
   let [lossSum, correct, seen, lr] = [carried?.lossSum ?? 0, carried?.correct ?? 0, carried?.seen ?? 0, config.lr];
   const cycle = restartCycle(config.schedule, epoch);
-  // Ranks draw different random numbers (dropout, DropBlock) from streams fixed by (seed, epoch, rank),
-  // so a resumed data-parallel run continues exactly without each rank's generator state; inside an epoch, the
-  // recovery point holds every rank's state.
-  if (world.worldSize > 1) {
-    const state = resume?.rngStates?.[world.rank];
-    if (state !== undefined) setRngState(Buffer.from(state, 'base64'));
-    else manualSeed(hashInts(config.seed, epoch, world.rank, 0xd15));
-  }
+  world.seedEpoch(config.seed, epoch, resume);
   let waited = resume?.waited ?? 0;
   let waitStart = performance.now();
-  const recoveryPoints = recoverySchedule(config, world.worldSize);
+  const recoveryPoints = recoverySchedule(config, world);
   for await (const batch of s.trainLoader.epoch(epoch, resume?.batch ?? 0)) {
     waited += performance.now() - waitStart;
     const { images, labels, index } = batchOn(config.device, batch);
@@ -325,11 +308,11 @@ async function trainEpoch(s: Session, epoch: number, resume?: RecoveryPoint): Pr
       imagesPerSecond: (seen * world.worldSize) / ((performance.now() - epochStart) / 1000), lr, eta: (elapsed / s.eta.done) * (s.eta.total - s.eta.done),
     });
     if (index + 1 < itersPerEpoch && recoveryPoints.due(index)) {
-      const [totalLoss, totalCorrect, totalSeen] = allReduceNumbers([lossSum, correct, seen]);
-      const [slowest] = allReduceNumbers([waited], 'max');
+      const [totalLoss, totalCorrect, totalSeen] = world.sum([lossSum, correct, seen]);
+      const [slowest] = world.max([waited]);
       const point: RecoveryPoint = {
         batch: index + 1, lossSum: totalLoss!, correct: totalCorrect!, seen: totalSeen!, waited: slowest!, seconds: (performance.now() - epochStart) / 1000,
-        worldSize: world.worldSize, rngStates: world.worldSize > 1 ? gatherRngStates(world) : undefined,
+        worldSize: world.worldSize, rngStates: world.rngStates(),
       };
       s.run.recordRecoveryPoint(model, s.checkpointMeta(epoch, { recovery: point }), optimizer.stateDict());
     }
@@ -337,34 +320,24 @@ async function trainEpoch(s: Session, epoch: number, resume?: RecoveryPoint): Pr
   }
   s.progress.done();
   const trainSeconds = (performance.now() - epochStart) / 1000;
-  [lossSum, correct, seen] = allReduceNumbers([lossSum, correct, seen]);
-  const [slowestWait] = allReduceNumbers([waited], 'max');
+  [lossSum, correct, seen] = world.sum([lossSum, correct, seen]);
+  const [slowestWait] = world.max([waited]);
   return { epoch: epoch + 1, lr, train: { loss: lossSum! / seen!, top1: correct! / seen! }, seconds: 0, imagesPerSecond: seen! / trainSeconds, dataWait: slowestWait! / 1000 / trainSeconds };
 }
 
 /** When an epoch writes its recovery points: every N batches, or every N minutes (decided alike on every rank). */
-function recoverySchedule(config: TrainConfig, worldSize: number): { due(index: number): boolean } {
+function recoverySchedule(config: TrainConfig, world: TrainingWorld): { due(index: number): boolean } {
   const every = config.checkpointEvery;
   if (every === undefined) return { due: () => false };
   if ('batches' in every) return { due: (index) => (index + 1) % every.batches === 0 };
   let last = performance.now();
   return {
     due: () => {
-      let due = performance.now() - last >= every.minutes * 60_000 ? 1 : 0;
-      if (worldSize > 1) [due] = allReduceNumbers([due], 'max');
+      const due = world.any(performance.now() - last >= every.minutes * 60_000);
       if (due) last = performance.now();
-      return due > 0;
+      return due;
     },
   };
-}
-
-/** Every rank's RNG state (base64), gathered on all ranks through one all-reduce of zero-padded slots. */
-function gatherRngStates(world: { rank: number; worldSize: number }): string[] {
-  const mine = getRngState();
-  const slots = new Array<number>(world.worldSize * mine.length).fill(0);
-  mine.forEach((b, i) => (slots[world.rank * mine.length + i] = b));
-  const all = allReduceNumbers(slots);
-  return Array.from({ length: world.worldSize }, (_, r) => Buffer.from(all.slice(r * mine.length, (r + 1) * mine.length)).toString('base64'));
 }
 
 async function evaluateEpoch(s: Session, epoch: number): Promise<EvalResult> {
@@ -372,22 +345,12 @@ async function evaluateEpoch(s: Session, epoch: number): Promise<EvalResult> {
   // Evaluation (another batch size, no gradients) allocates other block sizes than training: the
   // allocator's cache follows one phase at a time instead of holding both.
   startAllocatorPhase();
-  const result = combineEvaluations(await evaluate(s.model, s.testLoader));
+  const result = s.world.combine(await evaluate(s.model, s.testLoader));
   startAllocatorPhase();
   return result;
 }
 
 /** One evaluation from every rank's share of the test set (sums of per-rank figures; unchanged in a single process). */
-function combineEvaluations(local: EvalResult): EvalResult {
-  if (processGroup() === undefined) return local;
-  const n = local.count;
-  const total = (mean: number): number => (n === 0 ? 0 : mean * n);
-  const seconds = n === 0 ? 0 : n / local.imagesPerSecond;
-  const [loss, top1, top5, count] = allReduceNumbers([total(local.loss), total(local.top1), total(local.top5), n]);
-  const [slowest] = allReduceNumbers([seconds], 'max');
-  return { loss: loss! / count!, top1: top1! / count!, top5: top5! / count!, count: count!, imagesPerSecond: count! / slowest! };
-}
-
 /** Loads a resumed run's checkpoint into the model and optimizer after checking it belongs to that run. */
 function restoreCheckpoint(path: string, config: TrainConfig, form: ModelForm, model: Module, optimizer: SGD): { startEpoch: number; bestTop1: number; recovery?: RecoveryPoint } {
   const ckpt = loadCheckpoint(path);
