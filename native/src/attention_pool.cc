@@ -20,7 +20,7 @@ namespace leanconv {
 
 namespace {
 
-KernelToggle gToggle("LEANCONV_NATIVE_ATTENTION_POOL");
+KernelToggle gToggle("attentionPool", "LEANCONV_NATIVE_ATTENTION_POOL");
 
 #if defined(__x86_64__)
 constexpr int64_t kLanes = 8;

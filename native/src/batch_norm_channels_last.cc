@@ -17,7 +17,7 @@ namespace leanconv {
 
 namespace {
 
-KernelToggle gToggle("LEANCONV_NATIVE_BATCHNORM");
+KernelToggle gToggle("channelsLastBatchNorm", "LEANCONV_NATIVE_BATCHNORM");
 
 // How rows are cut into units of k rows and into one chunk per thread.
 struct Layout {

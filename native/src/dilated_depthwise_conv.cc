@@ -14,7 +14,7 @@ namespace {
 
 // Off where oneDNN has AVX-512 code: there libtorch's own weight gradient was the faster one (0.65-0.92x for this
 // kernel at HCGNet-A1's shapes, bench/kernels.ts on a Zen 5 EPYC).
-KernelToggle gToggle("LEANCONV_NATIVE_DILATED_CONV", [] { return !CpuHasAvx512Core(); });
+KernelToggle gToggle("dilatedDepthwiseConv", "LEANCONV_NATIVE_DILATED_CONV", [] { return !CpuHasAvx512Core(); });
 
 // [N, C, d·h, d·w] -> [d·d·N, C, h, w]: phase (i, j) holds rows i, i+d, ... and columns j, j+d, ...
 at::Tensor Phases(const at::Tensor& t, int64_t d) {

@@ -24,7 +24,7 @@ namespace leanconv {
 
 namespace {
 
-KernelToggle gToggle("LEANCONV_NATIVE_GROUPED_CONV");
+KernelToggle gToggle("groupedConv", "LEANCONV_NATIVE_GROUPED_CONV");
 
 constexpr int64_t kLanes = 8;         // floats per AVX2 vector
 constexpr int64_t kAccumulators = 12;  // of the 16 vector registers; the rest hold inputs and weights

@@ -7,6 +7,7 @@
 #include <ATen/record_function.h>
 
 #include <atomic>
+#include <vector>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -17,21 +18,34 @@ namespace leanconv {
 // Every kernel's switch and its count of calls that ran it since load. It starts on where the kernel is the faster
 // one (onByDefault; always when not given), unless its environment variable says "0" (off) or "1" (on); benchmarks
 // and tests flip it to compare with libtorch in one process.
+class KernelToggle;
+
+// Every kernel's switch, registered by the switch itself where the kernel is defined: nativeKernel() and
+// nativeKernels() (nn_ops.cc) find them here, and TypeScript's NATIVE_KERNELS is checked against this list.
+std::vector<KernelToggle*>& KernelRegistry();
+
 class KernelToggle {
  public:
-  explicit KernelToggle(const char* environmentVariable, bool (*onByDefault)() = nullptr)
-      : enabled_([environmentVariable, onByDefault] {
+  // `name` is what TypeScript calls the kernel; `environmentVariable` set to 0 or 1 overrides `onByDefault`.
+  KernelToggle(const char* name, const char* environmentVariable, bool (*onByDefault)() = nullptr)
+      : name_(name), environmentVariable_(environmentVariable), enabled_([environmentVariable, onByDefault] {
           const char* value = std::getenv(environmentVariable);
           if (value != nullptr && std::strcmp(value, "0") == 0) return false;
           if (value != nullptr && std::strcmp(value, "1") == 0) return true;
           return onByDefault == nullptr || onByDefault();
-        }()) {}
+        }()) {
+    KernelRegistry().push_back(this);
+  }
+  const char* name() const { return name_; }
+  const char* environmentVariable() const { return environmentVariable_; }
   bool enabled() const { return enabled_.load(); }
   void setEnabled(bool enabled) { enabled_.store(enabled); }
   void countRun() { ++runs_; }
   int64_t runs() const { return runs_.load(); }
 
  private:
+  const char* name_;
+  const char* environmentVariable_;
   std::atomic<bool> enabled_;
   std::atomic<int64_t> runs_{0};
 };

@@ -167,21 +167,37 @@ LC_OP(groupNorm) {
   LC_RET(at::group_norm(T(info, 0), I(info, 1), OptT(info, 2), OptT(info, 3), D(info, 4)));
 }
 
+std::vector<KernelToggle*>& KernelRegistry() {
+  static std::vector<KernelToggle*> registry;
+  return registry;
+}
+
 namespace {
 KernelToggle& KernelNamed(const std::string& name) {
-  if (name == "channelsLastBatchNorm") return ChannelsLastBatchNormToggle();
-  if (name == "dilatedDepthwiseConv") return DilatedDepthwiseConvToggle();
-  if (name == "groupedConv") return GroupedConvChannelsLastToggle();
-  if (name == "pointwiseConv") return PointwiseConvChannelsLastToggle();
-  if (name == "attentionPool") return AttentionPoolToggle();
-  if (name == "winogradConv") return WinogradConvToggle();
-  if (name == "winogradConvTraining") return WinogradConvTrainingToggle();
-  if (name == "winogradLargeTiles") return WinogradLargeTilesToggle();
-  throw ArgumentError("unknown kernel '" + name +
-                      "' (known: channelsLastBatchNorm, dilatedDepthwiseConv, groupedConv, pointwiseConv, attentionPool, winogradConv, "
-                      "winogradConvTraining, winogradLargeTiles)");
+  std::string known;
+  for (KernelToggle* kernel : KernelRegistry()) {
+    if (name == kernel->name()) return *kernel;
+    known += (known.empty() ? "" : ", ") + std::string(kernel->name());
+  }
+  throw ArgumentError("unknown kernel '" + name + "' (known: " + known + ")");
 }
 }  // namespace
+
+// The registered kernels: [{ name, environmentVariable, enabled, runs }].
+LC_OP(nativeKernels) {
+  Napi::Env env = info.Env();
+  auto list = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (KernelToggle* kernel : KernelRegistry()) {
+    auto entry = Napi::Object::New(env);
+    entry.Set("name", kernel->name());
+    entry.Set("environmentVariable", kernel->environmentVariable());
+    entry.Set("enabled", kernel->enabled());
+    entry.Set("runs", static_cast<double>(kernel->runs()));
+    list.Set(i++, entry);
+  }
+  return list;
+}
 
 // name, enabled?: switches one of leanconv's own kernels (kernels.h) on or off; returns whether it was on.
 LC_OP(nativeKernel) {
@@ -250,6 +266,7 @@ void RegisterNNOps(Napi::Env env, Napi::Object exports) {
   LC_EXPORT(exports, groupNorm);
   LC_EXPORT(exports, nativeKernel);
   LC_EXPORT(exports, nativeKernelRuns);
+  LC_EXPORT(exports, nativeKernels);
   LC_EXPORT(exports, maxPool2d);
   LC_EXPORT(exports, avgPool2d);
   LC_EXPORT(exports, adaptiveAvgPool2d);

@@ -27,7 +27,7 @@ namespace leanconv {
 
 namespace {
 
-KernelToggle gToggle("LEANCONV_NATIVE_POINTWISE_CONV");
+KernelToggle gToggle("pointwiseConv", "LEANCONV_NATIVE_POINTWISE_CONV");
 
 using gemm::kLanes;
 using gemm::kPanel;

@@ -38,14 +38,14 @@ namespace leanconv {
 
 namespace {
 
-KernelToggle gToggle("LEANCONV_NATIVE_WINOGRAD_CONV", [] { return CpuHasAvx2Fma(); });
+KernelToggle gToggle("winogradConv", "LEANCONV_NATIVE_WINOGRAD_CONV", [] { return CpuHasAvx2Fma(); });
 // Whether it also trains (an autograd node when a gradient is recorded).
-KernelToggle gTrainingToggle("LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING", [] { return CpuHasAvx2Fma(); });
+KernelToggle gTrainingToggle("winogradConvTraining", "LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING", [] { return CpuHasAvx2Fma(); });
 // Whether the conv and its gradients run F(4x4, 3x3) rather than F(2x2, 3x3), for convs of up to 128 channels in
 // and out. Wider ones keep F(2x2, 3x3): a block's products read every transformed weight (36 x Cin x
 // Cout floats, 9.4 MiB at 256) once per 12 tiles, and at [16, 256, 14, 14] F(4x4) measured no faster than F(2x2),
 // with AVX-512 or under the AVX2 cap (1.00x, 0.99x: bench/results/kernels-winograd-f4*.md).
-KernelToggle gLargeTilesToggle("LEANCONV_NATIVE_WINOGRAD_LARGE_TILES", [] { return CpuHasAvx2Fma(); });
+KernelToggle gLargeTilesToggle("winogradLargeTiles", "LEANCONV_NATIVE_WINOGRAD_LARGE_TILES", [] { return CpuHasAvx2Fma(); });
 // The tile size M for one run of a conv (or of a gradient) with these channel counts; runs with 4 are counted.
 int TileFor(int64_t cin, int64_t cout) {
   if (!gLargeTilesToggle.enabled() || cin > 128 || cout > 128) return 2;

@@ -15,7 +15,7 @@ export {
   type LoadedSafetensors, type SafetensorsHeader, type TensorInfo,
 } from './safetensors.js';
 export {
-  allocatorStats, buildInfo, cudaIsAvailable, deviceProblem, emptyCache, startAllocatorPhase, defaultNumThreads, getNumThreads, getRngState, manualSeed, memoryStats, nativeKernel, nativeKernelRuns, setNumThreads, setRngState,
+  allocatorStats, buildInfo, cudaIsAvailable, deviceProblem, emptyCache, startAllocatorPhase, defaultNumThreads, getNumThreads, getRngState, manualSeed, memoryStats, nativeKernel, nativeKernelRuns, nativeKernels, NATIVE_KERNELS, setNumThreads, setRngState,
   type AllocatorStats, type BuildInfo, type MemoryStats, type NativeKernel,
 } from './runtime.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';

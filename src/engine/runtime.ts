@@ -144,9 +144,16 @@ export function buildInfo(): BuildInfo {
  * On x86-64, ONEDNN_MAX_CPU_ISA (or DNNL_MAX_CPU_ISA) set below AVX-512 (SSE41, AVX, AVX2...) caps these kernels too:
  * they and their defaults are then those of an AVX2 machine.
  */
-export type NativeKernel =
-  | 'channelsLastBatchNorm' | 'dilatedDepthwiseConv' | 'groupedConv' | 'pointwiseConv' | 'attentionPool' | 'winogradConv' | 'winogradConvTraining'
-  | 'winogradLargeTiles';
+/** leanconv's own kernels, as the addon registers them (each kernel's switch registers itself; a test checks the two lists agree). */
+export const NATIVE_KERNELS = [
+  'channelsLastBatchNorm', 'dilatedDepthwiseConv', 'groupedConv', 'pointwiseConv', 'attentionPool', 'winogradConv', 'winogradConvTraining', 'winogradLargeTiles',
+] as const;
+export type NativeKernel = (typeof NATIVE_KERNELS)[number];
+
+/** Every kernel the addon registered: its name, the environment variable that overrides its default, whether it is on, its runs. */
+export function nativeKernels(): { name: string; environmentVariable: string; enabled: boolean; runs: number }[] {
+  return native.nativeKernels() as { name: string; environmentVariable: string; enabled: boolean; runs: number }[];
+}
 /**
  * Turns one of leanconv's kernels on or off for the process and returns whether it was on; without `enabled`, only
  * asks. Each starts on where it is the faster kernel (all of them, but dilatedDepthwiseConv on CPUs with AVX-512), unless its
