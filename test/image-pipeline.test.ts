@@ -161,8 +161,11 @@ describe('native image pipeline on real photos', () => {
     const runs = [];
     for (const workers of [0, 1, 2]) {
       const loader = new DataLoader(dataset, { batchSize: 4, shuffle: true, seed: 11, transforms: specs, workers });
-      runs.push([await allBatches(loader, 0), await allBatches(loader, 1)]);
-      await loader.close();
+      try {
+        runs.push([await allBatches(loader, 0), await allBatches(loader, 1)]);
+      } finally {
+        await loader.close();
+      }
     }
     for (const r of runs.slice(1)) {
       assert.deepEqual(r[0]!.labels, runs[0]![0]!.labels);
@@ -191,16 +194,23 @@ describe('native image pipeline on real photos', () => {
     for (const workers of [0, 2]) {
       test(`'fail' stops at the first bad image and names it (${workers} workers)`, async () => {
         const loader = new DataLoader(loadImageFolder(bad), { batchSize: 4, transforms: EVAL, workers });
-        await assert.rejects(allBatches(loader), (err: Error) => err instanceof DatasetError && badFiles.some((f) => err.message.includes(f)));
-        await loader.close();
+        try {
+          await assert.rejects(allBatches(loader), (err: Error) => err instanceof DatasetError && badFiles.some((f) => err.message.includes(f)));
+        } finally {
+          await loader.close();
+        }
       });
 
       test(`'skip' leaves exactly the bad images out and reports each (${workers} workers)`, async () => {
         const reported: string[] = [];
         const ds = loadImageFolder(bad);
         const loader = new DataLoader(ds, { batchSize: 4, shuffle: true, seed: 2, transforms: TRAIN, workers, onBadImage: 'skip', onSkippedImage: (p) => reported.push(p) });
-        const { labels } = await allBatches(loader);
-        await loader.close();
+        let labels: number[];
+        try {
+          ({ labels } = await allBatches(loader));
+        } finally {
+          await loader.close();
+        }
         assert.equal(labels.length, ds.length - badFiles.length);
         assert.equal(reported.length, badFiles.length);
         for (const f of badFiles) assert.ok(reported.some((p) => p.includes(f)), `${f} reported: ${reported.join(' | ')}`);
@@ -254,6 +264,16 @@ describe('native image pipeline on real photos', () => {
       // Each shard's samples come together.
       const shardOf = order.map((i) => shards.shardOf[i]);
       assert.equal(shardOf.filter((s, i) => i > 0 && s !== shardOf[i - 1]).length, 1, `shard order ${shardOf.join('')}`);
+      // Eight shards of three samples: each epoch visits the shards in its own order, each shard's samples together.
+      const many = { ...shards, shardOf: Int32Array.from({ length: 24 }, (_, i) => Math.floor(i / 3)), length: 24 };
+      const visits = [0, 1, 2, 3].map((epoch) => {
+        const o = Array.from(shardShuffledOrder(many, 5, epoch));
+        assert.deepEqual([...o].sort((x, y) => x - y), [...Array(24).keys()]);
+        const runs = o.map((i) => many.shardOf[i]!).filter((v, i, a) => i === 0 || v !== a[i - 1]);
+        assert.equal(runs.length, 8, `epoch ${epoch}: each shard's samples together`);
+        return runs.join(',');
+      });
+      assert.equal(new Set(visits).size, 4, `shard orders of epochs 0-3: ${visits.join(' | ')}`);
     });
 
     test('leanconv train -d shards: a run on train/ and val/ shards; a bad image stops it naming the shard and key, or is skipped', async () => {
