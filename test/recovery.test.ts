@@ -1,4 +1,4 @@
-// Recovery points inside epochs: `--checkpoint-every N` writes recovery.safetensors every N batches; a run killed
+// Recovery points inside epochs: `--checkpoint-every N` (or Mm) writes recovery.safetensors every N batches (M minutes); a run killed
 // with SIGKILL after one (the whole process group, as a job scheduler or the OOM killer ends a job) resumes at that
 // exact batch and ends its epoch with the bytes an uninterrupted run has, with 0 and 2 loader workers and with 2
 // data-parallel processes.
@@ -54,9 +54,14 @@ describe('recovery points inside an epoch', () => {
     writeMnistDir(data, 1536, 28, 10, { randomPixels: 5 });
   });
   // A small Wide ResNet with dropout: the resumed run must restore every rank's random stream too.
-  const common = ['train', '-m', 'wrn', '--model-args', 'depth=10,widen=1,dropout=0.3', '-d', 'mnist', '--data-dir', data, '--lr', '0.01', '-b', '32', '--out-dir', runs, '-e', '1', '--checkpoint-every', '6', '--eval-batch-size', '512'];
+  const common = ['train', '-m', 'wrn', '--model-args', 'depth=10,widen=1,dropout=0.3', '-d', 'mnist', '--data-dir', data, '--lr', '0.01', '-b', '32', '--out-dir', runs, '-e', '1', '--eval-batch-size', '512'];
 
-  for (const [name, extra] of [['0 loader workers', ['--workers', '0']], ['2 loader workers', ['--workers', '2']], ['2 processes', ['--workers', '0', '--nproc', '2']]] as const) {
+  for (const [name, extra] of [
+    ['0 loader workers', ['--workers', '0', '--checkpoint-every', '6']], ['2 loader workers', ['--workers', '2', '--checkpoint-every', '6']],
+    ['2 processes', ['--workers', '0', '--nproc', '2', '--checkpoint-every', '6']],
+    // Every 0.01 minutes: the points fall on whichever batches the clock says (the ranks agree through an all-reduce).
+    ['2 processes, every 0.6 s', ['--workers', '0', '--nproc', '2', '--checkpoint-every', '0.01m']],
+  ] as const) {
     test(`killed with SIGKILL after a recovery point, resumed, it ends the epoch bit-identical to an uninterrupted run (${name})`, async () => {
       const tag = name.replace(/\W+/g, '-');
       const whole = await start([...common, ...extra, '--run-name', `whole-${tag}`]).done;
@@ -70,7 +75,8 @@ describe('recovery points inside an epoch', () => {
       assert.equal(killed.signal, 'SIGKILL');
       assert.ok(!existsSync(join(dir, 'last.safetensors')), 'the kill came before the end of the epoch');
       const point = (readCheckpointMeta(join(dir, 'recovery.safetensors')).extra as { recovery: { batch: number } }).recovery;
-      assert.ok(point.batch % 6 === 0 && point.batch < 48, `recovery point at batch ${point.batch}`);
+      const timed = (extra as readonly string[]).includes('0.01m');
+      assert.ok((timed || point.batch % 6 === 0) && point.batch > 0 && point.batch < 48, `recovery point at batch ${point.batch}`);
 
       const resumed = await start(['train', '--resume', dir, ...extra.filter((a, i) => a === '--nproc' || extra[i - 1] === '--nproc')]).done;
       assert.equal(resumed.code, 0, resumed.stderr);
