@@ -4,8 +4,6 @@
 // Calls are synchronous: loader worker threads make them, one sample at a time.
 #include <napi.h>
 
-#include <algorithm>
-#include <cmath>
 #include <string>
 
 #include "jpeg_region.h"
@@ -92,19 +90,13 @@ Napi::Value ResampleInto(const Napi::CallbackInfo& info) {
   const Box box = boxArg(info[3]);
   const bool clamp = info[4].As<Napi::Boolean>().Value();
   const OutputSpec out = outputArgs(info, 5);
-  Bounds bounds{0, height, 0, width};
-  if (clamp) {
-    bounds = Bounds{std::max(0, static_cast<int>(box.top)), std::min(height, static_cast<int>(std::ceil(box.top + box.height))),
-                    std::max(0, static_cast<int>(box.left)), std::min(width, static_cast<int>(std::ceil(box.left + box.width)))};
-  }
-  resampleRgb(pixels.Data(), 0, height, 0, width, width * 3, box, bounds, out);
+  prepareResample(box, boundsFor(box, clamp, height, width), out.height, out.width);
+  resampleRgb(pixels.Data(), 0, height, 0, width, width * 3, out);
   return env.Undefined();
 }
 
 // cropPlanarInto(pixels, channels, height, width, top, left, outChannels, outHeight, outWidth, flip, mean, std, out, offset):
-// a window of an 8-bit planar image (zeros outside it), mirrored or not, scaled to [0, 1] and normalised as the float
-// transforms do it (each step rounded to float32), so the result is bit-identical to theirs. One gray channel is
-// repeated when outChannels is 3.
+// copyPlanarWindow (resample.h) into the batch buffer at `offset`.
 Napi::Value CropPlanarInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto pixels = info[0].As<Napi::Uint8Array>();
@@ -123,44 +115,23 @@ Napi::Value CropPlanarInto(const Napi::CallbackInfo& info) {
   if (!(out_channels == channels || (channels == 1 && out_channels == 3)) || oh < 1 || ow < 1) {
     throw Napi::RangeError::New(env, "bad output shape");
   }
-  const double* mean = nullptr;
-  const double* stdev = nullptr;
+  PlanarWindow window{top, left, out_channels, oh, ow, flip, nullptr, nullptr, nullptr};
   if (!info[10].IsNull()) {
     auto m = info[10].As<Napi::Float64Array>();
     auto sd = info[11].As<Napi::Float64Array>();
     if (static_cast<int>(m.ElementLength()) != out_channels || static_cast<int>(sd.ElementLength()) != out_channels) {
       throw Napi::TypeError::New(env, "mean and std need one entry per output channel");
     }
-    mean = m.Data();
-    stdev = sd.Data();
+    window.mean = m.Data();
+    window.stdev = sd.Data();
   }
   auto dest = info[12].As<Napi::Float32Array>();
   const int64_t offset = info[13].As<Napi::Number>().Int64Value();
-  const int64_t plane = static_cast<int64_t>(oh) * ow;
-  if (offset < 0 || offset + out_channels * plane > static_cast<int64_t>(dest.ElementLength())) {
+  if (offset < 0 || offset + static_cast<int64_t>(out_channels) * oh * ow > static_cast<int64_t>(dest.ElementLength())) {
     throw Napi::RangeError::New(env, "the output does not fit in the batch buffer at that offset");
   }
-  float* out = dest.Data() + offset;
-  const uint8_t* src = pixels.Data();
-  // The value of each byte, as the float transforms compute it (x / 255, then (x - mean) / std, each in float32).
-  float table[256];
-  for (int c = 0; c < out_channels; ++c) {
-    for (int v = 0; v < 256; ++v) {
-      const float scaled = static_cast<float>(v / 255.0);
-      table[v] = mean ? static_cast<float>((static_cast<double>(scaled) - mean[c]) / stdev[c]) : scaled;
-    }
-    const uint8_t* plane_in = src + static_cast<size_t>(channels == 1 ? 0 : c) * height * width;
-    float* plane_out = out + c * plane;
-    for (int y = 0; y < oh; ++y) {
-      const int sy = top + y;
-      float* row = plane_out + static_cast<int64_t>(y) * ow;
-      for (int x = 0; x < ow; ++x) {
-        const int sx = left + (flip ? ow - 1 - x : x);
-        const bool inside = sy >= 0 && sy < height && sx >= 0 && sx < width;
-        row[x] = table[inside ? plane_in[static_cast<size_t>(sy) * width + sx] : 0];
-      }
-    }
-  }
+  window.out = dest.Data() + offset;
+  copyPlanarWindow(pixels.Data(), channels, height, width, window);
   return env.Undefined();
 }
 

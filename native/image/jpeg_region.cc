@@ -97,35 +97,27 @@ void decodeJpegRegion(const uint8_t* data, size_t size, const Box& box, bool cla
   const int sw = static_cast<int>(d.cinfo.output_width), sh = static_cast<int>(d.cinfo.output_height);
   const double sx = sw / full_w, sy = sh / full_h;
   const Box scaled{box.top * sy, box.left * sx, box.height * sy, box.width * sx};
-  Bounds bounds{0, sh, 0, sw};
-  if (clampToBox) {
-    bounds.y0 = std::max(0, static_cast<int>(std::floor(scaled.top + 1e-6)));
-    bounds.y1 = std::min(sh, static_cast<int>(std::ceil(scaled.top + scaled.height - 1e-6)));
-    bounds.x0 = std::max(0, static_cast<int>(std::floor(scaled.left + 1e-6)));
-    bounds.x1 = std::min(sw, static_cast<int>(std::ceil(scaled.left + scaled.width - 1e-6)));
-  }
-  int row_first, row_last, col_first, col_last;
-  neededRows(scaled, bounds, out.height, &row_first, &row_last);
-  neededCols(scaled, bounds, out.width, &col_first, &col_last);
+  const Bounds bounds = boundsFor(scaled, clampToBox, sh, sw);
+  const Footprint need = prepareResample(scaled, bounds, out.height, out.width);
   // Decode only the needed columns (widened by libjpeg to whole iMCUs) and rows.
-  JDIMENSION x_offset = static_cast<JDIMENSION>(col_first);
-  JDIMENSION x_width = static_cast<JDIMENSION>(col_last - col_first);
+  JDIMENSION x_offset = static_cast<JDIMENSION>(need.col_first);
+  JDIMENSION x_width = static_cast<JDIMENSION>(need.col_last - need.col_first);
   if (x_width < static_cast<JDIMENSION>(sw)) jpeg_crop_scanline(&d.cinfo, &x_offset, &x_width);
   else { x_offset = 0; x_width = static_cast<JDIMENSION>(sw); }
   const int stride = static_cast<int>(x_width) * 3;
-  const int rows = row_last - row_first;
+  const int rows = need.row_last - need.row_first;
   region.resize(static_cast<size_t>(rows) * stride);
-  if (row_first > 0) jpeg_skip_scanlines(&d.cinfo, static_cast<JDIMENSION>(row_first));
+  if (need.row_first > 0) jpeg_skip_scanlines(&d.cinfo, static_cast<JDIMENSION>(need.row_first));
   for (int r = 0; r < rows;) {
     JSAMPROW row = &region[static_cast<size_t>(r) * stride];
     r += static_cast<int>(jpeg_read_scanlines(&d.cinfo, &row, 1));
   }
-  const bool read_all = row_last >= sh;
+  const bool read_all = need.row_last >= sh;
   if (read_all) jpeg_finish_decompress(&d.cinfo);
   else jpeg_abort_decompress(&d.cinfo);
   jpeg_destroy_decompress(&d.cinfo);
   if (!read_all && !endsWithEoi(data, size)) throw JpegError{"the file ends before the end-of-image marker (truncated)"};
-  resampleRgb(region.data(), row_first, rows, static_cast<int>(x_offset), static_cast<int>(x_width), stride, scaled, bounds, out);
+  resampleRgb(region.data(), need.row_first, rows, static_cast<int>(x_offset), static_cast<int>(x_width), stride, out);
 }
 
 }  // namespace leanconv_image

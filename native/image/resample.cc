@@ -65,18 +65,25 @@ thread_local std::vector<float> horizontal, vertical;
 
 }  // namespace
 
-void neededRows(const Box& box, const Bounds& bounds, int out_h, int* first, int* last) {
-  computeTaps(box.top, box.height, bounds.y0, bounds.y1, out_h, rowTaps);
-  *first = rowTaps.first.front();
-  *last = 0;
-  for (int i = 0; i < out_h; ++i) *last = std::max(*last, rowTaps.first[i] + rowTaps.count[i]);
+Bounds boundsFor(const Box& box, bool clampToBox, int height, int width) {
+  if (!clampToBox) return Bounds{0, height, 0, width};
+  // The box's pixels, with a margin for the rounding of a scaled box's edges.
+  return Bounds{std::max(0, static_cast<int>(std::floor(box.top + 1e-6))), std::min(height, static_cast<int>(std::ceil(box.top + box.height - 1e-6))),
+                std::max(0, static_cast<int>(std::floor(box.left + 1e-6))), std::min(width, static_cast<int>(std::ceil(box.left + box.width - 1e-6)))};
 }
 
-void neededCols(const Box& box, const Bounds& bounds, int out_w, int* first, int* last) {
+namespace {
+int lastTap(const Taps& taps) {
+  int last = 0;
+  for (size_t i = 0; i < taps.first.size(); ++i) last = std::max(last, taps.first[i] + taps.count[i]);
+  return last;
+}
+}  // namespace
+
+Footprint prepareResample(const Box& box, const Bounds& bounds, int out_h, int out_w) {
+  computeTaps(box.top, box.height, bounds.y0, bounds.y1, out_h, rowTaps);
   computeTaps(box.left, box.width, bounds.x0, bounds.x1, out_w, colTaps);
-  *first = colTaps.first.front();
-  *last = 0;
-  for (int i = 0; i < out_w; ++i) *last = std::max(*last, colTaps.first[i] + colTaps.count[i]);
+  return Footprint{rowTaps.first.front(), lastTap(rowTaps), colTaps.first.front(), lastTap(colTaps)};
 }
 
 namespace {
@@ -112,10 +119,8 @@ inline void horizontalTap(const uint8_t* p, const float* w, int n, bool may_over
 
 }  // namespace
 
-void resampleRgb(const uint8_t* pixels, int row0, int rows, int col0, int cols, int stride, const Box& box, const Bounds& bounds, const OutputSpec& out) {
+void resampleRgb(const uint8_t* pixels, int row0, int rows, int col0, int cols, int stride, const OutputSpec& out) {
   const int oh = out.height, ow = out.width;
-  computeTaps(box.top, box.height, bounds.y0, bounds.y1, oh, rowTaps);
-  computeTaps(box.left, box.width, bounds.x0, bounds.x1, ow, colTaps);
   const uint8_t* end = pixels + static_cast<size_t>(rows - 1) * stride + static_cast<size_t>(cols) * 3;
   // Plain pointers: thread_local vectors would be looked up again on every access.
   const int* col_first = colTaps.first.data();
@@ -191,6 +196,29 @@ void resampleRgb(const uint8_t* pixels, int row0, int rows, int col0, int cols, 
       r_plane[ox] = std::min(std::max(v[0], 0.0f), 255.0f) * gain[0] + bias[0];
       g_plane[ox] = std::min(std::max(v[1], 0.0f), 255.0f) * gain[1] + bias[1];
       b_plane[ox] = std::min(std::max(v[2], 0.0f), 255.0f) * gain[2] + bias[2];
+    }
+  }
+}
+
+void copyPlanarWindow(const uint8_t* pixels, int channels, int height, int width, const PlanarWindow& w) {
+  const int64_t plane = static_cast<int64_t>(w.out_height) * w.out_width;
+  // Every byte's value as the float transforms compute it: x / 255, then (x - mean) / std, each rounded to float32.
+  float table[256];
+  for (int c = 0; c < w.out_channels; ++c) {
+    for (int v = 0; v < 256; ++v) {
+      const float scaled = static_cast<float>(v / 255.0);
+      table[v] = w.mean ? static_cast<float>((static_cast<double>(scaled) - w.mean[c]) / w.stdev[c]) : scaled;
+    }
+    const uint8_t* plane_in = pixels + static_cast<size_t>(channels == 1 ? 0 : c) * height * width;
+    float* plane_out = w.out + c * plane;
+    for (int y = 0; y < w.out_height; ++y) {
+      const int sy = w.top + y;
+      float* row = plane_out + static_cast<int64_t>(y) * w.out_width;
+      for (int x = 0; x < w.out_width; ++x) {
+        const int sx = w.left + (w.flip ? w.out_width - 1 - x : x);
+        const bool inside = sy >= 0 && sy < height && sx >= 0 && sx < width;
+        row[x] = table[inside ? plane_in[static_cast<size_t>(sy) * width + sx] : 0];
+      }
     }
   }
 }

@@ -88,9 +88,9 @@ async function decodeRgb(source: string | Uint8Array, name: string): Promise<{ d
   }
 }
 
-/** Decodes an image file (or its bytes) to float RGB in [0, 1] (sharp is loaded on first use). */
-export async function decodeImageFile(file: string, bytes?: Uint8Array): Promise<Image> {
-  const raw = await decodeRgb(bytes ?? file, file);
+/** Decodes an image file to float RGB in [0, 1] (sharp is loaded on first use). */
+export async function decodeImageFile(file: string): Promise<Image> {
+  const raw = await decodeRgb(file, file);
   return imageFromInterleaved(raw.data, raw.width, raw.height, raw.channels);
 }
 
@@ -124,48 +124,44 @@ export function samplePipeline(specs: readonly TransformSpec[], nativeImages = t
   };
 }
 
-/** A transformed image as [C, H, W] floats, written at `offset` of the batch or returned for the batch to place. */
+/**
+ * One sample of an image dataset: written by the codec into `out` at `offset` (undefined returned) when the pipeline
+ * has a plan, else transformed by the float pipeline and returned for the batch to place.
+ */
 async function imageSample(dataset: ImageSourceDataset, index: number, seed: number, pipeline: SamplePipeline, out: Float32Array | undefined, offset: number): Promise<Image | undefined> {
   const name = sampleName(dataset, index);
   const bytes = readSampleBytes(dataset, index);
   const plan = out === undefined ? undefined : pipeline.plan;
-  if (plan !== undefined) {
-    let jpeg: JpegInfo | undefined;
+  let jpeg: JpegInfo | undefined;
+  try {
+    jpeg = plan === undefined ? undefined : jpegInfo(bytes);
+  } catch (err) {
+    throw new DatasetError(name, (err as Error).message);
+  }
+  // Other formats (and CMYK JPEGs) are decoded whole by sharp; the codec then resamples them.
+  const rgb = jpeg?.rgb ? undefined : await decodeRgb(bytes, name);
+  const [width, height] = rgb ? [rgb.width, rgb.height] : [jpeg!.width, jpeg!.height];
+  if (rgb === undefined) checkImageSize(name, width, height);
+  const geometry = plan?.geometry(height, width, new Rng(seed));
+  if (geometry !== undefined) {
+    const { box, clampToBox, flip } = geometry;
+    const target = {
+      box: Float64Array.of(box.top, box.left, box.height, box.width), clampToBox, flip,
+      outHeight: plan!.outHeight, outWidth: plan!.outWidth, mean: plan!.mean, std: plan!.std, out: out!, offset,
+    };
+    if (rgb !== undefined) {
+      resampleRgbInto(rgb.channels === 3 ? rgb.data : imageToRgb(rgb), width, height, target);
+      return undefined;
+    }
     try {
-      jpeg = jpegInfo(bytes);
+      decodeJpegInto(bytes, target);
     } catch (err) {
       throw new DatasetError(name, (err as Error).message);
     }
-    let rgb: Awaited<ReturnType<typeof decodeRgb>> | undefined;
-    let width: number;
-    let height: number;
-    if (jpeg?.rgb) {
-      ({ width, height } = jpeg);
-      checkImageSize(name, width, height);
-    } else {
-      rgb = await decodeRgb(bytes, name);
-      ({ width, height } = rgb);
-    }
-    const geometry = plan.geometry(height, width, new Rng(seed));
-    if (geometry !== undefined) {
-      const { box, clampToBox, flip } = geometry;
-      const target = {
-        box: Float64Array.of(box.top, box.left, box.height, box.width), clampToBox, flip,
-        outHeight: plan.outHeight, outWidth: plan.outWidth, mean: plan.mean, std: plan.std, out: out!, offset,
-      };
-      if (rgb === undefined) {
-        try {
-          decodeJpegInto(bytes, target);
-        } catch (err) {
-          throw new DatasetError(name, (err as Error).message);
-        }
-      } else {
-        resampleRgbInto(rgb.channels === 3 ? rgb.data : imageToRgb(rgb), width, height, target);
-      }
-      return undefined;
-    }
+    return undefined;
   }
-  return pipeline.transform(await decodeImageFile(name, bytes), new Rng(seed));
+  const pixels = rgb ?? await decodeRgb(bytes, name);
+  return pipeline.transform(imageFromInterleaved(pixels.data, pixels.width, pixels.height, pixels.channels), new Rng(seed));
 }
 
 function imageToRgb(raw: { data: Uint8Array; width: number; height: number; channels: number }): Uint8Array {
@@ -187,31 +183,33 @@ export async function assembleBatch(
   const plan = pipeline.plan;
   const sampleSize = plan === undefined ? 0 : 3 * plan.outHeight * plan.outWidth;
   const data = plan === undefined ? undefined : allocate(request.indices.length * sampleSize);
-  const labels: number[] = [];
-  const names: string[] = [];
-  const floats: (Image | undefined)[] = [];
-  const skipped: string[] = [];
-  for (const [k, index] of request.indices.entries()) {
+  // All at once: sharp's decodes run on libvips' threads meanwhile; the codec's calls are synchronous. Sample k goes to
+  // slot k, and the kept ones move down over the slots of skipped ones afterwards.
+  const results = await Promise.all(request.indices.map(async (index, k) => {
     try {
-      floats.push(await imageSample(dataset, index, request.seeds[k]!, pipeline, data, labels.length * sampleSize));
-      labels.push(dataset.labels[index]!);
-      names.push(sampleName(dataset, index));
+      return { index, image: await imageSample(dataset, index, request.seeds[k]!, pipeline, data, k * sampleSize) };
     } catch (err) {
-      if (onBadImage === 'skip' && err instanceof DatasetError) skipped.push(err.message);
-      else throw err;
+      if (onBadImage === 'skip' && err instanceof DatasetError) return { index, problem: err.message };
+      throw err;
     }
-  }
-  if (data === undefined) return stack(floats as Image[], labels, (k) => names[k]!, skipped, allocate);
-  const n = labels.length;
-  // Samples the plan could not express went through the float pipeline: they must have the plan's size.
-  floats.forEach((img, k) => {
-    if (img === undefined) return;
-    if (img.channels !== 3 || img.height !== plan!.outHeight || img.width !== plan!.outWidth) {
-      throw new DatasetError(names[k]!, `transformed to [${img.channels}, ${img.height}, ${img.width}] but the batch is [3, ${plan!.outHeight}, ${plan!.outWidth}]`);
+  }));
+  const skipped = results.flatMap((r) => (r.problem === undefined ? [] : [r.problem]));
+  const kept = results.map((r, k) => ({ index: r.index, image: r.image, slot: k })).filter((_, k) => results[k]!.problem === undefined);
+  const labels = kept.map((r) => dataset.labels[r.index]!);
+  if (data === undefined) return stack(kept.map((r) => r.image!), labels, (j) => sampleName(dataset, kept[j]!.index), skipped, allocate);
+  kept.forEach(({ index, image, slot }, j) => {
+    if (image === undefined) {
+      if (slot !== j) data.copyWithin(j * sampleSize, slot * sampleSize, (slot + 1) * sampleSize);
+      return;
     }
-    data.set(img.data, k * sampleSize);
+    // A sample the plan could not express went through the float pipeline: it must have the plan's size.
+    if (image.channels !== 3 || image.height !== plan!.outHeight || image.width !== plan!.outWidth) {
+      throw new DatasetError(sampleName(dataset, index), `transformed to [${image.channels}, ${image.height}, ${image.width}] but the batch is [3, ${plan!.outHeight}, ${plan!.outWidth}]`);
+    }
+    data.set(image.data, j * sampleSize);
   });
-  return { data: n === request.indices.length ? data : data.slice(0, n * sampleSize), labels: Int32Array.from(labels), shape: [n, 3, plan!.outHeight, plan!.outWidth], skipped };
+  const n = kept.length;
+  return { data: n === results.length ? data : data.slice(0, n * sampleSize), labels: Int32Array.from(labels), shape: [n, 3, plan!.outHeight, plan!.outWidth], skipped };
 }
 
 function memoryBatch(dataset: InMemoryDataset, plan: CropPlan, request: BatchRequest, allocate: (length: number) => Float32Array): RawBatch {

@@ -69,11 +69,14 @@ function sharedBytes(n: number): Uint8Array {
   return new Uint8Array(new SharedArrayBuffer(n));
 }
 
-function sharedLabels(values: ArrayLike<number>): Int32Array {
-  const out = new Int32Array(new SharedArrayBuffer(values.length * 4));
+/** `values` in a typed array over shared memory, which loader workers read without a copy. */
+function sharedArray<T extends Int32Array | Float64Array>(Ctor: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, values: ArrayLike<number>): T {
+  const out = new Ctor(new SharedArrayBuffer(values.length * Ctor.BYTES_PER_ELEMENT));
   for (let i = 0; i < values.length; i++) out[i] = values[i]!;
   return out;
 }
+
+const sharedLabels = (values: ArrayLike<number>): Int32Array => sharedArray(Int32Array, values);
 
 /** MNIST-format idx files (optionally .gz): `train-*` for train, `t10k-*` for test. */
 export function loadMnistFormat(dir: string, split: Split, name = 'mnist', classes: readonly string[] = [...'0123456789']): InMemoryDataset {
@@ -297,15 +300,10 @@ export function loadTarShards(source: string | readonly string[], name = 'shards
       labels.push(sample.label);
     }
   });
-  const classes = shardClassNames(dirname(shards[0]!), Math.max(...labels) + 1);
-  const shared = <T extends Int32Array | Float64Array>(Ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, values: number[]): T => {
-    const out = new Ctor(new SharedArrayBuffer(values.length * Ctor.BYTES_PER_ELEMENT));
-    out.set(values);
-    return out;
-  };
+  const classes = shardClassNames(dirname(shards[0]!), labels.reduce((max, l) => Math.max(max, l), 0) + 1);
   return {
-    kind: 'shards', name, classes, shape: [3, 0, 0], shards, shardOf: shared(Int32Array, shardOf), offsets: shared(Float64Array, offsets),
-    sizes: shared(Int32Array, sizes), keys, labels: shared(Int32Array, labels), length: labels.length,
+    kind: 'shards', name, classes, shape: [3, 0, 0], shards, shardOf: sharedArray(Int32Array, shardOf), offsets: sharedArray(Float64Array, offsets),
+    sizes: sharedArray(Int32Array, sizes), keys, labels: sharedLabels(labels), length: labels.length,
   };
 }
 
@@ -356,12 +354,11 @@ export function sampleName(dataset: ImageSourceDataset, index: number): string {
 
 /** The encoded image of a sample. */
 export function readSampleBytes(dataset: ImageSourceDataset, index: number): Uint8Array {
-  const name = sampleName(dataset, index);
   try {
     if (dataset.kind === 'files') return readFileSync(dataset.files[index]!);
     return readRange(dataset.shards[dataset.shardOf[index]!]!, dataset.offsets[index]!, dataset.sizes[index]!);
   } catch (err) {
-    throw new DatasetError(name, `cannot read (${(err as Error).message})`);
+    throw new DatasetError(sampleName(dataset, index), `cannot read (${(err as Error).message})`);
   }
 }
 
@@ -423,12 +420,11 @@ function pick<D extends Dataset>(dataset: D, indices: readonly number[], newLabe
   const labels = sharedLabels(newLabels);
   if (dataset.kind === 'files') return { ...dataset, classes, files: indices.map((i) => dataset.files[i]!), labels, length: n };
   if (dataset.kind === 'shards') {
-    const pickShared = <T extends Int32Array | Float64Array>(src: T): T => {
-      const out = new (src.constructor as { new (b: SharedArrayBuffer): T })(new SharedArrayBuffer(n * src.BYTES_PER_ELEMENT));
-      indices.forEach((i, k) => { out[k] = src[i]!; });
-      return out;
+    const at = (src: ArrayLike<number>): number[] => indices.map((i) => src[i]!);
+    return {
+      ...dataset, classes, shardOf: sharedArray(Int32Array, at(dataset.shardOf)), offsets: sharedArray(Float64Array, at(dataset.offsets)),
+      sizes: sharedArray(Int32Array, at(dataset.sizes)), keys: indices.map((i) => dataset.keys[i]!), labels, length: n,
     };
-    return { ...dataset, classes, shardOf: pickShared(dataset.shardOf), offsets: pickShared(dataset.offsets), sizes: pickShared(dataset.sizes), keys: indices.map((i) => dataset.keys[i]!), labels, length: n };
   }
   const size = dataset.shape[0] * dataset.shape[1] * dataset.shape[2];
   const images = sharedBytes(n * size);

@@ -70,8 +70,6 @@ export class DataLoader {
   readonly shard: { rank: number; worldSize: number };
   readonly onBadImage: BadImagePolicy;
   readonly nativeImages: boolean;
-  /** Every image left out so far under the 'skip' policy, with its problem. */
-  readonly skippedImages: string[] = [];
   private readonly pipeline: SamplePipeline;
   private readonly onSkippedImage: (problem: string) => void;
   private readonly prefetch: number;
@@ -192,10 +190,7 @@ export class DataLoader {
         const raw = await queue.shift()!;
         fill();
         if (raw === undefined) continue;
-        for (const problem of raw.skipped) {
-          this.skippedImages.push(problem);
-          this.onSkippedImage(problem);
-        }
+        for (const problem of raw.skipped) this.onSkippedImage(problem);
         if (raw.labels.length === 0) continue;
         const labels64 = BigInt64Array.from(raw.labels, (v) => BigInt(v));
         const images = fromTypedArray(raw.data, raw.shape);

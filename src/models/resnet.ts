@@ -139,7 +139,7 @@ export function makeStage(
   const stage = new Sequential();
   let cin = inChannels;
   for (let i = 0; i < blocks; i++) {
-    stage.append(dilation || norm ? block.create(cin, channels, i === 0 ? stride : 1, i === 0 ? dilation?.previous ?? 1 : dilation?.current ?? 1, norm) : block.create(cin, channels, i === 0 ? stride : 1));
+    stage.append(block.create(cin, channels, i === 0 ? stride : 1, (i === 0 ? dilation?.previous : dilation?.current) ?? 1, norm));
     cin = channels * block.expansion;
   }
   return [stage, cin];

@@ -1,1 +1,0 @@
-export declare function cmdBenchmark(argv: string[]): void;

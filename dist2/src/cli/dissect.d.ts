@@ -1,1 +1,0 @@
-export declare function cmdDissect(argv: string[]): Promise<void>;

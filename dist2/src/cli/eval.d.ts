@@ -1,1 +1,0 @@
-export declare function cmdEval(argv: string[]): Promise<void>;

@@ -1,2 +1,0 @@
-import '../experiments/index.js';
-export declare function cmdExperiment(argv: string[]): Promise<void>;

@@ -1,1 +1,0 @@
-export declare function cmdImport(argv: string[]): Promise<void>;

@@ -1,1 +1,0 @@
-export declare function cmdReport(argv: string[]): Promise<void>;

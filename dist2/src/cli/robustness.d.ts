@@ -1,1 +1,0 @@
-export declare function cmdRobustness(argv: string[]): Promise<void>;

@@ -1,1 +1,0 @@
-export declare function cmdServe(argv: string[]): Promise<void>;

@@ -1,1 +1,0 @@
-export declare function cmdTrain(argv: string[]): Promise<void>;

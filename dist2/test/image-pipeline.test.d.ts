@@ -1,2 +1,0 @@
-import { type Dataset } from '../src/data/index.js';
-export type { Dataset };
