@@ -12,12 +12,12 @@
         "native/src/nn_ops.cc",
         "native/src/autograd.cc",
         "native/src/optim_ops.cc",
-        "native/src/batch_norm_channels_last.cc",
-        "native/src/dilated_depthwise_conv.cc",
-        "native/src/grouped_conv_channels_last.cc",
-        "native/src/pointwise_conv_channels_last.cc",
-        "native/src/attention_pool.cc",
-        "native/src/winograd_conv_channels_last.cc",
+        "native/src/kernels/batch_norm_channels_last.cc",
+        "native/src/kernels/dilated_depthwise_conv.cc",
+        "native/src/kernels/grouped_conv_channels_last.cc",
+        "native/src/kernels/pointwise_conv_channels_last.cc",
+        "native/src/kernels/attention_pool.cc",
+        "native/src/kernels/winograd_conv_channels_last.cc",
         "native/src/distributed.cc"
       ],
       "include_dirs": [

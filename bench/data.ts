@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import '../src/papers/index.js';
 import { DataLoader, loadImageFolder, type TransformSpec } from '../src/data/index.js';
 import { median } from './common.js';
 

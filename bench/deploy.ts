@@ -15,9 +15,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 
+import '../src/papers/index.js';
 import { profileModel } from '../src/analysis/index.js';
-import { DGConv2d } from '../src/blocks/index.js';
-import { buildModel, dgGatesOf, type ModelForm } from '../src/convert/index.js';
+import { DGConv2d } from '../src/papers/dgconv/index.js';
+import { buildModel, type ModelForm } from '../src/convert/index.js';
+import { dgGatesOf } from '../src/papers/dgconv/index.js';
 import { getModelSpec } from '../src/models/index.js';
 import { exportOnnx, OnnxModel } from '../src/deploy/index.js';
 import { buildInfo, defaultNumThreads, noGrad, randn, setNumThreads, tidy, type Tensor } from '../src/engine/index.js';

@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 
+import '../src/papers/index.js';
 import { F, manualSeed, nativeKernel, type NativeKernel, noGrad, ones, rand, randint, randn, setNumThreads, tidy, zeros } from '../src/engine/index.js';
 import { SGD } from '../src/engine/optim.js';
 import { createModel, getModelSpec } from '../src/models/index.js';

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 
+import '../src/papers/index.js';
 import { F, manualSeed, noGrad, randint, randn, setNumThreads, tidy } from '../src/engine/index.js';
 import { SGD } from '../src/engine/optim.js';
 import { createModel, getModelSpec } from '../src/models/index.js';

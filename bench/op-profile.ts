@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import '../src/papers/index.js';
 import { buildModel } from '../src/convert/index.js';
 import { arange, cat, F, keep, noGrad, ones, randint, randn, randperm, setNumThreads, type Tensor, tidy, zeros } from '../src/engine/index.js';
 import { SGD } from '../src/engine/optim.js';

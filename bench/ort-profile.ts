@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 
 import * as ort from 'onnxruntime-node';
 
+import '../src/papers/index.js';
 import { buildModel } from '../src/convert/index.js';
 import { exportOnnx } from '../src/deploy/index.js';
 import { median } from './common.js';

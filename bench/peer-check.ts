@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import '../src/papers/index.js';
 import { manualSeed, noGrad, rand, randn } from '../src/engine/index.js';
 import { createModel, getModelSpec } from '../src/models/index.js';
 

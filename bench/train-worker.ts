@@ -2,8 +2,9 @@
 // (+acb: the ACNet training form; the model runs in leanconv's default layout, 'auto', or NCHW for +nchw).
 import { readFileSync } from 'node:fs';
 
+import '../src/papers/index.js';
 import { measureThroughput } from '../src/analysis/index.js';
-import { acnetize } from '../src/convert/index.js';
+import { acnetize } from '../src/papers/acnet/index.js';
 import { createModel, getModelSpec } from '../src/models/index.js';
 import { manualSeed } from '../src/engine/index.js';
 

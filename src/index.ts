@@ -12,4 +12,5 @@ export * as convert from './convert/index.js';
 export * as deploy from './deploy/index.js';
 export * as interop from './interop/index.js';
 export * as report from './report/index.js';
-export * as recipes from './recipes/index.js';
+export * as recipes from './train/recipes.js';
+export * as papers from './papers/index.js';

@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import h5wasm from 'h5wasm/node';
+import '../src/papers/index.js';
 import { buildModel, type ModelForm } from '../src/convert/form.js';
 import * as lc from '../src/engine/index.js';
-import { acnetNameToLeanconv, importAcnetHdf5 } from '../src/interop/acnet-hdf5.js';
+import { acnetNameToLeanconv, importAcnetHdf5 } from '../src/papers/acnet/interop.js';
 import { readCheckpointMeta } from '../src/convert/checkpoint.js';
 import { tempDir } from './helpers.js';
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import '../src/papers/index.js';
 import { buildModel, type ModelForm } from '../src/convert/form.js';
 import * as lc from '../src/engine/index.js';
 

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import { profileModel } from '../src/analysis/index.js';
-import { ACBlock } from '../src/blocks/index.js';
-import { acnetize, buildModel, hasTrainedBatchNorms, parseAcbGamma, reparameterize, switchToDeploy, trainingFormBlocks } from '../src/convert/index.js';
+import { ACBlock } from '../src/papers/acnet/index.js';
+import { buildModel, reparameterize, trainingFormBlocks } from '../src/convert/index.js';
+import { acnetize, hasTrainedBatchNorms, parseAcbGamma, switchToDeploy } from '../src/papers/acnet/index.js';
 import * as lc from '../src/engine/index.js';
 import { createModel } from '../src/models/index.js';
 import * as nn from '../src/nn/index.js';

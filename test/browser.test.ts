@@ -11,6 +11,7 @@ import { chromium, type Browser } from 'playwright-core';
 import sharp from 'sharp';
 
 import { tempDir } from './helpers.js';
+import '../src/papers/index.js';
 import { exportOnnx } from '../src/deploy/onnx.js';
 import { modelFileOf, serveModel, ServeError, type RunningServer } from '../src/deploy/serve.js';
 import * as lc from '../src/engine/index.js';

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import '../src/papers/index.js';
 import { readOnnxMetadata } from '../src/deploy/onnx.js';
 import { writeConceptSet, writeMnistDir , tempDir } from './helpers.js';
 

@@ -7,8 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
-import { ACBlock } from '../src/blocks/acb.js';
-import { DGConv2d } from '../src/blocks/dgconv.js';
+import '../src/papers/index.js';
+import { ACBlock } from '../src/papers/acnet/blocks.js';
+import { DGConv2d } from '../src/papers/dgconv/blocks.js';
 import { buildModel, deployedCopy } from '../src/convert/form.js';
 import { loadMnistFormat } from '../src/data/datasets.js';
 import { DataLoader } from '../src/data/loader.js';

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { ACBlock } from '../src/blocks/index.js';
-import { acnetize, buildModel, type ModelForm } from '../src/convert/index.js';
+import '../src/papers/index.js';
+import { ACBlock } from '../src/papers/acnet/index.js';
+import { buildModel, type ModelForm } from '../src/convert/index.js';
+import { acnetize } from '../src/papers/acnet/index.js';
 import { createRequire } from 'node:module';
 
 import { exportOnnx, OnnxModel, readOnnxMetadata, verifyOnnx } from '../src/deploy/index.js';

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import '../src/papers/index.js';
 import * as lc from '../src/engine/index.js';
 import { createModel } from '../src/models/index.js';
 import { loadModel, saveCheckpoint } from '../src/convert/checkpoint.js';

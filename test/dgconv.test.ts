@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import { profileModel } from '../src/analysis/index.js';
-import { binarizeStraightThrough, DGConv2d, groupMask, kroneckerChain, maskGroups, PermutedGroupConv } from '../src/blocks/index.js';
-import { assumeDgGates, buildModel, dgGatesOf, reparameterize } from '../src/convert/index.js';
+import { binarizeStraightThrough, DGConv2d, groupMask, kroneckerChain, maskGroups, PermutedGroupConv } from '../src/papers/dgconv/index.js';
+import { buildModel, reparameterize } from '../src/convert/index.js';
+import { assumeDgGates, dgGatesOf } from '../src/papers/dgconv/index.js';
 import { exportOnnx } from '../src/deploy/onnx.js';
 import { verifyOnnx } from '../src/deploy/pipeline.js';
 import * as lc from '../src/engine/index.js';
-import { Bottleneck, createModel, GBottleneck } from '../src/models/index.js';
+import { Bottleneck, createModel } from '../src/models/index.js';
+import { GBottleneck } from '../src/papers/dgconv/index.js';
 import * as nn from '../src/nn/index.js';
 import { budgetConstraint, recipeCallbacks } from '../src/train/callbacks.js';
 import { paramGroups } from '../src/train/param_groups.js';

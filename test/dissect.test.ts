@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 
 import sharp from 'sharp';
 
+import '../src/papers/index.js';
 import { dissect, unitMask, upperQuantile } from '../src/analysis/index.js';
 import { loadConceptDataset, parseCsv } from '../src/data/index.js';
 import * as lc from '../src/engine/index.js';

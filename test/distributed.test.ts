@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import '../src/papers/index.js';
 import { cat, F, loadSafetensors, noGrad, SGD, type Tensor } from '../src/engine/index.js';
 import { DataLoader } from '../src/data/loader.js';
 import type { Dataset } from '../src/data/datasets.js';

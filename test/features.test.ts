@@ -3,8 +3,9 @@
 // and stops after the deepest stage asked for.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import '../src/papers/index.js';
 import * as lc from '../src/engine/index.js';
-import { acnetize } from '../src/convert/acnet.js';
+import { acnetize } from '../src/papers/acnet/convert.js';
 import { createModel, HookedFeatures, isStagedModel, type StagedModel } from '../src/models/index.js';
 import { Module } from '../src/nn/module.js';
 import { withoutEvalFusion } from '../src/nn/fusion.js';

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import sharp from 'sharp';
+import '../src/papers/index.js';
 import { getDatasetSpec, selectClasses } from '../src/data/datasets.js';
 import * as lc from '../src/engine/index.js';
 import { importTorchWeights } from '../src/interop/import.js';

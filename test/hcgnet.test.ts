@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import { referenceCount } from '../src/analysis/index.js';
-import { DropBlock2D, HCGTransition, LinearDropBlock, SGDRDropBlock, SMG } from '../src/blocks/index.js';
+import { DropBlock2D, HCGTransition, LinearDropBlock, SGDRDropBlock, SMG } from '../src/papers/hcgnet/index.js';
 import { exportOnnx } from '../src/deploy/onnx.js';
 import { verifyOnnx } from '../src/deploy/pipeline.js';
 import * as lc from '../src/engine/index.js';
-import { createModel, type FeatureExtractor, type HCGNet } from '../src/models/index.js';
+import { createModel, type FeatureExtractor } from '../src/models/index.js';
+import { type HCGNet } from '../src/papers/hcgnet/index.js';
 import * as nn from '../src/nn/index.js';
 import { restartCycle } from '../src/train/schedule.js';
 import { maxAbsDiff, randomizeBatchNorms, undisposedTensors } from './helpers.js';

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 
 import h5wasm from 'h5wasm/node';
 
+import '../src/papers/index.js';
 import { createModel } from '../src/models/index.js';
 import { saveCheckpoint } from '../src/convert/checkpoint.js';
 import { pngHeader, torchFileCases } from './support/hostile-files.js';

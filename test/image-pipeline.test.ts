@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFile
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import {
   DataLoader, DatasetError, loadImageFolder, loadTarShards, type Dataset, type FileDataset, type TransformSpec,
 } from '../src/data/index.js';

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import * as lc from '../src/engine/index.js';
 import { exportCheckpoint } from '../src/deploy/pipeline.js';
 import { OnnxModel } from '../src/deploy/runtime.js';

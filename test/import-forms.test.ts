@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import '../src/papers/index.js';
 import { reparameterize } from '../src/convert/index.js';
 import * as lc from '../src/engine/index.js';
 import { saveSafetensors } from '../src/engine/safetensors.js';

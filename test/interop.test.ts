@@ -3,12 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import * as lc from '../src/engine/index.js';
 import h5wasm from 'h5wasm/node';
 import sharp from 'sharp';
 
 import { buildModel, deployedCopy, type ModelForm } from '../src/convert/form.js';
-import { importAcnetHdf5, readHdf5Datasets } from '../src/interop/acnet-hdf5.js';
+import { importAcnetHdf5, readHdf5Datasets } from '../src/papers/acnet/interop.js';
 import { importToCheckpoint, importTorchWeights } from '../src/interop/import.js';
 import { unpickle } from '../src/util/pickle.js';
 import { readTorchFile, StoredTensor } from '../src/interop/torch-file.js';

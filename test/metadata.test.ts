@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import { validateMetadata } from '../src/deploy/metadata.js';
 
 describe('ONNX metadata validation', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import * as lc from '../src/engine/index.js';
 import { profileModel } from '../src/analysis/index.js';
 import * as nn from '../src/nn/index.js';

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import '../src/papers/index.js';
 import { loadSafetensors, noGrad } from '../src/engine/index.js';
 import { tempDir, writeMnistDir } from './helpers.js';
 

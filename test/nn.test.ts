@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import * as lc from '../src/engine/index.js';
 import { observeOps } from '../src/engine/trace.js';
 import * as nn from '../src/nn/index.js';
 import { createModel } from '../src/models/index.js';
 import { buildModel } from '../src/convert/index.js';
-import { ACBlock } from '../src/blocks/index.js';
+import { ACBlock } from '../src/papers/acnet/index.js';
 import { assertClose, maxAbsDiff, randomizeBatchNorms, undisposedTensors , tempDir } from './helpers.js';
 
 const { tensor } = lc;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import '../src/papers/index.js';
 import { trainConfigFrom } from '../src/cli/train_options.js';
 import { summarize } from '../src/experiments/common.js';
 import { createModel } from '../src/models/index.js';

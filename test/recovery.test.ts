@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import '../src/papers/index.js';
 import { loadSafetensors } from '../src/engine/index.js';
 import { readCheckpointMeta } from '../src/convert/checkpoint.js';
 import { tempDir, writeMnistDir } from './helpers.js';

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import { loadModel } from '../src/convert/checkpoint.js';
 import { confusionMatrix, predictClasses } from '../src/train/metrics.js';
 import { Progress, train, type TrainHooks } from '../src/train/index.js';

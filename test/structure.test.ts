@@ -5,6 +5,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import { buildModel } from '../src/convert/form.js';
 import { convertCheckpoint } from '../src/deploy/pipeline.js';
 import * as lc from '../src/engine/index.js';

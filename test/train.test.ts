@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } 
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
+import '../src/papers/index.js';
 import * as lc from '../src/engine/index.js';
 import { createModel } from '../src/models/index.js';
 import { DataLoader, type Dataset } from '../src/data/index.js';

@@ -2,12 +2,14 @@
 // (torchvision's published figures), state-dict names and shapes, forward shapes, declared stages.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import '../src/papers/index.js';
 import * as lc from '../src/engine/index.js';
 import * as nn from '../src/nn/index.js';
 import { join } from 'node:path';
 import { reparameterize } from '../src/convert/index.js';
-import { DGConv2d } from '../src/blocks/index.js';
-import { createModel, gBottleneckBlock, isStagedModel, ResNet } from '../src/models/index.js';
+import { DGConv2d } from '../src/papers/dgconv/index.js';
+import { createModel, isStagedModel, ResNet } from '../src/models/index.js';
+import { gBottleneckBlock } from '../src/papers/dgconv/index.js';
 import { withoutEvalFusion } from '../src/nn/fusion.js';
 import { loadModel, saveCheckpoint } from '../src/convert/checkpoint.js';
 import { maxAbsDiff, randomizeBatchNorms, tempDir } from './helpers.js';

@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "common.h"
-#include "kernels.h"
+#include "kernels/kernels.h"
 
 namespace leanconv {
 

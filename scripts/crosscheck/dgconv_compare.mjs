@@ -6,7 +6,7 @@ const ref = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const maxDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 for (const sort of [false, true]) {
   const r = ref[sort ? "True" : "False"];
-  const m = new lc.blocks.DGConv2d(16, 16, 3, { padding: 1, sort });
+  const m = new lc.papers.dgconv.DGConv2d(16, 16, 3, { padding: 1, sort });
   lc.noGrad(() => {
     m.gate.copy_(lc.tensor([0.3, -0.2, 0.5, -0.9]));
     m.conv.weight.copy_(lc.tensor(r.weight).view([16, 16, 3, 3]));

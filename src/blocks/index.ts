@@ -1,8 +1,5 @@
-// leanconv.blocks: reusable building blocks of the papers (training forms and their deploy forms).
-export { ACBlock, type ACBlockOptions, type AcbGamma } from './acb.js';
+// leanconv.blocks: blocks shared by several models (dense connectivity, pre-activation) and the deploy-form protocol;
+// each paper's own blocks are in leanconv.papers.<paper>.
 export { isReparameterizable, type Reparameterizable } from './reparam.js';
-export { CondensableLinear, CondenseConv, CondenseLinear, condensationStage, LearnedGroupConv, type CondenseConvOptions, type LearnedGroupConvOptions } from './condense.js';
 export { DenseBlock, isDenselyConnected, type DenselyConnected } from './dense.js';
 export { PreActConv } from './preact.js';
-export { DropBlock2D, HCGTransition, LinearDropBlock, SGDRDropBlock, SMG, type DropBlockOptions, type GatedCellOptions } from './hcgnet.js';
-export { binarizeStraightThrough, DGConv2d, groupedWeight, groupMask, kroneckerChain, maskGroups, PermutedGroupConv, type DGConv2dOptions, type GroupStructure } from './dgconv.js';

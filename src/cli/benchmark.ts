@@ -4,22 +4,22 @@ import { measureThroughput } from '../analysis/index.js';
 import { formName } from '../convert/form.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { num, parse, UsageError, type OptionSpec, usage } from './args.js';
-import { FORM_HELP, FORM_OPTIONS, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, memoryFormatFrom, out, printJson } from './common.js';
+import { formHelp, formOptions, transformSwitches, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, memoryFormatFrom, out, printJson } from './common.js';
 import { modelFromArgument } from './model-argument.js';
 
 export function cmdBenchmark(argv: string[]): void {
   const opts: OptionSpec = {
-    ...HELP, ...MODEL_SHAPE_OPTIONS, ...FORM_OPTIONS, 'batch-size': { type: 'string', short: 'b' }, mode: { type: 'string' }, steps: { type: 'string' },
+    ...HELP, ...MODEL_SHAPE_OPTIONS, ...formOptions(), 'batch-size': { type: 'string', short: 'b' }, mode: { type: 'string' }, steps: { type: 'string' },
     warmup: { type: 'string' }, threads: { type: 'string' }, 'memory-format': { type: 'string' }, 'channels-last': { type: 'boolean' }, json: { type: 'boolean' },
   };
   const { values, positionals } = parse(argv, opts, 'benchmark');
   if (values.help || positionals.length !== 1) {
-    return usage(values.help, `usage: leanconv benchmark <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--in-channels C] [--threads N] [--memory-format auto|nchw|channels-last] [--json]
+    return usage(values.help, `usage: leanconv benchmark <model | checkpoint.safetensors | run-dir> ${transformSwitches().map((s) => `[${s}]`).join(' ')} [--deploy] [--model-args A] [--batch-size N] [--mode train|infer|both] [--steps N] [--warmup N] [--input S | C,H,W] [--num-classes N] [--in-channels C] [--threads N] [--memory-format auto|nchw|channels-last] [--json]
 
 Median images/s of training steps (forward + backward + SGD) and of inference batches on random data.
 --memory-format: the model's and input's layout; auto (default) is channels-last for conv models (--channels-last: the same).
 ${MODEL_ARGS_HELP}
-${FORM_HELP}`);
+${formHelp()}`);
   }
   const mode = (values.mode as string | undefined) ?? 'both';
   if (!['train', 'infer', 'both'].includes(mode)) throw new UsageError(unknownNameMessage('mode', mode, ['train', 'infer', 'both']));

@@ -2,8 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { AcbGamma } from '../blocks/acb.js';
-import { parseAcbGamma, type ModelForm } from '../convert/form.js';
+import type { ModelForm } from '../convert/form.js';
+import { modelTransforms } from '../convert/transforms.js';
 import { type ModelArgs, parseModelArgs } from '../models/registry.js';
 import type { MemoryFormatChoice } from '../nn/module.js';
 import type { CheckpointMeta } from '../convert/checkpoint.js';
@@ -39,26 +39,59 @@ export function modelArgsFrom(values: Record<string, unknown>): ModelArgs | unde
   }
 }
 
-/** --acb / --acb-gamma / --deploy: which form of a registered model to build. */
-export const FORM_OPTIONS: OptionSpec = {
-  acb: { type: 'boolean' },
-  'acb-gamma': { type: 'string' },
-  deploy: { type: 'boolean' },
-};
+/** The registered transforms' switches and option flags (--acb, --acb-gamma), and --deploy: which form of a registered model to build. */
+export function formOptions(): OptionSpec {
+  const spec: OptionSpec = {};
+  for (const t of modelTransforms()) {
+    if (t.flags === undefined) continue;
+    spec[t.name] = { type: 'boolean' };
+    for (const o of t.flags.options ?? []) spec[o.flag] = { type: 'string' };
+  }
+  return { ...spec, deploy: { type: 'boolean' } };
+}
 
-export const FORM_HELP = `model form:
-  --acb            the ACNet training form (every 3x3/5x5 conv an Asymmetric Convolution Block)
-  --acb-gamma G    initial BN gamma of its branches: 1 (default), 1/3, any number, square
-  --deploy         the deploy form: ACBs fused (with --acb), learned group convs condensed (CondenseNet)`;
+/** The flags of formOptions(), as a help section. */
+export function formHelp(): string {
+  const line = (usage: string, help: string): string => `  ${usage.padEnd(16)} ${help}`;
+  const lines = ['model form:'];
+  for (const t of modelTransforms()) {
+    if (t.flags === undefined) continue;
+    lines.push(line(`--${t.name}`, t.flags.help), ...(t.flags.options ?? []).map((o) => line(o.usage, o.help)));
+  }
+  lines.push(line('--deploy', 'the deploy form: every training-form block converted (ACBs fused, learned group convs condensed, ...)'));
+  return lines.join('\n');
+}
+
+/** The form flags formOptions() takes, as given on the command line. */
+export function formFlagsGiven(values: Record<string, unknown>): string[] {
+  return Object.keys(formOptions()).filter((flag) => values[flag] !== undefined && values[flag] !== false).map((flag) => `--${flag}`);
+}
+
+/** The switches of the transforms that have them ('--acb'). */
+export function transformSwitches(): string[] {
+  return modelTransforms().filter((t) => t.flags !== undefined).map((t) => `--${t.name}`);
+}
 
 export function formFrom(values: Record<string, unknown>): ModelForm {
-  const deploy = Boolean(values.deploy);
-  if (!values.acb) {
-    if (values['acb-gamma'] !== undefined) throw new UsageError('--acb-gamma needs --acb');
-    return deploy ? { deploy: true } : {};
+  const form: Record<string, unknown> = {};
+  for (const t of modelTransforms()) {
+    if (t.flags === undefined) continue;
+    const given = (t.flags.options ?? []).filter((o) => values[o.flag] !== undefined);
+    if (!values[t.name]) {
+      if (given.length > 0) throw new UsageError(`--${given[0]!.flag} needs --${t.name}`);
+      continue;
+    }
+    let options = t.flags.defaults;
+    for (const o of given) {
+      try {
+        options = o.set(options, String(values[o.flag]));
+      } catch (err) {
+        throw new UsageError(`--${o.flag}: ${(err as Error).message}`);
+      }
+    }
+    form[t.name] = options;
   }
-  const gamma = acbGammaFrom(values) ?? 1;
-  return deploy ? { acb: { gamma }, deploy: true } : { acb: { gamma } };
+  return values.deploy ? { ...form, deploy: true } : form;
 }
 
 const MEMORY_FORMATS: Record<string, MemoryFormatChoice> = { auto: 'auto', nchw: 'contiguous', contiguous: 'contiguous', nhwc: 'channelsLast', 'channels-last': 'channelsLast' };
@@ -73,17 +106,6 @@ export function memoryFormatFrom(values: Record<string, unknown>): MemoryFormatC
     return 'channelsLast';
   }
   return chosen;
-}
-
-/** The --acb-gamma value, if given. */
-export function acbGammaFrom(values: Record<string, unknown>): AcbGamma | undefined {
-  const raw = values['acb-gamma'];
-  if (raw === undefined) return undefined;
-  try {
-    return parseAcbGamma(String(raw));
-  } catch (err) {
-    throw new UsageError(`--acb-gamma: ${(err as Error).message}`);
-  }
 }
 
 /** The checkpoint's test split with its preprocessing; --dataset and --data-dir override what it records. */

@@ -12,6 +12,7 @@ import { imagesToInput } from '../deploy/predict.js';
 import { OnnxModel } from '../deploy/runtime.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { num, parse, UsageError, usage } from './args.js';
+import { deployConversions, trainingFormPapers } from '../convert/reparameterize.js';
 import { checkpointArgument, HELP, normalizeFrom, out, printJson } from './common.js';
 
 export function cmdConvert(argv: string[]): void {
@@ -21,10 +22,7 @@ export function cmdConvert(argv: string[]): void {
 
 Converts every training-form block into its deploy module and writes the deploy checkpoint (default:
 <name>.deploy.safetensors beside the input):
-  ACNet       each ACBlock fused into one plain conv with bias (BN running statistics folded in);
-  CondenseNet each learned group conv condensed into gather -> BN -> ReLU -> group conv -> shuffle,
-              and the classifier pruned to its most important half of the inputs;
-  DGConv      each DGConv2d's learned grouping turned into a group conv (channels permuted into groups).
+${deployConversions().map((c) => `  ${c.paper.padEnd(11)} ${c.description.replace(/\n/g, '\n              ')}`).join('\n')}
 The exact conversions are checked on a random batch: the training form runs as written (no inference
 fusion) against the converted model, and the command fails if the outputs differ by more than 1e-4
 (relative to the output scale; float32 rounding is about 1e-7). The classifier prune changes the
@@ -60,7 +58,7 @@ export async function cmdExport(argv: string[]): Promise<void> {
 
 Writes an ONNX model (opset ${ONNX_OPSET}, dynamic batch dimension) of a deploy-form or baseline checkpoint,
 with BNs folded into the convs before them (--no-fold keeps them) and the model name, classes, input
-shape and preprocessing in its metadata. A training-form (ACNet, CondenseNet, DGConv) checkpoint is refused:
+shape and preprocessing in its metadata. A training-form (${trainingFormPapers()}) checkpoint is refused:
 convert it first.
 The file is then run by onnxruntime-node on a random batch and compared with libtorch (--no-verify skips).
 --features exports the backbone instead (models that name their stages, e.g. HCGNet, ResNet): one output

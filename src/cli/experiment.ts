@@ -2,16 +2,15 @@
 // converted to the deploy form, compared in one table), from the experiment registry (src/experiments/registry.ts).
 import { join } from 'node:path';
 
-import '../experiments/index.js';
 import { getExperiment, listExperiments } from '../experiments/registry.js';
 import { writeReport } from '../report/index.js';
 import { Progress } from '../train/progress.js';
 import { num, type OptionSpec, parse, UsageError, usage } from './args.js';
-import { modelArgsFrom, out, printJson } from './common.js';
-import { DEFAULT_CONFIG } from '../train/config.js';
+import { modelArgsFrom, out, printJson, transformSwitches } from './common.js';
+import { DEFAULT_CONFIG, withDefaults } from '../train/config.js';
 import { estimateWallTime } from '../train/estimate.js';
 import { formatDuration } from '../train/progress.js';
-import { TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
+import { trainConfigFrom, trainOptions } from './train_options.js';
 
 const COMMON_OPTIONS: OptionSpec = { dir: { type: 'string' }, 'last-k': { type: 'string' }, force: { type: 'boolean' }, full: { type: 'boolean' }, estimate: { type: 'boolean' } };
 
@@ -34,7 +33,7 @@ Train options: see leanconv train --help (e.g. -m cifar_quick -e 10 --lr 0.1 --s
 export async function cmdExperiment(argv: string[]): Promise<void> {
   const experiments = listExperiments();
   const own = Object.assign({}, ...experiments.map((e) => e.options ?? {})) as OptionSpec;
-  const { values, positionals } = parse(argv, { ...TRAIN_OPTIONS, ...COMMON_OPTIONS, ...own }, 'experiment');
+  const { values, positionals } = parse(argv, { ...trainOptions(), ...COMMON_OPTIONS, ...own }, 'experiment');
   if (values.help || positionals.length === 0) return usage(values.help, helpText());
   let experiment;
   try {
@@ -42,7 +41,9 @@ export async function cmdExperiment(argv: string[]): Promise<void> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (values.resume !== undefined || values.acb) throw new UsageError('--resume and --acb do not apply (the experiment trains both forms and resumes by itself)');
+  // A transform's switch (--acb) would choose the form the experiment compares against.
+  const switches = transformSwitches();
+  if (values.resume !== undefined || switches.some((s) => values[s.slice(2)])) throw new UsageError(`--resume and ${switches.join(', ')} do not apply (the experiment trains both forms and resumes by itself)`);
   for (const option of Object.keys(own)) {
     if (values[option] === undefined || experiment.options?.[option] !== undefined) continue;
     const takers = experiments.filter((e) => e.options?.[option] !== undefined).map((e) => e.name);
@@ -60,7 +61,7 @@ export async function cmdExperiment(argv: string[]): Promise<void> {
     const preset = (trainValues.preset as string | undefined) ?? recipe.preset(dataset);
     if (preset === undefined) throw new UsageError(`experiment ${experiment.name} has no official recipe for dataset '${dataset}'`);
     trainValues.preset = preset;
-    const config = { ...DEFAULT_CONFIG, ...trainConfigFrom(trainValues) };
+    const config = withDefaults(trainConfigFrom(trainValues));
     const e = estimateWallTime(config, recipe.runs);
     const line = `--full: preset ${preset}, ${config.model} on ${config.dataset}: ${e.runs} runs x ${e.epochs} epochs x ${e.stepsPerEpoch} steps of batch ` +
       `${config.batchSize} (${e.trainImages} images, input ${e.input.join('x')}); measured ${e.secondsPerStep.toFixed(3)} s per step of the plain model here (a training form is slower), so about ` +

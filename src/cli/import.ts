@@ -5,7 +5,8 @@ import { basename, dirname, join } from 'node:path';
 
 import { withNormalization } from '../data/pipelines.js';
 import { formName, type ModelForm } from '../convert/form.js';
-import { importToCheckpoint } from '../interop/import.js';
+import { modelTransforms } from '../convert/transforms.js';
+import { importToCheckpoint, weightFormats } from '../interop/import.js';
 import { defaultEvalPreprocessing, getModelSpec } from '../models/index.js';
 import { num, parse, UsageError, usage } from './args.js';
 import { HELP, normalizeFrom, out, printJson } from './common.js';
@@ -18,9 +19,9 @@ export async function cmdImport(argv: string[]): Promise<void> {
   };
   const { values, positionals } = parse(argv, opts, 'import');
   if (values.help || positionals.length !== 1) {
-    return usage(values.help, `usage: leanconv import <weights.pth | weights.hdf5> --model NAME [--out checkpoint.safetensors] [--num-classes N]
+    return usage(values.help, `usage: leanconv import <weights.pth${weightFormats().map((f) => ` | weights.${f.extension}`).join('')}> --model NAME [--out checkpoint.safetensors] [--num-classes N]
        [--in-channels C] [--input-size S] [--classes a,b,c | --classes names.txt] [--mean m1,m2,m3 --std s1,s2,s3]
-       [--form base|acb|deploy] [--json]
+       [--form ${Object.keys(importForms()).join('|')}] [--json]
 
 Reads a PyTorch file (torch.save's zip format, or the legacy format before PyTorch 1.6) without running
 any of it: only the Python names a state dict needs are accepted (OrderedDict, tensor rebuild functions,
@@ -38,14 +39,7 @@ The checkpoint records what eval, export, predict and serve need: the input size
 e.g. 3x224x224 for ImageNet models; --input-size), the class names (--classes, a comma-separated list
 or a file with one name per line; default the indices 0, 1, ...) and the eval preprocessing the weights
 expect (ImageNet models: resize, centre crop, ImageNet mean/std; CIFAR models: CIFAR-10's mean/std;
---mean and --std replace the normalisation).
-
-ACNet's HDF5 files (DingXiaoH/ACNet's finish.hdf5 / finish_deploy.hdf5) import into the model that
-corresponds to the official one: cifar_quick (cfqkbnc), resnet56 (src56), vgg16_cifar (vc), wrn16_8
-(wrnc16plain), and the ImageNet ResNets resnet18 (sres18), resnet34 (sres34), resnet50 (sres50). The
-official names are mapped (stage1.block0.conv1.conv.weight -> layer1.0.conv1.weight) and the form is read
-off them: a baseline, the ACB training form (convert it with leanconv convert; 1x3/3x1 branches on 5x5
-convs are recognised), or the fused deploy form. The CIFAR models record ACNet's normalisation (0.5/0.5).`);
+--mean and --std replace the normalisation).${weightFormats().map((f) => `\n\n${f.help}`).join('')}`);
   }
   if (values.model === undefined) throw new UsageError('--model is required (the registered model the weights are for; see leanconv models)');
   const file = positionals[0]!;
@@ -60,8 +54,12 @@ convs are recognised), or the fused deploy form. The CIFAR models record ACNet's
   const spec = getModelSpec(model);
   const normalize = normalizeFrom(values);
   const preprocessing = normalize === undefined ? undefined : withNormalization(defaultEvalPreprocessing(spec, modelOptions), normalize);
-  const form = values.form === undefined ? undefined : FORMS[values.form as string];
-  if (values.form !== undefined && form === undefined) throw new UsageError(`--form must be base, acb or deploy, got '${values.form}'`);
+  const forms = importForms();
+  const form = values.form === undefined ? undefined : forms[values.form as string];
+  if (values.form !== undefined && form === undefined) {
+    const names = Object.keys(forms);
+    throw new UsageError(`--form must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, got '${values.form}'`);
+  }
   const r = await importToCheckpoint(file, output, { model, form, modelOptions: { ...modelOptions, ...(classes && numClasses === undefined ? { numClasses: classes.length } : {}) }, classes, preprocessing });
   r.model.dispose();
   const report = { output, model: values.model, form: formName(r.form), modelOptions: r.modelOptions, tensors: r.tensors, foundAt: r.foundAt || '(top level)', strippedPrefix: r.strippedPrefix };
@@ -70,7 +68,11 @@ convs are recognised), or the fused deploy form. The CIFAR models record ACNet's
     `${values.model}${r.modelOptions.numClasses ? ` with ${r.modelOptions.numClasses} classes` : ''} (${formName(r.form)} form); wrote ${output}`);
 }
 
-const FORMS: Record<string, ModelForm> = { base: {}, acb: { acb: { gamma: 1 } }, deploy: { deploy: true } };
+/** --form's choices: the base form, each registered transform with its default options, the deploy form. */
+function importForms(): Record<string, ModelForm> {
+  const transforms = modelTransforms().filter((t) => t.flags !== undefined).map((t) => [t.name, { [t.name]: t.flags!.defaults }]);
+  return { base: {}, ...Object.fromEntries(transforms), deploy: { deploy: true } };
+}
 
 /** Class names from a comma-separated list or a file with one name per line. */
 function classNames(value: string): string[] {

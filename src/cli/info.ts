@@ -1,25 +1,25 @@
 // `leanconv info`: parameters and multiply-accumulates of a model or checkpoint, and of the deploy form it converts to.
 import { formatProfile, formatReferenceCount, profileModel, referenceCount } from '../analysis/index.js';
 import { deployedCopy, formName } from '../convert/form.js';
-import { reparameterize, trainingFormBlocks } from '../convert/reparameterize.js';
+import { reparameterize, trainingFormBlocks, trainingFormPapers } from '../convert/reparameterize.js';
 import { getModelSpec } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { learnedStructureOf, restoreLearnedStructure } from '../nn/structure.js';
 import { parse, usage } from './args.js';
-import { FORM_HELP, FORM_OPTIONS, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, out, printJson } from './common.js';
+import { formHelp, formOptions, transformSwitches, HELP, MODEL_ARGS_HELP, MODEL_SHAPE_OPTIONS, out, printJson } from './common.js';
 import { modelFromArgument } from './model-argument.js';
 
 export function cmdInfo(argv: string[]): void {
-  const { values, positionals } = parse(argv, { ...HELP, ...MODEL_SHAPE_OPTIONS, ...FORM_OPTIONS, layers: { type: 'boolean' }, json: { type: 'boolean' } }, 'info');
+  const { values, positionals } = parse(argv, { ...HELP, ...MODEL_SHAPE_OPTIONS, ...formOptions(), layers: { type: 'boolean' }, json: { type: 'boolean' } }, 'info');
   if (values.help || positionals.length !== 1) {
-    return usage(values.help, `usage: leanconv info <model | checkpoint.safetensors | run-dir> [--acb] [--deploy] [--model-args A] [--num-classes N] [--in-channels C] [--input S | C,H,W] [--layers] [--json]
+    return usage(values.help, `usage: leanconv info <model | checkpoint.safetensors | run-dir> ${transformSwitches().map((s) => `[${s}]`).join(' ')} [--deploy] [--model-args A] [--num-classes N] [--in-channels C] [--input S | C,H,W] [--layers] [--json]
 
 Counts parameters and conv+linear multiply-accumulates (per image) by running the model on one input.
 --input is one size S (C from the model or --in-channels) or C,H,W (also CxHxW, e.g. 1x28x28).
 Models whose paper counts FLOPs its own way (CondenseNet) also get that count. A training form
-(ACNet, CondenseNet, DGConv) also gets the params and MACs of the deploy form it converts to now.
+(${trainingFormPapers()}) also gets the params and MACs of the deploy form it converts to now.
 ${MODEL_ARGS_HELP}
-${FORM_HELP}`);
+${formHelp()}`);
   }
   const { model, name, form, shape, rebuild, note } = modelFromArgument(positionals[0]!, values);
   try {

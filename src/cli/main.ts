@@ -2,10 +2,12 @@
 // The `leanconv` command: its usage and the dispatch to the commands, one file each in this folder.
 import { readFileSync } from 'node:fs';
 
+import '../papers/index.js'; // registers the papers' models, transforms, recipes and experiments
 import { buildInfo } from '../engine/runtime.js';
 import { DEFAULT_CONFIG } from '../train/config.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { MissingArguments, UsageError } from './args.js';
+import { trainingFormPapers } from '../convert/reparameterize.js';
 import { out } from './common.js';
 import { cmdConvert, cmdExport, cmdPredict } from './deploy.js';
 import { cmdBenchmark } from './benchmark.js';
@@ -19,12 +21,12 @@ import { cmdReport } from './report.js';
 import { cmdServe } from './serve.js';
 import { cmdDissect } from './dissect.js';
 import { cmdExperiment } from './experiment.js';
-import { listExperiments } from '../experiments/index.js';
+import { listExperiments } from '../experiments/registry.js';
 import { cmdRobustness } from './robustness.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-const USAGE = `leanconv: efficient convolutional networks on libtorch. Train rich, deploy lean.
+const usageText = (): string => `leanconv: efficient convolutional networks on libtorch. Train rich, deploy lean.
 
 usage: leanconv <command> [options]   (leanconv <command> --help for its options; leanconv --version)
 
@@ -35,7 +37,7 @@ commands:
   eval <checkpoint>    evaluate a checkpoint on a dataset's test split
   benchmark <model>    training and inference images/s
   import <weights.pth> a PyTorch state dict (official weights) into a leanconv checkpoint, read without executing it
-  convert <checkpoint> convert a training-form (ACNet, CondenseNet, DGConv) checkpoint into its deploy form
+  convert <checkpoint> convert a training-form (${trainingFormPapers()}) checkpoint into its deploy form
   export <checkpoint>  write an ONNX model of a deploy-form checkpoint
   serve <run-dir|onnx>  the exported model in a local web page (onnxruntime-web: WebGPU or wasm)
   predict <model.onnx> classify images or a dataset split with ONNX Runtime
@@ -58,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    out(USAGE);
+    out(usageText());
     return command === undefined ? 1 : 0;
   }
   const run = COMMANDS[command];

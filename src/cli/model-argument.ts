@@ -3,11 +3,12 @@ import { existsSync, statSync } from 'node:fs';
 
 import { buildModel, type ModelForm } from '../convert/form.js';
 import { trainingFormBlocks } from '../convert/reparameterize.js';
+import { transformsOf } from '../convert/transforms.js';
 import { getModelSpec } from '../models/index.js';
 import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import { inputShape, num, UsageError } from './args.js';
-import { checkpointArgument, formFrom, modelArgsFrom } from './common.js';
+import { checkpointArgument, formFlagsGiven, formFrom, formOptions, modelArgsFrom, transformSwitches } from './common.js';
 
 export interface ModelArgument {
   model: Module;
@@ -24,8 +25,9 @@ export interface ModelArgument {
 export function modelFromArgument(target: string, values: Record<string, unknown>): ModelArgument {
   if (target.endsWith('.safetensors') || (existsSync(target) && statSync(target).isDirectory())) {
     const path = checkpointArgument(target);
-    if (values.acb || values.deploy || values['acb-gamma'] !== undefined || values['model-args'] !== undefined) {
-      throw new UsageError(`${path} records its own form and architecture; --acb, --acb-gamma, --deploy and --model-args apply to model names only`);
+    if (formFlagsGiven(values).length > 0 || values['model-args'] !== undefined) {
+      const flags = [...Object.keys(formOptions()).map((f) => `--${f}`), '--model-args'];
+      throw new UsageError(`${path} records its own form and architecture; ${flags.slice(0, -1).join(', ')} and ${flags.at(-1)} apply to model names only`);
     }
     const { model, meta } = loadModel(path);
     const shape = inputShape(values.input as string | undefined, checkpointInputShape(meta));
@@ -42,7 +44,7 @@ export function modelFromArgument(target: string, values: Record<string, unknown
   let note: string | undefined;
   if (form.deploy) {
     const trainingForm = buildModel(target, options, { ...form, deploy: false });
-    if (trainingFormBlocks(trainingForm).length === 0) note = `--deploy changes nothing: ${spec.name}${form.acb ? '' : ' (without --acb)'} has no training-form blocks, so its deploy form is the same model`;
+    if (trainingFormBlocks(trainingForm).length === 0) note = `--deploy changes nothing: ${spec.name}${transformsOf(form).length > 0 ? '' : ` (without ${transformSwitches().join(' or ')})`} has no training-form blocks, so its deploy form is the same model`;
     trainingForm.dispose();
   }
   const model = buildModel(target, options, form);

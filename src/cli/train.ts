@@ -9,11 +9,13 @@ import { formatSmall, plural } from '../util/format.js';
 import { deployTrainingRun } from '../deploy/pipeline.js';
 import { parse, UsageError } from './args.js';
 import { out, printJson } from './common.js';
-import { presetList, resumeOptionsFrom, TRAIN_HELP, TRAIN_OPTIONS, trainConfigFrom } from './train_options.js';
+import { formName } from '../convert/form.js';
+import { configForm } from '../train/config.js';
+import { presetList, resumeOptionsFrom, trainHelp, trainOptions, trainConfigFrom } from './train_options.js';
 
 export async function cmdTrain(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, { ...TRAIN_OPTIONS, ...LAUNCH_OPTIONS }, 'train');
-  if (values.help) return out(TRAIN_HELP);
+  const { values, positionals } = parse(argv, { ...trainOptions(), ...LAUNCH_OPTIONS }, 'train');
+  if (values.help) return out(trainHelp());
   if (values.preset === 'list') return out(presetList());
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (the model is given with --model)`);
   const quiet = Boolean(values.quiet);
@@ -41,7 +43,7 @@ async function trainHere(options: TrainOptions, values: Record<string, unknown>,
   const banner = ({ config: c, startEpoch, input, resizesImages }: RunSetup): void => {
     if (startEpoch > 0) return;
     const info = buildInfo();
-    progress.line(`leanconv: training ${c.model}${c.acb ? ' (ACNet form)' : ''} on ${c.dataset} for ${plural(c.epochs, 'epoch')} (batch ${c.batchSize}, lr ${formatSmall(c.lr)}, ${c.schedule.name}) | ` +
+    progress.line(`leanconv: training ${c.model}${formName(configForm(c)) === 'base' ? '' : ` (${formName(configForm(c))} form)`} on ${c.dataset} for ${plural(c.epochs, 'epoch')} (batch ${c.batchSize}, lr ${formatSmall(c.lr)}, ${c.schedule.name}) | ` +
       `libtorch ${info.torchVersion}, ${c.threads ?? defaultNumThreads()} threads, ${info.blas}`);
     if (resizesImages) progress.line(`leanconv: images are resized and cropped to ${input[1]}x${input[2]} (${c.inputSize === undefined ? `${c.model}'s input size; --input-size S to change it` : '--input-size'})`);
   };

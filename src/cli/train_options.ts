@@ -1,18 +1,23 @@
 // The options of `leanconv train` (also taken by `leanconv experiment`) and their mapping to a TrainConfig.
 import { DATASETS, getDatasetSpec } from '../data/datasets.js';
 import { getModelSpec } from '../models/index.js';
-import '../recipes/index.js';
-import { DEFAULT_CONFIG, PRESETS, RESUME_OVERRIDES, type TrainConfig } from '../train/config.js';
+import { DEFAULT_CONFIG, PRESETS, RESUME_OVERRIDES, type TrainConfig, withDefaults } from '../train/config.js';
 import { presetConfig, recipeOptions } from '../train/recipes.js';
 import type { TrainOptions } from '../train/trainer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import { unknownNameMessage } from '../util/suggest.js';
 import { list, num, UsageError, type OptionSpec } from './args.js';
+import { trainingFormPapers } from '../convert/reparameterize.js';
 import { checkpointArgument, HELP, memoryFormatFrom, modelArgsFrom } from './common.js';
 import { LAUNCH_HELP } from './launch.js';
 import type { Device } from '../engine/tensor.js';
 
-export const TRAIN_OPTIONS: OptionSpec = {
+/** The train command's options: the generic ones and each paper's recipe options (registered when the papers load). */
+export function trainOptions(): OptionSpec {
+  return { ...GENERIC_OPTIONS, ...Object.fromEntries(recipeOptions().map((o) => [o.flag, { type: o.value.kind === 'switch' ? 'boolean' as const : 'string' as const }])) };
+}
+
+const GENERIC_OPTIONS: OptionSpec = {
   ...HELP,
   model: { type: 'string', short: 'm' },
   'model-args': { type: 'string' },
@@ -65,8 +70,6 @@ export const TRAIN_OPTIONS: OptionSpec = {
   export: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   json: { type: 'boolean' },
-  // Each paper's recipe options (src/recipes).
-  ...Object.fromEntries(recipeOptions().map((o) => [o.flag, { type: o.value.kind === 'switch' ? 'boolean' as const : 'string' as const }])),
 };
 
 /** The recipe options' help, by paper. */
@@ -78,7 +81,8 @@ function recipeOptionsHelp(): string {
     .map((o) => `${pad(o.usage)}${o.help.split('\n').join(`\n${indent}`)}`).join('\n')}`).join('\n');
 }
 
-export const TRAIN_HELP = `usage: leanconv train [options]
+/** The train command's help, with each paper's recipe options. */
+export const trainHelp = (): string => `usage: leanconv train [options]
 
 Trains a model, evaluates it on the test split after every epoch, and keeps a run directory
 (<out-dir>/<YYYYMMDD-HHMMSS>-<model>-<dataset>/ by default: config.json, log.jsonl, log.csv,
@@ -132,7 +136,7 @@ run:
       --resume RUN_DIR|CHECKPOINT   continue a stopped run exactly where its last checkpoint left it; it keeps
                            its recorded recipe and takes only --epochs (larger: extend the run; the LR
                            schedule is recomputed over the new length), --workers, --threads, --eval-batch-size, --device
-      --export             after training: convert a training form (ACNet, CondenseNet, DGConv) to its deploy form, export <run>/model.onnx,
+      --export             after training: convert a training form (${trainingFormPapers()}) to its deploy form, export <run>/model.onnx,
                            check it against libtorch and report its test accuracy under ONNX Runtime
   -q, --quiet              no progress output; --json prints the result as JSON
 ${LAUNCH_HELP}`;
@@ -241,7 +245,7 @@ export function trainConfigFrom(values: Record<string, unknown>): Partial<TrainC
   const preset = values.preset as string | undefined;
   if (preset !== undefined && PRESETS[preset] === undefined) throw new UsageError(unknownNameMessage('preset', preset, Object.keys(PRESETS)));
   const presetModel = (values.model as string | undefined) ?? (preset ? PRESETS[preset]!.config.model : undefined) ?? DEFAULT_CONFIG.model;
-  const base: TrainConfig = recipeOptionValues(values, { ...DEFAULT_CONFIG, ...(preset ? presetConfig(PRESETS[preset]!, presetModel) : {}) }) as TrainConfig;
+  const base: TrainConfig = recipeOptionValues(values, withDefaults(preset ? presetConfig(PRESETS[preset]!, presetModel) : {})) as TrainConfig;
   const pick = <T>(v: T | undefined, d: T): T => (v === undefined ? d : v);
   const model = pick(values.model as string | undefined, base.model);
   getModelSpec(model);

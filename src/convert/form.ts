@@ -2,11 +2,9 @@
 // training form), or the deploy form converted from either (ACBs fused, learned group convs condensed, DGConvs turned
 // into group convs). Checkpoints record the form so that the same structure can be rebuilt before the weights are
 // loaded; a deploy form whose shape depends on what was learned records that too (form.structure, nn/structure.ts).
-import type { AcbGamma } from '../blocks/acb.js';
 import { createModel, type ModelOptions } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { restoreLearnedStructure } from '../nn/structure.js';
-import './acnet.js'; // registers ACNet's training form ('acb')
 import { reparameterize } from './reparameterize.js';
 import { transformsOf } from './transforms.js';
 
@@ -20,10 +18,8 @@ export interface ModelForm {
    * state (fully condensed, as the official converted CondenseNets) or the legacy fields below.
    */
   structure?: Record<string, unknown>;
-  /** Written before form.structure (and still, for older readers): the learned group convs' condensation stage. */
-  condenseStage?: number;
-  /** Written before form.structure (and still, for older readers): every DGConv2d's binary gates, by path. */
-  dgGates?: Record<string, number[]>;
+  // Papers add their keys by declaration merging: a transform's options (ACNet's `acb`), and fields that older
+  // versions wrote before form.structure existed (`condenseStage`, `dgGates`).
 }
 
 /** 'base', 'deploy', or the name of the model transform the form records ('acb'). */
@@ -53,13 +49,4 @@ export function deployedCopy(model: Module, build: () => Module): Module {
   const copy = build();
   copy.loadStateDict(model.stateDict());
   return reparameterize(copy.eval());
-}
-
-/** Parses a gamma option: a number, a fraction such as '1/3', or 'square'. */
-export function parseAcbGamma(text: string): AcbGamma {
-  if (text === 'square') return 'square';
-  const fraction = /^\s*([0-9.]+)\s*\/\s*([0-9.]+)\s*$/.exec(text);
-  const value = fraction ? Number(fraction[1]) / Number(fraction[2]) : Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new RangeError(`ACB gamma must be a number, a fraction such as 1/3, or 'square'; got '${text}'`);
-  return value;
 }

@@ -1,8 +1,5 @@
-// leanconv.convert: model forms and conversions between them (ACNet training form, CondenseNet
-// condensation, deploy form).
-export { acnetize, hasTrainedBatchNorms, switchToDeploy, type AcnetizeOptions } from './acnet.js';
-export { reparameterize, trainingFormBlocks } from './reparameterize.js';
-export { buildModel, deployedCopy, formName, parseAcbGamma, type FormName, type ModelForm } from './form.js';
-export { getModelTransform, registerModelTransform, transformsOf, type ModelTransform } from './transforms.js';
-export { assumeCondensationStage, condensationStageOf, condense, isCondensationBlock } from './condense.js';
-export { assumeDgGates, dgGatesOf } from './dgconv.js';
+// leanconv.convert: model forms and conversions between them (registered training transforms, the deploy form), and
+// the checkpoint format.
+export { deployConversions, registerDeployConversion, reparameterize, trainingFormBlocks, trainingFormPapers, type DeployConversion } from './reparameterize.js';
+export { buildModel, deployedCopy, formName, type FormName, type ModelForm } from './form.js';
+export { getModelTransform, modelTransforms, registerModelTransform, transformsOf, type ModelTransform, type TransformFlags } from './transforms.js';

@@ -38,3 +38,25 @@ export function reparameterize(model: Module, only?: (block: Module) => boolean)
   }
   return model;
 }
+
+/** What a paper's training-form blocks become in the deploy form, in a line or two (for the commands' help). */
+export interface DeployConversion {
+  paper: string;
+  description: string;
+}
+
+const CONVERSIONS: DeployConversion[] = [];
+
+export function registerDeployConversion(conversion: DeployConversion): void {
+  CONVERSIONS.push(conversion);
+}
+
+/** Every registered conversion, in registration order. */
+export function deployConversions(): readonly DeployConversion[] {
+  return CONVERSIONS;
+}
+
+/** The papers whose models have a training form, for help texts: 'ACNet, CondenseNet, DGConv'. */
+export function trainingFormPapers(): string {
+  return CONVERSIONS.map((c) => c.paper).join(', ');
+}

@@ -14,6 +14,20 @@ export interface ModelTransform<O = unknown> {
    * trained model keeps what it computes (fine-tuning pretrained weights in the transformed structure).
    */
   apply(model: Module, options: O, context: { preserveFunction: boolean }): Module;
+  /** How commands that build a registered model by name (info, benchmark, import) select the transform. */
+  flags?: TransformFlags<O>;
+}
+
+/**
+ * A transform's command-line flags: a switch named after the transform (`--acb`) and flags that set its options,
+ * each of which needs the switch.
+ */
+export interface TransformFlags<O> {
+  /** The switch's help line. */
+  help: string;
+  /** The options when only the switch is given. */
+  defaults: O;
+  options?: readonly { flag: string; usage: string; help: string; set(options: O, text: string): O }[];
 }
 
 const registry = new Map<string, ModelTransform>();
@@ -27,6 +41,11 @@ export function getModelTransform(name: string): ModelTransform {
   const transform = registry.get(name);
   if (transform === undefined) throw new Error(unknownNameMessage('model transform', name, [...registry.keys()]));
   return transform;
+}
+
+/** Every registered transform, in registration order. */
+export function modelTransforms(): ModelTransform[] {
+  return [...registry.values()];
 }
 
 /** The registered transforms a form records, with their options, in registration order. */

@@ -146,8 +146,8 @@ export function traceGraph(model: Module, input: readonly number[]): Graph {
   };
   const traced = (args: readonly unknown[]): boolean => args.some((a) => (isHandle(a) && values.has(a)) || (Array.isArray(a) && a.some((x) => isHandle(x) && values.has(x))));
   // The unobserved metadata op (observeOps swaps the addon's functions while tracing).
-  const meta = native.meta as (h: NativeHandle) => [number[]];
-  const toBytes = native.toBytes as (h: NativeHandle) => ArrayBuffer;
+  const meta = native.meta;
+  const toBytes = native.toBytes;
   const shapeOf = (h: NativeHandle): number[] => meta(h)[0];
 
   const record = (op: string, args: readonly unknown[], result: unknown): void => {

@@ -29,7 +29,7 @@ export type ReduceOp = 'sum' | 'max' | 'min' | 'product';
 
 /** Rank and size of this process's group, or undefined when it trains alone. */
 export function processGroup(): { rank: number; worldSize: number } | undefined {
-  return native.processGroupInfo() as { rank: number; worldSize: number } | undefined;
+  return native.processGroupInfo();
 }
 
 const requireGroup = (what: string): { rank: number; worldSize: number } => {
@@ -145,7 +145,7 @@ export class GradientReducer {
   constructor(parameters: readonly Tensor[], options: { firstBucketMB?: number; bucketMB?: number } = {}) {
     requireGroup('GradientReducer');
     const mb = (v: number): number => Math.round(v * 1024 * 1024);
-    const made = native.createGradientReducer(parameters.map((p) => p.handle), mb(options.firstBucketMB ?? 1), mb(options.bucketMB ?? 25)) as { id: number; buckets: number };
+    const made = native.createGradientReducer(parameters.map((p) => p.handle), mb(options.firstBucketMB ?? 1), mb(options.bucketMB ?? 25));
     this.id = made.id;
     this.buckets = made.buckets;
   }

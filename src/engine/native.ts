@@ -5,13 +5,12 @@ import { join } from 'node:path';
 
 import { packageRoot } from '../util/package-root.js';
 
-/** An opaque reference to one native at::Tensor (a napi external). */
-export type NativeHandle = { readonly __nativeTensorHandle: unique symbol };
+import type { NativeOps } from './native-ops.js';
 
-// The addon's functions take handles, numbers and arrays; their contracts are documented next to each
-// op in native/src and wrapped with full types in the TS modules.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type NativeAddon = Record<string, any> & { dtypeCodes: Record<string, number> };
+export type { NativeHandle } from './native-ops.js';
+
+/** The addon: the functions declared in native-ops.ts, and two values. */
+export type NativeAddon = NativeOps & { dtypeCodes: Record<string, number>; cachingAllocator: boolean };
 
 function load(): NativeAddon {
   const path = join(packageRoot(), 'build', 'Release', 'leanconv_native.node');

@@ -89,9 +89,7 @@ function mappedLibrary(pattern: RegExp): string | undefined {
 }
 
 export function buildInfo(): BuildInfo {
-  const raw = native.buildInfo() as {
-    torchVersion: string; config: string; parallelInfo: string; mkldnn: boolean; cuda: boolean; cudnn: boolean; cudaDevices: number; gloo: boolean; threads: number;
-  };
+  const raw = native.buildInfo();
   // libblas.so.3 is an alternatives link: resolve which implementation the loader actually mapped.
   const blasPath = mappedLibrary(/\/(libopenblas[^/]*\.so|openblas[^/]*\/libblas\.so|blas\/libblas\.so|libmkl_rt|libblis)/);
   let blas = 'unknown';
@@ -152,7 +150,7 @@ export type NativeKernel = (typeof NATIVE_KERNELS)[number];
 
 /** Every kernel the addon registered: its name, the environment variable that overrides its default, whether it is on, its runs. */
 export function nativeKernels(): { name: string; environmentVariable: string; enabled: boolean; runs: number }[] {
-  return native.nativeKernels() as { name: string; environmentVariable: string; enabled: boolean; runs: number }[];
+  return native.nativeKernels();
 }
 /**
  * Turns one of leanconv's kernels on or off for the process and returns whether it was on; without `enabled`, only
@@ -162,11 +160,11 @@ export function nativeKernels(): { name: string; environmentVariable: string; en
  * LEANCONV_NATIVE_WINOGRAD_CONV_TRAINING, LEANCONV_NATIVE_WINOGRAD_LARGE_TILES.
  */
 export function nativeKernel(name: NativeKernel, enabled?: boolean): boolean {
-  return native.nativeKernel(name, enabled) as boolean;
+  return native.nativeKernel(name, enabled);
 }
 /** How many calls ran one of leanconv's kernels since the addon loaded (to check that a model uses it). */
 export function nativeKernelRuns(name: NativeKernel): number {
-  return native.nativeKernelRuns(name) as number;
+  return native.nativeKernelRuns(name);
 }
 
 let cuda: boolean | undefined;
@@ -234,7 +232,7 @@ export interface AllocatorStats {
   /** Large blocks given back to the operating system because the cache was over its bound: when freed, or when startAllocatorPhase() lowered the bound (emptyCache() is not counted). */
   unmappedBlocks: number;
 }
-export const allocatorStats = (): AllocatorStats => ({ caching: native.cachingAllocator as boolean, ...native.allocatorStats() });
+export const allocatorStats = (): AllocatorStats => ({ caching: native.cachingAllocator, ...native.allocatorStats() });
 /** Returns cached free blocks to the operating system. */
 export const emptyCache = (): void => native.emptyCache();
 /**

@@ -108,7 +108,7 @@ export class Tensor implements Disposable {
   // --- data out --------------------------------------------------------------------------------------
   /** A copy of the elements in row-major order (float16/bfloat16 as raw uint16 bits, bool as 0/1 bytes). */
   data<D extends DType = DType>(): TypedArrayFor[D] {
-    const bytes = native.toBytes(this.handle) as ArrayBuffer;
+    const bytes = native.toBytes(this.handle);
     return new TYPED_ARRAY[this.dtype](bytes) as TypedArrayFor[D];
   }
   /** The elements as nested JS arrays (numbers; booleans for bool tensors). */
@@ -134,7 +134,7 @@ export class Tensor implements Disposable {
   }
   /** Raw little-endian bytes in row-major order. */
   bytes(): Uint8Array {
-    return new Uint8Array(native.toBytes(this.handle) as ArrayBuffer);
+    return new Uint8Array(native.toBytes(this.handle));
   }
   toString(): string {
     return native.format(this.handle);
@@ -312,15 +312,15 @@ export class Tensor implements Disposable {
   /** Maxima along `dim` and their indices. */
   max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-    if (dim === undefined) return new Tensor(native.max(this.handle));
-    const [values, indices] = wrapAll(native.max(this.handle, dim, keepdim));
+    if (dim === undefined) return new Tensor(native.max(this.handle) as NativeHandle);
+    const [values, indices] = wrapAll(native.max(this.handle, dim, keepdim) as NativeHandle[]);
     return { values: values!, indices: indices! };
   }
   min(): Tensor;
   min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-    if (dim === undefined) return new Tensor(native.min(this.handle));
-    const [values, indices] = wrapAll(native.min(this.handle, dim, keepdim));
+    if (dim === undefined) return new Tensor(native.min(this.handle) as NativeHandle);
+    const [values, indices] = wrapAll(native.min(this.handle, dim, keepdim) as NativeHandle[]);
     return { values: values!, indices: indices! };
   }
   argmax(dim?: number, keepdim = false): Tensor { return new Tensor(native.argmax(this.handle, dim, keepdim)); }

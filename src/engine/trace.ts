@@ -14,10 +14,11 @@ let observing = false;
 export function observeOps<T>(observer: OpObserver, fn: () => T): T {
   if (observing) throw new Error('observeOps: already observing (nested traces are not supported)');
   const originals: [string, (...args: unknown[]) => unknown][] = [];
-  for (const [name, f] of Object.entries(native)) {
+  const ops = native as unknown as Record<string, unknown>;
+  for (const [name, f] of Object.entries(ops)) {
     if (typeof f !== 'function') continue;
     originals.push([name, f as (...args: unknown[]) => unknown]);
-    native[name] = (...args: unknown[]): unknown => {
+    ops[name] = (...args: unknown[]): unknown => {
       const result = (f as (...a: unknown[]) => unknown)(...args);
       observer(name, args, result);
       return result;
@@ -27,7 +28,7 @@ export function observeOps<T>(observer: OpObserver, fn: () => T): T {
   try {
     return fn();
   } finally {
-    for (const [name, f] of originals) native[name] = f;
+    for (const [name, f] of originals) ops[name] = f;
     observing = false;
   }
 }

@@ -9,7 +9,7 @@ import { DataLoader } from '../data/loader.js';
 import type { Module } from '../nn/module.js';
 import type { loadModel } from '../convert/checkpoint.js';
 import { compareModels, type ModelAgreement } from '../train/metrics.js';
-import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
+import { type TrainConfig, withDefaults } from '../train/config.js';
 import { dataTransforms } from '../data/pipelines.js';
 import { train, type TrainHooks, type TrainResult } from '../train/trainer.js';
 
@@ -64,7 +64,7 @@ export class ExperimentError extends Error {
 export async function runOrResume(config: TrainConfig, runDir: string, force: boolean, hooks?: TrainHooks): Promise<TrainResult> {
   const recordedFile = join(runDir, 'config.json');
   if (existsSync(recordedFile)) {
-    const recorded = { ...DEFAULT_CONFIG, ...(JSON.parse(readFileSync(recordedFile, 'utf8')) as TrainConfig) };
+    const recorded = withDefaults(JSON.parse(readFileSync(recordedFile, 'utf8')) as TrainConfig);
     const differences = recipeDifferences(recorded, config);
     if (differences.length === 0) return train({ resume: runDir }, hooks);
     if (!force) {

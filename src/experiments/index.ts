@@ -1,6 +1,3 @@
-// leanconv.experiments: the papers' comparisons (baseline vs the paper's model, one recipe, converted).
-export { formatAcnetResult, runAcnetExperiment, type AcnetExperimentOptions, type AcnetExperimentResult } from './acnet.js';
-export { formatCondenseNetResult, runCondenseNetExperiment, type CondenseNetExperimentOptions, type CondenseNetExperimentResult } from './condensenet.js';
-export { formatDGConvResult, runDGConvExperiment, type DGConvExperimentOptions, type DGConvExperimentResult } from './dgconv.js';
+// leanconv.experiments: the registry of the papers' comparisons (each paper registers its own, papers/<paper>/experiments.ts).
 export { ExperimentError, type FormSummary } from './common.js';
 export { getExperiment, listExperiments, registerExperiment, type ExperimentContext, type ExperimentOutcome, type ExperimentSpec } from './registry.js';

@@ -6,9 +6,9 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 
 import { formName, type ModelForm } from '../convert/form.js';
+import { modelTransforms } from '../convert/transforms.js';
 import { defaultEvalPreprocessing, getModelSpec, resolveModelOptions } from '../models/index.js';
 import { saveCheckpoint } from '../convert/checkpoint.js';
-import { importAcnetHdf5 } from './acnet-hdf5.js';
 import { buildImportTarget, ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from './state-dict.js';
 import { readTorchFile, StoredTensor } from './torch-file.js';
 import { describeValue } from '../util/describe.js';
@@ -61,19 +61,21 @@ export function importTorchWeights(file: string, options: ImportOptions): Import
   return { ...model, foundAt: path, strippedPrefix: found !== state, tensors: state.size };
 }
 
-/** The forms a PyTorch file may hold, in the order an import without a form tries them. */
-const FORMS: ReadonlyArray<{ name: string; form: ModelForm }> = [
-  { name: 'base', form: {} }, { name: 'deploy', form: { deploy: true } }, { name: 'acb', form: { acb: { gamma: 1 } } },
-];
+/** The forms a PyTorch file may hold, in the order an import without a form tries them: base, deploy, each transform's. */
+function candidateForms(): { name: string; form: ModelForm }[] {
+  const transformed = modelTransforms().filter((t) => t.flags !== undefined).map((t) => ({ name: t.name, form: { [t.name]: t.flags!.defaults } }));
+  return [{ name: 'base', form: {} }, { name: 'deploy', form: { deploy: true } }, ...transformed];
+}
 
 /**
  * importTorchWeights in the form options.form names, or else in the first form whose names and shapes the file
- * fits exactly (base, deploy, ACNet training form): a converted CondenseNet's file fits only the deploy form.
+ * fits exactly (base, deploy, the registered transforms' forms such as ACNet's): a converted CondenseNet's file fits only the deploy form.
  */
 export function importTorchWeightsInAnyForm(file: string, options: ImportOptions): ImportResult {
   if (options.form !== undefined) return { ...importTorchWeights(file, options), form: options.form };
   let baseError: unknown;
-  for (const { form } of FORMS) {
+  const forms = candidateForms();
+  for (const { form } of forms) {
     try {
       return { ...importTorchWeights(file, { ...options, form }), form };
     } catch (err) {
@@ -83,31 +85,66 @@ export function importTorchWeightsInAnyForm(file: string, options: ImportOptions
   }
   const error = baseError as ImportError;
   error.message += `
-(nor do they fit ${options.model}'s ${FORMS.slice(1).map((f) => f.name).join(' or ')} form)`;
+(nor do they fit ${options.model}'s ${forms.slice(1).map((f) => f.name).join(' or ')} form)`;
   throw error;
 }
 
-/** Whether a file is HDF5 (ACNet's weight format), by its signature. */
-export function isHdf5(file: string): boolean {
-  const head = Buffer.alloc(8);
+/**
+ * A weight format other than PyTorch's, registered by the paper that publishes weights in it (ACNet's HDF5):
+ * recognised by the file's first bytes, read into the model with its form read off the names.
+ */
+export interface WeightFormat {
+  name: string;
+  /** The file extension its files usually have ('hdf5'), for the import command's usage line. */
+  extension: string;
+  /** A paragraph of the import command's help: which files, into which models. */
+  help: string;
+  /** Whether a file whose first 16 bytes are `head` is in this format. */
+  recognizes(head: Buffer): boolean;
+  read(file: string, options: ImportOptions): Promise<ImportResult>;
+}
+
+const WEIGHT_FORMATS: WeightFormat[] = [];
+
+export function registerWeightFormat(format: WeightFormat): void {
+  if (WEIGHT_FORMATS.some((f) => f.name === format.name)) throw new Error(`weight format '${format.name}' is already registered`);
+  WEIGHT_FORMATS.push(format);
+}
+
+/** Every registered weight format, in registration order. */
+export function weightFormats(): readonly WeightFormat[] {
+  return WEIGHT_FORMATS;
+}
+
+function fileHead(file: string, bytes: number): Buffer {
+  const head = Buffer.alloc(bytes);
   const fd = openSync(file, 'r');
   try {
-    readSync(fd, head, 0, 8, 0);
+    readSync(fd, head, 0, bytes, 0);
   } finally {
     closeSync(fd);
   }
-  return head.equals(HDF5_SIGNATURE);
+  return head;
 }
-const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
- * Imports a weight file into a leanconv checkpoint at `out`: PyTorch files (importTorchWeights), or ACNet's
- * HDF5 files (acnet-hdf5.ts: official names mapped, the form read off the names). The checkpoint records
- * where the weights came from.
+ * The weights of `file` in the model of `options`, and the form they hold: a registered format's reader when the
+ * file is in that format, PyTorch's (in any form the names fit) otherwise.
+ */
+export async function importWeights(file: string, options: ImportOptions): Promise<ImportResult> {
+  const head = fileHead(file, 16);
+  const format = WEIGHT_FORMATS.find((f) => f.recognizes(head));
+  return format ? format.read(file, options) : importTorchWeightsInAnyForm(file, options);
+}
+
+/**
+ * Imports a weight file into a leanconv checkpoint at `out`: PyTorch files (importTorchWeights), or a registered
+ * format (ACNet's HDF5: official names mapped, the form read off the names). The checkpoint records where the
+ * weights came from.
  */
 export async function importToCheckpoint(file: string, out: string, options: ImportOptions): Promise<ImportResult> {
   if (!existsSync(file)) throw new ImportError(file, 'no such file');
-  const result = isHdf5(file) ? await importAcnetHdf5(file, options) : importTorchWeightsInAnyForm(file, options);
+  const result = await importWeights(file, options);
   if (options.form !== undefined && formName(result.form) !== formName(options.form)) {
     result.model.dispose();
     throw new ImportError(file, `the file holds the ${formName(result.form)} form (read off its names), not the ${formName(options.form)} form`);

@@ -1,12 +1,9 @@
-// leanconv.models: the registry and every built-in model family (importing a family registers it).
+// leanconv.models: the registry and the baseline model families (importing a family registers it); the papers' models
+// are in src/papers/<paper>/models.ts, registered when the papers load.
 import './cifar_quick.js';
 import './vgg.js';
 import './resnet.js';
 import './wrn.js';
-import './densenet.js';
-import './condensenet.js';
-import './hcgnet.js';
-import './g_resnext.js';
 import './alexnet.js';
 import './mobilenet.js';
 import './lenet.js';
@@ -19,10 +16,7 @@ export {
 export { CifarQuick } from './cifar_quick.js';
 export { VGG } from './vgg.js';
 export { basicBlock, BasicBlock, Bottleneck, bottleneckBlock, CifarResNet, makeStage, ResNet, type BlockType, type BottleneckOptions } from './resnet.js';
-export { cifarResNeXt, GBottleneck, gBottleneckBlock } from './g_resnext.js';
 export { WideBlock, WideResNet } from './wrn.js';
-export { DenseLayer, DenseNet, denseNetConfig, makeDivisible, Transition, type DenseNetConfig } from './densenet.js';
-export { HCGNet, type HCGNetConfig } from './hcgnet.js';
 export { AlexNet } from './alexnet.js';
 export { MobileNetV1, MobileNetV1Block } from './mobilenet.js';
 export { LeNet5BN } from './lenet.js';

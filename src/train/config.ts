@@ -1,5 +1,4 @@
 // The training configuration: every setting of a run, its defaults, and the papers' recipes as presets.
-import type { AcbGamma } from '../blocks/acb.js';
 import type { ModelForm } from '../convert/form.js';
 import type { ModelArgs } from '../models/registry.js';
 import type { MemoryFormatChoice } from '../nn/module.js';
@@ -7,16 +6,14 @@ import type { ScheduleSpec } from './schedule.js';
 import { deviceProblem } from '../engine/runtime.js';
 import type { Device } from '../engine/tensor.js';
 
+/**
+ * Every setting of a run. A paper adds the settings of its own (ACNet's `acb`, `acbGamma`) by declaration merging in
+ * its recipe file, and registers their defaults, checks and the model form they ask for with registerConfigFields.
+ */
 export interface TrainConfig {
   model: string;
   /** Architecture hyper-parameters of configurable models (e.g. CondenseNet's stages, growth, C, G). */
   modelArgs?: ModelArgs;
-  /** Train the ACNet form: every 3x3/5x5 conv an Asymmetric Convolution Block. */
-  acb: boolean;
-  /** Initial BN gamma of the ACB branches (1: paper; 1/3: the repo's CIFAR recipe; 'square'). */
-  acbGamma: AcbGamma;
-  /** Length of the ACBs' 1-D branches (default: each conv's kernel size, 1xK and Kx1; 3: 1x3 and 3x1 on 5x5 convs too). */
-  acbBranch?: number;
   /**
    * Start from these weights (a leanconv checkpoint, a PyTorch .pth / .pth.tar, an ACNet .h5) instead of a fresh
    * initialisation; optimizer and schedule start fresh (train/fine-tune.ts).
@@ -107,8 +104,6 @@ export interface TrainConfig {
 
 export const DEFAULT_CONFIG: TrainConfig = {
   model: 'resnet20',
-  acb: false,
-  acbGamma: 1,
   dataset: 'fashion-mnist',
   epochs: 7,
   batchSize: 128,
@@ -138,13 +133,39 @@ export const DEFAULT_CONFIG: TrainConfig = {
   device: 'cpu',
 };
 
-/** Recipes of the reference implementations, registered by each paper (src/recipes); a preset sets these, explicit options override. */
+/** Recipes of the reference implementations, registered by each paper (papers/<paper>/recipes.ts); a preset sets these, explicit options override. */
 export { PRESETS } from './recipes.js';
 
-/** The model form a config trains. */
-export function configForm(config: Pick<TrainConfig, 'acb' | 'acbGamma' | 'acbBranch'>): ModelForm {
-  if (!config.acb) return {};
-  return { acb: { gamma: config.acbGamma, ...(config.acbBranch === undefined ? {} : { branchLength: config.acbBranch }) } };
+/**
+ * A whole config: the defaults (with every paper's), then each layer in order: a preset's values, a recorded
+ * config, the options given. The one place where defaults are merged.
+ */
+export function withDefaults(...layers: Partial<TrainConfig>[]): TrainConfig {
+  return Object.assign({}, DEFAULT_CONFIG, ...layers) as TrainConfig;
+}
+
+/** Settings a paper adds to TrainConfig (declared there by declaration merging): their defaults, checks and form. */
+export interface ConfigFields {
+  /** The paper, for messages. */
+  paper: string;
+  /** Default values, merged into DEFAULT_CONFIG when registered. */
+  defaults: Partial<TrainConfig>;
+  /** What is wrong with the paper's settings in `config`, a sentence each naming the setting. */
+  problems?(config: TrainConfig): string[];
+  /** The part of the model form the settings ask for (ACNet: its training transform). */
+  form?(config: TrainConfig): ModelForm;
+}
+
+const CONFIG_FIELDS: ConfigFields[] = [];
+
+export function registerConfigFields(fields: ConfigFields): void {
+  CONFIG_FIELDS.push(fields);
+  Object.assign(DEFAULT_CONFIG, fields.defaults);
+}
+
+/** The model form a config trains: what each paper's settings ask for. */
+export function configForm(config: TrainConfig): ModelForm {
+  return Object.assign({}, ...CONFIG_FIELDS.map((f) => f.form?.(config) ?? {})) as ModelForm;
 }
 
 export class ConfigError extends Error {
@@ -197,8 +218,7 @@ export function validateConfig(c: TrainConfig): void {
   const device = deviceProblem(c.device ?? 'cpu');
   check(device === undefined, `device: ${device}`);
   check(int(c.numClasses, 1) && int(c.inChannels, 1) && int(c.inputSize, 1), 'numClasses, inChannels and inputSize must be positive integers');
-  check(c.acbBranch === undefined || (Number.isInteger(c.acbBranch) && c.acbBranch >= 1 && c.acbBranch % 2 === 1), `acbBranch must be an odd positive integer, got ${c.acbBranch}`);
-  check(c.acbGamma === 'square' || Number.isFinite(c.acbGamma), `acbGamma must be a number or 'square', got ${String(c.acbGamma)}`);
+  for (const fields of CONFIG_FIELDS) problems.push(...(fields.problems?.(c) ?? []));
   const s = c.schedule;
   if (s.name === 'multistep') {
     check(s.milestones.length > 0 && s.milestones.every((m, i) => Number.isInteger(m) && m > 0 && (i === 0 || m > s.milestones[i - 1]!)), `multistep milestones must be increasing positive epochs, got ${s.milestones.join(',')}`);

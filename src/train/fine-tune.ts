@@ -10,9 +10,8 @@ import { getModelTransform, transformsOf } from '../convert/transforms.js';
 import { noGrad } from '../engine/autograd.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
-import { importAcnetHdf5 } from '../interop/acnet-hdf5.js';
 import { readHeader } from '../engine/safetensors.js';
-import { importTorchWeightsInAnyForm, isHdf5 } from '../interop/import.js';
+import { importWeights } from '../interop/import.js';
 import { ImportError, type ImportResult } from '../interop/state-dict.js';
 import { adaptInputConvWeight, classifierOf, getModelSpec, type ModelSpec, type ResolvedModelOptions } from '../models/index.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/layers.js';
@@ -54,12 +53,11 @@ async function readWeights(file: string, spec: ModelSpec, options: ResolvedModel
   }
   // Published weights are usually RGB; a model of the data's channel count is tried next (e.g. a grayscale model's .pth).
   const attempts = [...new Set([spec.inputSize[0], options.inChannels])];
-  const hdf5 = isHdf5(file);
   let first: unknown;
   for (const inChannels of attempts) {
     const importOptions = { model: spec.name, modelOptions: { args: options.args, inputSize: options.inputSize, inChannels } };
     try {
-      const result: ImportResult = hdf5 ? await importAcnetHdf5(file, importOptions) : importTorchWeightsInAnyForm(file, importOptions);
+      const result: ImportResult = await importWeights(file, importOptions);
       return { model: result.model, form: result.form ?? {} };
     } catch (err) {
       // Only weights that do not fit this model are worth another channel count; a damaged file is not.

@@ -1,5 +1,5 @@
 // Training recipes by paper: presets (a reference implementation's recipe as config values) and recipe options
-// (command-line flags that set a paper's config values). Each paper registers its own (src/recipes/<paper>.ts);
+// (command-line flags that set a paper's config values). Each paper registers its own (papers/<paper>/recipes.ts);
 // the train command's options, its help and the preset list are generated from here.
 import type { TrainConfig } from './config.js';
 

@@ -10,7 +10,7 @@ import type { OptimizerState } from '../engine/optim.js';
 import type { Module } from '../nn/module.js';
 import { FileWriteError, writeFileAtomic } from '../util/fs.js';
 import { type CheckpointMeta, readCheckpointMeta, saveCheckpoint } from '../convert/checkpoint.js';
-import { DEFAULT_CONFIG, RESUME_OVERRIDES, type TrainConfig } from './config.js';
+import { RESUME_OVERRIDES, type TrainConfig, withDefaults } from './config.js';
 import type { EvalResult } from './metrics.js';
 
 export class TrainingError extends Error {
@@ -106,7 +106,7 @@ export function resolveResume(target: string): { runDir: string; checkpoint: str
 export function resolveRun(options: TrainOptions): { config: TrainConfig; runDir: string; resumeFrom?: string; recordedEpochs?: number } {
   if (options.resume === undefined) {
     const { resume: _unused, ...rest } = options;
-    const config = { ...DEFAULT_CONFIG, ...rest };
+    const config = withDefaults(rest);
     return { config, runDir: join(config.outDir, config.runName ?? `${timestamp()}-${config.model}-${config.dataset}`) };
   }
   if (options.init !== undefined) {
@@ -133,7 +133,7 @@ export function resolveRun(options: TrainOptions): { config: TrainConfig; runDir
     delete legacy.channelsLast;
   }
   const kept = Object.fromEntries(given.map((k) => [k, overrides[k as keyof typeof overrides]]));
-  return { config: { ...DEFAULT_CONFIG, ...recorded, ...kept }, runDir: r.runDir, resumeFrom: r.checkpoint, recordedEpochs: recorded.epochs };
+  return { config: withDefaults(recorded, kept), runDir: r.runDir, resumeFrom: r.checkpoint, recordedEpochs: recorded.epochs };
 }
 
 /**

@@ -2,8 +2,8 @@
 // (ACNet's fused kernel, G-ResNeXt's deploy bottleneck), the way a bug in a converter would. The conversion
 // check must then refuse; before issue 29 it compared the converted model with itself and passed.
 import { noGrad } from '../../src/engine/autograd.js';
-import { ACBlock } from '../../src/blocks/acb.js';
-import { GBottleneck } from '../../src/models/g_resnext.js';
+import { ACBlock } from '../../src/papers/acnet/blocks.js';
+import { GBottleneck } from '../../src/papers/dgconv/models.js';
 import type { Tensor } from '../../src/engine/tensor.js';
 
 type FusedKernel = () => [Tensor, Tensor];

@@ -1,5 +1,5 @@
 // DGConv's recipe options: the connection budget of its learned groupings and weight decay on its gates.
-import { registerPreset, registerRecipeOption } from '../train/recipes.js';
+import { registerPreset, registerRecipeOption } from '../../train/recipes.js';
 
 const paper = 'DGConv';
 registerRecipeOption({

@@ -15,14 +15,14 @@
 // global average pooling, FC. With the defaults (width 16, blocks 2-2-2) the 3x3 convs are 16/32/64
 // channels wide (K = 4/5/6 gates), the network is 20 layers deep and the fixed-group model has 4
 // groups (group widths 4/8/16).
-import { DGConv2d, groupedWeight, PermutedGroupConv } from '../blocks/dgconv.js';
-import { Conv2d, GroupNorm } from '../nn/layers.js';
-import { cachedDeployForm, type Reparameterizable } from '../blocks/reparam.js';
-import { noGrad } from '../engine/autograd.js';
-import { tidy } from '../engine/scope.js';
-import { fromTypedArray, type Tensor } from '../engine/tensor.js';
-import { registerModel, type ResolvedModelOptions } from './registry.js';
-import { Bottleneck, type BlockType, bottleneckWidth, CifarResNet, type NormLayer, RESNET_ARGS, ResNet, resNetOptionsFrom, torchvisionInit } from './resnet.js';
+import { DGConv2d, groupedWeight, PermutedGroupConv } from './blocks.js';
+import { Conv2d, GroupNorm } from '../../nn/layers.js';
+import { cachedDeployForm, type Reparameterizable } from '../../blocks/reparam.js';
+import { noGrad } from '../../engine/autograd.js';
+import { tidy } from '../../engine/scope.js';
+import { fromTypedArray, type Tensor } from '../../engine/tensor.js';
+import { registerModel, type ResolvedModelOptions } from '../../models/registry.js';
+import { Bottleneck, type BlockType, bottleneckWidth, CifarResNet, type NormLayer, RESNET_ARGS, ResNet, resNetOptionsFrom, torchvisionInit } from '../../models/resnet.js';
 
 /** A bottleneck whose 3x3 conv is a DGConv2d (padding 1, no bias). */
 export class GBottleneck extends Bottleneck implements Reparameterizable {

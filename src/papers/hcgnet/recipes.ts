@@ -1,5 +1,5 @@
 // HCGNet's recipes: the CIFAR and ImageNet presets of the official training scripts.
-import { registerPreset } from '../train/recipes.js';
+import { registerPreset } from '../../train/recipes.js';
 
 registerPreset('hcgnet', {
   description: "optimizer and schedule of HCGNet's CIFAR recipe (hcgnet-cifar is the whole recipe): SGD 0.9 nesterov, SGDR (T0=10, Tmult=2) per epoch, wd 1e-4 on all parameters, mixup alpha 1",

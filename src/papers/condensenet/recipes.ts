@@ -1,5 +1,5 @@
 // CondenseNet's recipe: its training preset and the group-lasso weight of its learned group convolutions.
-import { registerPreset, registerRecipeOption } from '../train/recipes.js';
+import { registerPreset, registerRecipeOption } from '../../train/recipes.js';
 
 registerPreset('condensenet', {
   description: "optimizer and schedule of CondenseNet's recipe (the experiment's; condensenet-cifar is the whole recipe): SGD 0.9 nesterov, per-iteration cosine, wd 1e-4 on all parameters, batch 64",

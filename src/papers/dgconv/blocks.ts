@@ -16,16 +16,16 @@
 // permutation, so the layer becomes gather → group conv (groups = 2^(K−Σb)) → gather back, or a
 // plain group conv when the groups are already contiguous. Blocks that own the neighbouring layers
 // (G-ResNeXt's bottleneck) fold the permutation into them instead (see foldGroupStructure users).
-import * as F from '../engine/functional.js';
-import { noGrad } from '../engine/autograd.js';
-import { tidy } from '../engine/scope.js';
-import { cat, eye, fromTypedArray, ones, rand, scalar, type Tensor, where } from '../engine/tensor.js';
-import { Conv2d } from '../nn/layers.js';
-import { Module } from '../nn/module.js';
-import type { Regularized, StructureReporting } from '../nn/training.js';
-import type { Reparameterizable } from './reparam.js';
-import { convMacs, registerMacCounter } from '../nn/macs.js';
-import type { LearnedStructure } from '../nn/structure.js';
+import * as F from '../../engine/functional.js';
+import { noGrad } from '../../engine/autograd.js';
+import { tidy } from '../../engine/scope.js';
+import { cat, eye, fromTypedArray, ones, rand, scalar, type Tensor, where } from '../../engine/tensor.js';
+import { Conv2d } from '../../nn/layers.js';
+import { Module } from '../../nn/module.js';
+import type { Regularized, StructureReporting } from '../../nn/training.js';
+import type { Reparameterizable } from '../../blocks/reparam.js';
+import { convMacs, registerMacCounter } from '../../nn/macs.js';
+import type { LearnedStructure } from '../../nn/structure.js';
 
 /** (sign(x) + 1)/2 in the forward pass, the identity in the backward pass. */
 export function binarizeStraightThrough(gate: Tensor): Tensor {

@@ -5,26 +5,25 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { measureThroughput } from '../analysis/benchmark.js';
-import { referenceCount } from '../analysis/conventions.js';
-import { type ModelProfile, profileModel } from '../analysis/profile.js';
-import { LearnedGroupConv } from '../blocks/condense.js';
-import { condense } from '../convert/condense.js';
-import { buildModel } from '../convert/form.js';
-import { reparameterize } from '../convert/reparameterize.js';
-import { noGrad } from '../engine/autograd.js';
-import { tidy } from '../engine/scope.js';
-import { withoutEvalFusion } from '../nn/fusion.js';
-import type { Module } from '../nn/module.js';
-import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
-import '../recipes/condensenet.js';
-import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
-import { compareModels, type ModelAgreement } from '../train/metrics.js';
-import type { TrainHooks } from '../train/trainer.js';
-import { plural } from '../util/format.js';
-import { writeFileAtomic } from '../util/fs.js';
-import { type FormSummary, pct, runOrResume, summarize, testLoader } from './common.js';
-import { registerExperiment } from './registry.js';
+import { measureThroughput } from '../../analysis/benchmark.js';
+import { referenceCount } from '../../analysis/conventions.js';
+import { type ModelProfile, profileModel } from '../../analysis/profile.js';
+import { LearnedGroupConv } from './blocks.js';
+import { condense } from './convert.js';
+import { buildModel } from '../../convert/form.js';
+import { reparameterize } from '../../convert/reparameterize.js';
+import { noGrad } from '../../engine/autograd.js';
+import { tidy } from '../../engine/scope.js';
+import { withoutEvalFusion } from '../../nn/fusion.js';
+import type { Module } from '../../nn/module.js';
+import { checkpointInputShape, loadModel } from '../../convert/checkpoint.js';
+import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../../train/config.js';
+import { compareModels, type ModelAgreement } from '../../train/metrics.js';
+import type { TrainHooks } from '../../train/trainer.js';
+import { plural } from '../../util/format.js';
+import { writeFileAtomic } from '../../util/fs.js';
+import { type FormSummary, pct, runOrResume, summarize, testLoader } from '../../experiments/common.js';
+import { registerExperiment } from '../../experiments/registry.js';
 
 export interface CondenseFormSummary extends FormSummary {
   /** FLOPs in the CondenseNet convention (measure_model). */

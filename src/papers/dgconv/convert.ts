@@ -1,8 +1,18 @@
 // DGConv conversion support. A DGConv's deploy structure (group count, channel order) follows from its
 // binary gates, so a deploy-form checkpoint records them (form.dgGates, by layer path) and the deploy
 // model is rebuilt by setting them before the blocks are converted and the weights loaded.
-import { DGConv2d } from '../blocks/dgconv.js';
-import type { Module } from '../nn/module.js';
+import { DGConv2d } from './blocks.js';
+import type { Module } from '../../nn/module.js';
+import { registerDeployConversion } from '../../convert/reparameterize.js';
+
+declare module '../../convert/form.js' {
+  interface ModelForm {
+    /** Written before form.structure (and still, for older readers): every DGConv2d's binary gates, by path. */
+    dgGates?: Record<string, number[]>;
+  }
+}
+
+registerDeployConversion({ paper: 'DGConv', description: "each DGConv2d's learned grouping turned into a group conv (channels permuted into groups)." });
 
 /** The binary gates of every DGConv2d by path (undefined without any). */
 export function dgGatesOf(model: Module): Record<string, number[]> | undefined {

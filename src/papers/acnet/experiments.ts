@@ -6,19 +6,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { profileModel } from '../analysis/profile.js';
-import { buildModel } from '../convert/form.js';
-import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
-import '../recipes/acnet.js';
-import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../train/config.js';
-import type { ModelAgreement } from '../train/metrics.js';
-import type { TrainHooks } from '../train/trainer.js';
-import { plural } from '../util/format.js';
-import { writeFileAtomic } from '../util/fs.js';
-import { deployedCopyOf, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from './common.js';
-import { registerExperiment } from './registry.js';
+import { profileModel } from '../../analysis/profile.js';
+import { buildModel } from '../../convert/form.js';
+import { checkpointInputShape, loadModel } from '../../convert/checkpoint.js';
+import { DEFAULT_CONFIG, PRESETS, type TrainConfig } from '../../train/config.js';
+import type { ModelAgreement } from '../../train/metrics.js';
+import type { TrainHooks } from '../../train/trainer.js';
+import { plural } from '../../util/format.js';
+import { writeFileAtomic } from '../../util/fs.js';
+import { deployedCopyOf, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from '../../experiments/common.js';
+import { registerExperiment } from '../../experiments/registry.js';
 
-export { ExperimentError, type FormSummary } from './common.js';
+export { ExperimentError, type FormSummary } from '../../experiments/common.js';
 
 export interface AcnetExperimentResult {
   model: string;
@@ -70,7 +69,7 @@ export async function runAcnetExperiment(options: AcnetExperimentOptions): Promi
   const result: AcnetExperimentResult = {
     model: config.model, dataset: config.dataset, epochs: config.epochs, lastK, config,
     base: { ...cost({}), ...summarize(base, lastK) },
-    acb: { ...cost({ acb: { gamma: config.acbGamma } }), ...summarize(acb, lastK) },
+    acb: { ...cost({ acb: { gamma: config.acbGamma ?? 1 } }), ...summarize(acb, lastK) },
     deploy: { params: deployCost.params, macs: deployCost.macs, top1Last: agreement.top1[1], agreement },
   };
   writeFileAtomic(join(options.dir, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -8,17 +8,17 @@
 //     BNs that an ACB always has (so a bare stem conv gains BNs, as in the reference).
 // 1x1 convs and convs of 7x7 and larger are kept, as are non-square kernels and convs whose stride,
 // padding or dilation differ between the axes.
-import { ACBlock, type AcbGamma } from '../blocks/acb.js';
-import { noGrad } from '../engine/autograd.js';
-import { isReparameterizable } from '../blocks/reparam.js';
-import { BatchNorm2d, Conv2d, Identity } from '../nn/layers.js';
-import type { Module } from '../nn/module.js';
-import { tidy } from '../engine/scope.js';
-import type { Tensor } from '../engine/tensor.js';
-import { reparameterize } from './reparameterize.js';
-import { registerModelTransform } from './transforms.js';
+import { ACBlock, type AcbGamma } from './blocks.js';
+import { noGrad } from '../../engine/autograd.js';
+import { isReparameterizable } from '../../blocks/reparam.js';
+import { BatchNorm2d, Conv2d, Identity } from '../../nn/layers.js';
+import type { Module } from '../../nn/module.js';
+import { tidy } from '../../engine/scope.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { registerDeployConversion, reparameterize } from '../../convert/reparameterize.js';
+import { registerModelTransform } from '../../convert/transforms.js';
 
-declare module './form.js' {
+declare module '../../convert/form.js' {
   interface ModelForm {
     /** ACNet training form (every 3x3/5x5 conv an ACBlock) with this initial gamma and 1-D branch length (default: the kernel's). */
     acb?: { gamma: AcbGamma; branchLength?: number };
@@ -126,8 +126,27 @@ export function switchToDeploy(model: Module): Module {
   return reparameterize(model, (block) => block instanceof ACBlock);
 }
 
+registerDeployConversion({ paper: 'ACNet', description: 'each ACBlock fused into one plain conv with bias (BN running statistics folded in);' });
+
 registerModelTransform<{ gamma: AcbGamma; branchLength?: number }>({
   name: 'acb',
   description: "ACNet's training form: every 3x3/5x5 conv an Asymmetric Convolution Block (options: the branches' initial BN gamma, their length)",
   apply: (model, options, { preserveFunction }) => acnetize(model, { gamma: options.gamma, branchLength: options.branchLength, preserveFunction }),
+  flags: {
+    help: 'the ACNet training form (every 3x3/5x5 conv an Asymmetric Convolution Block)',
+    defaults: { gamma: 1 },
+    options: [{
+      flag: 'acb-gamma', usage: '--acb-gamma G', help: 'initial BN gamma of its branches: 1 (default), 1/3, any number, square',
+      set: (options, text) => ({ ...options, gamma: parseAcbGamma(text) }),
+    }],
+  },
 });
+
+/** Parses a gamma option: a number, a fraction such as '1/3', or 'square'. */
+export function parseAcbGamma(text: string): AcbGamma {
+  if (text === 'square') return 'square';
+  const fraction = /^\s*([0-9.]+)\s*\/\s*([0-9.]+)\s*$/.exec(text);
+  const value = fraction ? Number(fraction[1]) / Number(fraction[2]) : Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new RangeError(`ACB gamma must be a number, a fraction such as 1/3, or 'square'; got '${text}'`);
+  return value;
+}

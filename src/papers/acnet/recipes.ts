@@ -1,6 +1,30 @@
-// ACNet's recipe: the do_acnet CIFAR preset and the flags of its training form (convert/acnet.ts registers the form).
-import { parseAcbGamma } from '../convert/form.js';
-import { registerPreset, registerRecipeOption } from '../train/recipes.js';
+// ACNet's recipe: the settings of its training form, their flags, and the official recipes as presets (convert.ts
+// registers the form itself).
+import type { AcbGamma } from './blocks.js';
+import { parseAcbGamma } from './convert.js';
+import { registerConfigFields } from '../../train/config.js';
+import { registerPreset, registerRecipeOption } from '../../train/recipes.js';
+
+declare module '../../train/config.js' {
+  interface TrainConfig {
+    /** Train the ACNet form: every 3x3/5x5 conv an Asymmetric Convolution Block. */
+    acb?: boolean;
+    /** Initial BN gamma of the ACB branches (1: paper; 1/3: the repo's CIFAR recipe; 'square'). */
+    acbGamma?: AcbGamma;
+    /** Length of the ACBs' 1-D branches (default: each conv's kernel size, 1xK and Kx1; 3: 1x3 and 3x1 on 5x5 convs too). */
+    acbBranch?: number;
+  }
+}
+
+registerConfigFields({
+  paper: 'ACNet',
+  defaults: { acb: false, acbGamma: 1 },
+  problems: (c) => [
+    ...(c.acbBranch === undefined || (Number.isInteger(c.acbBranch) && c.acbBranch >= 1 && c.acbBranch % 2 === 1) ? [] : [`acbBranch must be an odd positive integer, got ${c.acbBranch}`]),
+    ...(c.acbGamma === undefined || c.acbGamma === 'square' || Number.isFinite(c.acbGamma) ? [] : [`acbGamma must be a number or 'square', got ${String(c.acbGamma)}`]),
+  ],
+  form: (c) => (c.acb ? { acb: { gamma: c.acbGamma ?? 1, ...(c.acbBranch === undefined ? {} : { branchLength: c.acbBranch }) } } : {}),
+});
 
 registerPreset('acnet', {
   description: "optimizer and schedule of ACNet's do_acnet CIFAR recipe (the experiment's; acnet-cifar is the whole recipe): SGD 0.9 (no nesterov), per-iteration cosine, wd 1e-4 on everything incl. BN and biases, 2x lr on biases, ACB gamma 1/3",

@@ -15,17 +15,17 @@
 // Children are named as in the official code (conv1_1x1, conv2_3x3, conv_3x3, conv_5x5,
 // global_context3x3, ..., fc1, fc2), so its checkpoints load without renaming. Unlike the official
 // code (H = W = x.size(-1)), non-square maps work.
-import * as F from '../engine/functional.js';
-import { noGrad } from '../engine/autograd.js';
-import { tidy } from '../engine/scope.js';
-import { cat, rand, type Tensor } from '../engine/tensor.js';
-import { runInOrder } from '../nn/containers.js';
-import { AdaptiveAvgPool2d, BatchNorm1d, Conv2d } from '../nn/layers.js';
-import { foldsForInference, isWatched } from '../nn/fusion.js';
-import { Module } from '../nn/module.js';
-import { type ProgressAware, sgdrCycle, type TrainingProgress } from '../nn/training.js';
-import type { DenselyConnected } from './dense.js';
-import { PreActConv } from './preact.js';
+import * as F from '../../engine/functional.js';
+import { noGrad } from '../../engine/autograd.js';
+import { tidy } from '../../engine/scope.js';
+import { cat, rand, type Tensor } from '../../engine/tensor.js';
+import { runInOrder } from '../../nn/containers.js';
+import { AdaptiveAvgPool2d, BatchNorm1d, Conv2d } from '../../nn/layers.js';
+import { foldsForInference, isWatched } from '../../nn/fusion.js';
+import { Module } from '../../nn/module.js';
+import { type ProgressAware, sgdrCycle, type TrainingProgress } from '../../nn/training.js';
+import type { DenselyConnected } from '../../blocks/dense.js';
+import { PreActConv } from '../../blocks/preact.js';
 
 export interface GatedCellOptions {
   /** Forget-gate bottleneck: k → k/f → k. */

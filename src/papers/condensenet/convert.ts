@@ -1,9 +1,21 @@
 // CondenseNet conversion: condense() replaces every learned group conv by its gather + group conv +
 // shuffle module and prunes the classifier to its most important half of the inputs (the official
 // utils.convert_model). The convs are exact; the classifier prune changes the logits.
-import { CondensableLinear, LearnedGroupConv } from '../blocks/condense.js';
-import type { Module } from '../nn/module.js';
-import { reparameterize } from './reparameterize.js';
+import { CondensableLinear, LearnedGroupConv } from './blocks.js';
+import type { Module } from '../../nn/module.js';
+import { registerDeployConversion, reparameterize } from '../../convert/reparameterize.js';
+
+declare module '../../convert/form.js' {
+  interface ModelForm {
+    /** Written before form.structure (and still, for older readers): the learned group convs' condensation stage. */
+    condenseStage?: number;
+  }
+}
+
+registerDeployConversion({
+  paper: 'CondenseNet',
+  description: 'each learned group conv condensed into gather -> BN -> ReLU -> group conv -> shuffle,\nand the classifier pruned to its most important half of the inputs;',
+});
 
 export const isCondensationBlock = (m: Module): boolean => m instanceof LearnedGroupConv || m instanceof CondensableLinear;
 

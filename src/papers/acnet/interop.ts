@@ -8,13 +8,14 @@ import fs from 'node:fs';
 
 import h5wasm from 'h5wasm/node';
 
-import { type DType, ITEM_SIZE } from '../engine/dtype.js';
-import type { ModelForm } from '../convert/form.js';
-import type { TransformSpec } from '../data/transforms.js';
-import { getModelSpec } from '../models/index.js';
-import { buildImportTarget, ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from './state-dict.js';
-import { StoredTensor } from './torch-file.js';
-import { describeValue } from '../util/describe.js';
+import { type DType, ITEM_SIZE } from '../../engine/dtype.js';
+import type { ModelForm } from '../../convert/form.js';
+import type { TransformSpec } from '../../data/transforms.js';
+import { getModelSpec } from '../../models/index.js';
+import { buildImportTarget, ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from '../../interop/state-dict.js';
+import { registerWeightFormat } from '../../interop/import.js';
+import { StoredTensor } from '../../interop/torch-file.js';
+import { describeValue } from '../../util/describe.js';
 
 /**
  * One layer of an official model and where it lives in leanconv's. A conv unit (conv + BN, or BN + conv
@@ -284,3 +285,18 @@ export async function importAcnetHdf5(file: string, options: ImportOptions): Pro
   const loaded = loadStoredState(file, state, { ...options, form });
   return { ...loaded, form, preprocessing: mapping.preprocessing, foundAt: `ACNet ${mapping.official}`, strippedPrefix: false, tensors: datasets.size };
 }
+
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+registerWeightFormat({
+  name: 'ACNet HDF5',
+  extension: 'hdf5',
+  help: `ACNet's HDF5 files (DingXiaoH/ACNet's finish.hdf5 / finish_deploy.hdf5) import into the model that
+corresponds to the official one: cifar_quick (cfqkbnc), resnet56 (src56), vgg16_cifar (vc), wrn16_8
+(wrnc16plain), and the ImageNet ResNets resnet18 (sres18), resnet34 (sres34), resnet50 (sres50). The
+official names are mapped (stage1.block0.conv1.conv.weight -> layer1.0.conv1.weight) and the form is read
+off them: a baseline, the ACB training form (convert it with leanconv convert; 1x3/3x1 branches on 5x5
+convs are recognised), or the fused deploy form. The CIFAR models record ACNet's normalisation (0.5/0.5).`,
+  recognizes: (head) => head.subarray(0, HDF5_SIGNATURE.length).equals(HDF5_SIGNATURE),
+  read: importAcnetHdf5,
+});

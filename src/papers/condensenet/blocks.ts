@@ -23,18 +23,18 @@
 //    always ends with in/C inputs;
 //  - the channels to drop are the lowest-scoring among those still kept (the official code sorts all
 //    columns and relies on the dropped ones scoring exactly 0).
-import type { Reparameterizable } from './reparam.js';
-import { noGrad } from '../engine/autograd.js';
-import * as F from '../engine/functional.js';
-import { keep, tidy } from '../engine/scope.js';
-import { arange, fromTypedArray, ones, type Tensor, zeros } from '../engine/tensor.js';
-import { runInOrder } from '../nn/containers.js';
-import { foldsForInference, isWatched, preActivatedConv } from '../nn/fusion.js';
-import { BatchNorm2d, Conv2d, Dropout, Linear, ReLU } from '../nn/layers.js';
-import { Module } from '../nn/module.js';
-import type { ProgressAware, Regularized, TrainingProgress } from '../nn/training.js';
-import { registerMacCounter } from '../nn/macs.js';
-import type { LearnedStructure } from '../nn/structure.js';
+import type { Reparameterizable } from '../../blocks/reparam.js';
+import { noGrad } from '../../engine/autograd.js';
+import * as F from '../../engine/functional.js';
+import { keep, tidy } from '../../engine/scope.js';
+import { arange, fromTypedArray, ones, type Tensor, zeros } from '../../engine/tensor.js';
+import { runInOrder } from '../../nn/containers.js';
+import { foldsForInference, isWatched, preActivatedConv } from '../../nn/fusion.js';
+import { BatchNorm2d, Conv2d, Dropout, Linear, ReLU } from '../../nn/layers.js';
+import { Module } from '../../nn/module.js';
+import type { ProgressAware, Regularized, TrainingProgress } from '../../nn/training.js';
+import { registerMacCounter } from '../../nn/macs.js';
+import type { LearnedStructure } from '../../nn/structure.js';
 
 export interface LearnedGroupConvOptions {
   /** G: output channel o belongs to group o mod G; the deploy conv has G groups. */

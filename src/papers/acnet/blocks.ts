@@ -5,12 +5,12 @@
 // row of the square window for every padding, so the block is exactly one KxK conv at inference:
 // toDeploy() folds each BN into its kernel, adds the 1-D kernels into the centre row/column and
 // returns that single conv (with bias).
-import { noGrad } from '../engine/autograd.js';
-import type { Tensor } from '../engine/tensor.js';
-import { foldBatchNorm, foldsForInference, runFoldedConv } from '../nn/fusion.js';
-import { BatchNorm2d, Conv2d } from '../nn/layers.js';
-import { Module } from '../nn/module.js';
-import type { Reparameterizable } from './reparam.js';
+import { noGrad } from '../../engine/autograd.js';
+import type { Tensor } from '../../engine/tensor.js';
+import { foldBatchNorm, foldsForInference, runFoldedConv } from '../../nn/fusion.js';
+import { BatchNorm2d, Conv2d } from '../../nn/layers.js';
+import { Module } from '../../nn/module.js';
+import type { Reparameterizable } from '../../blocks/reparam.js';
 
 /**
  * Initial BN gamma of the three branches: a number for all three (1 is the paper's default, 1/3 the

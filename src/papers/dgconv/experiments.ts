@@ -7,19 +7,19 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { measureThroughput } from '../analysis/benchmark.js';
-import { profileModel } from '../analysis/profile.js';
-import { tidy } from '../engine/scope.js';
-import type { Module } from '../nn/module.js';
-import { learnedStructures, regularizerBound, regularizerTerm } from '../nn/training.js';
-import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
-import { DEFAULT_CONFIG, type TrainConfig } from '../train/config.js';
-import type { ModelAgreement } from '../train/metrics.js';
-import type { TrainHooks, TrainResult } from '../train/trainer.js';
-import { plural } from '../util/format.js';
-import { writeFileAtomic } from '../util/fs.js';
-import { deployedCopyOf, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from './common.js';
-import { registerExperiment } from './registry.js';
+import { measureThroughput } from '../../analysis/benchmark.js';
+import { profileModel } from '../../analysis/profile.js';
+import { tidy } from '../../engine/scope.js';
+import type { Module } from '../../nn/module.js';
+import { learnedStructures, regularizerBound, regularizerTerm } from '../../nn/training.js';
+import { checkpointInputShape, loadModel } from '../../convert/checkpoint.js';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../train/config.js';
+import type { ModelAgreement } from '../../train/metrics.js';
+import type { TrainHooks, TrainResult } from '../../train/trainer.js';
+import { plural } from '../../util/format.js';
+import { writeFileAtomic } from '../../util/fs.js';
+import { deployedCopyOf, type FormSummary, pct, runOrResume, summarize, testSetAgreement } from '../../experiments/common.js';
+import { registerExperiment } from '../../experiments/registry.js';
 
 export interface DGConvFormSummary extends FormSummary {
   /** Inference images/s (libtorch, batch `throughputBatch`). */

@@ -4,15 +4,15 @@
 // transitions; ImageNet models (B, C): a three-conv stem with max pooling, four blocks, stride-2
 // transitions. State-dict names are the official ones (features.conv0, features.HybridBlock1.SMG1...,
 // features.Transition1..., features.norm5, classifier; ImageNet: features.hybridblock1, ...).
-import { DenseBlock } from '../blocks/dense.js';
-import { type DropBlockOptions, HCGTransition, SMG } from '../blocks/hcgnet.js';
-import * as F from '../engine/functional.js';
-import { type Tensor } from '../engine/tensor.js';
-import { runInOrder, Sequential } from '../nn/containers.js';
-import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../nn/layers.js';
-import { Module } from '../nn/module.js';
-import { checkStageIndex, type FeatureInfo, type StagedModel } from './features.js';
-import { registerModel, type ResolvedModelOptions } from './registry.js';
+import { DenseBlock } from '../../blocks/dense.js';
+import { type DropBlockOptions, HCGTransition, SMG } from './blocks.js';
+import * as F from '../../engine/functional.js';
+import { type Tensor } from '../../engine/tensor.js';
+import { runInOrder, Sequential } from '../../nn/containers.js';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU } from '../../nn/layers.js';
+import { Module } from '../../nn/module.js';
+import { checkStageIndex, type FeatureInfo, type StagedModel } from '../../models/features.js';
+import { registerModel, type ResolvedModelOptions } from '../../models/registry.js';
 
 export interface HCGNetConfig {
   growth: readonly number[];

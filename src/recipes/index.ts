@@ -1,7 +1,0 @@
-// Each paper's training recipe (presets and recipe options, train/recipes.ts): one registration line per paper.
-import './acnet.js';
-import './condensenet.js';
-import './hcgnet.js';
-import './dgconv.js';
-
-export { PRESETS, recipeOptions, registerPreset, registerRecipeOption, type Preset, type RecipeOption } from '../train/recipes.js';
