@@ -6,7 +6,7 @@
 // ACB training, deploy) off the names, so a file from any stage of ACNet's pipeline imports as it is.
 import fs from 'node:fs';
 
-import h5wasm from 'h5wasm/node';
+import type H5Wasm from 'h5wasm/node';
 
 import { type DType, ITEM_SIZE } from '../../engine/dtype.js';
 import type { ModelForm } from '../../convert/form.js';
@@ -183,12 +183,14 @@ function withoutHdf5Diagnostics<T>(fn: (diagnosis: () => string | undefined) => 
  * datasets (a fill value, or gzip that expands).
  */
 export async function readHdf5Datasets(file: string, maxBytes = 4 * 1024 ** 3): Promise<Map<string, StoredTensor>> {
+  // Loaded on first use: the HDF5 library is a WebAssembly module of its own (about 10 MB resident).
+  const h5wasm = (await import('h5wasm/node')).default;
   await h5wasm.ready;
-  return withoutHdf5Diagnostics((diagnosis) => readDatasets(file, maxBytes, diagnosis));
+  return withoutHdf5Diagnostics((diagnosis) => readDatasets(h5wasm, file, maxBytes, diagnosis));
 }
 
-function readDatasets(file: string, maxBytes: number, diagnosis: () => string | undefined): Map<string, StoredTensor> {
-  let f: InstanceType<typeof h5wasm.File>;
+function readDatasets(h5wasm: typeof H5Wasm, file: string, maxBytes: number, diagnosis: () => string | undefined): Map<string, StoredTensor> {
+  let f: InstanceType<typeof H5Wasm.File>;
   try {
     f = new h5wasm.File(file, 'r');
   } catch (err) {
@@ -205,7 +207,7 @@ function readDatasets(file: string, maxBytes: number, diagnosis: () => string | 
   }
   try {
     const out = new Map<string, StoredTensor>();
-    const datasets: [string, InstanceType<typeof h5wasm.Dataset>, DType][] = [];
+    const datasets: [string, InstanceType<typeof H5Wasm.Dataset>, DType][] = [];
     let total = 0;
     for (const key of f.keys()) {
       const item = f.get(key);
