@@ -9,7 +9,7 @@ import { formatSmall, plural } from '../util/format.js';
 import { deployTrainingRun } from '../deploy/pipeline.js';
 import { parse, UsageError } from './args.js';
 import { out, printJson } from './common.js';
-import { formName } from '../convert/form.js';
+import { formLabel } from '../convert/form.js';
 import { configForm } from '../train/config.js';
 import { presetList, resumeOptionsFrom, trainHelp, trainOptions, trainConfigFrom } from './train_options.js';
 
@@ -43,7 +43,8 @@ async function trainHere(options: TrainOptions, values: Record<string, unknown>,
   const banner = ({ config: c, startEpoch, input, resizesImages }: RunSetup): void => {
     if (startEpoch > 0) return;
     const info = buildInfo();
-    progress.line(`leanconv: training ${c.model}${formName(configForm(c)) === 'base' ? '' : ` (${formName(configForm(c))} form)`} on ${c.dataset} for ${plural(c.epochs, 'epoch')} (batch ${c.batchSize}, lr ${formatSmall(c.lr)}, ${c.schedule.name}) | ` +
+    const form = formLabel(configForm(c));
+    progress.line(`leanconv: training ${c.model}${form === undefined ? '' : ` (${form})`} on ${c.dataset} for ${plural(c.epochs, 'epoch')} (batch ${c.batchSize}, lr ${formatSmall(c.lr)}, ${c.schedule.name}) | ` +
       `libtorch ${info.torchVersion}, ${c.threads ?? defaultNumThreads()} threads, ${info.blas}`);
     if (resizesImages) progress.line(`leanconv: images are resized and cropped to ${input[1]}x${input[2]} (${c.inputSize === undefined ? `${c.model}'s input size; --input-size S to change it` : '--input-size'})`);
   };

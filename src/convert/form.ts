@@ -30,6 +30,12 @@ export function formName(form: ModelForm = {}): FormName {
   return transformsOf(form)[0]?.[0].name ?? 'base';
 }
 
+/** What messages call a model in this form ('ACNet form'), or undefined for the registered model as it is. */
+export function formLabel(form: ModelForm = {}): string | undefined {
+  if (form.deploy) return 'deploy form';
+  return transformsOf(form)[0]?.[0].label;
+}
+
 /** Creates a registered model in the given form (the weights are fresh; load a state dict next). */
 export function buildModel(name: string, options: ModelOptions = {}, form: ModelForm = {}): Module {
   let model = createModel(name, options);

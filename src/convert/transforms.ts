@@ -8,6 +8,8 @@ import { unknownNameMessage } from '../util/suggest.js';
 export interface ModelTransform<O = unknown> {
   /** The key that records the transform in a model form. */
   name: string;
+  /** What messages call a model in this form: 'ACNet form'. */
+  label: string;
   description: string;
   /**
    * Applies the transform to `model` (in place or not; the result is the model to use). `preserveFunction`: a

@@ -464,32 +464,43 @@ export interface DatasetSpec {
 }
 
 const FMNIST_STATS = { mean: [0.2860], std: [0.3530] };
-export const DATASETS: Record<string, DatasetSpec> = {
-  'fashion-mnist': {
+
+/** Every dataset by name, in registration order (filled by registerDataset). */
+export const DATASETS: Record<string, DatasetSpec> = {};
+
+/** Makes a dataset known to `--dataset`, the trainer and evaluation (a paper with a dataset of its own registers it in its data.ts). */
+export function registerDataset(spec: DatasetSpec): void {
+  if (spec.name in DATASETS) throw new Error(`registerDataset: '${spec.name}' is already registered`);
+  DATASETS[spec.name] = spec;
+}
+
+const BUILT_IN: DatasetSpec[] = [
+  {
     name: 'fashion-mnist', description: 'Fashion-MNIST, 28x28 grayscale, 10 classes (built in: Debian dataset-fashion-mnist)',
     defaultDir: FASHION_MNIST_DIR, ...FMNIST_STATS, augment: { cropPadding: 2, flip: true }, load: (dir, split) => loadFashionMnist(split, dir),
   },
-  mnist: {
+  {
     name: 'mnist', description: 'MNIST-format idx files from a directory, 10 classes', mean: [0.1307], std: [0.3081], augment: { cropPadding: 2, flip: false }, // digits must not be mirrored
     load: (dir, split) => loadMnistFormat(dir, split),
   },
-  cifar10: {
+  {
     name: 'cifar10', description: 'CIFAR-10: the binary version (data_batch_*.bin, test_batch.bin) or the Python version (cifar-10-batches-py)', mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616], augment: { cropPadding: 4, flip: true },
     load: (dir, split) => loadCifar(dir, 10, split),
   },
-  cifar100: {
+  {
     name: 'cifar100', description: 'CIFAR-100: the binary version (train.bin, test.bin) or the Python version (cifar-100-python)', mean: [0.5071, 0.4865, 0.4409], std: [0.2673, 0.2564, 0.2762], augment: { cropPadding: 4, flip: true },
     load: (dir, split) => loadCifar(dir, 100, split),
   },
-  shards: {
+  {
     name: 'shards', description: 'tar shards in the WebDataset layout (<key>.jpg + <key>.cls): train/ and val/ folders of .tar, train.txt/val.txt lists, or a brace pattern', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], augment: { cropPadding: 0, flip: true },
     load: (dir, split) => loadShardSplit(dir, split),
   },
-  folder: {
+  {
     name: 'folder', description: 'an image folder: one sub-folder per class (optionally under train/ and val/)', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], augment: { cropPadding: 0, flip: true },
     load: (dir, split) => loadImageFolder(dir, split),
   },
-};
+];
+for (const spec of BUILT_IN) registerDataset(spec);
 
 export function getDatasetSpec(name: string): DatasetSpec {
   const spec = DATASETS[name];

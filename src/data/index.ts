@@ -1,6 +1,6 @@
 // leanconv.data: datasets, transforms and the loader.
 export {
-  balancedSubset, DATASETS, DatasetError, getDatasetSpec, loadCifar, loadFashionMnist, loadImageFolder, loadMnistFormat, loadShardSplit, loadTarShards, readSampleBytes,
+  balancedSubset, DATASETS, DatasetError, getDatasetSpec, registerDataset, loadCifar, loadFashionMnist, loadImageFolder, loadMnistFormat, loadShardSplit, loadTarShards, readSampleBytes,
   sampleName, shardShuffledOrder, type Dataset, type DatasetSpec, type FileDataset, type ImageSourceDataset, type InMemoryDataset, type ShardDataset, type Split,
 } from './datasets.js';
 export { DataLoader, DataLoaderError, type Batch, type LoaderOptions } from './loader.js';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
 import { type Dataset, readSampleBytes } from '../data/datasets.js';
-import { buildModel, deployedCopy, formName } from '../convert/form.js';
+import { buildModel, deployedCopy, formLabel } from '../convert/form.js';
 import { configForm, type TrainConfig } from '../train/config.js';
 import { trainingFormBlocks } from '../convert/reparameterize.js';
 import { DataLoader } from '../data/loader.js';
@@ -169,7 +169,7 @@ export async function writeReport(runDirs: string[], options: ReportOptions): Pr
     const last = r.epochs[r.epochs.length - 1]!;
     const best = Math.max(...r.epochs.map((e) => e.test?.top1 ?? -1));
     const seconds = r.epochs.reduce((a, e) => a + (e.seconds ?? 0), 0);
-    return `<tr><td>${escape(r.name)}</td><td>${escape(String(r.config.model ?? '?'))}${formLabel(r.config)}</td><td>${escape(String(r.config.dataset ?? '?'))}</td>` +
+    return `<tr><td>${escape(r.name)}</td><td>${escape(String(r.config.model ?? '?'))}${runFormLabel(r.config)}</td><td>${escape(String(r.config.dataset ?? '?'))}</td>` +
       `<td>${r.epochs.length}</td><td>${last.test ? (100 * last.test.top1).toFixed(2) + '%' : '-'}</td><td>${best >= 0 ? (100 * best).toFixed(2) + '%' : '-'}</td>` +
       `<td>${(seconds / 60).toFixed(1)} min</td></tr>`;
   }).join('\n');
@@ -235,8 +235,8 @@ ${evaluationHtml}
   return { html: page, files, evaluation };
 }
 
-/** ' (acb)' for a run that trained a transformed form (the transform's name), '' for the plain model. */
-function formLabel(config: Record<string, unknown>): string {
-  const name = formName(configForm(config as unknown as TrainConfig));
-  return name === 'base' ? '' : ` (${name})`;
+/** ' (ACNet form)' for a run that trained a transformed form, '' for the plain model. */
+function runFormLabel(config: Record<string, unknown>): string {
+  const label = formLabel(configForm(config as unknown as TrainConfig));
+  return label === undefined ? '' : ` (${label})`;
 }

@@ -130,6 +130,7 @@ registerDeployConversion({ paper: 'ACNet', description: 'each ACBlock fused into
 
 registerModelTransform<{ gamma: AcbGamma; branchLength?: number }>({
   name: 'acb',
+  label: 'ACNet form',
   description: "ACNet's training form: every 3x3/5x5 conv an Asymmetric Convolution Block (options: the branches' initial BN gamma, their length)",
   apply: (model, options, { preserveFunction }) => acnetize(model, { gamma: options.gamma, branchLength: options.branchLength, preserveFunction }),
   flags: {
