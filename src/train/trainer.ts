@@ -145,7 +145,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     : buildModel(config.model, modelOptions, form);
   model.toMemoryFormat(config.memoryFormat);
   world.adaptModel(model, config);
-  model.to(config.device);
+  model.to(config.device); // the one place the run's device is read: batches and evaluation follow the model
   let callbacks: TrainCallback[];
   let frozen: Set<string>;
   try {
@@ -273,6 +273,7 @@ interface Session {
 async function trainEpoch(s: Session, epoch: number, resume?: RecoveryPoint): Promise<EpochRecord> {
   const { model, optimizer, groups, callbacks, config, itersPerEpoch, world } = s;
   model.train();
+  const device = model.device; // batches follow the model, as in evaluation
   const epochStart = performance.now() - (resume?.seconds ?? 0) * 1000;
   // A recovery point holds the figures summed over the ranks: rank 0 carries them, and the epoch's sum adds the rest.
   const carried = resume !== undefined && world.carriesFigures(resume) ? resume : undefined;
@@ -284,7 +285,7 @@ async function trainEpoch(s: Session, epoch: number, resume?: RecoveryPoint): Pr
   const recoveryPoints = recoverySchedule(config, world);
   for await (const batch of s.trainLoader.epoch(epoch, resume?.batch ?? 0)) {
     waited += performance.now() - waitStart;
-    const { images, labels, index } = batchOn(config.device, batch);
+    const { images, labels, index } = batchOn(device, batch);
     lr = s.schedule(epoch, index);
     optimizer.paramGroups.forEach((g, i) => (g.lr = lr * groups[i]!.lrMultiplier));
     const n = labels.size(0);
