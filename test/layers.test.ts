@@ -64,3 +64,10 @@ test('no import runs back up the layers, no shared file imports a paper, util im
   assert.deepEqual(paperFiles.filter((p) => p.layer !== 'papers' && !LAYERS.includes(p.layer)), []);
   assert.ok(paperFiles.length >= 20, 'the four papers\' files are found');
 });
+
+test('each paper plugs in with one line of src/papers/index.ts, its folder\'s index', () => {
+  const papers = readdirSync(join(SRC, 'papers')).filter((d) => statSync(join(SRC, 'papers', d)).isDirectory()).sort();
+  const code = readFileSync(join(SRC, 'papers', 'index.ts'), 'utf8').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('//'));
+  assert.deepEqual(code, papers.map((p) => `export * as ${p} from './${p}/index.js';`));
+  assert.deepEqual(papers, ['acnet', 'condensenet', 'dgconv', 'hcgnet']);
+});
