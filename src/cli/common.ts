@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { ModelForm } from '../convert/form.js';
+import { trainingFormPapers } from '../convert/reparameterize.js';
 import { modelTransforms } from '../convert/transforms.js';
 import { type ModelArgs, parseModelArgs } from '../models/registry.js';
 import type { MemoryFormatChoice } from '../nn/module.js';
@@ -58,7 +59,7 @@ export function formHelp(): string {
     if (t.flags === undefined) continue;
     lines.push(line(`--${t.name}`, t.flags.help), ...(t.flags.options ?? []).map((o) => line(o.usage, o.help)));
   }
-  lines.push(line('--deploy', 'the deploy form: every training-form block converted (ACBs fused, learned group convs condensed, ...)'));
+  lines.push(line('--deploy', `the deploy form: every training-form block converted (${trainingFormPapers()})`));
   return lines.join('\n');
 }
 
@@ -81,7 +82,7 @@ export function formFrom(values: Record<string, unknown>): ModelForm {
       if (given.length > 0) throw new UsageError(`--${given[0]!.flag} needs --${t.name}`);
       continue;
     }
-    let options = t.flags.defaults;
+    let options = t.defaults;
     for (const o of given) {
       try {
         options = o.set(options, String(values[o.flag]));

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 
 import { withNormalization } from '../data/pipelines.js';
 import { formName, type ModelForm } from '../convert/form.js';
-import { modelTransforms } from '../convert/transforms.js';
+import { defaultTransformForms } from '../convert/transforms.js';
 import { importToCheckpoint, weightFormats } from '../interop/import.js';
 import { defaultEvalPreprocessing, getModelSpec } from '../models/index.js';
 import { num, parse, UsageError, usage } from './args.js';
@@ -70,8 +70,7 @@ expect (ImageNet models: resize, centre crop, ImageNet mean/std; CIFAR models: C
 
 /** --form's choices: the base form, each registered transform with its default options, the deploy form. */
 function importForms(): Record<string, ModelForm> {
-  const transforms = modelTransforms().filter((t) => t.flags !== undefined).map((t) => [t.name, { [t.name]: t.flags!.defaults }]);
-  return { base: {}, ...Object.fromEntries(transforms), deploy: { deploy: true } };
+  return { base: {}, ...Object.fromEntries(defaultTransformForms().map(({ name, form }) => [name, form])), deploy: { deploy: true } };
 }
 
 /** Class names from a comma-separated list or a file with one name per line. */

@@ -2,4 +2,4 @@
 // the checkpoint format.
 export { deployConversions, registerDeployConversion, reparameterize, trainingFormBlocks, trainingFormPapers, type DeployConversion } from './reparameterize.js';
 export { buildModel, deployedCopy, formLabel, formName, type FormName, type ModelForm } from './form.js';
-export { getModelTransform, modelTransforms, registerModelTransform, transformsOf, type ModelTransform, type TransformFlags } from './transforms.js';
+export { defaultTransformForms, getModelTransform, modelTransforms, registerModelTransform, transformsOf, type ModelTransform, type TransformFlags } from './transforms.js';

@@ -16,6 +16,8 @@ export interface ModelTransform<O = unknown> {
    * trained model keeps what it computes (fine-tuning pretrained weights in the transformed structure).
    */
   apply(model: Module, options: O, context: { preserveFunction: boolean }): Module;
+  /** The options of the transform when none are given (a command's switch alone, an import trying the form). */
+  defaults: O;
   /** How commands that build a registered model by name (info, benchmark, import) select the transform. */
   flags?: TransformFlags<O>;
 }
@@ -27,8 +29,6 @@ export interface ModelTransform<O = unknown> {
 export interface TransformFlags<O> {
   /** The switch's help line. */
   help: string;
-  /** The options when only the switch is given. */
-  defaults: O;
   options?: readonly { flag: string; usage: string; help: string; set(options: O, text: string): O }[];
 }
 
@@ -48,6 +48,11 @@ export function getModelTransform(name: string): ModelTransform {
 /** Every registered transform, in registration order. */
 export function modelTransforms(): ModelTransform[] {
   return [...registry.values()];
+}
+
+/** Each registered transform's form with its default options, by the transform's name ({ acb: { gamma: 1 } }). */
+export function defaultTransformForms(): { name: string; form: Record<string, unknown> }[] {
+  return modelTransforms().map((t) => ({ name: t.name, form: { [t.name]: t.defaults } }));
 }
 
 /** The registered transforms a form records, with their options, in registration order. */

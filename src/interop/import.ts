@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 
 import { formName, type ModelForm } from '../convert/form.js';
-import { modelTransforms } from '../convert/transforms.js';
+import { defaultTransformForms } from '../convert/transforms.js';
 import { defaultEvalPreprocessing, getModelSpec, resolveModelOptions } from '../models/index.js';
 import { saveCheckpoint } from '../convert/checkpoint.js';
 import { buildImportTarget, ImportError, type ImportOptions, type ImportResult, loadStoredState, tensorBudget } from './state-dict.js';
@@ -63,8 +63,7 @@ export function importTorchWeights(file: string, options: ImportOptions): Import
 
 /** The forms a PyTorch file may hold, in the order an import without a form tries them: base, deploy, each transform's. */
 function candidateForms(): { name: string; form: ModelForm }[] {
-  const transformed = modelTransforms().filter((t) => t.flags !== undefined).map((t) => ({ name: t.name, form: { [t.name]: t.flags!.defaults } }));
-  return [{ name: 'base', form: {} }, { name: 'deploy', form: { deploy: true } }, ...transformed];
+  return [{ name: 'base', form: {} }, { name: 'deploy', form: { deploy: true } }, ...defaultTransformForms()];
 }
 
 /**

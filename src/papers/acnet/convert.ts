@@ -133,9 +133,9 @@ registerModelTransform<{ gamma: AcbGamma; branchLength?: number }>({
   label: 'ACNet form',
   description: "ACNet's training form: every 3x3/5x5 conv an Asymmetric Convolution Block (options: the branches' initial BN gamma, their length)",
   apply: (model, options, { preserveFunction }) => acnetize(model, { gamma: options.gamma, branchLength: options.branchLength, preserveFunction }),
+  defaults: { gamma: 1 },
   flags: {
     help: 'the ACNet training form (every 3x3/5x5 conv an Asymmetric Convolution Block)',
-    defaults: { gamma: 1 },
     options: [{
       flag: 'acb-gamma', usage: '--acb-gamma G', help: 'initial BN gamma of its branches: 1 (default), 1/3, any number, square',
       set: (options, text) => ({ ...options, gamma: parseAcbGamma(text) }),
