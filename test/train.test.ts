@@ -202,6 +202,13 @@ describe('trainer', () => {
     assert.deepEqual(readdirSync(out), []);
   });
 
+  test("a paper's own settings are checked with the rest (ACNet's, registered by its folder)", async () => {
+    const out = tmp();
+    await assert.rejects(train({ ...base, acb: true, acbBranch: 2, acbGamma: Number.NaN, outDir: out, runName: 'bad' }, silent),
+      /acbBranch must be an odd positive integer, got 2; acbGamma must be a number or 'square', got NaN/);
+    assert.deepEqual(readdirSync(out), []);
+  });
+
   test('resume refuses another model, form or recipe, and a file that is not a leanconv checkpoint', async () => {
     const out = tmp();
     await train({ ...base, epochs: 1, outDir: out, runName: 'r' }, silent);

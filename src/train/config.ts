@@ -146,8 +146,6 @@ export function withDefaults(...layers: Partial<TrainConfig>[]): TrainConfig {
 
 /** Settings a paper adds to TrainConfig (declared there by declaration merging): their defaults, checks and form. */
 export interface ConfigFields {
-  /** The paper, for messages. */
-  paper: string;
   /** Default values, merged into DEFAULT_CONFIG when registered. */
   defaults: Partial<TrainConfig>;
   /** What is wrong with the paper's settings in `config`, a sentence each naming the setting. */

@@ -17,7 +17,6 @@ declare module '../../train/config.js' {
 }
 
 registerConfigFields({
-  paper: 'ACNet',
   defaults: { acb: false, acbGamma: 1 },
   problems: (c) => [
     ...(c.acbBranch === undefined || (Number.isInteger(c.acbBranch) && c.acbBranch >= 1 && c.acbBranch % 2 === 1) ? [] : [`acbBranch must be an odd positive integer, got ${c.acbBranch}`]),
