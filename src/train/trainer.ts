@@ -9,13 +9,13 @@ import { SGD } from '../engine/optim.js';
 import { getRngState, manualSeed, setNumThreads, defaultNumThreads, setRngState, startAllocatorPhase } from '../engine/runtime.js';
 import { tidy } from '../engine/scope.js';
 import type { Tensor } from '../engine/tensor.js';
-import { balancedSubset, type Dataset, getDatasetSpec, selectClasses } from '../data/datasets.js';
+import { balancedSubset, type Dataset, type DatasetSpec, getDatasetSpec, selectClasses } from '../data/datasets.js';
 import { DataLoader } from '../data/loader.js';
 import { dataTransforms } from '../data/pipelines.js';
 import { hashInts } from '../data/rng.js';
 import { buildModel, formName, type ModelForm } from '../convert/form.js';
 import { type TrainingWorld, trainingWorld } from './world.js';
-import { classifierOf, getModelSpec, type ModelOptions } from '../models/index.js';
+import { classifierOf, getModelSpec, type ModelOptions, type ModelSpec } from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { formatSmall, plural } from '../util/format.js';
 import { type CheckpointMeta, loadCheckpoint } from '../convert/checkpoint.js';
@@ -119,15 +119,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
   if (dataDir === undefined) throw new TrainingError(`dataset '${config.dataset}' needs a directory (--data-dir)`);
   if (resumeFrom === undefined) run.checkFree();
   setNumThreads(config.threads ?? defaultNumThreads());
-  const ofClasses = <D extends Dataset>(d: D): D => (config.classSubset === undefined ? d : selectClasses(d, config.classSubset));
-  const fullTrainSet = ofClasses(dataSpec.load(dataDir, 'train'));
-  const trainSet = config.trainSubset === undefined ? fullTrainSet : balancedSubset(fullTrainSet, config.trainSubset, config.seed);
-  const testSet = ofClasses(dataSpec.load(dataDir, 'test'));
-  if (testSet.classes.length !== trainSet.classes.length) {
-    const hint = trainSet.kind === 'shards' ? ' (shards name their classes by index: a classes.txt beside train/ and val/, one name per line, gives both splits the same classes)' : '';
-    throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}${hint}`);
-  }
-  if (Math.floor(trainSet.length / config.batchSize) === 0) throw new TrainingError(`batch size ${config.batchSize} is larger than the training set (${trainSet.length} images)`);
+  const { trainSet, testSet } = loadSplits(config, dataSpec, dataDir);
   world.check(config);
 
   const modelOptions = runModelOptions(config, trainSet);
@@ -156,12 +148,7 @@ export async function train(configIn: TrainOptions, hooks: TrainHooks = {}): Pro
     model.dispose();
     throw err;
   }
-  const classifier = `${classifierOf(model, modelSpec).path}.`;
-  const backboneLr = config.backboneLrMultiplier ?? 1;
-  const groups: NamedGroup[] = paramGroups(model, config.lr, {
-    ...config, frozen, lrMultiplierOf: backboneLr === 1 ? undefined : (name) => (name.startsWith(classifier) ? 1 : backboneLr),
-  });
-  const optimizer = new SGD(groups, { lr: config.lr, momentum: config.momentum, nesterov: config.nesterov });
+  const { groups, optimizer } = optimizerFor(model, modelSpec, config, frozen);
   let startEpoch = 0;
   let bestTop1 = -1;
   let recovery: RecoveryPoint | undefined;
@@ -267,6 +254,30 @@ interface Session {
   checkpointMeta(epochsDone: number, extra: Record<string, unknown>): CheckpointMeta;
   /** Steps done and to do in this call, for the ETA. */
   eta: { start: number; done: number; total: number };
+}
+
+/** The run's train and test splits: the classes asked for, the training subset asked for; refused when they disagree. */
+function loadSplits(config: TrainConfig, dataSpec: DatasetSpec, dataDir: string): { trainSet: Dataset; testSet: Dataset } {
+  const ofClasses = <D extends Dataset>(d: D): D => (config.classSubset === undefined ? d : selectClasses(d, config.classSubset));
+  const fullTrainSet = ofClasses(dataSpec.load(dataDir, 'train'));
+  const trainSet = config.trainSubset === undefined ? fullTrainSet : balancedSubset(fullTrainSet, config.trainSubset, config.seed);
+  const testSet = ofClasses(dataSpec.load(dataDir, 'test'));
+  if (testSet.classes.length !== trainSet.classes.length) {
+    const hint = trainSet.kind === 'shards' ? ' (shards name their classes by index: a classes.txt beside train/ and val/, one name per line, gives both splits the same classes)' : '';
+    throw new TrainingError(`${dataDir}: the train split has ${trainSet.classes.length} classes, the test split ${testSet.classes.length}${hint}`);
+  }
+  if (Math.floor(trainSet.length / config.batchSize) === 0) throw new TrainingError(`batch size ${config.batchSize} is larger than the training set (${trainSet.length} images)`);
+  return { trainSet, testSet };
+}
+
+/** SGD over the model's parameter groups (weight decay rules, frozen layers left out, the backbone's lr multiplier). */
+function optimizerFor(model: Module, modelSpec: ModelSpec, config: TrainConfig, frozen: Set<string>): { groups: NamedGroup[]; optimizer: SGD } {
+  const classifier = `${classifierOf(model, modelSpec).path}.`;
+  const backboneLr = config.backboneLrMultiplier ?? 1;
+  const groups: NamedGroup[] = paramGroups(model, config.lr, {
+    ...config, frozen, lrMultiplierOf: backboneLr === 1 ? undefined : (name) => (name.startsWith(classifier) ? 1 : backboneLr),
+  });
+  return { groups, optimizer: new SGD(groups, { lr: config.lr, momentum: config.momentum, nesterov: config.nesterov }) };
 }
 
 /** One epoch's optimisation steps (from a recovery point's batch, when given); returns its record, not yet evaluated. */
