@@ -8,16 +8,19 @@ import { join } from 'node:path';
 export interface ParsedOp {
   name: string;
   file: string;
-  /** The kind of each argument by position ('tensor', 'int?', 'tensor|scalar', ...); '?' when nothing reads it. */
+  /** The kind of each argument by position ('tensor', 'int?', 'tensor|scalar', ...); 'unknown' when no known accessor reads it. */
   args: string[];
   /** 'tensor', 'tensors', 'void', or 'value' (anything else: numbers, arrays, objects). */
   returns: string;
 }
 
-/** Accessors of common.h and the kind of the argument each reads; a trailing '?' means null/undefined is accepted. */
+/**
+ * The argument accessors (common.h's, and the file-local Format and Reducer) and the kind of the argument each reads;
+ * a trailing '?' means null or undefined is accepted.
+ */
 const ACCESSORS: Record<string, string> = {
-  T: 'tensor', OptT: 'tensor?', Format: 'bool?', Reducer: 'int', TList: 'tensors', I: 'int', OptI: 'int?', D: 'float', OptD: 'float?', B: 'bool?',
-  IList: 'ints', S: 'scalar', DType: 'dtype', OptDType: 'dtype?', Dev: 'device?', Str: 'string', HandleOf: 'tensor',
+  T: 'tensor', OptT: 'tensor?', TList: 'tensors', I: 'int', OptI: 'int?', D: 'float', OptD: 'float?', B: 'bool?', IList: 'ints',
+  S: 'scalar', DType: 'dtype', OptDType: 'dtype?', Dev: 'device?', Str: 'string', Format: 'bool?', Reducer: 'int',
 };
 /** File-local helpers that read several arguments from a first index. */
 const HELPERS: Record<string, [offset: number, kind: string][]> = {
@@ -55,7 +58,7 @@ function argumentKinds(body: string): string[] {
     else if (fn === 'IsTensor') add(Number(index), 'tensor');
     else if (ACCESSORS[fn!] !== undefined) add(Number(index), ACCESSORS[fn!]!);
   }
-  for (const m of body.matchAll(/\b(Options|Finish)\(info, /g)) {
+  for (const m of body.matchAll(new RegExp(`\\b(${Object.keys(HELPERS).join('|')})\\(info, `, 'g'))) {
     // The helper's last argument is the index of its first argument (the nested calls before it hold parentheses).
     let depth = 1;
     let end = m.index! + m[0].length;
@@ -72,7 +75,7 @@ function argumentKinds(body: string): string[] {
   const count = seen.size === 0 && optional.size === 0 ? 0 : Math.max(...seen.keys(), ...optional) + 1;
   return Array.from({ length: count }, (_, i) => {
     const kinds = seen.get(i);
-    if (kinds === undefined) return optional.has(i) ? 'unknown?' : '?';
+    if (kinds === undefined) return optional.has(i) ? 'unknown?' : 'unknown';
     const order = ['tensor', 'tensors', 'int', 'ints', 'float', 'scalar', 'number', 'bool', 'string', 'dtype', 'device', 'function', 'array', 'object', 'bytes'];
     const union = [...kinds].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join('|');
     return optional.has(i) ? `${union}?` : union;
@@ -110,7 +113,7 @@ export function parseNativeOps(sourceDir: string): ParsedOp[] {
   }
   return exported.map((name) => {
     const found = bodies.get(name);
-    if (found === undefined) return { name, file: '?', args: ['?'], returns: 'value' };
+    if (found === undefined) return { name, file: '(no body found)', args: ['unknown'], returns: 'value' };
     return { name, file: found.file, args: argumentKinds(found.body), returns: returnKind(found.body) };
   });
 }
