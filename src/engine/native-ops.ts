@@ -32,6 +32,8 @@ interface KindTypes {
   bytes: ArrayBufferView;
 }
 type BaseKind = keyof KindTypes;
+/** A declared argument kind: one kind or two alternatives, with a trailing '?' when null or undefined is accepted. */
+type ArgKind = `${BaseKind}` | `${BaseKind}|${BaseKind}` | `${BaseKind}?` | `${BaseKind}|${BaseKind}?`;
 type Union<S extends string> = S extends `${infer A}|${infer B}` ? A | Union<B> : S;
 type Nullable<K extends string> = K extends `${string}?` ? true : false;
 type Base<K extends string> = K extends `${infer B}?` ? B : K;
@@ -52,7 +54,7 @@ interface Returns<T> {
   readonly kind: 'value';
   readonly [returnedType]?: T;
 }
-type ReturnType_<R> = R extends 'tensor' ? NativeHandle
+type ReturnOf<R> = R extends 'tensor' ? NativeHandle
   : R extends 'tensors' ? NativeHandle[]
   : R extends 'void' ? void
   : R extends 'tensor?' ? NativeHandle | undefined
@@ -64,7 +66,7 @@ export interface NativeOp<A extends readonly string[] = readonly string[], R ext
   readonly returns: R;
 }
 
-function op<const A extends readonly string[], R extends ReturnKind>(args: A, returns: R): NativeOp<A, R> {
+function op<const A extends readonly ArgKind[], R extends ReturnKind>(args: A, returns: R): NativeOp<A, R> {
   return { args, returns };
 }
 function returns<T>(): Returns<T> {
@@ -268,4 +270,4 @@ export const NATIVE_OPS = {
   fill_: op(['tensor', 'scalar'], 'void'),
 } as const;
 
-export type NativeOps = { [K in keyof typeof NATIVE_OPS]: (...args: Params<(typeof NATIVE_OPS)[K]['args']>) => ReturnType_<(typeof NATIVE_OPS)[K]['returns']> };
+export type NativeOps = { [K in keyof typeof NATIVE_OPS]: (...args: Params<(typeof NATIVE_OPS)[K]['args']>) => ReturnOf<(typeof NATIVE_OPS)[K]['returns']> };
