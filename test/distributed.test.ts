@@ -10,12 +10,12 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import '../src/papers/index.js';
-import { cat, F, loadSafetensors, noGrad, SGD, type Tensor } from '../src/engine/index.js';
+import { cat, F, loadSafetensors, SGD, type Tensor } from '../src/engine/index.js';
 import { DataLoader } from '../src/data/loader.js';
 import type { Dataset } from '../src/data/datasets.js';
 import { launchOptionsFrom, withoutLaunchOptions } from '../src/cli/launch.js';
 import { bnFreeNet, distributedFixture, syncBnNet } from './distributed-fixture.js';
-import { writeMnistDir , tempDir } from './helpers.js';
+import { checkpointDistance, tempDir, waitFor, writeMnistDir } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'src', 'cli', 'main.js');
@@ -41,29 +41,6 @@ function run(args: string[], env: Record<string, string> = {}): { child: ReturnT
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   const done = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr, stdout, seconds: (performance.now() - started) / 1000 })));
   return { child, done, stderr: () => stderr };
-}
-
-/** ||a − b|| / ||a|| over the model tensors of two checkpoints (optimizer state and counters left out). */
-function relativeDistance(a: string, b: string): number {
-  const [x, y] = [loadSafetensors(a), loadSafetensors(b)];
-  let diff = 0;
-  let norm = 0;
-  noGrad(() => {
-    for (const [k, t] of Object.entries(x.tensors)) {
-      if (k.startsWith('optim') || t.dtype !== 'float32') continue;
-      diff += t.sub(y.tensors[k]!).pow(2).sum().item();
-      norm += t.pow(2).sum().item();
-    }
-  });
-  return Math.sqrt(diff / norm);
-}
-
-async function waitFor(condition: () => boolean, seconds: number, what: string): Promise<void> {
-  const deadline = performance.now() + seconds * 1000;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('collectives across 2 processes', () => {
@@ -171,7 +148,7 @@ describe('leanconv train --nproc', () => {
     assert.equal(single.code, 0, single.stderr);
     const parallel = await run([CLI, ...common, '-e', '2', '--run-name', 'ddp', '--nproc', '2', '--sync-bn']).done;
     assert.equal(parallel.code, 0, parallel.stderr);
-    const distance = relativeDistance(join(runs, 'single', 'last.safetensors'), join(runs, 'ddp', 'last.safetensors'));
+    const distance = checkpointDistance(join(runs, 'single', 'last.safetensors'), join(runs, 'ddp', 'last.safetensors'));
     console.log(`1 process vs 2 processes with SyncBN: relative distance ${distance.toExponential(2)}`);
     // Float reduction order alone: channels-last vs NCHW in one process differ by ~7e-7 here.
     assert.ok(distance < 1e-5, `relative distance ${distance}`);
@@ -199,7 +176,7 @@ describe('leanconv train --nproc', () => {
 
     const resumed = await run([CLI, 'train', '--resume', join(runs, 'killed'), '--nproc', '2', '-q']).done;
     assert.equal(resumed.code, 0, resumed.stderr);
-    const distance = relativeDistance(join(runs, 'whole', 'last.safetensors'), checkpoint);
+    const distance = checkpointDistance(join(runs, 'whole', 'last.safetensors'), checkpoint);
     console.log(`killed and resumed vs uninterrupted: relative distance ${distance.toExponential(2)}`);
     assert.ok(distance < 1e-6, `resumed run differs from the uninterrupted one by ${distance}`);
     assert.equal(readFileSync(join(runs, 'killed', 'log.jsonl'), 'utf8').trim().split('\n').length, 3);

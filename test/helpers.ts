@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { encodeIdx } from '../src/data/idx.js';
 import { Rng } from '../src/data/rng.js';
 
-import { memoryStats, type NestedArray, noGrad, Tensor } from '../src/engine/index.js';
+import { loadSafetensors, memoryStats, type NestedArray, noGrad, Tensor } from '../src/engine/index.js';
 import { BatchNorm2d, type Module } from '../src/nn/index.js';
 
 function flatten(value: NestedArray): (number | boolean)[] {
@@ -133,4 +133,28 @@ export async function writeConceptSet(dir: string): Promise<void> {
 export function undisposedTensors(): number {
   const stats = memoryStats();
   return stats.liveTensors + stats.collectedTensors;
+}
+
+/** Polls `condition` every `pollMs` until it holds; fails naming `what` after `seconds`. */
+export async function waitFor(condition: () => boolean, seconds: number, what: string, pollMs = 50): Promise<void> {
+  const deadline = performance.now() + seconds * 1000;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** ||a − b|| / ||a|| over the model tensors of two checkpoint files (optimizer state and counters left out). */
+export function checkpointDistance(a: string, b: string): number {
+  const [x, y] = [loadSafetensors(a).tensors, loadSafetensors(b).tensors];
+  let [diff, norm] = [0, 0];
+  noGrad(() => {
+    for (const [k, t] of Object.entries(x)) {
+      if (k.startsWith('optim') || t.dtype !== 'float32') continue;
+      diff += t.sub(y[k]!).pow(2).sum().item();
+      norm += t.pow(2).sum().item();
+    }
+  });
+  for (const t of [...Object.values(x), ...Object.values(y)]) t.dispose();
+  return Math.sqrt(diff / norm);
 }

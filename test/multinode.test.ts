@@ -12,8 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import '../src/papers/index.js';
-import { loadSafetensors, noGrad } from '../src/engine/index.js';
-import { tempDir, writeMnistDir } from './helpers.js';
+import { checkpointDistance, tempDir, waitFor, writeMnistDir } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'src', 'cli', 'main.js');
@@ -70,27 +69,6 @@ function node(n: number, args: string[]): Promise<Exit> {
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr, seconds: (performance.now() - started) / 1000 })));
 }
 
-function relativeDistance(a: string, b: string): number {
-  const [x, y] = [loadSafetensors(a).tensors, loadSafetensors(b).tensors];
-  let [diff, norm] = [0, 0];
-  noGrad(() => {
-    for (const [k, t] of Object.entries(x)) {
-      if (k.startsWith('optim') || t.dtype !== 'float32') continue;
-      diff += t.sub(y[k]!).pow(2).sum().item();
-      norm += t.pow(2).sum().item();
-    }
-  });
-  return Math.sqrt(diff / norm);
-}
-
-async function waitFor(condition: () => boolean, seconds: number, what: string): Promise<void> {
-  const deadline = performance.now() + seconds * 1000;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('two nodes in two network namespaces', () => {
   let skip: string | undefined;
   const root = tempDir('lc-multinode-');
@@ -131,7 +109,7 @@ describe('two nodes in two network namespaces', () => {
     const exits = await Promise.all([0, 1].map((n) => node(n, nodeArgs(n, port, ['-e', '2', '--run-name', 'two', '--sync-bn']))));
     for (const [n, e] of exits.entries()) assert.equal(e.code, 0, `node ${n}:\n${e.stderr}`);
     assert.match(exits[0]!.stderr, new RegExp(`node 0 of 2, rendezvous ${ADDR[0]!.replace(/\./g, '\\.')}:${port}`));
-    const distance = relativeDistance(join(runs[0]!, 'single', 'last.safetensors'), join(runs[0]!, 'two', 'last.safetensors'));
+    const distance = checkpointDistance(join(runs[0]!, 'single', 'last.safetensors'), join(runs[0]!, 'two', 'last.safetensors'));
     console.log(`1 process vs 2 nodes: relative distance ${distance.toExponential(2)}`);
     assert.ok(distance < 1e-5, `relative distance ${distance}`);
   });

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import '../src/papers/index.js';
 import { loadSafetensors } from '../src/engine/index.js';
 import { readCheckpointMeta } from '../src/convert/checkpoint.js';
-import { tempDir, writeMnistDir } from './helpers.js';
+import { tempDir, waitFor, writeMnistDir } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'src', 'cli', 'main.js');
@@ -26,14 +26,6 @@ function start(args: string[]): { pid: number; done: Promise<Exit> } {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout!.resume();
   return { pid: child.pid!, done: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr }))) };
-}
-
-async function waitFor(condition: () => boolean, seconds: number, what: string): Promise<void> {
-  const deadline = performance.now() + seconds * 1000;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** The names of the tensors whose bytes differ between two checkpoints (model and optimizer state). */
@@ -70,7 +62,7 @@ describe('recovery points inside an epoch', () => {
 
       const dir = join(runs, `killed-${tag}`);
       const job = start([...common, ...extra, '--run-name', `killed-${tag}`]);
-      await waitFor(() => existsSync(join(dir, 'recovery.safetensors')), 120, 'the first recovery point');
+      await waitFor(() => existsSync(join(dir, 'recovery.safetensors')), 120, 'the first recovery point', 10);
       process.kill(-job.pid, 'SIGKILL');
       const killed = await job.done;
       assert.equal(killed.signal, 'SIGKILL');

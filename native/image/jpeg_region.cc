@@ -38,6 +38,12 @@ struct Decompressor {
     err.base.emit_message = onMessage;
     err.message[0] = 0;
   }
+  // Reads the header of `data`. Called after the caller's setjmp: libjpeg's errors jump back to that frame.
+  void readHeader(const uint8_t* data, size_t size) {
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
+    jpeg_read_header(&cinfo, TRUE);
+  }
 };
 
 thread_local std::vector<uint8_t> region;
@@ -63,9 +69,7 @@ JpegInfo readJpegInfo(const uint8_t* data, size_t size) {
     jpeg_destroy_decompress(&d.cinfo);
     throw JpegError{d.err.message};
   }
-  jpeg_create_decompress(&d.cinfo);
-  jpeg_mem_src(&d.cinfo, data, static_cast<unsigned long>(size));
-  jpeg_read_header(&d.cinfo, TRUE);
+  d.readHeader(data, size);
   JpegInfo info;
   info.width = static_cast<int>(d.cinfo.image_width);
   info.height = static_cast<int>(d.cinfo.image_height);
@@ -82,9 +86,7 @@ void decodeJpegRegion(const uint8_t* data, size_t size, const Box& box, bool cla
     jpeg_destroy_decompress(&d.cinfo);
     throw JpegError{d.err.message};
   }
-  jpeg_create_decompress(&d.cinfo);
-  jpeg_mem_src(&d.cinfo, data, static_cast<unsigned long>(size));
-  jpeg_read_header(&d.cinfo, TRUE);
+  d.readHeader(data, size);
   const double full_w = d.cinfo.image_width, full_h = d.cinfo.image_height;
   // Smallest scale M/8 (M = 1, 2, 4, 8) at which the box still has the output's resolution.
   int m = 8;

@@ -10,6 +10,7 @@ import { importToCheckpoint, weightFormats } from '../interop/import.js';
 import { defaultEvalPreprocessing, getModelSpec } from '../models/index.js';
 import { num, parse, UsageError, usage } from './args.js';
 import { HELP, normalizeFrom, out, printJson } from './common.js';
+import { listPhrase } from '../util/format.js';
 
 export async function cmdImport(argv: string[]): Promise<void> {
   const opts = {
@@ -56,10 +57,7 @@ expect (ImageNet models: resize, centre crop, ImageNet mean/std; CIFAR models: C
   const preprocessing = normalize === undefined ? undefined : withNormalization(defaultEvalPreprocessing(spec, modelOptions), normalize);
   const forms = importForms();
   const form = values.form === undefined ? undefined : forms[values.form as string];
-  if (values.form !== undefined && form === undefined) {
-    const names = Object.keys(forms);
-    throw new UsageError(`--form must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, got '${values.form}'`);
-  }
+  if (values.form !== undefined && form === undefined) throw new UsageError(`--form must be ${listPhrase(Object.keys(forms))}, got '${values.form}'`);
   const r = await importToCheckpoint(file, output, { model, form, modelOptions: { ...modelOptions, ...(classes && numClasses === undefined ? { numClasses: classes.length } : {}) }, classes, preprocessing });
   r.model.dispose();
   const report = { output, model: values.model, form: formName(r.form), modelOptions: r.modelOptions, tensors: r.tensors, foundAt: r.foundAt || '(top level)', strippedPrefix: r.strippedPrefix };

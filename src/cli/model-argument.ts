@@ -8,6 +8,7 @@ import { getModelSpec } from '../models/index.js';
 import { checkpointInputShape, loadModel } from '../convert/checkpoint.js';
 import type { Module } from '../nn/module.js';
 import { inputShape, num, UsageError } from './args.js';
+import { listPhrase } from '../util/format.js';
 import { checkpointArgument, formFlagsGiven, formFrom, formOptions, modelArgsFrom, transformSwitches } from './common.js';
 
 export interface ModelArgument {
@@ -27,7 +28,7 @@ export function modelFromArgument(target: string, values: Record<string, unknown
     const path = checkpointArgument(target);
     if (formFlagsGiven(values).length > 0 || values['model-args'] !== undefined) {
       const flags = [...Object.keys(formOptions()).map((f) => `--${f}`), '--model-args'];
-      throw new UsageError(`${path} records its own form and architecture; ${flags.slice(0, -1).join(', ')} and ${flags.at(-1)} apply to model names only`);
+      throw new UsageError(`${path} records its own form and architecture; ${listPhrase(flags, 'and')} apply to model names only`);
     }
     const { model, meta } = loadModel(path);
     const shape = inputShape(values.input as string | undefined, checkpointInputShape(meta));

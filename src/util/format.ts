@@ -15,3 +15,8 @@ export function formatSmall(v: number): string {
 export function roundNumbers(_key: string, value: unknown): unknown {
   return typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value;
 }
+
+/** 'a', 'a or b', 'a, b or c' (with `and` for 'and'). */
+export function listPhrase(items: readonly string[], conjunction: 'or' | 'and' = 'or'): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
+}
